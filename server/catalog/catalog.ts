@@ -1,0 +1,213 @@
+/**
+ * In-process caches of what every proxied request reads: API keys (with their users),
+ * providers, prices, provider-group multipliers and system settings. The gateway never queries
+ * the database in steady state; it reads these.
+ *
+ * Freshness: any change made through the admin API publishes an invalidation on the store's
+ * "catalog" channel, which every instance (this one included) applies at once. A short TTL is
+ * the safety net for changes made behind the hub's back (e.g. SQL by hand): snapshots reload
+ * in the background, and a key entry older than the TTL is served once more while it reloads.
+ */
+import type { SecretBox } from "../auth/secrets.ts";
+import type { Db } from "../db/database.ts";
+import type { Logger } from "../logger.ts";
+import type { Store } from "../store/store.ts";
+import { priceLookupNames, type PriceData } from "../gateway/usage/prices.ts";
+import { toCachedKey, toCachedProvider, toCachedSettings } from "./mappers.ts";
+import type { CachedKey, CachedPrice, CachedProvider, CachedSettings } from "./types.ts";
+
+export const CATALOG_CHANNEL = "catalog";
+
+export type Invalidation =
+  | { kind: "key"; id?: number }
+  | { kind: "user"; id?: number }
+  | { kind: "providers" }
+  | { kind: "prices" }
+  | { kind: "settings" }
+  | { kind: "groups" };
+
+interface KeyEntry {
+  key: CachedKey | null;
+  loadedAt: number;
+  refreshing?: boolean;
+}
+
+/** Unknown keys are remembered briefly, so a client with a bad key cannot hammer the database. */
+const NEGATIVE_TTL_MS = 10_000;
+const MAX_KEY_ENTRIES = 50_000;
+
+export class Catalog {
+  private keys = new Map<string, KeyEntry>();
+  private providerList: CachedProvider[] = [];
+  private priceMap = new Map<string, CachedPrice>();
+  private groupMultipliers = new Map<string, number>();
+  private currentSettings!: CachedSettings;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private generation = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly store: Store,
+    private readonly secrets: SecretBox,
+    private readonly logger: Logger,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** Loads every snapshot and starts listening for invalidations. */
+  async start(): Promise<void> {
+    await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups()]);
+    this.unsubscribe = await this.store.subscribe(CATALOG_CHANNEL, (message) => void this.apply(message));
+    this.timer = setInterval(() => void this.refreshAll(), this.ttlMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+  }
+
+  /** Tells every instance that something changed; resolves once this instance has reloaded. */
+  async invalidate(change: Invalidation): Promise<void> {
+    await this.apply(JSON.stringify(change));
+    await this.store.publish(CATALOG_CHANNEL, JSON.stringify(change)).catch((error: Error) => {
+      // Other instances catch up within the TTL.
+      this.logger.warn({ err: error.message }, "catalog invalidation could not be published");
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reads (hot path)
+  // ---------------------------------------------------------------------------------------------
+
+  /** The key with this SHA-256 hash (and its user), or null if there is none. */
+  async findKeyByHash(hash: string, now = Date.now()): Promise<CachedKey | null> {
+    const entry = this.keys.get(hash);
+    if (entry) {
+      const age = now - entry.loadedAt;
+      if (entry.key === null) {
+        if (age < NEGATIVE_TTL_MS) return null;
+      } else if (age < this.ttlMs) {
+        return entry.key;
+      } else {
+        if (!entry.refreshing) {
+          entry.refreshing = true;
+          void this.loadKey(hash).catch(() => (entry.refreshing = false));
+        }
+        return entry.key;
+      }
+    }
+    return this.loadKey(hash);
+  }
+
+  providers(): readonly CachedProvider[] {
+    return this.providerList;
+  }
+
+  provider(id: number): CachedProvider | undefined {
+    return this.providerList.find((p) => p.id === id);
+  }
+
+  settings(): CachedSettings {
+    return this.currentSettings;
+  }
+
+  /** The price of a model and the name it was found under, trying common aliases. */
+  price(model: string): { priceData: PriceData; pricedAs: string } | undefined {
+    for (const name of priceLookupNames(model)) {
+      const hit = this.priceMap.get(name);
+      if (hit) return { priceData: hit.priceData, pricedAs: hit.modelName };
+    }
+    return undefined;
+  }
+
+  /** The cost multiplier of a provider group (1 when the group has none). */
+  groupMultiplier(group: string): number {
+    return this.groupMultipliers.get(group) ?? 1;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Loading
+  // ---------------------------------------------------------------------------------------------
+
+  private async loadKey(hash: string): Promise<CachedKey | null> {
+    const generation = this.generation;
+    const row = await this.db.apiKey.findUnique({ where: { keyHash: hash }, include: { user: true } });
+    const key = row ? toCachedKey(row) : null;
+    // An invalidation that arrived while the query ran makes its result stale: do not cache it.
+    if (generation === this.generation) {
+      if (this.keys.size >= MAX_KEY_ENTRIES) this.keys.delete(this.keys.keys().next().value as string);
+      this.keys.set(hash, { key, loadedAt: Date.now() });
+    }
+    return key;
+  }
+
+  private async loadProviders() {
+    const rows = await this.db.provider.findMany({ where: { deletedAt: null }, orderBy: { id: "asc" } });
+    const list: CachedProvider[] = [];
+    for (const row of rows) {
+      try {
+        list.push(toCachedProvider(row, this.secrets));
+      } catch (error) {
+        // A secret that cannot be decrypted (wrong ENCRYPTION_KEY) disables that provider only.
+        this.logger.error({ providerId: row.id, err: (error as Error).message }, "provider secret cannot be decrypted; provider skipped");
+      }
+    }
+    this.providerList = list;
+  }
+
+  private async loadPrices() {
+    const rows = await this.db.modelPrice.findMany();
+    const map = new Map<string, CachedPrice>();
+    for (const row of rows) {
+      map.set(row.modelName, { modelName: row.modelName, priceData: row.priceData as PriceData, source: row.source });
+    }
+    this.priceMap = map;
+  }
+
+  private async loadSettings() {
+    const row = await this.db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
+    this.currentSettings = toCachedSettings(row);
+  }
+
+  private async loadGroups() {
+    const rows = await this.db.providerGroup.findMany();
+    this.groupMultipliers = new Map(rows.map((g) => [g.name, Number(g.costMultiplier)]));
+  }
+
+  private async refreshAll() {
+    try {
+      await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups()]);
+    } catch (error) {
+      // Keep serving the last good snapshot while the database is away.
+      this.logger.warn({ err: (error as Error).message }, "catalog refresh failed; serving the last snapshot");
+    }
+  }
+
+  private async apply(message: string): Promise<void> {
+    let change: Invalidation;
+    try {
+      change = JSON.parse(message) as Invalidation;
+    } catch {
+      return;
+    }
+    this.generation++;
+    const reload = (what: Promise<void>) =>
+      what.catch((error: Error) => this.logger.warn({ err: error.message, change }, "catalog reload failed"));
+    switch (change.kind) {
+      case "key":
+      case "user":
+        // Dropping every key entry is cheap (they reload on first use) and cannot miss one.
+        this.keys.clear();
+        return;
+      case "providers":
+        return reload(this.loadProviders());
+      case "prices":
+        return reload(this.loadPrices());
+      case "settings":
+        return reload(this.loadSettings());
+      case "groups":
+        return reload(this.loadGroups());
+    }
+  }
+}

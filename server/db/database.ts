@@ -1,0 +1,104 @@
+/**
+ * Opens the database the hub runs on: the PostgreSQL named by DSN/DATABASE_URL, or, when none
+ * is set, an embedded PostgreSQL (PGlite) under DATA_DIR. Both are used through the same
+ * Prisma client, so no other code knows which one it is.
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../generated/prisma/client.ts";
+import type { Logger } from "../logger.ts";
+import { applyMigrations, type SqlSession } from "./migrate.ts";
+
+export type Db = PrismaClient;
+
+export interface Database {
+  prisma: Db;
+  kind: "postgres" | "embedded";
+  /** Applies committed migrations (AUTO_MIGRATE). */
+  migrate(): Promise<string[]>;
+  /** Cheap liveness query for /api/health/ready. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  logger: Logger;
+  /** Pool size for real PostgreSQL. */
+  poolMax?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres({ connectionString: options.databaseUrl }, options) : openEmbedded(options);
+}
+
+async function openPostgres(
+  connection: pg.PoolConfig,
+  options: DatabaseOptions,
+  embedded?: { stop(): Promise<void> },
+): Promise<Database> {
+  const pool = new pg.Pool({ ...connection, max: options.poolMax ?? (embedded ? 4 : 10) });
+  // An idle client that loses its connection must not crash the process.
+  pool.on("error", (error) => options.logger.warn({ err: error.message }, "postgres pool client error"));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    kind: embedded ? "embedded" : "postgres",
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        const session: SqlSession = {
+          exec: async (sql) => void (await client.query(sql)),
+          query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+        };
+        // One process owns an embedded database, so it needs no lock against other instances.
+        return (await applyMigrations(session, undefined, { useAdvisoryLock: !embedded })).applied;
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      await pool.query("SELECT 1");
+    },
+    async close() {
+      await prisma.$disconnect().catch(() => undefined);
+      await pool.end().catch(() => undefined);
+      await embedded?.stop().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * The embedded PostgreSQL: PGlite (PostgreSQL compiled to Wasm) in this process, served on a
+ * Unix socket in the data directory by pglite-socket, so the hub reaches it through the very
+ * same driver (pg + @prisma/adapter-pg) as a real PostgreSQL. No TCP port is opened.
+ */
+async function openEmbedded(options: DatabaseOptions): Promise<Database> {
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite-socket"),
+  ]);
+  const dataDir = path.resolve(options.dataDir);
+  const dir = path.join(dataDir, "pglite");
+  mkdirSync(dir, { recursive: true });
+  const socketDir = path.join(dataDir, "run");
+  mkdirSync(socketDir, { recursive: true });
+  const socketPath = path.join(socketDir, ".s.PGSQL.5432");
+  rmSync(socketPath, { force: true }); // left over by a process that did not stop cleanly
+  const db = await PGlite.create(dir);
+  const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 8 });
+  await server.start();
+  const stop = async () => {
+    await server.stop();
+    await db.close();
+  };
+  try {
+    return await openPostgres({ host: socketDir, port: 5432, user: "postgres", database: "postgres" }, options, { stop });
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The decision chain stored with every request log row: which providers were candidates, why
+ * the others were filtered out, and every attempt made. The log detail view renders it.
+ */
+
+export type AttemptReason = "initial" | "session_reuse" | "retry" | "failover";
+
+export interface FilteredProvider {
+  id: number;
+  name: string;
+  /** Why it was not a candidate, e.g. "disabled", "group_mismatch", "format_mismatch". */
+  reason: string;
+  detail?: string;
+}
+
+export interface CandidateProvider {
+  id: number;
+  name: string;
+  priority: number;
+  weight: number;
+  /** Probability of being picked among the top-priority candidates. */
+  probability?: number;
+}
+
+export interface AttemptRecord {
+  providerId: number;
+  providerName: string;
+  reason: AttemptReason;
+  /** 1-based attempt number on this provider. */
+  attempt: number;
+  startedAt: number;
+  durationMs?: number;
+  statusCode?: number;
+  /** e.g. "provider_error", "network_error", "timeout", "client_error", "client_abort". */
+  errorClass?: string;
+  errorMessage?: string;
+  breakerState?: string;
+  model?: string;
+}
+
+export interface DecisionChain {
+  groups?: string[];
+  candidates: CandidateProvider[];
+  filtered: FilteredProvider[];
+  attempts: AttemptRecord[];
+  session?: { id: string; source: string; boundProviderId?: number; reused: boolean };
+}
+
+export function newDecisionChain(): DecisionChain {
+  return { candidates: [], filtered: [], attempts: [] };
+}

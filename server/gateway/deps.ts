@@ -1,0 +1,18 @@
+/** What the gateway needs from the rest of the process, passed in once at start. */
+import type { Catalog } from "../catalog/catalog.ts";
+import type { LogWriter } from "../db/log-writer.ts";
+import type { Env } from "../env.ts";
+import type { Logger } from "../logger.ts";
+import type { Store } from "../store/store.ts";
+import type { Dispatchers } from "./upstream/dispatchers.ts";
+
+export interface GatewayDeps {
+  env: Env;
+  logger: Logger;
+  catalog: Catalog;
+  store: Store;
+  logWriter: LogWriter;
+  dispatchers: Dispatchers;
+  /** Epoch milliseconds; injectable so tests drive time. */
+  now: () => number;
+}

@@ -1,0 +1,32 @@
+/** Anthropic Messages requests: the fields the gateway reads, found without a full parse. */
+import { JsonSyntaxError, parseField, scanTopLevel } from "../../body/json-scan.ts";
+import { GatewayError } from "../../errors.ts";
+import type { RequestInfo } from "../types.ts";
+
+const FIELDS = new Set(["model", "stream", "max_tokens", "metadata"]);
+
+export function readClaudeRequest(body: Buffer): RequestInfo {
+  let ranges;
+  try {
+    ranges = scanTopLevel(body, FIELDS);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) {
+      throw new GatewayError("invalid_request", `The request body is not valid JSON: ${error.message}`);
+    }
+    throw error;
+  }
+  const model = parseField(body, ranges.get("model"));
+  if (model !== undefined && typeof model !== "string") {
+    throw new GatewayError("invalid_request", "model: must be a string");
+  }
+  const stream = parseField(body, ranges.get("stream"));
+  const maxTokens = parseField(body, ranges.get("max_tokens"));
+  const metadata = parseField(body, ranges.get("metadata"));
+  return {
+    model,
+    stream: stream === true,
+    maxTokens: typeof maxTokens === "number" ? maxTokens : undefined,
+    hints: metadata && typeof metadata === "object" ? { metadata } : {},
+    ranges,
+  };
+}

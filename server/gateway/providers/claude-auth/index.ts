@@ -1,0 +1,9 @@
+/** `claude-auth`: Claude relays that want Bearer only (an x-api-key header confuses some of them). */
+import { joinUpstreamUrl, type ProviderAdapter } from "../types.ts";
+
+export const claudeAuthProvider: ProviderAdapter = {
+  type: "claude-auth",
+  format: "claude",
+  upstreamUrl: (provider, path, search) => joinUpstreamUrl(provider.url, path, search),
+  authHeaders: (provider) => ({ authorization: `Bearer ${provider.secret}` }),
+};

@@ -1,0 +1,183 @@
+/**
+ * The gateway: the request handler mounted first on /v1, /v1beta and /v1internal. It reads its
+ * own body (no body parser, no compression, no session middleware before it) and walks the
+ * pipeline below in order. Each step is its own file in steps/; a step ends the request by
+ * throwing a GatewayError, which is rendered in the client's wire format.
+ *
+ *   authenticate → parse-request → select-provider → forward (attempts) → settle (always)
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { GatewayContext } from "./context.ts";
+import { newDecisionChain } from "./decision-chain.ts";
+import type { GatewayDeps } from "./deps.ts";
+import { matchRoute } from "./endpoints.ts";
+import { GatewayError, UpstreamHttpError } from "./errors.ts";
+import { claudeFormat } from "./formats/claude/index.ts";
+import type { ApiFormat, WireFormat } from "./formats/types.ts";
+import { authenticate } from "./steps/authenticate.ts";
+import { forward } from "./steps/forward.ts";
+import { parseRequest } from "./steps/parse-request.ts";
+import { selectProvider } from "./steps/select-provider.ts";
+import { settle } from "./steps/settle.ts";
+
+const FORMATS: Partial<Record<ApiFormat, WireFormat>> = { claude: claudeFormat };
+
+export const GATEWAY_PREFIXES = ["/v1/", "/v1beta/", "/v1internal"];
+
+export function isGatewayPath(url: string | undefined): boolean {
+  return !!url && GATEWAY_PREFIXES.some((p) => url.startsWith(p));
+}
+
+function newRequestId() {
+  return `req_${randomUUID().replace(/-/g, "")}`;
+}
+
+function clientIp(req: IncomingMessage, trustProxy: boolean): string | undefined {
+  if (trustProxy) {
+    const forwarded = req.headers["x-forwarded-for"];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+    if (first) return first;
+  }
+  return req.socket.remoteAddress ?? undefined;
+}
+
+/** Active requests, so graceful shutdown can wait for in-flight streams. */
+export class InFlight {
+  private count = 0;
+  private waiters: Array<() => void> = [];
+  enter() {
+    this.count++;
+  }
+  leave() {
+    this.count--;
+    if (this.count === 0) for (const w of this.waiters.splice(0)) w();
+  }
+  get size() {
+    return this.count;
+  }
+  /** Resolves when no request is in flight, or after timeoutMs. */
+  idle(timeoutMs: number): Promise<boolean> {
+    if (this.count === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+}
+
+export function createGateway(deps: GatewayDeps, inFlight = new InFlight()) {
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q < 0 ? url : url.slice(0, q);
+    const search = q < 0 ? "" : url.slice(q);
+    const requestId = newRequestId();
+    const route = matchRoute(req.method ?? "GET", path);
+    if (!route || !FORMATS[route.format]) {
+      sendError(res, claudeFormat, new GatewayError("not_found", `No route for ${req.method} ${path}.`), requestId);
+      req.resume();
+      return;
+    }
+    const ctx: GatewayContext = {
+      requestId,
+      startedAt: deps.now(),
+      startTick: performance.now(),
+      req,
+      res,
+      route,
+      format: FORMATS[route.format]!,
+      search,
+      clientIp: clientIp(req, deps.env.TRUST_PROXY),
+      userAgent: req.headers["user-agent"],
+      clientGone: new AbortController(),
+      chain: newDecisionChain(),
+      outcome: {
+        statusCode: 0,
+        usage: undefined,
+        responseModel: undefined,
+        ttfbMs: undefined,
+        errorType: undefined,
+        errorMessage: undefined,
+        blockedBy: undefined,
+        completed: false,
+      },
+    };
+    inFlight.enter();
+    try {
+      await authenticate(ctx, deps);
+      await parseRequest(ctx, deps);
+      selectProvider(ctx, deps);
+      await forward(ctx, deps);
+    } catch (error) {
+      respondWithError(ctx, error, deps);
+    } finally {
+      try {
+        settle(ctx, deps);
+      } catch (error) {
+        deps.logger.error({ err: (error as Error).message, requestId }, "settling a request failed");
+      }
+      inFlight.leave();
+    }
+  }
+
+  function respondWithError(ctx: GatewayContext, error: unknown, deps: GatewayDeps) {
+    const { outcome } = ctx;
+    if (error instanceof UpstreamHttpError) {
+      // Same format in and out: the upstream's own error envelope is what the client expects.
+      outcome.statusCode = error.status;
+      outcome.errorType = "upstream_http_error";
+      outcome.errorMessage = error.body.toString("utf8", 0, 2000);
+      if (!ctx.res.headersSent) {
+        const headers: Record<string, string> = {
+          "content-type": String(error.headers["content-type"] ?? "application/json"),
+          "x-request-id": ctx.requestId,
+        };
+        for (const name of ["retry-after", "request-id", "x-should-retry"]) {
+          const value = error.headers[name];
+          if (typeof value === "string") headers[name] = value;
+        }
+        ctx.res.writeHead(error.status, headers);
+        ctx.res.end(error.body);
+      }
+      return;
+    }
+    const gatewayError =
+      error instanceof GatewayError
+        ? error
+        : new GatewayError("internal", "The hub failed to handle this request.", { cause: error });
+    if (!(error instanceof GatewayError)) {
+      deps.logger.error({ err: error instanceof Error ? error.stack : String(error), requestId: ctx.requestId }, "gateway request failed");
+    }
+    outcome.statusCode = gatewayError.status;
+    outcome.errorType = gatewayError.kind;
+    outcome.errorMessage = gatewayError.message;
+    outcome.blockedBy = gatewayError.blockedBy;
+    if (gatewayError.kind === "client_closed") return;
+    if (gatewayError.kind === "request_too_large") {
+      // The rest of an oversized body is not read: close the connection after answering.
+      ctx.res.setHeader("connection", "close");
+    }
+    sendError(ctx.res, ctx.format, gatewayError, ctx.requestId);
+  }
+
+  return { handle, inFlight };
+}
+
+function sendError(res: ServerResponse, format: WireFormat, error: GatewayError, requestId: string) {
+  if (res.headersSent) {
+    if (!res.writableEnded) res.end(format.renderStreamError(error, requestId));
+    return;
+  }
+  const { contentType, body } = format.renderError(error, requestId);
+  res.writeHead(error.status, {
+    ...error.headers,
+    "content-type": contentType,
+    "content-length": Buffer.byteLength(body),
+    "x-request-id": requestId,
+  });
+  res.end(body);
+}

@@ -1,0 +1,265 @@
+/**
+ * Step: one upstream attempt — build the upstream request, call it, and carry the answer to
+ * the client.
+ *
+ * The commit point is the first byte written to the client. Before it, nothing is lost: an
+ * error status, a network failure, a "fake 200" (2xx with an error body) or a stream that
+ * ends before any content is reported as a failed attempt, which the caller may retry or fail
+ * over. To make that possible a stream is held until its first content event (bounded by
+ * HOLD_LIMIT_BYTES), and a JSON body is read whole before it is sent. After the commit point a
+ * failure ends the stream with a well-formed error event of the client's format.
+ */
+import type { CachedProvider } from "../../catalog/types.ts";
+import type { GatewayContext } from "../context.ts";
+import type { AttemptReason, AttemptRecord } from "../decision-chain.ts";
+import type { GatewayDeps } from "../deps.ts";
+import { GatewayError } from "../errors.ts";
+import type { ResponseSummary, StreamTap } from "../formats/types.ts";
+import type { ProviderAdapter } from "../providers/types.ts";
+import { clientResponseHeaders, upstreamRequestHeaders } from "../upstream/headers.ts";
+import { startExchange, type Exchange } from "../upstream/http-exchange.ts";
+
+/** A stream with no content event after this many bytes is committed anyway. */
+const HOLD_LIMIT_BYTES = 256 * 1024;
+/** Error bodies are kept up to this size (the rest is discarded). */
+const ERROR_BODY_LIMIT = 64 * 1024;
+/** Non-streamed bodies are read whole up to this size to detect a fake 200; larger ones stream through. */
+const JSON_BUFFER_LIMIT = 16 * 1024 * 1024;
+
+export type FailureClass = "http_error" | "network_error" | "timeout" | "fake_200" | "empty_stream" | "client_abort";
+
+export interface AttemptFailure {
+  class: FailureClass;
+  message: string;
+  status?: number;
+  headers?: Record<string, string | string[] | undefined>;
+  body?: Buffer;
+  /** What the response showed before it failed (usage of an aborted stream is still billed). */
+  summary?: ResponseSummary;
+}
+
+export type AttemptResult =
+  | { ok: true; summary: ResponseSummary; status: number; brokenAfterCommit?: AttemptFailure }
+  | { ok: false; failure: AttemptFailure };
+
+export class ClientAbortError extends Error {
+  constructor() {
+    super("the client closed the connection");
+    this.name = "ClientAbortError";
+  }
+}
+
+function isTimeout(error: Error): boolean {
+  const code = (error as { code?: string }).code ?? "";
+  return /TIMEOUT/i.test(code) || /timeout/i.test(error.name);
+}
+
+function networkMessage(error: Error): string {
+  const code = (error as { code?: string }).code ?? (error.cause as { code?: string } | undefined)?.code;
+  return code ? `${code}: ${error.message}` : error.message;
+}
+
+export function runAttempt(
+  ctx: GatewayContext,
+  deps: GatewayDeps,
+  provider: CachedProvider,
+  adapter: ProviderAdapter,
+  reason: AttemptReason,
+  attemptNumber: number,
+): Promise<AttemptResult> {
+  const { res, format } = ctx;
+  const record: AttemptRecord = {
+    providerId: provider.id,
+    providerName: provider.name,
+    reason,
+    attempt: attemptNumber,
+    startedAt: deps.now(),
+    model: ctx.redirectedModel ?? ctx.request!.model,
+  };
+  ctx.chain.attempts.push(record);
+  const started = performance.now();
+  const tapOptions = { defaultCacheTtl: "5m" as const };
+
+  return new Promise<AttemptResult>((resolve) => {
+    let status = 0;
+    let upstreamHeaders: Record<string, string | string[] | undefined> = {};
+    let mode: "error" | "json" | "stream" = "json";
+    let committed = false;
+    let tap: StreamTap | undefined;
+    const held: Buffer[] = [];
+    let heldBytes = 0;
+    let done = false;
+    let exchange: Exchange | undefined = undefined;
+
+    const finish = (result: AttemptResult) => {
+      if (done) return;
+      done = true;
+      res.off("close", onClientClose);
+      record.durationMs = Math.round(performance.now() - started);
+      if (!result.ok) {
+        record.errorClass = result.failure.class;
+        record.errorMessage = result.failure.message.slice(0, 500);
+      } else if (result.brokenAfterCommit) {
+        record.errorClass = result.brokenAfterCommit.class;
+        record.errorMessage = result.brokenAfterCommit.message.slice(0, 500);
+      }
+      resolve(result);
+    };
+
+    const onClientClose = () => {
+      if (res.writableFinished) return;
+      ctx.clientGone.abort();
+      exchange?.abort(new ClientAbortError());
+    };
+    res.on("close", onClientClose);
+
+    const commit = () => {
+      committed = true;
+      ctx.outcome.ttfbMs = Math.round(performance.now() - ctx.startTick);
+      const headers = clientResponseHeaders(upstreamHeaders, ctx.requestId);
+      res.writeHead(status, headers);
+    };
+
+    const writeToClient = (chunk: Buffer): boolean => {
+      if (res.destroyed) return true;
+      const ok = res.write(chunk);
+      if (!ok) res.once("drain", () => exchange?.resume());
+      return ok;
+    };
+
+    const endAfterCommit = (failure: AttemptFailure | undefined) => {
+      const summary = tap?.summary();
+      if (failure && !res.destroyed) {
+        const error = new GatewayError(failure.class === "timeout" ? "upstream_timeout" : "bad_gateway", `The upstream stream broke off: ${failure.message}`);
+        res.write(format.renderStreamError(error, ctx.requestId));
+      }
+      res.end();
+      finish({ ok: true, status, summary: summary!, brokenAfterCommit: failure });
+    };
+
+    const request = {
+      url: adapter.upstreamUrl(provider, ctx.route.path, ctx.search),
+      method: "POST",
+      headers: upstreamRequestHeaders(ctx.req.rawHeaders, {
+        provider,
+        authHeaders: adapter.authHeaders(provider),
+        clientIp: ctx.clientIp,
+      }),
+      body: ctx.body!,
+    };
+
+    exchange = startExchange(deps.dispatchers.for(), request, {
+      onStart(s, headers) {
+        status = s;
+        upstreamHeaders = headers;
+        record.statusCode = s;
+        if (s >= 300) mode = "error";
+        else if (String(headers["content-type"] ?? "").includes("text/event-stream")) {
+          mode = "stream";
+          tap = format.createStreamTap(tapOptions);
+        } else mode = "json";
+      },
+      onData(chunk) {
+        if (mode === "stream") {
+          tap!.push(chunk);
+          if (committed) return writeToClient(chunk);
+          held.push(chunk);
+          heldBytes += chunk.length;
+          if (tap!.summary().sawContent || heldBytes > HOLD_LIMIT_BYTES) {
+            commit();
+            let ok = true;
+            for (const c of held.splice(0)) ok = writeToClient(c);
+            return ok;
+          }
+          return true;
+        }
+        if (mode === "error") {
+          if (heldBytes < ERROR_BODY_LIMIT) held.push(chunk);
+          heldBytes += chunk.length;
+          return true;
+        }
+        // json
+        if (committed) return writeToClient(chunk);
+        held.push(chunk);
+        heldBytes += chunk.length;
+        if (heldBytes > JSON_BUFFER_LIMIT) {
+          tap = undefined;
+          commit();
+          let ok = true;
+          for (const c of held.splice(0)) ok = writeToClient(c);
+          return ok;
+        }
+        return true;
+      },
+      onEnd() {
+        if (mode === "error") {
+          const body = Buffer.concat(held).subarray(0, ERROR_BODY_LIMIT);
+          finish({
+            ok: false,
+            failure: { class: "http_error", status, headers: upstreamHeaders, body, message: `upstream answered ${status}: ${body.toString("utf8", 0, 300)}` },
+          });
+          return;
+        }
+        if (mode === "json") {
+          if (committed) {
+            // Too large to hold: passed through; usage unknown.
+            res.end();
+            finish({ ok: true, status, summary: format.summarizeJson(Buffer.alloc(0), tapOptions) });
+            return;
+          }
+          const body = Buffer.concat(held, heldBytes);
+          const summary = format.summarizeJson(body, tapOptions);
+          if (summary.error) {
+            finish({ ok: false, failure: { class: "fake_200", status, message: `${summary.error.type}: ${summary.error.message}`, body } });
+            return;
+          }
+          committed = true;
+          ctx.outcome.ttfbMs = Math.round(performance.now() - ctx.startTick);
+          const headers = clientResponseHeaders(upstreamHeaders, ctx.requestId);
+          headers["content-length"] = String(body.length);
+          res.writeHead(status, headers);
+          res.end(body);
+          finish({ ok: true, status, summary });
+          return;
+        }
+        // stream
+        tap!.end();
+        const summary = tap!.summary();
+        if (!committed) {
+          if (summary.error) {
+            finish({ ok: false, failure: { class: "fake_200", status, message: `stream error event: ${summary.error.type}: ${summary.error.message}` } });
+            return;
+          }
+          if (!summary.completed) {
+            finish({ ok: false, failure: { class: "empty_stream", status, message: "the upstream stream ended before any content" } });
+            return;
+          }
+          commit();
+          for (const c of held.splice(0)) writeToClient(c);
+        }
+        if (!summary.completed && !summary.error) {
+          endAfterCommit({ class: "network_error", message: "the stream ended without its terminal event" });
+          return;
+        }
+        res.end();
+        finish({ ok: true, status, summary });
+      },
+      onError(error) {
+        if (error instanceof ClientAbortError || ctx.clientGone.signal.aborted) {
+          if (committed && !res.destroyed) res.destroy();
+          finish({ ok: false, failure: { class: "client_abort", status: 499, message: "the client closed the connection", summary: tap?.summary() } });
+          return;
+        }
+        const failure: AttemptFailure = {
+          class: isTimeout(error) ? "timeout" : "network_error",
+          message: networkMessage(error),
+        };
+        if (committed) {
+          endAfterCommit(failure);
+          return;
+        }
+        finish({ ok: false, failure });
+      },
+    });
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * Last step, always run: price the usage, and queue the request-log row (and, when billed, the
+ * usage-ledger row) for the batched writer. No database write happens on the request's path.
+ */
+import type { LogRecord } from "../../db/log-writer.ts";
+import type { GatewayContext } from "../context.ts";
+import type { GatewayDeps } from "../deps.ts";
+import { computeCost } from "../usage/cost.ts";
+import { nanoToDecimal } from "../usage/money.ts";
+import { hasUsage, ZERO_USAGE } from "../usage/usage.ts";
+
+const ERROR_MESSAGE_LIMIT = 2000;
+
+/** Which model the price is looked up by (original or redirected, as the setting says; the other as fallback). */
+function priceFor(ctx: GatewayContext, deps: GatewayDeps) {
+  const original = ctx.request?.model;
+  const redirected = ctx.redirectedModel;
+  const order =
+    deps.catalog.settings().billingModelSource === "redirected" ? [redirected, original] : [original, redirected];
+  for (const model of order) {
+    if (!model) continue;
+    const hit = deps.catalog.price(model);
+    if (hit) return { ...hit, model };
+  }
+  return undefined;
+}
+
+export function settle(ctx: GatewayContext, deps: GatewayDeps): LogRecord {
+  const { outcome, key, provider } = ctx;
+  const usage = outcome.usage ?? ZERO_USAGE;
+  const billable = ctx.route.kind === "generate" && !!key && hasUsage(usage);
+  let priceMissing = false;
+  if (billable) {
+    const price = priceFor(ctx, deps);
+    const groupMultiplier = provider ? groupMultiplierFor(ctx, deps) : 1;
+    ctx.cost = computeCost(usage, price?.priceData, {
+      pricedAs: price?.pricedAs ?? "",
+      providerMultiplier: provider?.costMultiplier ?? 1,
+      groupMultiplier,
+    });
+    ctx.billedModel = price?.model ?? ctx.request?.model;
+    priceMissing = !ctx.cost;
+  }
+  const createdAt = new Date(ctx.startedAt).toISOString();
+  const costUsd = ctx.cost ? nanoToDecimal(ctx.cost.totalNano) : null;
+  const record: LogRecord = {
+    requestLog: {
+      requestId: ctx.requestId,
+      createdAt,
+      userId: key?.userId ?? null,
+      keyId: key?.id ?? null,
+      providerId: provider?.id ?? null,
+      endpoint: ctx.route.path,
+      apiFormat: ctx.route.format,
+      model: ctx.request?.model ?? null,
+      redirectedModel: ctx.redirectedModel ?? null,
+      responseModel: outcome.responseModel ?? null,
+      isStream: ctx.request?.stream ?? false,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cacheCreation5mTokens: usage.cacheCreation5mTokens,
+      cacheCreation1hTokens: usage.cacheCreation1hTokens,
+      cacheReadTokens: usage.cacheReadTokens,
+      costUsd,
+      costBreakdown: ctx.cost ?? null,
+      priceMissing,
+      ttfbMs: outcome.ttfbMs ?? null,
+      durationMs: Math.round(performance.now() - ctx.startTick),
+      statusCode: outcome.statusCode,
+      errorType: outcome.errorType ?? null,
+      errorMessage: outcome.errorMessage?.slice(0, ERROR_MESSAGE_LIMIT) ?? null,
+      blockedBy: outcome.blockedBy ?? null,
+      sessionId: ctx.chain.session?.id ?? null,
+      decisionChain: ctx.chain,
+      retryCount: Math.max(0, ctx.chain.attempts.length - 1),
+      clientIp: ctx.clientIp ?? null,
+      userAgent: ctx.userAgent?.slice(0, 500) ?? null,
+    },
+  };
+  if (billable && key) {
+    record.ledger = {
+      requestId: ctx.requestId,
+      createdAt,
+      userId: key.userId,
+      keyId: key.id,
+      providerId: provider?.id ?? null,
+      model: ctx.request?.model ?? null,
+      billedModel: ctx.billedModel ?? null,
+      apiFormat: ctx.route.format,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cacheCreation5mTokens: usage.cacheCreation5mTokens,
+      cacheCreation1hTokens: usage.cacheCreation1hTokens,
+      cacheReadTokens: usage.cacheReadTokens,
+      costUsd: costUsd ?? "0",
+      statusCode: outcome.statusCode,
+    };
+  }
+  deps.logWriter.enqueue(record);
+  return record;
+}
+
+/** The multiplier of the caller's group that this provider serves (1 when none is configured). */
+function groupMultiplierFor(ctx: GatewayContext, deps: GatewayDeps): number {
+  const callerGroups = ctx.key!.groups ?? ctx.key!.user.groups;
+  for (const group of callerGroups) {
+    if (group === "*" || ctx.provider!.groups.includes(group)) {
+      const m = deps.catalog.groupMultiplier(group);
+      if (m !== 1) return m;
+    }
+  }
+  return 1;
+}

@@ -1,0 +1,154 @@
+/**
+ * Assembles a running hub from a validated environment: database (migrated), store, caches,
+ * log writer, gateway, admin API and dashboard, behind one HTTP server. The process entry
+ * (index.ts) and the integration tests both start hubs through startHub().
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { loadSecretBox, type SecretBox } from "./auth/secrets.ts";
+import { Catalog } from "./catalog/catalog.ts";
+import { openDatabase, type Database } from "./db/database.ts";
+import { LogWriter } from "./db/log-writer.ts";
+import { seedDefaults } from "./db/seed.ts";
+import type { Env } from "./env.ts";
+import { createApp } from "./app.ts";
+import type { GatewayDeps } from "./gateway/deps.ts";
+import { createGateway, InFlight } from "./gateway/router.ts";
+import { Dispatchers } from "./gateway/upstream/dispatchers.ts";
+import { healthRouter } from "./http/health.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { MemoryStore } from "./store/memory-store.ts";
+import { RedisStore } from "./store/redis-store.ts";
+import type { Store } from "./store/store.ts";
+import { createAdminApi } from "./http/admin-api.ts";
+import { loadDashboard } from "./http/dashboard.ts";
+
+export interface HubOptions {
+  logger?: Logger;
+  /** Prefix of every store key (tests isolate themselves with it). */
+  storeKeyPrefix?: string;
+  /** Serve the Remix dashboard (needs a production build in build/). Default true. */
+  dashboard?: boolean;
+  now?: () => number;
+}
+
+export interface Hub {
+  url: string;
+  port: number;
+  env: Env;
+  db: Database;
+  store: Store;
+  catalog: Catalog;
+  secrets: SecretBox;
+  logWriter: LogWriter;
+  logger: Logger;
+  inFlight: InFlight;
+  /** Graceful stop: refuse new work, let in-flight requests finish within the grace period, flush logs. */
+  close(): Promise<void>;
+}
+
+export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub> {
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL);
+  const now = options.now ?? Date.now;
+
+  if (env.adminTokenIsDefault) {
+    logger.warn(
+      "ADMIN_TOKEN is the default \"change-me\": anyone who can reach this hub can administer it. Set ADMIN_TOKEN before exposing it.",
+    );
+  }
+
+  const { box: secrets, generated, file } = loadSecretBox(env.ENCRYPTION_KEY, env.DATA_DIR);
+  if (generated) logger.warn({ file }, "ENCRYPTION_KEY not set: generated one and stored it in the data directory (single instance only)");
+  else if (file) logger.info({ file }, "ENCRYPTION_KEY not set: using the key stored in the data directory");
+
+  const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.DATA_DIR, logger });
+  logger.info(
+    { database: db.kind },
+    db.kind === "embedded"
+      ? `database: embedded PostgreSQL (PGlite) in ${path.resolve(env.DATA_DIR, "pglite")} — set DSN for a real PostgreSQL`
+      : "database: PostgreSQL (DSN)",
+  );
+  if (env.AUTO_MIGRATE) {
+    const applied = await db.migrate();
+    logger.info({ applied }, applied.length ? "database migrated" : "database schema is up to date");
+  }
+  const seeded = await seedDefaults(db.prisma);
+  if (seeded.prices) logger.info({ prices: seeded.prices }, "built-in model prices loaded");
+
+  const store: Store = env.REDIS_URL
+    ? new RedisStore({ url: env.REDIS_URL, keyPrefix: options.storeKeyPrefix, logger })
+    : new MemoryStore();
+  logger.info(
+    { store: store.kind },
+    store.kind === "redis" ? "store: Redis (REDIS_URL)" : "store: in-process (no REDIS_URL): single instance only, state is lost on restart",
+  );
+
+  const catalog = new Catalog(db.prisma, store, secrets, logger, env.CACHE_TTL_SECONDS * 1000);
+  await catalog.start();
+
+  const logWriter = new LogWriter(db.prisma, logger, {
+    flushMs: env.LOG_WRITER_FLUSH_MS,
+    batchSize: env.LOG_WRITER_BATCH_SIZE,
+    maxPending: env.LOG_WRITER_MAX_PENDING,
+    spoolDir: path.resolve(env.DATA_DIR, "spool"),
+  });
+  await logWriter.start();
+
+  const dispatchers = new Dispatchers({
+    connectTimeoutMs: env.FETCH_CONNECT_TIMEOUT_MS,
+    headersTimeoutMs: env.FETCH_HEADERS_TIMEOUT_MS,
+    bodyTimeoutMs: env.FETCH_BODY_TIMEOUT_MS,
+  });
+
+  const gatewayDeps: GatewayDeps = { env, logger, catalog, store, logWriter, dispatchers, now };
+  const inFlight = new InFlight();
+  const gateway = createGateway(gatewayDeps, inFlight);
+
+  let shuttingDown = false;
+  const health = healthRouter(
+    [
+      { name: "database", check: () => db.ping() },
+      { name: "store", check: () => store.ping() },
+    ],
+    () => shuttingDown,
+  );
+  const adminApi = createAdminApi({ env, db: db.prisma, store, catalog, secrets, logger, logWriter, now });
+  const dashboard = options.dashboard === false ? undefined : await loadDashboard(env, adminApi, logger);
+
+  const app = createApp({ gateway: gateway.handle, health, adminApi: adminApi.router, dashboard });
+  const server = http.createServer(app);
+  // LLM streams can be quiet for minutes; the proxy's own timeouts govern them, not Node's.
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.APP_PORT, env.APP_HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${env.APP_HOST === "0.0.0.0" || env.APP_HOST === "::" ? "127.0.0.1" : env.APP_HOST}:${port}`;
+  logger.info({ url }, "claude code hub is listening");
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      shuttingDown = true;
+      server.close();
+      server.closeIdleConnections();
+      const drained = await inFlight.idle(env.SHUTDOWN_GRACE_MS);
+      if (!drained) logger.warn({ inFlight: inFlight.size }, "grace period over; closing the remaining connections");
+      server.closeAllConnections();
+      await logWriter.close(5_000);
+      catalog.stop();
+      await dispatchers.close();
+      await store.close();
+      await db.close();
+      logger.info("claude code hub stopped");
+    })();
+    return closing;
+  };
+
+  return { url, port, env, db, store, catalog, secrets, logWriter, logger, inFlight, close };
+}

@@ -1,0 +1,13 @@
+import { TEST_REDIS_URL } from "../../test-support/databases.ts";
+import { createLogger } from "../logger.ts";
+import { RedisStore } from "./redis-store.ts";
+import { runStoreContract } from "./store.contract.ts";
+
+runStoreContract("redis", async () => {
+  const keyPrefix = `test:${process.pid}:${Math.random().toString(36).slice(2)}:`;
+  const make = () => new RedisStore({ url: TEST_REDIS_URL, keyPrefix, logger: createLogger("silent") });
+  const store = make();
+  const peer = make();
+  await Promise.all([store.ping(), peer.ping()]);
+  return { store, peer };
+});

@@ -1,0 +1,48 @@
+/**
+ * The store holds the hub's hot, shared state: cache-invalidation messages, login lockouts,
+ * and (as the gateway grows) rate windows, reservations, sessions and breakers.
+ *
+ * Two implementations keep the same contract (store.contract.ts runs against both):
+ * - RedisStore: shared by every instance; each multi-step change is one Lua script;
+ * - MemoryStore: in-process, for the one-command start without Redis (single instance only).
+ *
+ * Time is always passed in (`now`, epoch ms) wherever a window or TTL is computed, so tests
+ * drive the clock; the store never reads the wall clock for those decisions.
+ */
+
+export interface LockoutState {
+  /** True while the scope is locked out. */
+  locked: boolean;
+  /** Failures counted in the current window. */
+  failures: number;
+  /** Milliseconds until the lockout ends (0 when not locked). */
+  retryAfterMs: number;
+}
+
+export interface LockoutPolicy {
+  /** Failures within windowMs that trigger a lockout. */
+  maxFailures: number;
+  windowMs: number;
+  lockoutMs: number;
+}
+
+export interface Store {
+  readonly kind: "redis" | "memory";
+
+  /** Resolves when the store answers; rejects otherwise. */
+  ping(): Promise<void>;
+
+  /** Broadcasts a message to every instance's subscribers of the channel (this one included). */
+  publish(channel: string, message: string): Promise<void>;
+  /** Listens on a channel; the returned function stops listening. */
+  subscribe(channel: string, listener: (message: string) => void): Promise<() => void>;
+
+  /** Counts one failed login attempt for a scope (e.g. an IP) and returns the resulting state. */
+  recordLoginFailure(scope: string, policy: LockoutPolicy, now: number): Promise<LockoutState>;
+  /** The lockout state of a scope without counting anything. */
+  getLockout(scope: string, now: number): Promise<LockoutState>;
+  /** Forgets failures of a scope (after a successful login). */
+  clearLoginFailures(scope: string): Promise<void>;
+
+  close(): Promise<void>;
+}

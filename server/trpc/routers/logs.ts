@@ -1,0 +1,188 @@
+/** logs.*: the request log. Admins see every request; a user sees only their own. */
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import type { Prisma, RequestLog } from "../../generated/prisma/client.ts";
+import type { Db } from "../../db/database.ts";
+import { isAdmin, router, userProcedure, type Viewer } from "../trpc.ts";
+
+const logItem = z.object({
+  id: z.string(),
+  requestId: z.string(),
+  createdAt: z.string(),
+  userId: z.number().nullable(),
+  userName: z.string().nullable(),
+  keyId: z.number().nullable(),
+  keyName: z.string().nullable(),
+  providerId: z.number().nullable(),
+  providerName: z.string().nullable(),
+  endpoint: z.string(),
+  apiFormat: z.string(),
+  model: z.string().nullable(),
+  redirectedModel: z.string().nullable(),
+  responseModel: z.string().nullable(),
+  isStream: z.boolean(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cacheCreation5mTokens: z.number(),
+  cacheCreation1hTokens: z.number(),
+  cacheReadTokens: z.number(),
+  costUsd: z.number().nullable(),
+  priceMissing: z.boolean(),
+  ttfbMs: z.number().nullable(),
+  durationMs: z.number().nullable(),
+  statusCode: z.number(),
+  errorType: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  blockedBy: z.string().nullable(),
+  sessionId: z.string().nullable(),
+  retryCount: z.number(),
+});
+
+const logDetail = logItem.extend({
+  decisionChain: z.unknown(),
+  costBreakdown: z.unknown(),
+  clientIp: z.string().nullable(),
+  userAgent: z.string().nullable(),
+});
+
+export const logFilterInput = z.object({
+  from: z.iso.datetime({ offset: true }).optional().describe("Inclusive start (ISO 8601)"),
+  to: z.iso.datetime({ offset: true }).optional().describe("Exclusive end (ISO 8601)"),
+  userId: z.number().int().optional(),
+  keyId: z.number().int().optional(),
+  providerId: z.number().int().optional(),
+  model: z.string().optional(),
+  statusCode: z.number().int().optional(),
+  sessionId: z.string().optional(),
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(200).default(50),
+});
+
+function scopeWhere(viewer: Viewer): Prisma.RequestLogWhereInput {
+  return isAdmin(viewer) || viewer.kind !== "user" ? {} : { userId: viewer.userId };
+}
+
+async function names(db: Db, rows: RequestLog[]) {
+  const ids = (pick: (r: RequestLog) => number | null) => [...new Set(rows.map(pick).filter((v): v is number => v !== null))];
+  const [users, keys, providers] = await Promise.all([
+    db.user.findMany({ where: { id: { in: ids((r) => r.userId) } }, select: { id: true, name: true } }),
+    db.apiKey.findMany({ where: { id: { in: ids((r) => r.keyId) } }, select: { id: true, name: true } }),
+    db.provider.findMany({ where: { id: { in: ids((r) => r.providerId) } }, select: { id: true, name: true } }),
+  ]);
+  const map = (list: Array<{ id: number; name: string }>) => new Map(list.map((x) => [x.id, x.name.replace(/#deleted-\d+$/, "")]));
+  return { users: map(users), keys: map(keys), providers: map(providers) };
+}
+
+function toItem(row: RequestLog, n: Awaited<ReturnType<typeof names>>): z.infer<typeof logItem> {
+  return {
+    id: row.id.toString(),
+    requestId: row.requestId,
+    createdAt: row.createdAt.toISOString(),
+    userId: row.userId,
+    userName: row.userId === null ? null : (n.users.get(row.userId) ?? null),
+    keyId: row.keyId,
+    keyName: row.keyId === null ? null : (n.keys.get(row.keyId) ?? null),
+    providerId: row.providerId,
+    providerName: row.providerId === null ? null : (n.providers.get(row.providerId) ?? null),
+    endpoint: row.endpoint,
+    apiFormat: row.apiFormat,
+    model: row.model,
+    redirectedModel: row.redirectedModel,
+    responseModel: row.responseModel,
+    isStream: row.isStream,
+    inputTokens: row.inputTokens,
+    outputTokens: row.outputTokens,
+    cacheCreation5mTokens: row.cacheCreation5mTokens,
+    cacheCreation1hTokens: row.cacheCreation1hTokens,
+    cacheReadTokens: row.cacheReadTokens,
+    costUsd: row.costUsd === null ? null : Number(row.costUsd.toString()),
+    priceMissing: row.priceMissing,
+    ttfbMs: row.ttfbMs,
+    durationMs: row.durationMs,
+    statusCode: row.statusCode,
+    errorType: row.errorType,
+    errorMessage: row.errorMessage,
+    blockedBy: row.blockedBy,
+    sessionId: row.sessionId,
+    retryCount: row.retryCount,
+  };
+}
+
+export const logsRouter = router({
+  list: userProcedure
+    .meta({ openapi: { method: "POST", path: "/logs/list", tags: ["logs"], summary: "List requests, newest first", protect: true } })
+    .input(logFilterInput.default({ page: 1, pageSize: 50 }))
+    .output(z.object({ items: z.array(logItem), total: z.number(), page: z.number(), pageSize: z.number() }))
+    .query(async ({ ctx, input }) => {
+      const where: Prisma.RequestLogWhereInput = {
+        ...(input.from || input.to
+          ? { createdAt: { ...(input.from ? { gte: new Date(input.from) } : {}), ...(input.to ? { lt: new Date(input.to) } : {}) } }
+          : {}),
+        ...(input.userId !== undefined ? { userId: input.userId } : {}),
+        ...(input.keyId !== undefined ? { keyId: input.keyId } : {}),
+        ...(input.providerId !== undefined ? { providerId: input.providerId } : {}),
+        ...(input.model ? { model: input.model } : {}),
+        ...(input.statusCode !== undefined ? { statusCode: input.statusCode } : {}),
+        ...(input.sessionId ? { sessionId: input.sessionId } : {}),
+        ...scopeWhere(ctx.viewer),
+      };
+      const [rows, total] = await Promise.all([
+        ctx.db.requestLog.findMany({
+          where,
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+          skip: (input.page - 1) * input.pageSize,
+          take: input.pageSize,
+        }),
+        ctx.db.requestLog.count({ where }),
+      ]);
+      const n = await names(ctx.db, rows);
+      return { items: rows.map((row) => toItem(row, n)), total, page: input.page, pageSize: input.pageSize };
+    }),
+
+  get: userProcedure
+    .meta({ openapi: { method: "POST", path: "/logs/get", tags: ["logs"], summary: "One request with its decision chain", protect: true } })
+    .input(z.object({ requestId: z.string() }))
+    .output(logDetail)
+    .query(async ({ ctx, input }) => {
+      const row = await ctx.db.requestLog.findFirst({ where: { requestId: input.requestId, ...scopeWhere(ctx.viewer) } });
+      if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No such request." });
+      const n = await names(ctx.db, [row]);
+      return {
+        ...toItem(row, n),
+        decisionChain: row.decisionChain,
+        costBreakdown: row.costBreakdown,
+        clientIp: row.clientIp,
+        userAgent: row.userAgent,
+      };
+    }),
+
+  filterOptions: userProcedure
+    .meta({ openapi: { method: "POST", path: "/logs/filterOptions", tags: ["logs"], summary: "Users, providers and models to filter by", protect: true } })
+    .input(z.object({}).default({}))
+    .output(
+      z.object({
+        users: z.array(z.object({ id: z.number(), name: z.string() })),
+        providers: z.array(z.object({ id: z.number(), name: z.string() })),
+        models: z.array(z.string()),
+      }),
+    )
+    .query(async ({ ctx }) => {
+      const admin = isAdmin(ctx.viewer);
+      const [users, providers, models] = await Promise.all([
+        admin
+          ? ctx.db.user.findMany({ where: { deletedAt: null }, select: { id: true, name: true }, orderBy: { name: "asc" } })
+          : ctx.viewer.kind === "user"
+            ? ctx.db.user.findMany({ where: { id: ctx.viewer.userId }, select: { id: true, name: true } })
+            : [],
+        admin ? ctx.db.provider.findMany({ where: { deletedAt: null }, select: { id: true, name: true }, orderBy: { name: "asc" } }) : [],
+        // Models from the ledger's recent rows (indexed by time), not a DISTINCT over the whole log.
+        ctx.db.usageLedger.findMany({
+          where: { createdAt: { gte: new Date(ctx.now() - 30 * 86400_000) }, ...(admin || ctx.viewer.kind !== "user" ? {} : { userId: ctx.viewer.userId }) },
+          distinct: ["model"],
+          select: { model: true },
+          take: 200,
+        }),
+      ]);
+      return { users, providers, models: models.map((m) => m.model).filter((m): m is string => !!m).sort() };
+    }),
+});

@@ -1,0 +1,33 @@
+/**
+ * Runs once per Vitest run: makes sure the migrated template database exists on the machine's
+ * PostgreSQL (see databases.ts), so integration tests can clone it quickly.
+ */
+import pg from "pg";
+import { applyMigrations } from "../server/db/migrate.ts";
+import { templateName, urlFor, withAdmin } from "./databases.ts";
+
+export default async function globalSetup() {
+  const template = templateName();
+  const exists = await withAdmin(async (client) => {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [template]);
+    if (rowCount) return true;
+    // Templates of older migration sets are no longer needed.
+    const old = await client.query("SELECT datname FROM pg_database WHERE datname LIKE 'hub_tpl_%'");
+    for (const row of old.rows) await client.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`).catch(() => undefined);
+    await client.query(`CREATE DATABASE "${template}_building"`);
+    return false;
+  });
+  if (exists) return;
+  const client = new pg.Client({ connectionString: urlFor(`${template}_building`) });
+  await client.connect();
+  try {
+    await applyMigrations({
+      exec: async (sql) => void (await client.query(sql)),
+      query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+    });
+  } finally {
+    await client.end();
+  }
+  // Renamed only once complete, so an interrupted run never leaves a half-migrated template.
+  await withAdmin((c) => c.query(`ALTER DATABASE "${template}_building" RENAME TO "${template}"`));
+}
