@@ -3,6 +3,7 @@ import { keysRouter } from "./routers/keys.ts";
 import { logsRouter } from "./routers/logs.ts";
 import { meRouter } from "./routers/me.ts";
 import { providersRouter } from "./routers/providers.ts";
+import { statsRouter } from "./routers/stats.ts";
 import { usersRouter } from "./routers/users.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
@@ -12,6 +13,7 @@ export const appRouter = router({
   keys: keysRouter,
   providers: providersRouter,
   logs: logsRouter,
+  stats: statsRouter,
 });
 
 export type AppRouter = typeof appRouter;
