@@ -23,7 +23,10 @@ export function mergeClaudeUsage(into: Usage, raw: unknown, defaultCacheTtl: "5m
     into.cacheCreation1hTokens = tokenCount(oneHour);
   } else if (u.cache_creation_input_tokens !== undefined) {
     const total = tokenCount(u.cache_creation_input_tokens);
-    into.cacheCreation5mTokens = defaultCacheTtl === "5m" ? total : 0;
-    into.cacheCreation1hTokens = defaultCacheTtl === "1h" ? total : 0;
+    // message_delta repeats the total without the split: keep a split that already adds up.
+    if (into.cacheCreation5mTokens + into.cacheCreation1hTokens !== total) {
+      into.cacheCreation5mTokens = defaultCacheTtl === "5m" ? total : 0;
+      into.cacheCreation1hTokens = defaultCacheTtl === "1h" ? total : 0;
+    }
   }
 }
