@@ -38,6 +38,7 @@ const schema = z.object({
   DSN: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  REDIS_COMMAND_TIMEOUT_MS: int(2000, 50),
   APP_PORT: int(23000, 0, 65535),
   APP_HOST: z.string().default("127.0.0.1"),
   APP_URL: optionalString,

@@ -77,8 +77,11 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   if (seeded.prices) logger.info({ prices: seeded.prices }, "built-in model prices loaded");
 
   const store: Store = env.REDIS_URL
-    ? new RedisStore({ url: env.REDIS_URL, keyPrefix: options.storeKeyPrefix, logger })
+    ? new RedisStore({ url: env.REDIS_URL, keyPrefix: options.storeKeyPrefix, logger, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS })
     : new MemoryStore();
+  if (store instanceof RedisStore && !(await store.ready(3000))) {
+    logger.error("Redis is not reachable: starting degraded (see /api/health/ready); the hub reconnects by itself");
+  }
   logger.info(
     { store: store.kind },
     store.kind === "redis" ? "store: Redis (REDIS_URL)" : "store: in-process (no REDIS_URL): single instance only, state is lost on restart",

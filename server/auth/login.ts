@@ -27,17 +27,16 @@ const FAILURE_WINDOW_MS = 5 * 60_000;
 export async function login(deps: LoginDeps, token: string, clientAddress: string): Promise<LoginResult> {
   const { env, store, catalog, signer, now } = deps;
   const scope = `ip:${clientAddress}`;
-  const lockout = await store.getLockout(scope, now());
+  // Without the store, logins are not rate limited (fail open) rather than impossible.
+  const lockout = await store.getLockout(scope, now()).catch(() => ({ locked: false, retryAfterMs: 0, failures: 0 }));
   if (lockout.locked) {
     const retryAfterSeconds = Math.ceil(lockout.retryAfterMs / 1000);
     return { ok: false, status: 429, message: `Too many failed logins. Try again in ${retryAfterSeconds} s.`, retryAfterSeconds };
   }
   const fail = async (message: string): Promise<LoginResult> => {
-    const state = await store.recordLoginFailure(
-      scope,
-      { maxFailures: env.LOGIN_MAX_FAILURES, windowMs: FAILURE_WINDOW_MS, lockoutMs: env.LOGIN_LOCKOUT_SECONDS * 1000 },
-      now(),
-    );
+    const state = await store
+      .recordLoginFailure(scope, { maxFailures: env.LOGIN_MAX_FAILURES, windowMs: FAILURE_WINDOW_MS, lockoutMs: env.LOGIN_LOCKOUT_SECONDS * 1000 }, now())
+      .catch(() => ({ locked: false, retryAfterMs: 0, failures: 0 }));
     if (state.locked) {
       const retryAfterSeconds = Math.ceil(state.retryAfterMs / 1000);
       return { ok: false, status: 429, message: `Too many failed logins. Try again in ${retryAfterSeconds} s.`, retryAfterSeconds };
@@ -49,7 +48,7 @@ export async function login(deps: LoginDeps, token: string, clientAddress: strin
   if (!trimmed) return fail("Enter the admin token or an API key.");
 
   if (constantTimeEquals(trimmed, env.ADMIN_TOKEN)) {
-    await store.clearLoginFailures(scope);
+    await store.clearLoginFailures(scope).catch(() => undefined);
     return { ok: true, cookie: signer.issueAdmin(env.AUTH_SESSION_TTL_SECONDS, now()), role: "admin", redirectTo: "/dashboard" };
   }
 
@@ -60,7 +59,7 @@ export async function login(deps: LoginDeps, token: string, clientAddress: strin
   if ((key.expiresAt !== null && key.expiresAt <= t) || (key.user.expiresAt !== null && key.user.expiresAt <= t)) {
     return fail("This key or its user has expired.");
   }
-  await store.clearLoginFailures(scope);
+  await store.clearLoginFailures(scope).catch(() => undefined);
   const dashboard = key.canLoginWebUi;
   return {
     ok: true,

@@ -8,6 +8,6 @@ runStoreContract("redis", async () => {
   const make = () => new RedisStore({ url: TEST_REDIS_URL, keyPrefix, logger: createLogger("silent") });
   const store = make();
   const peer = make();
-  await Promise.all([store.ping(), peer.ping()]);
+  await Promise.all([store.ready(2000), peer.ready(2000)]);
   return { store, peer };
 });

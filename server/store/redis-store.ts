@@ -39,6 +39,8 @@ export interface RedisStoreOptions {
   url: string;
   keyPrefix?: string;
   logger: Logger;
+  /** A command that gets no answer within this time fails (default 2000 ms). */
+  commandTimeoutMs?: number;
 }
 
 export class RedisStore implements Store {
@@ -51,15 +53,32 @@ export class RedisStore implements Store {
   constructor(private readonly options: RedisStoreOptions) {
     this.keys = createKeyBuilder(options.keyPrefix);
     this.redis = new Redis(options.url, {
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: true,
-      lazyConnect: false,
-      // Keep retrying forever in the background: the hub degrades while Redis is away and
-      // recovers by itself when it returns.
+      // While Redis is away, commands fail at once instead of queueing: the callers degrade
+      // (fail open or closed, as documented for each) rather than hold requests.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: options.commandTimeoutMs ?? 2000,
+      // Keep reconnecting forever in the background; the hub recovers by itself.
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     }) as HubRedis;
     this.redis.on("error", (error) => options.logger.warn({ err: error.message }, "redis error"));
     this.redis.defineCommand("loginFailure", { numberOfKeys: 2, lua: script("login-failure") });
+  }
+
+  /** Waits until the connection is ready, at most timeoutMs; false when it is not (yet). */
+  async ready(timeoutMs: number): Promise<boolean> {
+    if (this.redis.status === "ready") return true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.redis.off("ready", onReady);
+        resolve(false);
+      }, timeoutMs);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.redis.once("ready", onReady);
+    });
   }
 
   async ping(): Promise<void> {
@@ -77,7 +96,9 @@ export class RedisStore implements Store {
     if (!set) {
       set = new Set();
       this.listeners.set(full, set);
-      await subscriber.subscribe(full);
+      // Not awaited: while Redis is away the SUBSCRIBE waits in the subscriber's offline queue,
+      // and ioredis re-subscribes after every reconnect.
+      subscriber.subscribe(full).catch((error: Error) => this.options.logger.warn({ err: error.message, channel }, "redis subscribe failed"));
     }
     set.add(listener);
     return () => {
@@ -117,7 +138,7 @@ export class RedisStore implements Store {
 
   private ensureSubscriber(): Redis {
     if (this.subscriber) return this.subscriber;
-    const subscriber = this.redis.duplicate();
+    const subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
     subscriber.on("error", (error) => this.options.logger.warn({ err: error.message }, "redis subscriber error"));
     subscriber.on("message", (channel: string, message: string) => {
       for (const listener of this.listeners.get(channel) ?? []) listener(message);
