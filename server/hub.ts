@@ -90,7 +90,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   const catalog = new Catalog(db.prisma, store, secrets, logger, env.CACHE_TTL_SECONDS * 1000);
   await catalog.start();
 
-  const logWriter = new LogWriter(db.prisma, logger, {
+  const logWriter = new LogWriter(db.sql, logger, {
     flushMs: env.LOG_WRITER_FLUSH_MS,
     batchSize: env.LOG_WRITER_BATCH_SIZE,
     maxPending: env.LOG_WRITER_MAX_PENDING,

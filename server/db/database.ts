@@ -13,8 +13,13 @@ import { applyMigrations, type SqlSession } from "./migrate.ts";
 
 export type Db = PrismaClient;
 
+/** One parameterised SQL query over the pool, for the few hot writes that bypass Prisma. */
+export type SqlQuery = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
+
 export interface Database {
   prisma: Db;
+  /** Direct SQL through the same pool (used by the batched log writer; see decision 0008). */
+  sql: SqlQuery;
   kind: "postgres" | "embedded";
   /** Applies committed migrations (AUTO_MIGRATE). */
   migrate(): Promise<string[]>;
@@ -46,6 +51,7 @@ async function openPostgres(
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
+    sql: async <T,>(text: string, params?: unknown[]) => (await pool.query(text, params)).rows as T[],
     kind: embedded ? "embedded" : "postgres",
     async migrate() {
       const client = await pool.connect();

@@ -78,7 +78,7 @@ afterAll(async () => {
 
 describe("LogWriter", () => {
   it("writes queued rows in batches, log and ledger together", async () => {
-    const writer = new LogWriter(db.prisma, createLogger("silent"), { flushMs: 10_000, batchSize: 2, maxPending: 100, spoolDir });
+    const writer = new LogWriter(db.sql, createLogger("silent"), { flushMs: 10_000, batchSize: 2, maxPending: 100, spoolDir });
     for (let i = 0; i < 5; i++) writer.enqueue(record(`batch-${i}`, i % 2 === 0));
     await writer.flush();
     expect(await db.prisma.requestLog.count({ where: { requestId: { startsWith: "batch-" } } })).toBe(5);
@@ -87,7 +87,7 @@ describe("LogWriter", () => {
   });
 
   it("never writes a ledger row twice for the same request", async () => {
-    const writer = new LogWriter(db.prisma, createLogger("silent"), { flushMs: 10_000, batchSize: 10, maxPending: 100, spoolDir });
+    const writer = new LogWriter(db.sql, createLogger("silent"), { flushMs: 10_000, batchSize: 10, maxPending: 100, spoolDir });
     writer.enqueue(record("dup-1"));
     await writer.flush();
     writer.enqueue(record("dup-1"));
@@ -96,14 +96,15 @@ describe("LogWriter", () => {
   });
 
   it("keeps rows while the database is away, spools the overflow, and writes everything when it returns", async () => {
-    const writer = new LogWriter(db.prisma, createLogger("silent"), { flushMs: 10_000, batchSize: 50, maxPending: 3, spoolDir });
+    const writer = new LogWriter(db.sql, createLogger("silent"), { flushMs: 10_000, batchSize: 2, maxPending: 3, spoolDir });
     await writer.start();
     await setConnectable(false);
     try {
       for (let i = 0; i < 8; i++) writer.enqueue(record(`outage-${i}`));
       await writer.flush(); // fails: the database refuses connections
-      await expect.poll(() => readdirSync(spoolDir).length).toBeGreaterThan(0);
-      expect(writer.stats()).toMatchObject({ pending: 3, spooled: 5 });
+      await expect.poll(() => writer.stats().pending + writer.stats().spooled).toBe(8);
+      expect(writer.stats().pending).toBeLessThanOrEqual(3);
+      expect(readdirSync(spoolDir).length).toBeGreaterThan(0);
       expect(writer.stats().failedFlushes).toBeGreaterThan(0);
     } finally {
       await setConnectable(true);
@@ -118,7 +119,7 @@ describe("LogWriter", () => {
   });
 
   it("spools what it cannot write at shutdown, and a new writer picks it up", async () => {
-    const writer = new LogWriter(db.prisma, createLogger("silent"), { flushMs: 10_000, batchSize: 50, maxPending: 100, spoolDir });
+    const writer = new LogWriter(db.sql, createLogger("silent"), { flushMs: 10_000, batchSize: 50, maxPending: 100, spoolDir });
     await setConnectable(false);
     try {
       writer.enqueue(record("shutdown-1"));
@@ -127,7 +128,7 @@ describe("LogWriter", () => {
     } finally {
       await setConnectable(true);
     }
-    const next = new LogWriter(db.prisma, createLogger("silent"), { flushMs: 10_000, batchSize: 50, maxPending: 100, spoolDir });
+    const next = new LogWriter(db.sql, createLogger("silent"), { flushMs: 10_000, batchSize: 50, maxPending: 100, spoolDir });
     await next.start();
     await next.flush(); // re-queues the spool file
     await next.flush(); // writes it

@@ -10,7 +10,7 @@ import { mkdirSync } from "node:fs";
 import { appendFile, readdir, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "../logger.ts";
-import type { Db } from "./database.ts";
+import type { SqlQuery } from "./database.ts";
 
 /** One request's rows, JSON-serialisable (dates as ISO strings, money as decimal strings). */
 export interface LogRecord {
@@ -82,6 +82,49 @@ export interface LogWriterStats {
 
 const MAX_BACKOFF_MS = 30_000;
 
+const LOG_COLUMNS = [
+  "request_id", "created_at", "user_id", "key_id", "provider_id", "endpoint", "api_format", "model",
+  "redirected_model", "response_model", "is_stream", "input_tokens", "output_tokens", "cache_creation_5m_tokens",
+  "cache_creation_1h_tokens", "cache_read_tokens", "cost_usd", "cost_breakdown", "price_missing", "ttfb_ms",
+  "duration_ms", "status_code", "error_type", "error_message", "blocked_by", "session_id", "decision_chain",
+  "retry_count", "client_ip", "user_agent",
+].join(", ");
+
+const LEDGER_COLUMNS = [
+  "request_id", "created_at", "user_id", "key_id", "provider_id", "model", "billed_model", "api_format",
+  "input_tokens", "output_tokens", "cache_creation_5m_tokens", "cache_creation_1h_tokens", "cache_read_tokens",
+  "cost_usd", "status_code",
+].join(", ");
+
+const INSERT_BATCH = `
+  WITH logs AS (
+    INSERT INTO request_log (${LOG_COLUMNS})
+    SELECT ${LOG_COLUMNS} FROM json_populate_recordset(NULL::request_log, $1::json)
+    ON CONFLICT (request_id) DO NOTHING
+  ), ledger AS (
+    INSERT INTO usage_ledger (${LEDGER_COLUMNS})
+    SELECT ${LEDGER_COLUMNS} FROM json_populate_recordset(NULL::usage_ledger, $2::json)
+    ON CONFLICT (request_id) DO NOTHING
+  )
+  SELECT 1`;
+
+const snakeNames = new Map<string, string>();
+function snakeName(key: string) {
+  let name = snakeNames.get(key);
+  if (!name) {
+    name = key.replace(/([a-z])([A-Z0-9])/g, "$1_$2").toLowerCase();
+    snakeNames.set(key, name);
+  }
+  return name;
+}
+
+/** Row objects use the column names (snake_case), which json_populate_recordset matches. */
+function snakeCase(row: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) out[snakeName(key)] = value;
+  return out;
+}
+
 export class LogWriter {
   private queue: LogRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -92,7 +135,7 @@ export class LogWriter {
   private readonly counters = { written: 0, spooled: 0, failedFlushes: 0 };
 
   constructor(
-    private readonly db: Db,
+    private readonly sql: SqlQuery,
     private readonly logger: Logger,
     private readonly options: LogWriterOptions,
   ) {
@@ -109,9 +152,10 @@ export class LogWriter {
   enqueue(record: LogRecord): void {
     this.queue.push(record);
     if (this.queue.length > this.options.maxPending) {
-      // Memory is bounded: the oldest rows go to disk and come back when the database does.
-      const overflow = this.queue.splice(0, this.queue.length - this.options.maxPending);
-      void this.spool(overflow);
+      // Memory is bounded: the oldest rows go to disk (a batch at a time, not a file per row)
+      // and come back when the database does.
+      const count = Math.max(this.queue.length - this.options.maxPending, Math.min(this.options.batchSize, this.queue.length));
+      void this.spool(this.queue.splice(0, count));
     }
     if (this.queue.length >= this.options.batchSize && this.backoffMs === 0) void this.flush();
   }
@@ -171,12 +215,12 @@ export class LogWriter {
   }
 
   private async write(batch: LogRecord[]) {
-    const logs = batch.map((r) => r.requestLog);
-    const ledger = batch.flatMap((r) => (r.ledger ? [r.ledger] : []));
-    await this.db.$transaction([
-      this.db.requestLog.createMany({ data: logs as never, skipDuplicates: true }),
-      this.db.usageLedger.createMany({ data: ledger, skipDuplicates: true }),
-    ]);
+    const logs = batch.map((r) => snakeCase(r.requestLog));
+    const ledger = batch.flatMap((r) => (r.ledger ? [snakeCase(r.ledger)] : []));
+    // One statement, one round trip, atomic: PostgreSQL expands the JSON arrays itself, which
+    // costs the hub one JSON.stringify per batch (Prisma's createMany cost more CPU than the
+    // whole proxying of the requests it recorded). ON CONFLICT keeps retries idempotent.
+    await this.sql(INSERT_BATCH, [JSON.stringify(logs), JSON.stringify(ledger)]);
     this.counters.written += batch.length;
   }
 
