@@ -6,11 +6,22 @@ import type { ApiFormat } from "./formats/types.ts";
 
 export interface GatewayRoute {
   format: ApiFormat;
-  /** "generate" requests are billed, rate limited and count toward breakers; passthroughs are not. */
+  /**
+   * "generate" requests are billed, rate limited and count toward breakers. "passthrough"
+   * requests (count_tokens, compaction, Code Assist housekeeping) are forwarded as they are:
+   * not billed, not rate limited, not counted toward breakers.
+   */
   kind: "generate" | "passthrough";
   /** Normalised path (without query string) as sent upstream. */
   path: string;
+  /** The model named in the path (Gemini: /v1beta/models/{model}:…). */
+  model?: string;
+  /** The operation in the path decides streaming (Gemini: :streamGenerateContent). */
+  stream?: boolean;
 }
+
+const GEMINI_METHOD = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/;
+const CODE_ASSIST_METHOD = /^\/v1internal:([A-Za-z]+)$/;
 
 export function matchRoute(method: string, path: string): GatewayRoute | undefined {
   if (method !== "POST") return undefined;
@@ -19,7 +30,29 @@ export function matchRoute(method: string, path: string): GatewayRoute | undefin
       return { format: "claude", kind: "generate", path };
     case "/v1/messages/count_tokens":
       return { format: "claude", kind: "passthrough", path };
-    default:
-      return undefined;
+    case "/v1/chat/completions":
+      return { format: "openai-chat", kind: "generate", path };
+    case "/v1/responses":
+      return { format: "openai-responses", kind: "generate", path };
+    case "/v1/responses/compact":
+      return { format: "openai-responses", kind: "passthrough", path };
   }
+  const gemini = GEMINI_METHOD.exec(path);
+  if (gemini) {
+    const model = decodeURIComponent(gemini[1]);
+    const operation = gemini[2];
+    return operation === "countTokens"
+      ? { format: "gemini", kind: "passthrough", path, model }
+      : { format: "gemini", kind: "generate", path, model, stream: operation === "streamGenerateContent" };
+  }
+  const codeAssist = CODE_ASSIST_METHOD.exec(path);
+  if (codeAssist) {
+    const operation = codeAssist[1];
+    if (operation === "generateContent" || operation === "streamGenerateContent") {
+      return { format: "gemini-cli", kind: "generate", path, stream: operation === "streamGenerateContent" };
+    }
+    // countTokens, loadCodeAssist, onboardUser, recordCodeAssistMetrics…: forwarded as they are.
+    return { format: "gemini-cli", kind: "passthrough", path };
+  }
+  return undefined;
 }

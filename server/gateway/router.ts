@@ -14,14 +14,13 @@ import type { GatewayDeps } from "./deps.ts";
 import { matchRoute } from "./endpoints.ts";
 import { GatewayError, UpstreamHttpError } from "./errors.ts";
 import { claudeFormat } from "./formats/claude/index.ts";
-import type { ApiFormat, WireFormat } from "./formats/types.ts";
+import { wireFormat } from "./formats/registry.ts";
+import type { WireFormat } from "./formats/types.ts";
 import { authenticate } from "./steps/authenticate.ts";
 import { forward } from "./steps/forward.ts";
 import { parseRequest } from "./steps/parse-request.ts";
 import { selectProvider } from "./steps/select-provider.ts";
 import { settle } from "./steps/settle.ts";
-
-const FORMATS: Partial<Record<ApiFormat, WireFormat>> = { claude: claudeFormat };
 
 export const GATEWAY_PREFIXES = ["/v1/", "/v1beta/", "/v1internal"];
 
@@ -77,7 +76,8 @@ export function createGateway(deps: GatewayDeps, inFlight = new InFlight()) {
     const search = q < 0 ? "" : url.slice(q);
     const requestId = newRequestId();
     const route = matchRoute(req.method ?? "GET", path);
-    if (!route || !FORMATS[route.format]) {
+    const format = route && wireFormat(route.format);
+    if (!route || !format) {
       sendError(res, claudeFormat, new GatewayError("not_found", `No route for ${req.method} ${path}.`), requestId);
       req.resume();
       return;
@@ -89,7 +89,7 @@ export function createGateway(deps: GatewayDeps, inFlight = new InFlight()) {
       req,
       res,
       route,
-      format: FORMATS[route.format]!,
+      format,
       search,
       clientIp: clientIp(req, deps.env.TRUST_PROXY),
       userAgent: req.headers["user-agent"],

@@ -4,10 +4,11 @@
  * Request shapes are lenient: unknown fields pass through untouched.
  */
 import type { FieldRange } from "../body/json-scan.ts";
+import type { GatewayRoute } from "../endpoints.ts";
 import type { GatewayError } from "../errors.ts";
 import type { Usage } from "../usage/usage.ts";
 
-export type ApiFormat = "claude" | "openai-chat" | "openai-responses" | "gemini";
+export type ApiFormat = "claude" | "openai-chat" | "openai-responses" | "gemini" | "gemini-cli";
 
 /** What the gateway reads from a request body (without parsing all of it). */
 export interface RequestInfo {
@@ -39,22 +40,57 @@ export interface ResponseSummary {
   sawContent: boolean;
 }
 
-/** Incremental reader of a streamed response; sees every byte once and buffers at most one event. */
+/**
+ * Incremental reader of a streamed response; sees every byte once and buffers at most one
+ * event. It returns the bytes to forward to the client: the chunk itself unless the format must
+ * hide something the hub added (e.g. a usage chunk the client did not ask for).
+ */
 export interface StreamTap {
-  push(chunk: Buffer): void;
-  end(): void;
+  push(chunk: Buffer): Buffer;
+  /** Called once at the end; returns bytes still to forward (held back by push), if any. */
+  end(): Buffer | undefined;
   summary(): ResponseSummary;
 }
 
 export interface ResponseOptions {
   /** Cache TTL to attribute an undivided cache-creation count to (Anthropic). */
   defaultCacheTtl: "5m" | "1h";
+  /** The hub asked the upstream for stream usage that the client did not ask for: hide it. */
+  usageInjected: boolean;
+}
+
+/** The request as sent upstream in one attempt (the path is the client-facing path, e.g. /v1/messages). */
+export interface UpstreamRequest {
+  path: string;
+  search: string;
+  body: Buffer;
+  /** The hub added a usage request to a stream (OpenAI stream_options.include_usage). */
+  usageInjected: boolean;
+}
+
+export interface PrepareInput {
+  route: GatewayRoute;
+  search: string;
+  body: Buffer;
+  info: RequestInfo;
+  /** The model to send upstream: the requested one, or a redirect rule's target. */
+  model: string;
 }
 
 export interface WireFormat {
   readonly name: ApiFormat;
-  /** Reads the request fields; throws GatewayError(invalid_request) for a malformed body. */
-  readRequest(body: Buffer): RequestInfo;
+  /**
+   * Reads the request fields (model, stream, …) from the body and, for formats that put them
+   * there, from the route (Gemini: model and streaming in the path). Throws
+   * GatewayError("invalid_request") for a malformed body.
+   */
+  readRequest(body: Buffer, route: GatewayRoute, search: string): RequestInfo;
+  /**
+   * The upstream request for one attempt: the original bytes, changed only where needed (the
+   * model when redirected; a stream usage request where the format needs one for billing).
+   * Pure: it may run once per attempt.
+   */
+  prepareUpstream(input: PrepareInput): UpstreamRequest;
   /** Summarises a complete non-streamed response body. */
   summarizeJson(body: Buffer, options: ResponseOptions): ResponseSummary;
   createStreamTap(options: ResponseOptions): StreamTap;

@@ -11,8 +11,11 @@ export interface ProviderAdapter {
   readonly format: ApiFormat;
   /** The upstream URL for a client path such as "/v1/messages" and its query string ("?beta=true" or ""). */
   upstreamUrl(provider: CachedProvider, clientPath: string, search: string): URL;
-  /** The headers that authenticate with the upstream (the client's own credentials are never forwarded). */
-  authHeaders(provider: CachedProvider): Record<string, string>;
+  /**
+   * The headers that authenticate with the upstream (the client's own credentials are never
+   * forwarded). May be async, e.g. to refresh an OAuth access token.
+   */
+  authHeaders(provider: CachedProvider): Record<string, string> | Promise<Record<string, string>>;
 }
 
 /**

@@ -14,7 +14,7 @@ import type { GatewayContext } from "../context.ts";
 import type { AttemptReason, AttemptRecord } from "../decision-chain.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { GatewayError } from "../errors.ts";
-import type { ResponseSummary, StreamTap } from "../formats/types.ts";
+import type { ResponseSummary, StreamTap, UpstreamRequest } from "../formats/types.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../upstream/headers.ts";
 import { startExchange, type Exchange } from "../upstream/http-exchange.ts";
@@ -59,26 +59,52 @@ function networkMessage(error: Error): string {
   return code ? `${code}: ${error.message}` : error.message;
 }
 
-export function runAttempt(
-  ctx: GatewayContext,
-  deps: GatewayDeps,
-  provider: CachedProvider,
-  adapter: ProviderAdapter,
-  reason: AttemptReason,
-  attemptNumber: number,
-): Promise<AttemptResult> {
-  const { res, format } = ctx;
+export interface AttemptPlan {
+  provider: CachedProvider;
+  adapter: ProviderAdapter;
+  upstream: UpstreamRequest;
+  /** The model sent upstream. */
+  model: string;
+  reason: AttemptReason;
+  /** 1-based attempt number on this provider. */
+  attempt: number;
+}
+
+export async function runAttempt(ctx: GatewayContext, deps: GatewayDeps, plan: AttemptPlan): Promise<AttemptResult> {
+  const { provider, adapter, upstream } = plan;
   const record: AttemptRecord = {
     providerId: provider.id,
     providerName: provider.name,
-    reason,
-    attempt: attemptNumber,
+    reason: plan.reason,
+    attempt: plan.attempt,
     startedAt: deps.now(),
-    model: ctx.redirectedModel ?? ctx.request!.model,
+    model: plan.model,
   };
   ctx.chain.attempts.push(record);
   const started = performance.now();
-  const tapOptions = { defaultCacheTtl: "5m" as const };
+  let authHeaders: Record<string, string>;
+  try {
+    authHeaders = await adapter.authHeaders(provider);
+  } catch (error) {
+    record.durationMs = Math.round(performance.now() - started);
+    record.errorClass = "auth_error";
+    record.errorMessage = (error as Error).message.slice(0, 500);
+    return { ok: false, failure: { class: "network_error", message: `upstream credentials unusable: ${(error as Error).message}` } };
+  }
+  return exchangeWithUpstream(ctx, deps, record, started, plan, authHeaders);
+}
+
+function exchangeWithUpstream(
+  ctx: GatewayContext,
+  deps: GatewayDeps,
+  record: AttemptRecord,
+  started: number,
+  plan: AttemptPlan,
+  authHeaders: Record<string, string>,
+): Promise<AttemptResult> {
+  const { res, format } = ctx;
+  const { provider, adapter, upstream } = plan;
+  const tapOptions = { defaultCacheTtl: "5m" as const, usageInjected: upstream.usageInjected };
 
   return new Promise<AttemptResult>((resolve) => {
     let status = 0;
@@ -138,14 +164,10 @@ export function runAttempt(
     };
 
     const request = {
-      url: adapter.upstreamUrl(provider, ctx.route.path, ctx.search),
+      url: adapter.upstreamUrl(provider, upstream.path, upstream.search),
       method: "POST",
-      headers: upstreamRequestHeaders(ctx.req.rawHeaders, {
-        provider,
-        authHeaders: adapter.authHeaders(provider),
-        clientIp: ctx.clientIp,
-      }),
-      body: ctx.body!,
+      headers: upstreamRequestHeaders(ctx.req.rawHeaders, { provider, authHeaders, clientIp: ctx.clientIp }),
+      body: upstream.body,
     };
 
     exchange = startExchange(deps.dispatchers.for(), request, {
@@ -161,9 +183,9 @@ export function runAttempt(
       },
       onData(chunk) {
         if (mode === "stream") {
-          tap!.push(chunk);
-          if (committed) return writeToClient(chunk);
-          held.push(chunk);
+          const forward = tap!.push(chunk);
+          if (committed) return forward.length ? writeToClient(forward) : true;
+          if (forward.length) held.push(forward);
           heldBytes += chunk.length;
           if (tap!.summary().sawContent || heldBytes > HOLD_LIMIT_BYTES) {
             commit();
@@ -223,7 +245,8 @@ export function runAttempt(
           return;
         }
         // stream
-        tap!.end();
+        const rest = tap!.end();
+        if (rest?.length) held.push(rest);
         const summary = tap!.summary();
         if (!committed) {
           if (summary.error) {
@@ -235,8 +258,8 @@ export function runAttempt(
             return;
           }
           commit();
-          for (const c of held.splice(0)) writeToClient(c);
         }
+        for (const c of held.splice(0)) writeToClient(c);
         if (!summary.completed && !summary.error) {
           endAfterCommit({ class: "network_error", message: "the stream ended without its terminal event" });
           return;

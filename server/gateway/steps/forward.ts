@@ -9,20 +9,7 @@ import type { GatewayDeps } from "../deps.ts";
 import { GatewayError, UpstreamHttpError } from "../errors.ts";
 import { providerAdapter } from "../providers/registry.ts";
 import { redirectModel } from "../routing/model-rules.ts";
-import { replaceField } from "../body/json-scan.ts";
 import { runAttempt, type AttemptFailure } from "./dispatch.ts";
-
-/** Applies the provider's model redirect to the body (only the model's bytes change). */
-function applyRedirect(ctx: GatewayContext) {
-  const provider = ctx.provider!;
-  const original = ctx.request!.model!;
-  const target = redirectModel(provider.modelRedirects, original);
-  const range = ctx.request!.ranges.get("model");
-  if (target !== original && range) {
-    ctx.body = replaceField(ctx.body!, range, target);
-    ctx.redirectedModel = target;
-  }
-}
 
 function failureToError(failure: AttemptFailure): Error {
   switch (failure.class) {
@@ -43,8 +30,12 @@ function failureToError(failure: AttemptFailure): Error {
 export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<void> {
   const provider = ctx.provider!;
   const adapter = providerAdapter(provider.providerType)!;
-  applyRedirect(ctx);
-  const result = await runAttempt(ctx, deps, provider, adapter, "initial", 1);
+  const original = ctx.request!.model!;
+  // Redirect rules rewrite the model after selection; the original stays for the log and billing.
+  const model = redirectModel(provider.modelRedirects, original);
+  ctx.redirectedModel = model !== original ? model : undefined;
+  const upstream = ctx.format.prepareUpstream({ route: ctx.route, search: ctx.search, body: ctx.body!, info: ctx.request!, model });
+  const result = await runAttempt(ctx, deps, { provider, adapter, upstream, model, reason: "initial", attempt: 1 });
   if (result.ok) {
     ctx.outcome.statusCode = result.status;
     ctx.outcome.usage = result.summary?.usage;

@@ -10,7 +10,7 @@ import { GatewayError } from "../errors.ts";
 export async function parseRequest(ctx: GatewayContext, deps: GatewayDeps): Promise<void> {
   const body = await readBody(ctx.req, deps.env.MAX_REQUEST_BODY_BYTES);
   ctx.body = body;
-  const info = ctx.format.readRequest(body);
+  const info = ctx.format.readRequest(body, ctx.route, ctx.search);
   if (!info.model) throw new GatewayError("invalid_request", "model: Field required");
   ctx.request = info;
 }

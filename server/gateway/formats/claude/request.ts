@@ -1,7 +1,7 @@
 /** Anthropic Messages requests: the fields the gateway reads, found without a full parse. */
-import { JsonSyntaxError, parseField, scanTopLevel } from "../../body/json-scan.ts";
+import { JsonSyntaxError, parseField, replaceField, scanTopLevel } from "../../body/json-scan.ts";
 import { GatewayError } from "../../errors.ts";
-import type { RequestInfo } from "../types.ts";
+import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 
 const FIELDS = new Set(["model", "stream", "max_tokens", "metadata"]);
 
@@ -29,4 +29,11 @@ export function readClaudeRequest(body: Buffer): RequestInfo {
     hints: metadata && typeof metadata === "object" ? { metadata } : {},
     ranges,
   };
+}
+
+/** Same bytes, with only the model's value replaced when a redirect changed it. */
+export function prepareClaudeUpstream(input: PrepareInput): UpstreamRequest {
+  const range = input.info.ranges.get("model");
+  const body = range && input.model !== input.info.model ? replaceField(input.body, range, input.model) : input.body;
+  return { path: input.route.path, search: input.search, body, usageInjected: false };
 }

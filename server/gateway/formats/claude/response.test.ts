@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createClaudeStreamTap, summarizeClaudeJson } from "./response.ts";
 
 const sse = (events: Array<[string, object]>) => events.map(([name, data]) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`).join("");
-const opts = { defaultCacheTtl: "5m" as const };
+const opts = { defaultCacheTtl: "5m" as const, usageInjected: false };
 
 describe("Claude stream tap", () => {
   const stream = sse([
@@ -46,7 +46,7 @@ describe("Claude stream tap", () => {
   });
 
   it("attributes an undivided cache-creation count to the requested TTL", () => {
-    const tap = createClaudeStreamTap({ defaultCacheTtl: "1h" });
+    const tap = createClaudeStreamTap({ defaultCacheTtl: "1h", usageInjected: false });
     tap.push(Buffer.from(sse([["message_start", { type: "message_start", message: { usage: { input_tokens: 1, cache_creation_input_tokens: 500 } } }]])));
     expect(tap.summary().usage).toMatchObject({ cacheCreation1hTokens: 500, cacheCreation5mTokens: 0 });
   });

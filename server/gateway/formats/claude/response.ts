@@ -51,12 +51,14 @@ class ClaudeStreamTap implements StreamTap {
 
   constructor(private readonly options: ResponseOptions) {}
 
-  push(chunk: Buffer): void {
+  push(chunk: Buffer): Buffer {
     this.splitter.push(chunk);
+    return chunk;
   }
 
-  end(): void {
+  end(): undefined {
     this.splitter.end();
+    return undefined;
   }
 
   summary(): ResponseSummary {
