@@ -71,7 +71,7 @@ export interface AttemptPlan {
 }
 
 export async function runAttempt(ctx: GatewayContext, deps: GatewayDeps, plan: AttemptPlan): Promise<AttemptResult> {
-  const { provider, adapter, upstream } = plan;
+  const { provider, adapter } = plan;
   const record: AttemptRecord = {
     providerId: provider.id,
     providerName: provider.name,
