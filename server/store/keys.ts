@@ -10,6 +10,19 @@ export interface KeyBuilder {
   loginLock(scope: string): string;
   /** Pub/sub channel names are prefixed too, so test runs do not hear each other. */
   channel(name: string): string;
+  /**
+   * Quota, session and breaker keys. They all carry the hash tag {q}: the admission scripts
+   * touch several of them at once, so they must share a Redis Cluster slot. The scripts build
+   * the same names from `prefix` (server/store/scripts/quota-lib.lua lists every key and its TTL).
+   */
+  quota: {
+    prefix: string;
+    request(requestId: string): string;
+    scope(scope: string): string;
+    inflight(scope: string): string;
+    breaker(providerId: number): string;
+    probes(providerId: number): string;
+  };
 }
 
 export function createKeyBuilder(prefix = "cch:"): KeyBuilder {
@@ -17,5 +30,13 @@ export function createKeyBuilder(prefix = "cch:"): KeyBuilder {
     loginFailures: (scope) => `${prefix}login:{${scope}}:failures`,
     loginLock: (scope) => `${prefix}login:{${scope}}:lock`,
     channel: (name) => `${prefix}channel:${name}`,
+    quota: {
+      prefix: `${prefix}{q}`,
+      request: (id) => `${prefix}{q}r:${id}`,
+      scope: (scope) => `${prefix}{q}s:${scope}`,
+      inflight: (scope) => `${prefix}{q}f:${scope}`,
+      breaker: (id) => `${prefix}{q}b:${id}`,
+      probes: (id) => `${prefix}{q}bp:${id}`,
+    },
   };
 }

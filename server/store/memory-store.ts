@@ -4,6 +4,8 @@
  * be shared by several hub instances, and it is lost on restart.
  */
 import { EventEmitter } from "node:events";
+import type { AdmitRequest, FailoverRequest, HydrationData, ScopeSpec, SettleRequest } from "./admission.ts";
+import { MemoryAdmission } from "./memory-admission.ts";
 import type { LockoutPolicy, LockoutState, Store } from "./store.ts";
 
 interface Expiring<T> {
@@ -17,9 +19,38 @@ export class MemoryStore implements Store {
   private readonly failures = new Map<string, Expiring<number>>();
   private readonly locks = new Map<string, number>();
   private closed = false;
+  private readonly admission = new MemoryAdmission();
 
   constructor() {
     this.bus.setMaxListeners(0);
+  }
+
+  admit(request: AdmitRequest) {
+    return this.admission.admit(request);
+  }
+  failover(request: FailoverRequest) {
+    return this.admission.failover(request);
+  }
+  settle(request: SettleRequest) {
+    return this.admission.settle(request);
+  }
+  hydrate(scope: ScopeSpec, data: HydrationData, now: number) {
+    return this.admission.hydrate(scope, data, now);
+  }
+  usage(scopes: ScopeSpec[], now: number) {
+    return this.admission.usage(scopes, now);
+  }
+  resetScope(scope: string) {
+    return this.admission.resetScope(scope);
+  }
+  breakerStatus(providerIds: number[], now: number) {
+    return this.admission.breakerStatus(providerIds, now);
+  }
+  resetBreaker(providerId: number) {
+    return this.admission.resetBreaker(providerId);
+  }
+  inFlight(scope: string, now: number) {
+    return this.admission.inFlight(scope, now);
   }
 
   async ping(): Promise<void> {

@@ -8,6 +8,18 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import type { Logger } from "../logger.ts";
+import type {
+  AdmitRequest,
+  AdmitResult,
+  BreakerStatus,
+  CandidateSkip,
+  FailoverRequest,
+  HydrationData,
+  LimitHit,
+  ScopeSpec,
+  ScopeUsage,
+  SettleRequest,
+} from "./admission.ts";
 import { createKeyBuilder, type KeyBuilder } from "./keys.ts";
 import type { LockoutPolicy, LockoutState, Store } from "./store.ts";
 
@@ -31,8 +43,66 @@ function script(name: string) {
   return readFileSync(path.join(SCRIPTS_DIR, `${name}.lua`), "utf8");
 }
 
+/** Quota scripts share quota-lib.lua, prepended when they are registered. */
+function quotaScript(name: string) {
+  return `${script("quota-lib")}\n${script(name)}`;
+}
+
+type QuotaCommand = (key: string, prefix: string, json: string) => Promise<string>;
+
 interface HubRedis extends Redis {
   loginFailure(failuresKey: string, lockKey: string, max: number, windowMs: number, lockoutMs: number): Promise<[number, number, number]>;
+  quotaAdmit: QuotaCommand;
+  quotaFailover: QuotaCommand;
+  quotaSettle: QuotaCommand;
+  quotaHydrate: QuotaCommand;
+  quotaUsage: QuotaCommand;
+  quotaBreakerStatus: QuotaCommand;
+}
+
+const n = (v: unknown) => Number(v ?? 0);
+/** cjson encodes an empty Lua table as {}: make it the empty list it stands for. */
+const list = <T,>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+
+function toHit(raw: Record<string, unknown>): LimitHit {
+  return {
+    scope: String(raw.scope),
+    limit: raw.limit as LimitHit["limit"],
+    current: n(raw.current),
+    max: n(raw.max),
+    resetAt: raw.resetAt === false || raw.resetAt === undefined ? null : n(raw.resetAt),
+  };
+}
+
+function toAdmitResult(json: string): AdmitResult {
+  const raw = JSON.parse(json) as Record<string, unknown>;
+  const skipped = () =>
+    list<Record<string, unknown>>(raw.skipped).map(
+      (s): CandidateSkip => ({
+        providerId: n(s.providerId),
+        reason: s.reason as CandidateSkip["reason"],
+        hit: s.hit ? toHit(s.hit as Record<string, unknown>) : undefined,
+        breakerState: s.breakerState as CandidateSkip["breakerState"],
+      }),
+    );
+  switch (raw.status) {
+    case "admitted":
+      return {
+        status: "admitted",
+        providerId: n(raw.providerId),
+        via: raw.via as "session" | "order",
+        sessionMoved: raw.sessionMoved === true,
+        reservedNano: n(raw.reservedNano),
+        breakerState: raw.breakerState as "closed" | "open" | "half_open",
+        skipped: skipped(),
+      };
+    case "limited":
+      return { status: "limited", hit: toHit(raw.hit as Record<string, unknown>) };
+    case "no_provider":
+      return { status: "no_provider", skipped: skipped() };
+    default:
+      return { status: "unhydrated", scopes: list<string>(raw.scopes) };
+  }
 }
 
 export interface RedisStoreOptions {
@@ -63,6 +133,81 @@ export class RedisStore implements Store {
     }) as HubRedis;
     this.redis.on("error", (error) => options.logger.warn({ err: error.message }, "redis error"));
     this.redis.defineCommand("loginFailure", { numberOfKeys: 2, lua: script("login-failure") });
+    this.redis.defineCommand("quotaAdmit", { numberOfKeys: 1, lua: quotaScript("admit") });
+    this.redis.defineCommand("quotaFailover", { numberOfKeys: 1, lua: quotaScript("failover") });
+    this.redis.defineCommand("quotaSettle", { numberOfKeys: 1, lua: quotaScript("settle") });
+    this.redis.defineCommand("quotaHydrate", { numberOfKeys: 1, lua: quotaScript("hydrate") });
+    this.redis.defineCommand("quotaUsage", { numberOfKeys: 1, lua: quotaScript("usage") });
+    this.redis.defineCommand("quotaBreakerStatus", { numberOfKeys: 1, lua: quotaScript("breaker-status") });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Admission (one script, one round trip each; see admission.ts)
+  // ---------------------------------------------------------------------------------------------
+
+  async admit(request: AdmitRequest): Promise<AdmitResult> {
+    const { quota } = this.keys;
+    return toAdmitResult(await this.redis.quotaAdmit(quota.request(request.requestId), quota.prefix, JSON.stringify(request)));
+  }
+
+  async failover(request: FailoverRequest): Promise<AdmitResult> {
+    const { quota } = this.keys;
+    return toAdmitResult(await this.redis.quotaFailover(quota.request(request.requestId), quota.prefix, JSON.stringify(request)));
+  }
+
+  async settle(request: SettleRequest): Promise<void> {
+    const { quota } = this.keys;
+    await this.redis.quotaSettle(quota.request(request.requestId), quota.prefix, JSON.stringify(request));
+  }
+
+  async hydrate(scope: ScopeSpec, data: HydrationData, now: number): Promise<void> {
+    const { quota } = this.keys;
+    await this.redis.quotaHydrate(quota.scope(scope.scope), quota.prefix, JSON.stringify({ now, scope: scope.scope, signature: scope.signature, data }));
+  }
+
+  async usage(scopes: ScopeSpec[], now: number): Promise<ScopeUsage[]> {
+    const { quota } = this.keys;
+    const raw = JSON.parse(await this.redis.quotaUsage(quota.scope("usage"), quota.prefix, JSON.stringify({ now, scopes }))) as Array<Record<string, unknown>>;
+    return list<Record<string, unknown>>(raw).map((r, i) => ({
+      scope: String(r.scope),
+      hydrated: r.hydrated === true,
+      windows: list<Record<string, unknown>>(r.windows).map((w) => ({
+        kind: w.kind as ScopeUsage["windows"][number]["kind"],
+        spentNano: n(w.spentNano),
+        reservedNano: n(w.reservedNano),
+        limitNano: n(w.limitNano),
+        resetAt: w.resetAt === false ? null : n(w.resetAt),
+      })),
+      rpm: { used: n(r.rpm), max: scopes[i].rpm },
+      concurrentSessions: { used: n(r.sessions), max: scopes[i].concurrentSessions },
+    }));
+  }
+
+  async resetScope(scope: string): Promise<void> {
+    await this.redis.hdel(this.keys.quota.scope(scope), "sig");
+  }
+
+  async breakerStatus(providerIds: number[], now: number): Promise<BreakerStatus[]> {
+    const { quota } = this.keys;
+    const raw = JSON.parse(await this.redis.quotaBreakerStatus(quota.scope("breakers"), quota.prefix, JSON.stringify({ now, providerIds }))) as Array<Record<string, unknown>>;
+    return list<Record<string, unknown>>(raw).map((b) => ({
+      providerId: n(b.providerId),
+      state: b.state as BreakerStatus["state"],
+      failures: n(b.failures),
+      openUntil: b.state === "open" ? n(b.openUntil) : null,
+      halfOpenSuccesses: n(b.halfOpenSuccesses),
+    }));
+  }
+
+  async resetBreaker(providerId: number): Promise<void> {
+    await this.redis.del(this.keys.quota.breaker(providerId), this.keys.quota.probes(providerId));
+  }
+
+  async inFlight(scope: string, now: number) {
+    const [usage] = await this.usage([{ scope, rpm: null, concurrentSessions: null, windows: [], signature: "" }], now);
+    const { quota } = this.keys;
+    const [requests, reserved] = await Promise.all([this.redis.zcard(quota.inflight(scope)), this.redis.hget(quota.scope(scope), "res")]);
+    return { requests, sessions: usage.concurrentSessions.used, reservedNano: Number(reserved ?? 0) };
   }
 
   /** Waits until the connection is ready, at most timeoutMs; false when it is not (yet). */

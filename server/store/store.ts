@@ -1,6 +1,7 @@
 /**
  * The store holds the hub's hot, shared state: cache-invalidation messages, login lockouts,
- * and (as the gateway grows) rate windows, reservations, sessions and breakers.
+ * rate and money windows, reservations, in-flight sessions, session bindings and breakers
+ * (the admission operations are specified in admission.ts).
  *
  * Two implementations keep the same contract (store.contract.ts runs against both):
  * - RedisStore: shared by every instance; each multi-step change is one Lua script;
@@ -26,7 +27,9 @@ export interface LockoutPolicy {
   lockoutMs: number;
 }
 
-export interface Store {
+import type { AdmissionStore } from "./admission.ts";
+
+export interface Store extends AdmissionStore {
   readonly kind: "redis" | "memory";
 
   /** Resolves when the store answers; rejects otherwise. */

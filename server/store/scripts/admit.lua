@@ -1,0 +1,75 @@
+-- Admission of one request (see server/store/admission.ts AdmitRequest / AdmitResult and
+-- memory-admission.ts admit(), which this mirrors). Prepended with quota-lib.lua.
+-- KEYS[1] the request record P..'r:'..requestId; ARGV[1] prefix; ARGV[2] AdmitRequest JSON.
+-- Returns an AdmitResult as JSON.
+
+local id = REQ.requestId
+local session = id
+if REQ.session ~= cjson.null and REQ.session ~= nil then session = REQ.session.id end
+
+-- 1. Counters that are not trusted must be rebuilt from the ledger first.
+if not REQ.passthrough then
+  local specs = {}
+  for _, s in ipairs(REQ.scopes) do table.insert(specs, s) end
+  for _, c in ipairs(REQ.candidates) do table.insert(specs, c.limits) end
+  local missing = unhydrated(specs)
+  if #missing > 0 then return cjson.encode({ status = 'unhydrated', scopes = missing }) end
+end
+
+-- 2. The caller's own limits.
+if not REQ.passthrough then
+  for _, spec in ipairs(REQ.scopes) do
+    local h = check(spec, session)
+    if h and REQ.enforce then return cjson.encode({ status = 'limited', hit = h }) end
+  end
+end
+
+-- 3. The provider: the session's binding first, unless a reclaiming provider outranks it.
+local skipped = {}
+local bound = nil
+if REQ.session ~= cjson.null and REQ.session ~= nil then
+  bound = tonumber(redis.call('GET', P .. 'sb:' .. REQ.session.bindingKey))
+end
+local boundCandidate = nil
+if bound then
+  for _, c in ipairs(REQ.candidates) do
+    if c.providerId == bound and not c.disableSessionReuse then boundCandidate = c end
+  end
+end
+local chosen, state, via = nil, nil, 'order'
+if boundCandidate then
+  local reclaimers = {}
+  for _, c in ipairs(REQ.candidates) do
+    if c.reclaimSessions and c.priority < boundCandidate.priority then table.insert(reclaimers, c) end
+  end
+  chosen, state = firstAcceptable(reclaimers, session, {})
+  if not chosen then
+    chosen, state = firstAcceptable({ boundCandidate }, session, skipped)
+    if chosen then via = 'session' end
+  end
+end
+if not chosen then chosen, state = firstAcceptable(REQ.candidates, session, skipped) end
+if not chosen then return cjson.encode({ status = 'no_provider', skipped = skipped }) end
+
+-- 4. Reserve on every scope: the key's, the user's, the chosen provider's.
+local specs = {}
+for _, s in ipairs(REQ.scopes) do table.insert(specs, s) end
+table.insert(specs, chosen.limits)
+local amount = 0
+if not REQ.passthrough then amount = reservable(specs, REQ.estimateNano) end
+local expiresAt = now + REQ.holdMs
+local probe = takeProbe(chosen.providerId, state, id, expiresAt)
+local scopeNames = {}
+if not REQ.passthrough then
+  for _, spec in ipairs(specs) do
+    hold(spec.scope, id, amount, session, expiresAt, REQ.holdMs)
+    table.insert(scopeNames, spec.scope)
+  end
+end
+local rk = KEYS[1]
+redis.call('HSET', rk, 'scopes', table.concat(scopeNames, ' '), 'amt', int(amount), 'sess', session,
+  'pid', chosen.providerId, 'probe', probe and 1 or 0, 'settled', 0)
+redis.call('PEXPIRE', rk, REQ.holdMs + RECORD_GRACE_MS)
+
+local moved = bound ~= nil and bound ~= chosen.providerId
+return admitted(chosen.providerId, via, moved, amount, state, skipped)

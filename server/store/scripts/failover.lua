@@ -1,0 +1,47 @@
+-- Failover after a provider failed before anything reached the client: release what the
+-- failed provider held, count its breaker failure, and admit the request on the next
+-- acceptable candidate. Mirrors memory-admission.ts failover(). Prepended with quota-lib.lua.
+-- KEYS[1] the request record; ARGV[1] prefix; ARGV[2] FailoverRequest JSON.
+
+local id = REQ.requestId
+local rk = KEYS[1]
+local failed = REQ.failedProviderId
+local failedScope = 'p:' .. failed
+local rec = redis.call('HMGET', rk, 'scopes', 'amt', 'sess', 'probe', 'settled')
+local exists = rec[1] ~= false
+local scopes = {}
+if exists and rec[5] ~= '1' then
+  release(failedScope, id)
+  for s in string.gmatch(rec[1], '%S+') do
+    if s ~= failedScope then table.insert(scopes, s) end
+  end
+  if rec[4] == '1' then releaseProbe(failed, id) end
+  redis.call('HSET', rk, 'scopes', table.concat(scopes, ' '), 'probe', 0, 'pid', '')
+end
+if REQ.countFailure then breakerFailure(failed, REQ.failedBreaker) end
+
+if not REQ.passthrough then
+  local specs = {}
+  for _, c in ipairs(REQ.candidates) do table.insert(specs, c.limits) end
+  local missing = unhydrated(specs)
+  if #missing > 0 then return cjson.encode({ status = 'unhydrated', scopes = missing }) end
+end
+
+local session = id
+if exists and rec[3] then session = rec[3] end
+local skipped = {}
+local chosen, state = firstAcceptable(REQ.candidates, session, skipped)
+if not chosen then return cjson.encode({ status = 'no_provider', skipped = skipped }) end
+
+local amount = 0
+if exists then amount = num(rec[2]) end
+local expiresAt = now + REQ.holdMs
+local probe = takeProbe(chosen.providerId, state, id, expiresAt)
+if exists and rec[5] ~= '1' then
+  if not REQ.passthrough then
+    hold(chosen.limits.scope, id, amount, session, expiresAt, REQ.holdMs)
+    table.insert(scopes, chosen.limits.scope)
+  end
+  redis.call('HSET', rk, 'scopes', table.concat(scopes, ' '), 'pid', chosen.providerId, 'probe', probe and 1 or 0)
+end
+return admitted(chosen.providerId, 'order', false, amount, state, skipped)

@@ -1,0 +1,36 @@
+-- Rebuilds a scope's counters from ledger sums, unless they are already hydrated under the
+-- same signature (another instance won the race). Prepended with quota-lib.lua.
+-- KEYS[1] the scope's counter hash; ARGV[1] prefix; ARGV[2] {now, scope, signature, data}.
+
+local sk = KEYS[1]
+if redis.call('HGET', sk, 'sig') == REQ.signature then return 'kept' end
+local res = redis.call('HGET', sk, 'res')
+redis.call('DEL', sk)
+local fields = { 'sig', REQ.signature, 'res', res or 0 }
+for kind, r in pairs(ROLLING) do
+  local pfx = r[1]
+  local sum, n, min = 0, 0, -1
+  local buckets = REQ.data.buckets[kind]
+  if buckets and buckets ~= cjson.null then
+    for idx, nano in pairs(buckets) do
+      local i = tonumber(idx)
+      table.insert(fields, pfx .. ':' .. int(i)); table.insert(fields, int(nano))
+      sum = sum + nano
+      n = n + 1
+      if min == -1 or i < min then min = i end
+    end
+  end
+  table.insert(fields, pfx .. ':sum'); table.insert(fields, int(sum))
+  table.insert(fields, pfx .. ':n'); table.insert(fields, int(n))
+  table.insert(fields, pfx .. ':min'); table.insert(fields, int(min))
+end
+for kind, pfx in pairs(FIXED) do
+  local f = REQ.data.fixed[kind]
+  if f and f ~= cjson.null then
+    table.insert(fields, pfx .. ':start'); table.insert(fields, int(f.start))
+    table.insert(fields, pfx .. ':spent'); table.insert(fields, int(f.spentNano))
+  end
+end
+redis.call('HSET', sk, unpack(fields))
+redis.call('PEXPIRE', sk, SCOPE_IDLE_MS)
+return 'hydrated'

@@ -1,0 +1,288 @@
+-- Shared functions of admit.lua, failover.lua, settle.lua, hydrate.lua and usage.lua; the
+-- store prepends this file to each of them. It mirrors server/store/memory-admission.ts step
+-- by step (same names), and store.contract.ts holds both to the same behaviour.
+--
+-- Every script is called as: KEYS[1] = the request record (or a scope key), routing the call
+-- to the quota slot; ARGV[1] = key prefix ending in the "{q}" hash tag, so every key built here
+-- shares KEYS[1]'s slot (Redis Cluster); ARGV[2] = the operation's input as JSON.
+--
+-- Keys, per scope ("k:12", "u:3", "p:7"):
+--   P..'s:'..scope    HASH  counters: sig, res (reserved nano), r5:* and rd:* rolling buckets
+--                           (min, sum, n, <bucket index>), fd/fw/fm/ft :start/:spent fixed windows
+--   P..'f:'..scope    ZSET  in-flight request id -> expiry (ms); P..'fa:'..scope HASH id -> "amount|session"
+--   P..'ss:'..scope   HASH  session -> requests in flight
+--   P..'rpm:'..scope  ZSET  request id -> admission time (ms), last 60 s
+-- per request: P..'r:'..id HASH (scopes, amt, sess, pid, probe, settled)
+-- per provider: P..'b:'..id HASH breaker (state, failures, openUntil, hos); P..'bp:'..id ZSET probes
+-- per session binding: P..'sb:'..bindingKey STRING provider id
+-- All money is integer nano-USD; numbers go out as "%.0f" strings (cjson would round them).
+
+local P = ARGV[1]
+local REQ = cjson.decode(ARGV[2])
+local now = REQ.now
+
+local RPM_MS = 60000
+local SWEEP = 16
+local SCOPE_IDLE_MS = 35 * 86400000
+local RECORD_GRACE_MS = 3600000
+local BREAKER_TTL_MS = 30 * 86400000
+local ROLLING = { ['5h'] = { 'r5', 5 * 3600000, 300000 }, daily = { 'rd', 86400000, 900000 } }
+local ROLLING_ORDER = { '5h', 'daily' }
+local FIXED = { daily = 'fd', weekly = 'fw', monthly = 'fm', total = 'ft' }
+local FIXED_ORDER = { 'daily', 'weekly', 'monthly', 'total' }
+
+local function int(x) return string.format('%.0f', x) end
+local function num(x) return tonumber(x) or 0 end
+local function key(kind, id) return P .. kind .. ':' .. id end
+
+local function touch(scope, holdMs)
+  redis.call('PEXPIRE', key('s', scope), SCOPE_IDLE_MS)
+  local ttl = (holdMs or 0) + RECORD_GRACE_MS
+  for _, kind in ipairs({ 'f', 'fa', 'ss' }) do
+    if redis.call('EXISTS', key(kind, scope)) == 1 then redis.call('PEXPIRE', key(kind, scope), ttl) end
+  end
+end
+
+-- Releases one in-flight request of a scope: its reservation and its session reference.
+local function release(scope, id)
+  local fa = redis.call('HGET', key('fa', scope), id)
+  if not fa then return end
+  local bar = string.find(fa, '|', 1, true)
+  local amount = tonumber(string.sub(fa, 1, bar - 1))
+  local session = string.sub(fa, bar + 1)
+  redis.call('HDEL', key('fa', scope), id)
+  redis.call('ZREM', key('f', scope), id)
+  if amount > 0 then
+    local res = redis.call('HINCRBY', key('s', scope), 'res', -amount)
+    if res < 0 then redis.call('HSET', key('s', scope), 'res', 0) end
+  end
+  local refs = redis.call('HINCRBY', key('ss', scope), session, -1)
+  if refs <= 0 then redis.call('HDEL', key('ss', scope), session) end
+end
+
+-- Releases in-flight records whose holder vanished (a crashed process), a few per call.
+local function sweep(scope)
+  local expired = redis.call('ZRANGEBYSCORE', key('f', scope), '-inf', now, 'LIMIT', 0, SWEEP)
+  for _, id in ipairs(expired) do release(scope, id) end
+end
+
+local function hold(scope, id, amount, session, expiresAt, holdMs)
+  if redis.call('HEXISTS', key('fa', scope), id) == 1 then return end
+  redis.call('ZADD', key('f', scope), expiresAt, id)
+  redis.call('HSET', key('fa', scope), id, int(amount) .. '|' .. session)
+  if amount > 0 then redis.call('HINCRBY', key('s', scope), 'res', int(amount)) end
+  redis.call('HINCRBY', key('ss', scope), session, 1)
+  redis.call('ZADD', key('rpm', scope), now, id)
+  redis.call('PEXPIRE', key('rpm', scope), RPM_MS * 2)
+  touch(scope, holdMs)
+end
+
+-- Drops the buckets entirely older than the window (see memory-admission.ts expireBuckets).
+local function expire(sk, pfx, lengthMs, bucketMs)
+  local min = tonumber(redis.call('HGET', sk, pfx .. ':min'))
+  if not min or min == -1 then return end
+  local span = math.ceil(lengthMs / bucketMs)
+  local oldest = math.floor(now / bucketMs) - span + 1
+  local stop = math.min(oldest, min + span)
+  if stop <= min then return end
+  local sum = num(redis.call('HGET', sk, pfx .. ':sum'))
+  local n = num(redis.call('HGET', sk, pfx .. ':n'))
+  for idx = min, stop - 1 do
+    local f = pfx .. ':' .. int(idx)
+    local v = tonumber(redis.call('HGET', sk, f))
+    if v then
+      sum = sum - v
+      n = n - 1
+      redis.call('HDEL', sk, f)
+    end
+  end
+  if n <= 0 then
+    redis.call('HSET', sk, pfx .. ':min', -1, pfx .. ':sum', 0, pfx .. ':n', 0)
+  else
+    redis.call('HSET', sk, pfx .. ':min', int(stop), pfx .. ':sum', int(sum), pfx .. ':n', int(n))
+  end
+end
+
+-- Spend in a window now (fixed windows roll over to zero when their start changes).
+local function spent(scope, w)
+  local sk = key('s', scope)
+  if w.lengthMs then
+    local r = ROLLING[w.kind]
+    expire(sk, r[1], r[2], r[3])
+    return num(redis.call('HGET', sk, r[1] .. ':sum'))
+  end
+  local pfx = FIXED[w.kind]
+  local start = w.start or 0
+  local stored = tonumber(redis.call('HGET', sk, pfx .. ':start'))
+  if stored ~= start then
+    redis.call('HSET', sk, pfx .. ':start', int(start), pfx .. ':spent', 0)
+    return 0
+  end
+  return num(redis.call('HGET', sk, pfx .. ':spent'))
+end
+
+local function reserved(scope) return num(redis.call('HGET', key('s', scope), 'res')) end
+
+local function hit(scope, limit, current, max, resetAt)
+  return { scope = scope, limit = limit, current = int(current), max = int(max), resetAt = resetAt and int(resetAt) or false }
+end
+
+-- The first limit of a scope that leaves no room, or nil.
+local function check(spec, session)
+  local scope = spec.scope
+  sweep(scope)
+  if spec.rpm ~= cjson.null and spec.rpm ~= nil then
+    redis.call('ZREMRANGEBYSCORE', key('rpm', scope), '-inf', now - RPM_MS)
+    local used = redis.call('ZCARD', key('rpm', scope))
+    if used >= spec.rpm then
+      local first = redis.call('ZRANGE', key('rpm', scope), 0, 0, 'WITHSCORES')
+      return hit(scope, 'rpm', used, spec.rpm, tonumber(first[2]) + RPM_MS)
+    end
+  end
+  if spec.concurrentSessions ~= cjson.null and spec.concurrentSessions ~= nil then
+    local sessions = redis.call('HLEN', key('ss', scope))
+    if redis.call('HEXISTS', key('ss', scope), session) == 0 and sessions >= spec.concurrentSessions then
+      return hit(scope, 'concurrent_sessions', sessions, spec.concurrentSessions, nil)
+    end
+  end
+  local res = reserved(scope)
+  for _, w in ipairs(spec.windows) do
+    local used = spent(scope, w) + res
+    if used >= w.limitNano then return hit(scope, w.kind, used, w.limitNano, w['end']) end
+  end
+  return nil
+end
+
+-- min(estimate, the smallest room left in any window of these scopes), never negative.
+local function reservable(specs, estimate)
+  local amount = math.max(0, estimate)
+  for _, spec in ipairs(specs) do
+    local res = reserved(spec.scope)
+    for _, w in ipairs(spec.windows) do
+      amount = math.min(amount, math.max(0, w.limitNano - spent(spec.scope, w) - res))
+    end
+  end
+  return amount
+end
+
+-- Adds a settled cost to every window of a scope, rolling windows over first.
+local function addSpend(spec, nano)
+  local sk = key('s', spec.scope)
+  for _, kind in ipairs(ROLLING_ORDER) do
+    local r = ROLLING[kind]
+    expire(sk, r[1], r[2], r[3])
+    local idx = math.floor(now / r[3])
+    local f = r[1] .. ':' .. int(idx)
+    if redis.call('HEXISTS', sk, f) == 0 then redis.call('HINCRBY', sk, r[1] .. ':n', 1) end
+    redis.call('HINCRBY', sk, f, int(nano))
+    redis.call('HINCRBY', sk, r[1] .. ':sum', int(nano))
+    local min = tonumber(redis.call('HGET', sk, r[1] .. ':min'))
+    if not min or min == -1 or idx < min then redis.call('HSET', sk, r[1] .. ':min', int(idx)) end
+  end
+  for _, w in ipairs(spec.windows) do
+    if w.start ~= nil and w.start ~= cjson.null then spent(spec.scope, w) end
+  end
+  for _, kind in ipairs(FIXED_ORDER) do redis.call('HINCRBY', sk, FIXED[kind] .. ':spent', int(nano)) end
+  redis.call('PEXPIRE', sk, SCOPE_IDLE_MS)
+end
+
+-- Breakers ------------------------------------------------------------------------------------
+
+local function breaker(pid)
+  local bk = key('b', pid)
+  local v = redis.call('HMGET', bk, 'state', 'failures', 'openUntil', 'hos')
+  local b = { state = v[1] or 'closed', failures = num(v[2]), openUntil = num(v[3]), hos = num(v[4]) }
+  if b.state == 'open' and now >= b.openUntil then
+    b.state = 'half_open'
+    b.hos = 0
+    redis.call('HSET', bk, 'state', 'half_open', 'hos', 0)
+    redis.call('DEL', key('bp', pid))
+  end
+  redis.call('ZREMRANGEBYSCORE', key('bp', pid), '-inf', now)
+  b.probes = redis.call('ZCARD', key('bp', pid))
+  return b
+end
+
+local function saveBreaker(pid, b)
+  local bk = key('b', pid)
+  redis.call('HSET', bk, 'state', b.state, 'failures', int(b.failures), 'openUntil', int(b.openUntil), 'hos', int(b.hos))
+  redis.call('PEXPIRE', bk, BREAKER_TTL_MS)
+end
+
+local function takeProbe(pid, state, id, untilMs)
+  if state ~= 'half_open' then return false end
+  redis.call('ZADD', key('bp', pid), untilMs, id)
+  redis.call('PEXPIRE', key('bp', pid), BREAKER_TTL_MS)
+  return true
+end
+
+local function releaseProbe(pid, id) redis.call('ZREM', key('bp', pid), id) end
+
+local function breakerFailure(pid, cfg)
+  if cfg.failureThreshold <= 0 then return end
+  local b = breaker(pid)
+  if b.state == 'half_open' then
+    b.state = 'open'; b.openUntil = now + cfg.openDurationMs; b.hos = 0; b.failures = cfg.failureThreshold
+    redis.call('DEL', key('bp', pid))
+  elseif b.state == 'closed' then
+    b.failures = b.failures + 1
+    if b.failures >= cfg.failureThreshold then
+      b.state = 'open'; b.openUntil = now + cfg.openDurationMs; b.hos = 0
+      redis.call('DEL', key('bp', pid))
+    end
+  end
+  saveBreaker(pid, b)
+end
+
+local function breakerSuccess(pid, cfg)
+  local b = breaker(pid)
+  if b.state == 'half_open' then
+    b.hos = b.hos + 1
+    if b.hos >= cfg.halfOpenSuccessThreshold then
+      b.state = 'closed'; b.failures = 0; b.hos = 0
+      redis.call('DEL', key('bp', pid))
+    end
+    saveBreaker(pid, b)
+  elseif b.state == 'closed' and b.failures > 0 then
+    b.failures = 0
+    saveBreaker(pid, b)
+  end
+end
+
+-- Candidates ----------------------------------------------------------------------------------
+
+local function firstAcceptable(candidates, session, skipped)
+  for _, c in ipairs(candidates) do
+    local b = breaker(c.providerId)
+    if b.state == 'open' then
+      table.insert(skipped, { providerId = c.providerId, reason = 'breaker_open', breakerState = 'open' })
+    elseif b.state == 'half_open' and b.probes >= c.breaker.halfOpenMaxProbes then
+      table.insert(skipped, { providerId = c.providerId, reason = 'breaker_half_open_busy', breakerState = 'half_open' })
+    else
+      local h = nil
+      if not REQ.passthrough and REQ.enforce then h = check(c.limits, session) end
+      if h then
+        table.insert(skipped, { providerId = c.providerId, reason = 'limit', hit = h, breakerState = b.state })
+      else
+        return c, b.state
+      end
+    end
+  end
+  return nil, nil
+end
+
+local function unhydrated(specs)
+  local out = {}
+  local seen = {}
+  for _, spec in ipairs(specs) do
+    if #spec.windows > 0 and not seen[spec.scope] then
+      seen[spec.scope] = true
+      if redis.call('HGET', key('s', spec.scope), 'sig') ~= spec.signature then table.insert(out, spec.scope) end
+    end
+  end
+  return out
+end
+
+local function admitted(pid, via, moved, amount, state, skipped)
+  return cjson.encode({ status = 'admitted', providerId = pid, via = via, sessionMoved = moved, reservedNano = int(amount), breakerState = state, skipped = skipped })
+end
