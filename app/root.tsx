@@ -1,19 +1,39 @@
-import type { LinksFunction } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRevalidator, useRouteLoaderData } from "@remix-run/react";
+import { useEffect } from "react";
+import { ErrorPage } from "~/components/error-page.tsx";
+import { DEFAULT_LANG, isLang } from "~/i18n/index.ts";
+import type { RootData } from "~/i18n/use-i18n.ts";
+import { LANG_COOKIE, parseCookies, preferenceCookie, TZ_COOKIE } from "~/lib/cookies.ts";
+import { safeTimeZone } from "~/lib/format.ts";
+import { pageTitle } from "~/lib/meta.ts";
 import stylesheet from "~/tailwind.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.ico" },
+];
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches);
+
+/** The viewer's preferences, from cookies: language (default English) and time zone. */
+export async function loader({ request }: LoaderFunctionArgs): Promise<RootData> {
+  const cookies = parseCookies(request.headers.get("Cookie"));
+  const lang = isLang(cookies[LANG_COOKIE]) ? cookies[LANG_COOKIE] : DEFAULT_LANG;
+  return { lang, timeZone: safeTimeZone(cookies[TZ_COOKIE]) };
+}
 
 export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
   return (
-    <html lang="en">
+    <html lang={data?.lang ?? DEFAULT_LANG}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
       </head>
-      <body>
+      <body className="min-h-screen">
         {children}
         <ScrollRestoration />
         <Scripts />
@@ -22,6 +42,27 @@ export function Layout({ children }: { children: React.ReactNode }) {
   );
 }
 
+/**
+ * Dates are rendered in the zone the root loader reports. The first visit has no cookie yet
+ * (UTC); the browser then stores its zone and reloads the data once.
+ */
+function useBrowserTimeZone(current: string) {
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!browserZone || safeTimeZone(browserZone) === current) return;
+    document.cookie = preferenceCookie(TZ_COOKIE, browserZone);
+    revalidator.revalidate();
+    // Only when the zone in the loader data changes (revalidator is a new object every render).
+  }, [current]);
+}
+
 export default function App() {
+  const { timeZone } = useLoaderData<typeof loader>();
+  useBrowserTimeZone(timeZone);
   return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
 }

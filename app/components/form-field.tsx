@@ -1,0 +1,176 @@
+/**
+ * Labelled form controls that show their own validation message. A form wraps its fields in
+ * <FieldErrors value={…}> (field name → message) and each field picks its message by name.
+ */
+import * as React from "react";
+import { useI18n } from "~/i18n/use-i18n.ts";
+import { isoToWallTime, wallTimeToIso } from "~/lib/time-zone.ts";
+import { cn } from "~/lib/utils.ts";
+import { Input } from "./ui/input.tsx";
+import { Label } from "./ui/label.tsx";
+import { Select } from "./ui/select.tsx";
+import { Switch } from "./ui/switch.tsx";
+import { Textarea } from "./ui/textarea.tsx";
+
+const FieldErrorsContext = React.createContext<Record<string, string> | undefined>(undefined);
+
+export function FieldErrors({ value, children }: { value: Record<string, string> | undefined; children: React.ReactNode }) {
+  return <FieldErrorsContext.Provider value={value}>{children}</FieldErrorsContext.Provider>;
+}
+
+function useFieldError(name: string): string | undefined {
+  const errors = React.useContext(FieldErrorsContext);
+  const { tm } = useI18n();
+  const message = errors?.[name];
+  return message ? tm(message) : undefined;
+}
+
+interface FieldShellProps {
+  id: string;
+  label: React.ReactNode;
+  hint?: React.ReactNode;
+  error?: string;
+  className?: string;
+  children: React.ReactNode;
+}
+
+function FieldShell({ id, label, hint, error, className, children }: FieldShellProps) {
+  return (
+    <div className={cn("grid gap-1.5", className)}>
+      <Label htmlFor={id}>{label}</Label>
+      {children}
+      {hint && !error ? (
+        <p id={`${id}-hint`} className="text-xs text-muted-foreground">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="text-xs font-medium text-destructive">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function describedBy(id: string, hint: unknown, error: unknown) {
+  return error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+}
+
+type TextFieldProps = Omit<React.InputHTMLAttributes<HTMLInputElement>, "name"> & {
+  name: string;
+  label: React.ReactNode;
+  hint?: React.ReactNode;
+};
+
+export function TextField({ name, label, hint, className, ...props }: TextFieldProps) {
+  const id = React.useId();
+  const error = useFieldError(name);
+  return (
+    <FieldShell id={id} label={label} hint={hint} error={error} className={className}>
+      <Input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...props} />
+    </FieldShell>
+  );
+}
+
+type TextareaFieldProps = Omit<React.TextareaHTMLAttributes<HTMLTextAreaElement>, "name"> & {
+  name: string;
+  label: React.ReactNode;
+  hint?: React.ReactNode;
+};
+
+export function TextareaField({ name, label, hint, className, ...props }: TextareaFieldProps) {
+  const id = React.useId();
+  const error = useFieldError(name);
+  return (
+    <FieldShell id={id} label={label} hint={hint} error={error} className={className}>
+      <Textarea id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...props} />
+    </FieldShell>
+  );
+}
+
+type SelectFieldProps = Omit<React.SelectHTMLAttributes<HTMLSelectElement>, "name"> & {
+  name: string;
+  label: React.ReactNode;
+  hint?: React.ReactNode;
+  options: ReadonlyArray<{ value: string; label: string }>;
+};
+
+export function SelectField({ name, label, hint, options, className, ...props }: SelectFieldProps) {
+  const id = React.useId();
+  const error = useFieldError(name);
+  return (
+    <FieldShell id={id} label={label} hint={hint} error={error} className={className}>
+      <Select id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...props}>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </Select>
+    </FieldShell>
+  );
+}
+
+interface SwitchFieldProps {
+  name: string;
+  label: React.ReactNode;
+  hint?: React.ReactNode;
+  defaultChecked?: boolean;
+  className?: string;
+}
+
+/** A switch with its label beside it; submits "on" when checked. */
+export function SwitchField({ name, label, hint, defaultChecked, className }: SwitchFieldProps) {
+  const id = React.useId();
+  const error = useFieldError(name);
+  return (
+    <div className={cn("flex items-start gap-3", className)}>
+      <Switch id={id} name={name} defaultChecked={defaultChecked} aria-describedby={describedBy(id, hint, error)} className="mt-0.5" />
+      <div className="grid gap-1">
+        <Label htmlFor={id}>{label}</Label>
+        {hint ? (
+          <p id={`${id}-hint`} className="text-xs text-muted-foreground">
+            {hint}
+          </p>
+        ) : null}
+        {error ? <p className="text-xs font-medium text-destructive">{error}</p> : null}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * A date and time picked in the viewer's time zone, submitted as an ISO timestamp in a hidden
+ * input (datetime-local has no zone, and the server cannot know the viewer's).
+ */
+export function DateTimeField({ name, label, hint, defaultValue, className }: { name: string; label: React.ReactNode; hint?: React.ReactNode; defaultValue?: string | null; className?: string }) {
+  const id = React.useId();
+  const error = useFieldError(name);
+  const { timeZone } = useI18n();
+  const [iso, setIso] = React.useState(defaultValue ?? "");
+  return (
+    <FieldShell id={id} label={label} hint={hint} error={error} className={className}>
+      <Input
+        id={id}
+        type="datetime-local"
+        defaultValue={isoToWallTime(defaultValue, timeZone)}
+        onChange={(event) => setIso(wallTimeToIso(event.currentTarget.value, timeZone))}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+      />
+      <input type="hidden" name={name} value={iso} />
+    </FieldShell>
+  );
+}
+
+/** A message for the whole form (not tied to one field). */
+export function FormError({ message }: { message: string | undefined }) {
+  const { tm } = useI18n();
+  if (!message) return null;
+  return (
+    <p role="alert" className="rounded-md border border-destructive/40 bg-red-50 px-3 py-2 text-sm text-destructive">
+      {tm(message)}
+    </p>
+  );
+}

@@ -1,0 +1,256 @@
+/** Everything about one request: the fields, tokens and cost breakdown, and the routing decision chain. */
+import type { MessageKey } from "~/i18n/index.ts";
+import { useI18n } from "~/i18n/use-i18n.ts";
+import type { LogDetail as LogDetailData } from "~/lib/api-types.ts";
+import { nanoToUsd, type CostBreakdownView, type DecisionChainView } from "~/lib/request-detail.ts";
+import { Badge } from "../ui/badge.tsx";
+import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "../ui/table.tsx";
+import { StatusCode } from "./status-code.tsx";
+
+export interface LogDetailProps {
+  log: Omit<LogDetailData, "decisionChain" | "costBreakdown">;
+  chain: DecisionChainView | null;
+  cost: CostBreakdownView | null;
+}
+
+export function LogDetail({ log, chain, cost }: LogDetailProps) {
+  return (
+    <div className="grid gap-6">
+      <RequestFields log={log} />
+      <CostSection log={log} cost={cost} />
+      <DecisionChainSection chain={chain} />
+    </div>
+  );
+}
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section className="grid gap-2">
+      <h3 className="text-sm font-semibold">{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+function RequestFields({ log }: { log: LogDetailProps["log"] }) {
+  const { t, fmt } = useI18n();
+  const rows: Array<[MessageKey, React.ReactNode]> = [
+    ["logs.requestId", <code key="id" className="break-all text-xs">{log.requestId}</code>],
+    ["logs.time", fmt.dateTime(log.createdAt)],
+    ["common.user", log.userName ?? "—"],
+    ["logs.key", log.keyName ?? "—"],
+    ["logs.provider", log.providerName ?? "—"],
+    ["logs.endpoint", <code key="endpoint" className="text-xs">{log.endpoint}</code>],
+    ["logs.apiFormat", log.apiFormat],
+    ["logs.model", log.model ?? "—"],
+    ["logs.redirectedModel", log.redirectedModel ?? "—"],
+    ["logs.responseModel", log.responseModel ?? "—"],
+    ["logs.streaming", log.isStream ? t("common.yes") : t("common.no")],
+    ["logs.status", <StatusCode key="status" code={log.statusCode} />],
+    ["logs.ttfb", fmt.ms(log.ttfbMs)],
+    ["logs.duration", fmt.ms(log.durationMs)],
+    ["logs.retries", fmt.integer(log.retryCount)],
+    ["logs.session", log.sessionId ? <code key="session" className="break-all text-xs">{log.sessionId}</code> : "—"],
+    ["logs.clientIp", log.clientIp ?? "—"],
+    ["logs.userAgent", log.userAgent ?? "—"],
+  ];
+  if (log.errorType) rows.push(["logs.errorType", log.errorType]);
+  if (log.blockedBy) rows.push(["logs.blockedBy", log.blockedBy]);
+
+  return (
+    <Section title={t("logs.request")}>
+      <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
+        {rows.map(([label, value]) => (
+          <div key={label} className="grid grid-cols-[9rem_1fr] gap-2">
+            <dt className="text-muted-foreground">{t(label)}</dt>
+            <dd className="min-w-0 break-words">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {log.errorMessage ? (
+        <pre className="mt-2 max-h-40 overflow-auto whitespace-pre-wrap rounded-md border border-destructive/30 bg-red-50 p-3 text-xs text-destructive">
+          {log.errorMessage}
+        </pre>
+      ) : null}
+    </Section>
+  );
+}
+
+function CostSection({ log, cost }: { log: LogDetailProps["log"]; cost: CostBreakdownView | null }) {
+  const { t, fmt } = useI18n();
+  const lines: Array<{ label: MessageKey; tokens: number; nano: number | undefined }> = [
+    { label: "cost.input", tokens: log.inputTokens, nano: cost?.inputNano },
+    { label: "cost.output", tokens: log.outputTokens, nano: cost?.outputNano },
+    { label: "cost.cacheWrite5m", tokens: log.cacheCreation5mTokens, nano: cost?.cacheWrite5mNano },
+    { label: "cost.cacheWrite1h", tokens: log.cacheCreation1hTokens, nano: cost?.cacheWrite1hNano },
+    { label: "cost.cacheRead", tokens: log.cacheReadTokens, nano: cost?.cacheReadNano },
+  ];
+  return (
+    <Section title={t("cost.title")}>
+      {log.priceMissing ? <p className="text-sm text-amber-700">{t("cost.priceMissing")}</p> : null}
+      <Table>
+        <TableHeader>
+          <TableRow>
+            <TableHead>{t("cost.component")}</TableHead>
+            <TableHead className="text-right">{t("cost.tokens")}</TableHead>
+            <TableHead className="text-right">{t("cost.amount")}</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {lines.map((line) => (
+            <TableRow key={line.label}>
+              <TableCell>{t(line.label)}</TableCell>
+              <TableCell className="text-right tabular-nums">{fmt.integer(line.tokens)}</TableCell>
+              <TableCell className="text-right tabular-nums">{line.nano === undefined ? "—" : fmt.money(nanoToUsd(line.nano))}</TableCell>
+            </TableRow>
+          ))}
+          {cost ? (
+            <>
+              <TableRow>
+                <TableCell>{t("cost.base")}</TableCell>
+                <TableCell />
+                <TableCell className="text-right tabular-nums">{fmt.money(nanoToUsd(cost.baseNano))}</TableCell>
+              </TableRow>
+              <TableRow>
+                <TableCell colSpan={2}>{t("cost.multipliers", { provider: cost.providerMultiplier, group: cost.groupMultiplier })}</TableCell>
+                <TableCell className="text-right tabular-nums">× {cost.providerMultiplier * cost.groupMultiplier}</TableCell>
+              </TableRow>
+            </>
+          ) : null}
+          <TableRow className="font-semibold">
+            <TableCell>{t("cost.total")}</TableCell>
+            <TableCell />
+            <TableCell className="text-right tabular-nums">{fmt.money(log.costUsd)}</TableCell>
+          </TableRow>
+        </TableBody>
+      </Table>
+      {cost ? (
+        <p className="text-xs text-muted-foreground">
+          {t("cost.pricedAs", { model: cost.pricedAs })}
+          {cost.tier ? ` · ${t("cost.tier", { tier: cost.tier })}` : ""}
+        </p>
+      ) : null}
+    </Section>
+  );
+}
+
+const ATTEMPT_REASONS: Record<string, MessageKey> = {
+  initial: "chain.reasonInitial",
+  session_reuse: "chain.reasonSessionReuse",
+  retry: "chain.reasonRetry",
+  failover: "chain.reasonFailover",
+};
+
+function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
+  const { t, fmt } = useI18n();
+  if (!chain) {
+    return (
+      <Section title={t("chain.title")}>
+        <p className="text-sm text-muted-foreground">{t("chain.none")}</p>
+      </Section>
+    );
+  }
+  return (
+    <Section title={t("chain.title")}>
+      <div className="flex flex-wrap gap-x-6 gap-y-1 text-sm">
+        <p>
+          <span className="text-muted-foreground">{t("chain.groups")}: </span>
+          {chain.groups?.length ? chain.groups.join(", ") : t("common.defaultGroup")}
+        </p>
+        {chain.session ? (
+          <p>
+            <span className="text-muted-foreground">{t("chain.session")}: </span>
+            {chain.session.reused ? t("chain.sessionReused") : t("chain.sessionNew")} ({chain.session.source})
+          </p>
+        ) : null}
+      </div>
+
+      <h4 className="mt-2 text-xs font-semibold uppercase tracking-wide text-muted-foreground">{t("chain.candidates")}</h4>
+      <Table aria-label={t("chain.candidates")}>
+        <TableHeader>
+          <TableRow>
+            <TableHead>{t("logs.provider")}</TableHead>
+            <TableHead className="text-right">{t("providers.priority")}</TableHead>
+            <TableHead className="text-right">{t("providers.weight")}</TableHead>
+            <TableHead className="text-right">{t("chain.probability")}</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {chain.candidates.length === 0 ? <TableEmpty colSpan={4}>{t("chain.noCandidates")}</TableEmpty> : null}
+          {chain.candidates.map((c) => (
+            <TableRow key={c.id}>
+              <TableCell className="font-medium">{c.name}</TableCell>
+              <TableCell className="text-right tabular-nums">{fmt.integer(c.priority)}</TableCell>
+              <TableCell className="text-right tabular-nums">{fmt.integer(c.weight)}</TableCell>
+              <TableCell className="text-right tabular-nums">{fmt.percent(c.probability)}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+
+      <h4 className="mt-2 text-xs font-semibold uppercase tracking-wide text-muted-foreground">{t("chain.filtered")}</h4>
+      <Table aria-label={t("chain.filtered")}>
+        <TableHeader>
+          <TableRow>
+            <TableHead>{t("logs.provider")}</TableHead>
+            <TableHead>{t("chain.reason")}</TableHead>
+            <TableHead>{t("chain.detail")}</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {chain.filtered.length === 0 ? <TableEmpty colSpan={3}>{t("chain.noneFiltered")}</TableEmpty> : null}
+          {chain.filtered.map((f) => (
+            <TableRow key={f.id}>
+              <TableCell className="font-medium">{f.name}</TableCell>
+              <TableCell>
+                <Badge variant="outline" className="font-mono">
+                  {f.reason}
+                </Badge>
+              </TableCell>
+              <TableCell className="text-muted-foreground">{f.detail ?? "—"}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+
+      <h4 className="mt-2 text-xs font-semibold uppercase tracking-wide text-muted-foreground">{t("chain.attempts")}</h4>
+      <Table aria-label={t("chain.attempts")}>
+        <TableHeader>
+          <TableRow>
+            <TableHead>#</TableHead>
+            <TableHead>{t("logs.provider")}</TableHead>
+            <TableHead>{t("chain.reason")}</TableHead>
+            <TableHead>{t("logs.model")}</TableHead>
+            <TableHead>{t("logs.status")}</TableHead>
+            <TableHead className="text-right">{t("logs.duration")}</TableHead>
+            <TableHead>{t("chain.breaker")}</TableHead>
+            <TableHead>{t("chain.error")}</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {chain.attempts.length === 0 ? <TableEmpty colSpan={8}>{t("chain.noAttempts")}</TableEmpty> : null}
+          {chain.attempts.map((a, index) => (
+            <TableRow key={index}>
+              <TableCell className="tabular-nums">{index + 1}</TableCell>
+              <TableCell className="font-medium">
+                {a.providerName}
+                {a.attempt > 1 ? <span className="ml-1 text-xs text-muted-foreground">({t("chain.attemptN", { n: a.attempt })})</span> : null}
+              </TableCell>
+              <TableCell>{ATTEMPT_REASONS[a.reason] ? t(ATTEMPT_REASONS[a.reason]) : a.reason}</TableCell>
+              <TableCell className="font-mono text-xs">{a.model ?? "—"}</TableCell>
+              <TableCell>
+                <StatusCode code={a.statusCode} />
+              </TableCell>
+              <TableCell className="text-right tabular-nums">{fmt.ms(a.durationMs)}</TableCell>
+              <TableCell className="text-muted-foreground">{a.breakerState ?? "—"}</TableCell>
+              <TableCell className="max-w-[16rem] text-xs">
+                {a.errorClass ? <span className="font-mono">{a.errorClass}</span> : "—"}
+                {a.errorMessage ? <span className="block truncate text-muted-foreground" title={a.errorMessage}>{a.errorMessage}</span> : null}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Section>
+  );
+}

@@ -1,0 +1,119 @@
+/** Fields of the provider create/edit dialog (validated by app/forms/provider-form.ts). */
+import { formatAllowedModels, formatModelRedirects } from "~/forms/model-rules.ts";
+import { PROVIDER_DEFAULTS, PROVIDER_TYPES } from "~/forms/provider-form.ts";
+import { useI18n } from "~/i18n/use-i18n.ts";
+import type { ProviderRow } from "~/lib/api-types.ts";
+import { SelectField, SwitchField, TextareaField, TextField } from "../form-field.tsx";
+
+export function ProviderFields({ provider }: { provider?: ProviderRow }) {
+  const { t } = useI18n();
+  const p = provider;
+  const number = (name: keyof typeof PROVIDER_DEFAULTS) => p?.[name] ?? PROVIDER_DEFAULTS[name];
+
+  return (
+    <>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <TextField name="name" label={t("providers.name")} defaultValue={p?.name} required maxLength={100} autoComplete="off" />
+        <SelectField
+          name="providerType"
+          label={t("providers.type")}
+          defaultValue={p?.providerType ?? "claude"}
+          options={PROVIDER_TYPES.map((type) => ({ value: type, label: type }))}
+        />
+      </div>
+      <TextField name="url" label={t("providers.url")} type="url" defaultValue={p?.url} placeholder="https://api.anthropic.com" required />
+      <TextField
+        name="key"
+        label={t("providers.apiKey")}
+        type="password"
+        autoComplete="new-password"
+        required={!p}
+        placeholder={p ? p.keyMasked : undefined}
+        hint={p ? t("providers.apiKeyKeepHint") : t("providers.apiKeyHint")}
+      />
+      <TextareaField name="description" label={t("common.description")} defaultValue={p?.description} rows={2} className="font-sans" />
+      <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+        <TextField name="weight" label={t("providers.weight")} type="number" min={0} max={1000} step={1} defaultValue={number("weight")} />
+        <TextField name="priority" label={t("providers.priority")} type="number" min={0} step={1} defaultValue={number("priority")} hint={t("providers.priorityHint")} />
+        <TextField name="costMultiplier" label={t("providers.costMultiplier")} type="number" min={0} step="any" defaultValue={number("costMultiplier")} />
+        <TextField name="groupTag" label={t("providers.groupTag")} defaultValue={p?.groupTag ?? ""} hint={t("providers.groupTagHint")} />
+      </div>
+      <SwitchField name="isEnabled" label={t("common.enabled")} defaultChecked={p?.isEnabled ?? true} />
+
+      <details className="rounded-md border p-3">
+        <summary className="cursor-pointer text-sm font-medium">{t("providers.advanced")}</summary>
+        <div className="mt-4 grid gap-5">
+          <fieldset className="grid gap-3">
+            <legend className="mb-2 text-sm font-semibold">{t("providers.models")}</legend>
+            <TextareaField
+              name="allowedModels"
+              label={t("providers.allowedModels")}
+              defaultValue={p ? formatAllowedModels(p.allowedModels) : ""}
+              rows={3}
+              hint={t("providers.allowedModelsHint")}
+            />
+            <TextareaField
+              name="modelRedirects"
+              label={t("providers.modelRedirects")}
+              defaultValue={p ? formatModelRedirects(p.modelRedirects) : ""}
+              rows={3}
+              hint={t("providers.modelRedirectsHint")}
+            />
+          </fieldset>
+
+          <fieldset className="grid gap-3">
+            <legend className="mb-2 text-sm font-semibold">{t("providers.timeouts")}</legend>
+            <p className="text-xs text-muted-foreground">{t("providers.timeoutsHint")}</p>
+            <div className="grid gap-3 sm:grid-cols-3">
+              <TextField name="firstByteTimeoutStreamingMs" label={t("providers.firstByteTimeout")} type="number" min={0} step={1} defaultValue={number("firstByteTimeoutStreamingMs")} />
+              <TextField name="streamingIdleTimeoutMs" label={t("providers.idleTimeout")} type="number" min={0} step={1} defaultValue={number("streamingIdleTimeoutMs")} />
+              <TextField name="requestTimeoutNonStreamingMs" label={t("providers.nonStreamingTimeout")} type="number" min={0} step={1} defaultValue={number("requestTimeoutNonStreamingMs")} />
+            </div>
+            <TextField
+              name="maxRetryAttempts"
+              label={t("providers.retryAttempts")}
+              type="number"
+              min={1}
+              max={10}
+              step={1}
+              defaultValue={p?.maxRetryAttempts ?? ""}
+              hint={t("providers.retryAttemptsHint")}
+              className="sm:max-w-[50%]"
+            />
+          </fieldset>
+
+          <fieldset className="grid gap-3">
+            <legend className="mb-2 text-sm font-semibold">{t("providers.breaker")}</legend>
+            <div className="grid gap-3 sm:grid-cols-2">
+              <TextField name="circuitBreakerFailureThreshold" label={t("providers.breakerFailures")} type="number" min={0} step={1} defaultValue={number("circuitBreakerFailureThreshold")} hint={t("providers.breakerFailuresHint")} />
+              <TextField name="circuitBreakerOpenDurationMs" label={t("providers.breakerOpenMs")} type="number" min={1000} step={1} defaultValue={number("circuitBreakerOpenDurationMs")} />
+              <TextField name="circuitBreakerHalfOpenSuccessThreshold" label={t("providers.breakerHalfOpenSuccesses")} type="number" min={1} step={1} defaultValue={number("circuitBreakerHalfOpenSuccessThreshold")} />
+              <TextField name="circuitBreakerHalfOpenMaxProbes" label={t("providers.breakerHalfOpenProbes")} type="number" min={1} step={1} defaultValue={number("circuitBreakerHalfOpenMaxProbes")} />
+            </div>
+          </fieldset>
+
+          <fieldset className="grid gap-3">
+            <legend className="mb-2 text-sm font-semibold">{t("providers.network")}</legend>
+            <TextField name="proxyUrl" label={t("providers.proxyUrl")} defaultValue={p?.proxyUrl ?? ""} placeholder="socks5://127.0.0.1:1080" hint={t("providers.proxyUrlHint")} />
+            <SwitchField name="proxyFallbackToDirect" label={t("providers.proxyFallback")} defaultChecked={p?.proxyFallbackToDirect ?? false} />
+            <SwitchField name="preserveClientIp" label={t("providers.preserveClientIp")} hint={t("providers.preserveClientIpHint")} defaultChecked={p?.preserveClientIp ?? false} />
+          </fieldset>
+
+          <fieldset className="grid gap-3">
+            <legend className="mb-2 text-sm font-semibold">{t("providers.sessions")}</legend>
+            <TextField
+              name="sessionTtlSeconds"
+              label={t("providers.sessionTtl")}
+              type="number"
+              min={1}
+              step={1}
+              defaultValue={p?.sessionTtlSeconds ?? ""}
+              hint={t("providers.sessionTtlHint")}
+              className="sm:max-w-[50%]"
+            />
+          </fieldset>
+        </div>
+      </details>
+    </>
+  );
+}

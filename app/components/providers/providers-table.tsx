@@ -1,0 +1,86 @@
+/** Providers in scheduling order (priority, then id), with edit and delete. */
+import { Pencil, Trash2 } from "lucide-react";
+import { useI18n } from "~/i18n/use-i18n.ts";
+import type { ProviderRow } from "~/lib/api-types.ts";
+import { ActionDialog } from "../action-dialog.tsx";
+import { Badge } from "../ui/badge.tsx";
+import { Button } from "../ui/button.tsx";
+import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "../ui/table.tsx";
+import { ProviderFields } from "./provider-fields.tsx";
+
+export function ProvidersTable({ providers }: { providers: ProviderRow[] }) {
+  const { t, fmt } = useI18n();
+  return (
+    <Table>
+      <TableHeader>
+        <TableRow>
+          <TableHead>{t("providers.name")}</TableHead>
+          <TableHead>{t("providers.type")}</TableHead>
+          <TableHead>{t("providers.url")}</TableHead>
+          <TableHead>{t("common.status")}</TableHead>
+          <TableHead className="text-right">{t("providers.priority")}</TableHead>
+          <TableHead className="text-right">{t("providers.weight")}</TableHead>
+          <TableHead>{t("providers.groupTag")}</TableHead>
+          <TableHead>{t("providers.apiKey")}</TableHead>
+          <TableHead className="text-right">{t("common.actions")}</TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {providers.length === 0 ? <TableEmpty colSpan={9}>{t("providers.empty")}</TableEmpty> : null}
+        {providers.map((provider) => (
+          <TableRow key={provider.id}>
+            <TableCell>
+              <div className="font-medium">{provider.name}</div>
+              {provider.description ? <div className="max-w-xs truncate text-xs text-muted-foreground">{provider.description}</div> : null}
+            </TableCell>
+            <TableCell>
+              <Badge variant="outline">{provider.providerType}</Badge>
+            </TableCell>
+            <TableCell className="max-w-[16rem] truncate font-mono text-xs" title={provider.url}>
+              {provider.url}
+            </TableCell>
+            <TableCell>
+              {provider.isEnabled ? <Badge variant="success">{t("status.enabled")}</Badge> : <Badge variant="muted">{t("status.disabled")}</Badge>}
+            </TableCell>
+            <TableCell className="text-right tabular-nums">{fmt.integer(provider.priority)}</TableCell>
+            <TableCell className="text-right tabular-nums">{fmt.integer(provider.weight)}</TableCell>
+            <TableCell className="text-muted-foreground">{provider.groupTag ?? t("common.defaultGroup")}</TableCell>
+            <TableCell className="font-mono text-xs">{provider.keyMasked}</TableCell>
+            <TableCell>
+              <div className="flex justify-end gap-1">
+                <ActionDialog
+                  trigger={
+                    <Button variant="ghost" size="icon" aria-label={t("providers.editNamed", { name: provider.name })}>
+                      <Pencil aria-hidden />
+                    </Button>
+                  }
+                  title={t("providers.editTitle")}
+                  description={t("providers.editDescription", { name: provider.name })}
+                  intent="provider-update"
+                  hidden={{ id: provider.id }}
+                  submitLabel={t("common.save")}
+                  className="max-w-2xl"
+                >
+                  <ProviderFields provider={provider} />
+                </ActionDialog>
+                <ActionDialog
+                  trigger={
+                    <Button variant="ghost" size="icon" aria-label={t("providers.deleteNamed", { name: provider.name })}>
+                      <Trash2 aria-hidden />
+                    </Button>
+                  }
+                  title={t("providers.deleteTitle")}
+                  description={t("providers.deleteDescription", { name: provider.name })}
+                  intent="provider-delete"
+                  hidden={{ id: provider.id }}
+                  submitLabel={t("common.delete")}
+                  destructive
+                />
+              </div>
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { translateMessage } from "../i18n/index.ts";
+import { parseForm } from "./form-data.ts";
+import { keyFormSchema } from "./key-form.ts";
+import { providerCreateSchema, providerUpdateSchema } from "./provider-form.ts";
+import { userFormSchema } from "./user-form.ts";
+
+const form = (fields: Record<string, string>) => {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) data.append(name, value);
+  return data;
+};
+
+const providerFields = {
+  name: " upstream-a ",
+  providerType: "claude",
+  url: "https://api.example.com",
+  weight: "2",
+  priority: "0",
+  costMultiplier: "1.5",
+  firstByteTimeoutStreamingMs: "0",
+  streamingIdleTimeoutMs: "0",
+  requestTimeoutNonStreamingMs: "0",
+  circuitBreakerFailureThreshold: "5",
+  circuitBreakerOpenDurationMs: "1800000",
+  circuitBreakerHalfOpenSuccessThreshold: "2",
+  circuitBreakerHalfOpenMaxProbes: "2",
+};
+
+describe("form schemas", () => {
+  it("turns a user form into users.create input: empty limits mean no limit, switches are booleans", () => {
+    const parsed = parseForm(userFormSchema, form({ name: " bob ", role: "user", isEnabled: "on", tags: "a, b,,a", limitDailyUsd: "12.5", rpmLimit: "" }));
+    expect(parsed).toMatchObject({
+      ok: true,
+      data: { name: "bob", role: "user", isEnabled: true, tags: ["a", "b"], limitDailyUsd: 12.5, rpmLimit: null, providerGroup: null, expiresAt: null },
+    });
+  });
+
+  it("reports field errors as translatable keys", () => {
+    const parsed = parseForm(keyFormSchema, form({ name: "", limitDailyUsd: "-1" }));
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(Object.keys(parsed.fieldErrors).sort()).toEqual(["limitDailyUsd", "name"]);
+    expect(translateMessage("en", parsed.fieldErrors.name)).toBe("Required.");
+    expect(translateMessage("zh-CN", parsed.fieldErrors.limitDailyUsd)).toBe("取值范围 0 到 1000000000。");
+    // The hub's own messages pass through untouched.
+    expect(translateMessage("zh-CN", "A user with this name already exists.")).toBe("A user with this name already exists.");
+  });
+
+  it("requires the upstream key on create and keeps it on edit when left empty", () => {
+    expect(parseForm(providerCreateSchema, form({ ...providerFields, key: "" }))).toMatchObject({ ok: false, fieldErrors: { key: "form.required" } });
+    const edited = parseForm(providerUpdateSchema, form({ ...providerFields, key: "  " }));
+    expect(edited.ok && "key" in edited.data && edited.data.key).toBeFalsy();
+    const created = parseForm(providerCreateSchema, form({ ...providerFields, key: "sk-up", allowedModels: "claude-sonnet-4-6\nprefix:claude-haiku", proxyUrl: "" }));
+    expect(created).toMatchObject({
+      ok: true,
+      data: {
+        name: "upstream-a",
+        key: "sk-up",
+        weight: 2,
+        costMultiplier: 1.5,
+        isEnabled: false,
+        proxyUrl: null,
+        maxRetryAttempts: null,
+        allowedModels: [
+          { match: "exact", pattern: "claude-sonnet-4-6" },
+          { match: "prefix", pattern: "claude-haiku" },
+        ],
+        modelRedirects: [],
+      },
+    });
+  });
+
+  it("rejects a non-HTTP provider URL and a malformed redirect line", () => {
+    const parsed = parseForm(providerCreateSchema, form({ ...providerFields, key: "k", url: "ftp://x", modelRedirects: "a b" }));
+    expect(parsed).toMatchObject({ ok: false, fieldErrors: { url: "form.httpUrl", modelRedirects: "form.redirectLine|line=1" } });
+  });
+});

@@ -1,0 +1,31 @@
+/** The quota fields users and keys share (same names as the hub's limit fields). */
+import { z } from "zod";
+import type { MessageKey } from "../i18n/index.ts";
+import { nullableNumber } from "./form-data.ts";
+
+const USD = { min: 0, max: 1_000_000_000 };
+const COUNT = { min: 0, max: 1_000_000_000, integer: true };
+
+export const LIMIT_FIELDS = [
+  { name: "rpmLimit", label: "limits.rpm", unit: "count" },
+  { name: "limit5hUsd", label: "limits.fiveHour", unit: "usd" },
+  { name: "limitDailyUsd", label: "limits.daily", unit: "usd" },
+  { name: "limitWeeklyUsd", label: "limits.weekly", unit: "usd" },
+  { name: "limitMonthlyUsd", label: "limits.monthly", unit: "usd" },
+  { name: "limitTotalUsd", label: "limits.total", unit: "usd" },
+  { name: "limitConcurrentSessions", label: "limits.concurrent", unit: "count" },
+] as const satisfies ReadonlyArray<{ name: string; label: MessageKey; unit: "usd" | "count" }>;
+
+export type LimitFieldName = (typeof LIMIT_FIELDS)[number]["name"];
+
+/** Empty means no limit (null). */
+export const limitFormFields = {
+  rpmLimit: nullableNumber(COUNT),
+  limit5hUsd: nullableNumber(USD),
+  limitDailyUsd: nullableNumber(USD),
+  dailyResetMode: z.enum(["fixed", "rolling"]).default("fixed"),
+  limitWeeklyUsd: nullableNumber(USD),
+  limitMonthlyUsd: nullableNumber(USD),
+  limitTotalUsd: nullableNumber(USD),
+  limitConcurrentSessions: nullableNumber(COUNT),
+};

@@ -1,0 +1,85 @@
+/** The provider create/edit form (providers.create / providers.update input). */
+import { z } from "zod";
+import { checkbox, msg, nullableNumber, nullableText, optionalText, requiredNumber, requiredText } from "./form-data.ts";
+import { parseAllowedModels, parseModelRedirects } from "./model-rules.ts";
+
+export const PROVIDER_TYPES = ["claude", "claude-auth", "codex", "openai-compatible", "gemini", "gemini-cli"] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+
+/** Defaults of a new provider (the hub's column defaults), to prefill the create form. */
+export const PROVIDER_DEFAULTS = {
+  weight: 1,
+  priority: 0,
+  costMultiplier: 1,
+  firstByteTimeoutStreamingMs: 0,
+  streamingIdleTimeoutMs: 0,
+  requestTimeoutNonStreamingMs: 0,
+  circuitBreakerFailureThreshold: 5,
+  circuitBreakerOpenDurationMs: 1_800_000,
+  circuitBreakerHalfOpenSuccessThreshold: 2,
+  circuitBreakerHalfOpenMaxProbes: 2,
+};
+
+const httpUrl = z.preprocess(
+  (v) => (typeof v === "string" ? v.trim() : v),
+  z.url({ protocol: /^https?$/, error: msg("form.httpUrl") }).max(2000, msg("form.tooLong", { max: 2000 })),
+);
+
+const nullableProxyUrl = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : null),
+  z.url({ protocol: /^(https?|socks5h?)$/, error: msg("form.proxyUrl") }).nullable(),
+);
+
+const allowedModels = z.string().default("").transform((text, ctx) => {
+  const parsed = parseAllowedModels(text);
+  if (parsed.ok) return parsed.rules;
+  ctx.addIssue({ code: "custom", message: msg("form.ruleLine", { line: parsed.line }) });
+  return z.NEVER;
+});
+
+const modelRedirects = z.string().default("").transform((text, ctx) => {
+  const parsed = parseModelRedirects(text);
+  if (parsed.ok) return parsed.rules;
+  ctx.addIssue({ code: "custom", message: msg("form.redirectLine", { line: parsed.line }) });
+  return z.NEVER;
+});
+
+const int = (min: number, max: number) => requiredNumber({ min, max, integer: true });
+
+const providerFields = {
+  name: requiredText(100),
+  description: optionalText(1000),
+  providerType: z.enum(PROVIDER_TYPES, { error: msg("form.required") }),
+  url: httpUrl,
+  isEnabled: checkbox(),
+  weight: int(0, 1000),
+  priority: int(0, 1_000_000),
+  costMultiplier: requiredNumber({ min: 0, max: 1000 }),
+  groupTag: nullableText(500),
+  // Advanced
+  allowedModels,
+  modelRedirects,
+  firstByteTimeoutStreamingMs: int(0, 600_000),
+  streamingIdleTimeoutMs: int(0, 3_600_000),
+  requestTimeoutNonStreamingMs: int(0, 3_600_000),
+  maxRetryAttempts: nullableNumber({ min: 1, max: 10, integer: true }),
+  circuitBreakerFailureThreshold: int(0, 1000),
+  circuitBreakerOpenDurationMs: int(1000, 7 * 24 * 3600 * 1000),
+  circuitBreakerHalfOpenSuccessThreshold: int(1, 100),
+  circuitBreakerHalfOpenMaxProbes: int(1, 100),
+  proxyUrl: nullableProxyUrl,
+  proxyFallbackToDirect: checkbox(),
+  preserveClientIp: checkbox(),
+  sessionTtlSeconds: nullableNumber({ min: 1, max: 7 * 24 * 3600, integer: true }),
+};
+
+export const providerCreateSchema = z.object({
+  ...providerFields,
+  key: requiredText(20_000),
+});
+
+/** On edit the upstream key is write-only: an empty field keeps the stored key. */
+export const providerUpdateSchema = z.object({
+  ...providerFields,
+  key: z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined), z.string().max(20_000).optional()),
+});

@@ -1,0 +1,51 @@
+/**
+ * Languages of the dashboard. Every visible string comes from a dictionary; zh-CN is typed
+ * against the English keys, so a missing or extra key is a type error.
+ */
+import { en } from "./en.ts";
+import { zhCN } from "./zh-CN.ts";
+
+export const LANGS = ["en", "zh-CN"] as const;
+export type Lang = (typeof LANGS)[number];
+export const DEFAULT_LANG: Lang = "en";
+
+export type MessageKey = keyof typeof en;
+export type Messages = Record<MessageKey, string>;
+export type Vars = Record<string, string | number>;
+
+const DICTIONARIES: Record<Lang, Messages> = { en, "zh-CN": zhCN };
+
+/** BCP 47 locale used by Intl for each language. */
+export const LOCALES: Record<Lang, string> = { en: "en-US", "zh-CN": "zh-CN" };
+
+export function isLang(value: unknown): value is Lang {
+  return typeof value === "string" && (LANGS as readonly string[]).includes(value);
+}
+
+export function isMessageKey(value: string): value is MessageKey {
+  return Object.prototype.hasOwnProperty.call(en, value);
+}
+
+function interpolate(template: string, vars: Vars | undefined): string {
+  if (!vars) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+export function translate(lang: Lang, key: MessageKey, vars?: Vars): string {
+  return interpolate(DICTIONARIES[lang][key] ?? en[key], vars);
+}
+
+/**
+ * A message that may be a dictionary key with parameters ("form.between|min=0|max=10", from
+ * app/forms) or plain text from the hub (shown as is).
+ */
+export function translateMessage(lang: Lang, message: string): string {
+  const [key, ...params] = message.split("|");
+  if (!isMessageKey(key)) return message;
+  const vars: Vars = {};
+  for (const param of params) {
+    const eq = param.indexOf("=");
+    if (eq > 0) vars[param.slice(0, eq)] = param.slice(eq + 1);
+  }
+  return translate(lang, key, vars);
+}

@@ -1,0 +1,39 @@
+/** The viewer's language, translator and formatters, from the root loader's data. */
+import { useRouteLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
+import { createFormatters, type Formatters } from "~/lib/format.ts";
+import { DEFAULT_LANG, LOCALES, translate, translateMessage, type Lang, type MessageKey, type Vars } from "./index.ts";
+
+/** What the root loader returns (app/root.tsx). */
+export interface RootData {
+  lang: Lang;
+  timeZone: string;
+}
+
+export interface I18n {
+  lang: Lang;
+  locale: string;
+  timeZone: string;
+  t: (key: MessageKey, vars?: Vars) => string;
+  /** For messages that may be dictionary keys or the hub's own text (form errors). */
+  tm: (message: string) => string;
+  fmt: Formatters;
+}
+
+export function useI18n(): I18n {
+  // The root loader may be missing while the root error boundary renders.
+  const data = useRouteLoaderData("root") as RootData | undefined;
+  const lang = data?.lang ?? DEFAULT_LANG;
+  const timeZone = data?.timeZone ?? "UTC";
+  return useMemo(() => {
+    const locale = LOCALES[lang];
+    return {
+      lang,
+      locale,
+      timeZone,
+      t: (key, vars) => translate(lang, key, vars),
+      tm: (message) => translateMessage(lang, message),
+      fmt: createFormatters(locale, timeZone),
+    };
+  }, [lang, timeZone]);
+}

@@ -1,0 +1,12 @@
+/** Shapes of the hub's tRPC outputs, for components (type-only: no server code reaches the bundle). */
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "../../server/trpc/root.ts";
+
+type Outputs = inferRouterOutputs<AppRouter>;
+
+export type UserRow = Outputs["users"]["list"]["items"][number];
+export type KeyRow = Outputs["keys"]["list"]["items"][number];
+export type ProviderRow = Outputs["providers"]["list"]["items"][number];
+export type LogRow = Outputs["logs"]["list"]["items"][number];
+export type LogDetail = Outputs["logs"]["get"];
+export type LogFilterOptions = Outputs["logs"]["filterOptions"];

@@ -1,0 +1,50 @@
+/**
+ * Wall-clock times in a named time zone, for <input type="datetime-local"> (which has no zone).
+ * The zone is the viewer's (root loader), so the server and the browser render the same value.
+ */
+
+function pad(n: number) {
+  return String(n).padStart(2, "0");
+}
+
+function wallParts(epochMs: number, timeZone: string) {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(epochMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour"), minute: get("minute"), second: get("second") };
+}
+
+/** Offset of the zone from UTC at that instant, in ms. */
+function offsetMs(epochMs: number, timeZone: string): number {
+  const p = wallParts(epochMs, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - Math.floor(epochMs / 1000) * 1000;
+}
+
+/** ISO timestamp → "YYYY-MM-DDTHH:mm" in the zone; "" when empty or invalid. */
+export function isoToWallTime(iso: string | null | undefined, timeZone: string): string {
+  if (!iso) return "";
+  const ms = new Date(iso).getTime();
+  if (Number.isNaN(ms)) return "";
+  const p = wallParts(ms, timeZone);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
+}
+
+/** "YYYY-MM-DDTHH:mm" in the zone → ISO timestamp; "" when empty or invalid. */
+export function wallTimeToIso(value: string, timeZone: string): string {
+  const m = value.match(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/);
+  if (!m) return "";
+  const asUtc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
+  // Two passes settle the offset around daylight-saving changes.
+  let guess = asUtc - offsetMs(asUtc, timeZone);
+  guess = asUtc - offsetMs(guess, timeZone);
+  return new Date(guess).toISOString();
+}

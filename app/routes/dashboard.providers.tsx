@@ -1,0 +1,86 @@
+/** /dashboard/providers (admins): the upstreams, with create, edit and delete. The upstream key is write-only. */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { Plus } from "lucide-react";
+import { ActionDialog } from "~/components/action-dialog.tsx";
+import { ProviderFields } from "~/components/providers/provider-fields.tsx";
+import { ProvidersTable } from "~/components/providers/providers-table.tsx";
+import { PageHeader } from "~/components/shell/app-shell.tsx";
+import { Button } from "~/components/ui/button.tsx";
+import { Card, CardContent } from "~/components/ui/card.tsx";
+import { idField, parseForm } from "~/forms/form-data.ts";
+import { providerCreateSchema, providerUpdateSchema } from "~/forms/provider-form.ts";
+import { useI18n } from "~/i18n/use-i18n.ts";
+import type { ActionResult } from "~/lib/action-result.ts";
+import { mutate, query, requireAdmin } from "~/lib/guards.server.ts";
+import { pageTitle } from "~/lib/meta.ts";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.providers");
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  requireAdmin(context);
+  const { items } = await query(context.trpc.providers.list({}));
+  return { providers: items };
+}
+
+export async function action({ context, request }: ActionFunctionArgs): Promise<ActionResult> {
+  requireAdmin(context);
+  const form = await request.formData();
+  const intent = String(form.get("intent"));
+  const id = idField(form);
+  const invalid: ActionResult = { ok: false, intent, formError: "form.invalidRequest" };
+
+  switch (intent) {
+    case "provider-create": {
+      const parsed = parseForm(providerCreateSchema, form);
+      if (!parsed.ok) return { ok: false, intent, fieldErrors: parsed.fieldErrors, formError: "form.fixErrors" };
+      return mutate(intent, () => context.trpc.providers.create(parsed.data).then(() => undefined));
+    }
+    case "provider-update": {
+      const parsed = parseForm(providerUpdateSchema, form);
+      if (!parsed.ok) return { ok: false, intent, fieldErrors: parsed.fieldErrors, formError: "form.fixErrors" };
+      if (!id) return invalid;
+      return mutate(intent, () => context.trpc.providers.update({ id, ...parsed.data }).then(() => undefined));
+    }
+    case "provider-delete":
+      if (!id) return invalid;
+      return mutate(intent, () => context.trpc.providers.delete({ id }).then(() => undefined));
+    default:
+      return invalid;
+  }
+}
+
+export default function ProvidersPage() {
+  const { providers } = useLoaderData<typeof loader>();
+  const { t } = useI18n();
+  return (
+    <>
+      <PageHeader
+        title={t("providers.title")}
+        description={t("providers.subtitle")}
+        actions={
+          <ActionDialog
+            trigger={
+              <Button>
+                <Plus aria-hidden />
+                {t("providers.new")}
+              </Button>
+            }
+            title={t("providers.createTitle")}
+            description={t("providers.createDescription")}
+            intent="provider-create"
+            submitLabel={t("common.create")}
+            className="max-w-2xl"
+          >
+            <ProviderFields />
+          </ActionDialog>
+        }
+      />
+      <Card>
+        <CardContent className="p-0">
+          <ProvidersTable providers={providers} />
+        </CardContent>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,131 @@
+/**
+ * /my-usage: read-only page for any logged-in key (the only page for keys without dashboard
+ * access): who I am, today's and total usage, my recent requests.
+ */
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { LayoutDashboard } from "lucide-react";
+import { useId } from "react";
+import { LogsTable } from "~/components/logs/logs-table.tsx";
+import { LanguageSwitch } from "~/components/shell/language-switch.tsx";
+import { LogoutButton } from "~/components/shell/logout-button.tsx";
+import { Button } from "~/components/ui/button.tsx";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card.tsx";
+import { useI18n } from "~/i18n/use-i18n.ts";
+import { homeFor, query, requireViewer } from "~/lib/guards.server.ts";
+import { pageTitle } from "~/lib/meta.ts";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "myUsage.title");
+
+const RECENT = 20;
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  const viewer = requireViewer(context);
+  // me.usage counts this key only; logs.list is scoped by the hub to the user, so narrow it to the key too.
+  const keyId = viewer.kind === "user" ? viewer.keyId : undefined;
+  const [usage, recent] = await Promise.all([
+    query(context.trpc.me.usage({})),
+    query(context.trpc.logs.list({ keyId, page: 1, pageSize: RECENT })),
+  ]);
+  return { usage, recent: recent.items, hasDashboard: homeFor(viewer) === "/dashboard" };
+}
+
+interface Totals {
+  requests: number;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+function UsageCard({ title, description, totals }: { title: string; description: string; totals: Totals }) {
+  const { t, fmt } = useI18n();
+  const items = [
+    { label: t("myUsage.requests"), value: fmt.integer(totals.requests) },
+    { label: t("myUsage.cost"), value: fmt.money(totals.costUsd) },
+    { label: t("myUsage.inputTokens"), value: fmt.integer(totals.inputTokens) },
+    { label: t("myUsage.outputTokens"), value: fmt.integer(totals.outputTokens) },
+  ];
+  const id = useId();
+  return (
+    <Card role="region" aria-labelledby={id}>
+      <CardHeader>
+        <CardTitle id={id}>{title}</CardTitle>
+        <CardDescription>{description}</CardDescription>
+      </CardHeader>
+      <CardContent>
+        <dl className="grid grid-cols-2 gap-4">
+          {items.map((item) => (
+            <div key={item.label}>
+              <dt className="text-xs text-muted-foreground">{item.label}</dt>
+              <dd className="text-xl font-semibold tabular-nums">{item.value}</dd>
+            </div>
+          ))}
+        </dl>
+      </CardContent>
+    </Card>
+  );
+}
+
+export default function MyUsagePage() {
+  const { usage, recent, hasDashboard } = useLoaderData<typeof loader>();
+  const { t } = useI18n();
+  return (
+    <div className="min-h-screen bg-muted/30">
+      <header className="flex h-14 items-center justify-between gap-4 border-b bg-background px-4 md:px-6">
+        <span className="font-semibold">{t("app.name")}</span>
+        <div className="flex items-center gap-3">
+          <LanguageSwitch />
+          {hasDashboard ? (
+            <Button asChild variant="ghost" size="sm">
+              <Link to="/dashboard">
+                <LayoutDashboard aria-hidden />
+                {t("myUsage.openDashboard")}
+              </Link>
+            </Button>
+          ) : null}
+          <LogoutButton />
+        </div>
+      </header>
+      <main className="mx-auto grid max-w-6xl gap-6 p-4 md:p-6">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">{t("myUsage.title")}</h1>
+          <p className="mt-1 text-sm text-muted-foreground">{t("myUsage.subtitle")}</p>
+        </div>
+        <Card>
+          <CardHeader>
+            <CardTitle>{t("myUsage.whoAmI")}</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <dl className="grid gap-4 sm:grid-cols-3">
+              <div>
+                <dt className="text-xs text-muted-foreground">{t("common.user")}</dt>
+                <dd className="font-medium">{usage.userName ?? "—"}</dd>
+              </div>
+              <div>
+                <dt className="text-xs text-muted-foreground">{t("logs.key")}</dt>
+                <dd className="font-medium">{usage.keyName ?? t("myUsage.adminToken")}</dd>
+              </div>
+              <div>
+                <dt className="text-xs text-muted-foreground">{t("myUsage.timezone")}</dt>
+                <dd className="font-medium">{usage.timezone}</dd>
+              </div>
+            </dl>
+          </CardContent>
+        </Card>
+        <div className="grid gap-4 md:grid-cols-2">
+          <UsageCard title={t("myUsage.today")} description={t("myUsage.todayHint", { timezone: usage.timezone })} totals={usage.today} />
+          <UsageCard title={t("myUsage.total")} description={t("myUsage.totalHint")} totals={usage.total} />
+        </div>
+        <Card>
+          <CardHeader>
+            <CardTitle>{t("myUsage.recent")}</CardTitle>
+            <CardDescription>{t("myUsage.recentHint", { count: RECENT })}</CardDescription>
+          </CardHeader>
+          <CardContent className="p-0">
+            <LogsTable rows={recent} showUser={false} />
+          </CardContent>
+        </Card>
+      </main>
+    </div>
+  );
+}
