@@ -290,10 +290,13 @@ describe("bad input and faults, answered in Anthropic's envelope with a request 
   });
 
   it("a 200 with an error body is not passed off as a success", async () => {
-    fake.enqueue({ kind: "fake-200", message: "upstream account suspended" });
-    const r = await post(ok);
+    // A group with one provider, whose two attempts both answer with a fake 200.
+    const s = await seedTenant(t, fake.url, { user: { providerGroup: "fake200" }, provider: { groupTag: "fake200" } });
+    fake.enqueue({ kind: "fake-200", message: "upstream account suspended" }, { kind: "fake-200", message: "upstream account suspended" });
+    const r = await post(ok, { "x-api-key": s.key.key });
     expect(r.status).toBe(502);
     expect(r.json.error.message).toMatch(/invalid response/);
+    expect(fake.requests).toHaveLength(2);
   });
 
   it("a stream that breaks after the first byte ends with a well-formed error event", async () => {

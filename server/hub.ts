@@ -14,6 +14,7 @@ import { seedDefaults } from "./db/seed.ts";
 import type { Env } from "./env.ts";
 import { createApp } from "./app.ts";
 import type { GatewayDeps } from "./gateway/deps.ts";
+import { Hydrator } from "./gateway/limits/hydrate.ts";
 import { createGateway, InFlight } from "./gateway/router.ts";
 import { Dispatchers } from "./gateway/upstream/dispatchers.ts";
 import { healthRouter } from "./http/health.ts";
@@ -74,7 +75,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
     logger.info({ applied }, applied.length ? "database migrated" : "database schema is up to date");
   }
   const seeded = await seedDefaults(db.prisma);
-  if (seeded.prices) logger.info({ prices: seeded.prices }, "built-in model prices loaded");
+  if (seeded.prices || seeded.errorRules) logger.info(seeded, "built-in model prices and error rules loaded");
 
   const store: Store = env.REDIS_URL
     ? new RedisStore({ url: env.REDIS_URL, keyPrefix: options.storeKeyPrefix, logger, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS })
@@ -104,7 +105,8 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
     bodyTimeoutMs: env.FETCH_BODY_TIMEOUT_MS,
   });
 
-  const gatewayDeps: GatewayDeps = { env, logger, catalog, store, logWriter, dispatchers, now };
+  const hydrator = new Hydrator(db.sql, store);
+  const gatewayDeps: GatewayDeps = { env, logger, catalog, store, logWriter, dispatchers, hydrator, now };
   const inFlight = new InFlight();
   const gateway = createGateway(gatewayDeps, inFlight);
 

@@ -13,6 +13,7 @@ import type { Db } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/store.ts";
 import { priceLookupNames, type PriceData } from "../gateway/usage/prices.ts";
+import type { ErrorRule } from "../gateway/resilience/error-rules.ts";
 import { toCachedKey, toCachedProvider, toCachedSettings } from "./mappers.ts";
 import type { CachedKey, CachedPrice, CachedProvider, CachedSettings } from "./types.ts";
 
@@ -24,7 +25,8 @@ export type Invalidation =
   | { kind: "providers" }
   | { kind: "prices" }
   | { kind: "settings" }
-  | { kind: "groups" };
+  | { kind: "groups" }
+  | { kind: "rules" };
 
 interface KeyEntry {
   key: CachedKey | null;
@@ -41,6 +43,7 @@ export class Catalog {
   private providerList: CachedProvider[] = [];
   private priceMap = new Map<string, CachedPrice>();
   private groupMultipliers = new Map<string, number>();
+  private rules: ErrorRule[] = [];
   private currentSettings!: CachedSettings;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -56,7 +59,7 @@ export class Catalog {
 
   /** Loads every snapshot and starts listening for invalidations. */
   async start(): Promise<void> {
-    await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups()]);
+    await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups(), this.loadRules()]);
     this.unsubscribe = await this.store.subscribe(CATALOG_CHANNEL, (message) => void this.apply(message));
     this.timer = setInterval(() => void this.refreshAll(), this.ttlMs);
     this.timer.unref();
@@ -121,6 +124,11 @@ export class Catalog {
     return undefined;
   }
 
+  /** Enabled error rules, in matching order. */
+  errorRules(): readonly ErrorRule[] {
+    return this.rules;
+  }
+
   /** The cost multiplier of a provider group (1 when the group has none). */
   groupMultiplier(group: string): number {
     return this.groupMultipliers.get(group) ?? 1;
@@ -175,9 +183,24 @@ export class Catalog {
     this.groupMultipliers = new Map(rows.map((g) => [g.name, Number(g.costMultiplier)]));
   }
 
+  private async loadRules() {
+    const rows = await this.db.errorRule.findMany({ where: { isEnabled: true }, orderBy: [{ priority: "desc" }, { id: "asc" }] });
+    this.rules = rows.map((r) => ({
+      id: r.id,
+      pattern: r.pattern,
+      matchType: r.matchType as ErrorRule["matchType"],
+      category: r.category,
+      retryable: r.retryable,
+      countsTowardBreaker: r.countsTowardBreaker,
+      overrideMessage: r.overrideMessage,
+      overrideStatusCode: r.overrideStatusCode,
+      priority: r.priority,
+    }));
+  }
+
   private async refreshAll() {
     try {
-      await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups()]);
+      await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups(), this.loadRules()]);
     } catch (error) {
       // Keep serving the last good snapshot while the database is away.
       this.logger.warn({ err: (error as Error).message }, "catalog refresh failed; serving the last snapshot");
@@ -208,6 +231,8 @@ export class Catalog {
         return reload(this.loadSettings());
       case "groups":
         return reload(this.loadGroups());
+      case "rules":
+        return reload(this.loadRules());
     }
   }
 }

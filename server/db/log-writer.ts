@@ -105,6 +105,11 @@ const INSERT_BATCH = `
     INSERT INTO usage_ledger (${LEDGER_COLUMNS})
     SELECT ${LEDGER_COLUMNS} FROM json_populate_recordset(NULL::usage_ledger, $2::json)
     ON CONFLICT (request_id) DO NOTHING
+  ), used AS (
+    UPDATE api_keys k SET last_used_at = u.at
+    FROM (SELECT key_id, max(created_at) AS at FROM json_populate_recordset(NULL::request_log, $1::json)
+          WHERE key_id IS NOT NULL GROUP BY key_id) u
+    WHERE k.id = u.key_id AND (k.last_used_at IS NULL OR k.last_used_at < u.at)
   )
   SELECT 1`;
 

@@ -4,10 +4,11 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CachedKey, CachedProvider } from "../catalog/types.ts";
-import type { DecisionChain } from "./decision-chain.ts";
+import type { AttemptReason, DecisionChain } from "./decision-chain.ts";
 import type { GatewayRoute } from "./endpoints.ts";
 import type { RequestInfo, WireFormat } from "./formats/types.ts";
 import type { CostBreakdown } from "./usage/cost.ts";
+import type { Admission } from "./steps/admit.ts";
 import type { Usage } from "./usage/usage.ts";
 
 export interface GatewayOutcome {
@@ -21,6 +22,8 @@ export interface GatewayOutcome {
   blockedBy: string | undefined;
   /** The response reached its terminal event (a stream that broke off is not completed). */
   completed: boolean;
+  /** What the final provider's breaker learns at settlement. */
+  breaker: "success" | "failure" | "none";
 }
 
 export interface GatewayContext {
@@ -45,8 +48,14 @@ export interface GatewayContext {
   request?: RequestInfo;
   /** The model sent upstream when a redirect rule rewrote it. */
   redirectedModel?: string;
+  /** The conversation this request belongs to; the binding key is scoped by API key. */
+  session?: { id: string; bindingKey: string };
+  /** What admission decided and holds for this request (see steps/admit.ts). */
+  admission?: Admission;
   /** The provider of the last attempt. */
   provider?: CachedProvider;
+  /** Why the current provider is being tried (the decision chain's attempt reason). */
+  attemptReason?: AttemptReason;
   chain: DecisionChain;
   cost?: CostBreakdown | null;
   billedModel?: string;

@@ -5,6 +5,7 @@ import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/store.ts";
 import type { Dispatchers } from "./upstream/dispatchers.ts";
+import type { Hydrator } from "./limits/hydrate.ts";
 
 export interface GatewayDeps {
   env: Env;
@@ -13,6 +14,8 @@ export interface GatewayDeps {
   store: Store;
   logWriter: LogWriter;
   dispatchers: Dispatchers;
+  /** Rebuilds quota counters from the ledger when the store does not trust them. */
+  hydrator: Hydrator;
   /** Epoch milliseconds; injectable so tests drive time. */
   now: () => number;
 }

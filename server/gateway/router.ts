@@ -4,7 +4,8 @@
  * pipeline below in order. Each step is its own file in steps/; a step ends the request by
  * throwing a GatewayError, which is rendered in the client's wire format.
  *
- *   authenticate → parse-request → select-provider → forward (attempts) → settle (always)
+ *   authenticate → parse-request → resolve-session → admit (one store trip: limits, provider
+ *   choice, reservation) → forward (attempts, retries, failover) → settle (always; one store trip)
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -19,7 +20,8 @@ import type { WireFormat } from "./formats/types.ts";
 import { authenticate } from "./steps/authenticate.ts";
 import { forward } from "./steps/forward.ts";
 import { parseRequest } from "./steps/parse-request.ts";
-import { selectProvider } from "./steps/select-provider.ts";
+import { admit } from "./steps/admit.ts";
+import { resolveSession } from "./steps/resolve-session.ts";
 import { settle } from "./steps/settle.ts";
 
 export const GATEWAY_PREFIXES = ["/v1/", "/v1beta/", "/v1internal"];
@@ -104,19 +106,21 @@ export function createGateway(deps: GatewayDeps, inFlight = new InFlight()) {
         errorMessage: undefined,
         blockedBy: undefined,
         completed: false,
+        breaker: "none",
       },
     };
     inFlight.enter();
     try {
       await authenticate(ctx, deps);
       await parseRequest(ctx, deps);
-      selectProvider(ctx, deps);
+      resolveSession(ctx);
+      await admit(ctx, deps);
       await forward(ctx, deps);
     } catch (error) {
       respondWithError(ctx, error, deps);
     } finally {
       try {
-        settle(ctx, deps);
+        await settle(ctx, deps);
       } catch (error) {
         deps.logger.error({ err: (error as Error).message, requestId }, "settling a request failed");
       }

@@ -79,6 +79,8 @@ export interface PrepareInput {
 
 export interface WireFormat {
   readonly name: ApiFormat;
+  /** Streams may come as a JSON document streamed piece by piece (Gemini without alt=sse), not only SSE. */
+  readonly streamsJson?: boolean;
   /**
    * Reads the request fields (model, stream, …) from the body and, for formats that put them
    * there, from the route (Gemini: model and streaming in the path). Throws

@@ -3,11 +3,16 @@
  * the client.
  *
  * The commit point is the first byte written to the client. Before it, nothing is lost: an
- * error status, a network failure, a "fake 200" (2xx with an error body) or a stream that
- * ends before any content is reported as a failed attempt, which the caller may retry or fail
- * over. To make that possible a stream is held until its first content event (bounded by
+ * error status, a network failure, a timeout, a "fake 200" (2xx with an error body) or a stream
+ * that ends before any content is reported as a failed attempt, which the caller may retry or
+ * fail over. To make that possible a stream is held until its first content event (bounded by
  * HOLD_LIMIT_BYTES), and a JSON body is read whole before it is sent. After the commit point a
  * failure ends the stream with a well-formed error event of the client's format.
+ *
+ * Per-provider timeouts (0 = off): first byte of a stream, idle gap within a stream, total
+ * time of a non-streamed request. A client that goes away aborts the upstream call — or, when
+ * the provider's policy is "drain", the stream is read to its end (bounded by drainTimeoutMs)
+ * so its usage can be billed.
  */
 import type { CachedProvider } from "../../catalog/types.ts";
 import type { GatewayContext } from "../context.ts";
@@ -16,6 +21,7 @@ import type { GatewayDeps } from "../deps.ts";
 import { GatewayError } from "../errors.ts";
 import type { ResponseSummary, StreamTap, UpstreamRequest } from "../formats/types.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
+import { decoderFor, type Decoder } from "../upstream/body-decoder.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../upstream/headers.ts";
 import { startExchange, type Exchange } from "../upstream/http-exchange.ts";
 
@@ -49,9 +55,16 @@ export class ClientAbortError extends Error {
   }
 }
 
+export class UpstreamTimeoutError extends Error {
+  constructor(what: string) {
+    super(what);
+    this.name = "UpstreamTimeoutError";
+  }
+}
+
 function isTimeout(error: Error): boolean {
   const code = (error as { code?: string }).code ?? "";
-  return /TIMEOUT/i.test(code) || /timeout/i.test(error.name);
+  return error instanceof UpstreamTimeoutError || /TIMEOUT/i.test(code) || /timeout/i.test(error.name);
 }
 
 function networkMessage(error: Error): string {
@@ -68,6 +81,8 @@ export interface AttemptPlan {
   reason: AttemptReason;
   /** 1-based attempt number on this provider. */
   attempt: number;
+  /** The provider's breaker state as admission saw it (for the decision chain). */
+  breakerState?: string;
 }
 
 export async function runAttempt(ctx: GatewayContext, deps: GatewayDeps, plan: AttemptPlan): Promise<AttemptResult> {
@@ -79,6 +94,7 @@ export async function runAttempt(ctx: GatewayContext, deps: GatewayDeps, plan: A
     attempt: plan.attempt,
     startedAt: deps.now(),
     model: plan.model,
+    breakerState: plan.breakerState,
   };
   ctx.chain.attempts.push(record);
   const started = performance.now();
@@ -104,6 +120,7 @@ function exchangeWithUpstream(
 ): Promise<AttemptResult> {
   const { res, format } = ctx;
   const { provider, adapter, upstream } = plan;
+  const streaming = ctx.request?.stream ?? false;
   const tapOptions = { defaultCacheTtl: "5m" as const, usageInjected: upstream.usageInjected };
 
   return new Promise<AttemptResult>((resolve) => {
@@ -112,14 +129,34 @@ function exchangeWithUpstream(
     let mode: "error" | "json" | "stream" = "json";
     let committed = false;
     let tap: StreamTap | undefined;
+    let decoder: Decoder | undefined;
     const held: Buffer[] = [];
     let heldBytes = 0;
     let done = false;
+    let draining = false;
     let exchange: Exchange | undefined = undefined;
+    let timer: NodeJS.Timeout | undefined;
+
+    // --- timers -------------------------------------------------------------------------------
+    const arm = (ms: number, what: string) => {
+      if (timer) clearTimeout(timer);
+      timer = ms > 0 ? setTimeout(() => exchange?.abort(new UpstreamTimeoutError(what)), ms) : undefined;
+    };
+    const { firstByteStreamingMs, streamingIdleMs, nonStreamingTotalMs } = provider.timeouts;
+    if (streaming) arm(firstByteStreamingMs, `no first byte within ${firstByteStreamingMs} ms`);
+    else arm(nonStreamingTotalMs, `no complete answer within ${nonStreamingTotalMs} ms`);
+    let sawFirstByte = false;
+    const onUpstreamBytes = () => {
+      if (!streaming) return;
+      if (!sawFirstByte) sawFirstByte = true;
+      if (!draining) arm(streamingIdleMs, `the stream was silent for ${streamingIdleMs} ms`);
+    };
 
     const finish = (result: AttemptResult) => {
       if (done) return;
       done = true;
+      if (timer) clearTimeout(timer);
+      decoder?.destroy();
       res.off("close", onClientClose);
       record.durationMs = Math.round(performance.now() - started);
       if (!result.ok) {
@@ -129,38 +166,150 @@ function exchangeWithUpstream(
         record.errorClass = result.brokenAfterCommit.class;
         record.errorMessage = result.brokenAfterCommit.message.slice(0, 500);
       }
+      record.statusCode = result.ok ? result.status : (result.failure.status ?? record.statusCode);
       resolve(result);
     };
 
     const onClientClose = () => {
-      if (res.writableFinished) return;
+      if (res.writableFinished || done) return;
       ctx.clientGone.abort();
+      if (provider.clientAbortPolicy === "drain" && mode === "stream" && committed) {
+        // Keep reading (writes are dropped) so the usage of what was generated can be billed.
+        draining = true;
+        arm(provider.drainTimeoutMs, `drain after client abort exceeded ${provider.drainTimeoutMs} ms`);
+        return;
+      }
       exchange?.abort(new ClientAbortError());
     };
     res.on("close", onClientClose);
 
+    // --- writing to the client ----------------------------------------------------------------
     const commit = () => {
       committed = true;
       ctx.outcome.ttfbMs = Math.round(performance.now() - ctx.startTick);
-      const headers = clientResponseHeaders(upstreamHeaders, ctx.requestId);
-      res.writeHead(status, headers);
+      res.writeHead(status, clientResponseHeaders(upstreamHeaders, ctx.requestId));
     };
 
-    const writeToClient = (chunk: Buffer): boolean => {
-      if (res.destroyed) return true;
+    const writeToClient = (chunk: Buffer, resume: () => void): boolean => {
+      if (res.destroyed || draining) return true;
       const ok = res.write(chunk);
-      if (!ok) res.once("drain", () => exchange?.resume());
+      if (!ok) res.once("drain", resume);
       return ok;
     };
 
     const endAfterCommit = (failure: AttemptFailure | undefined) => {
-      const summary = tap?.summary();
-      if (failure && !res.destroyed) {
+      const summary = tap?.summary() ?? format.summarizeJson(Buffer.alloc(0), tapOptions);
+      if (failure && !res.destroyed && !draining) {
         const error = new GatewayError(failure.class === "timeout" ? "upstream_timeout" : "bad_gateway", `The upstream stream broke off: ${failure.message}`);
         res.write(format.renderStreamError(error, ctx.requestId));
       }
-      res.end();
-      finish({ ok: true, status, summary: summary!, brokenAfterCommit: failure });
+      if (!res.destroyed) res.end();
+      if (draining) {
+        finish({ ok: true, status, summary, brokenAfterCommit: { class: "client_abort", message: "the client closed the connection (the stream was drained for billing)", summary } });
+        return;
+      }
+      finish({ ok: true, status, summary, brokenAfterCommit: failure });
+    };
+
+    // --- reading the upstream (plain bytes; compressed bodies go through the decoder first) ---
+    const handleChunk = (chunk: Buffer, resume: () => void): boolean => {
+      if (mode === "stream") {
+        const forward = tap!.push(chunk);
+        if (committed) return forward.length ? writeToClient(forward, resume) : true;
+        if (forward.length) held.push(forward);
+        heldBytes += chunk.length;
+        if (tap!.summary().sawContent || heldBytes > HOLD_LIMIT_BYTES) {
+          commit();
+          let ok = true;
+          for (const c of held.splice(0)) ok = writeToClient(c, resume);
+          return ok;
+        }
+        return true;
+      }
+      if (mode === "error") {
+        if (heldBytes < ERROR_BODY_LIMIT) held.push(chunk);
+        heldBytes += chunk.length;
+        return true;
+      }
+      // json
+      if (committed) return writeToClient(chunk, resume);
+      held.push(chunk);
+      heldBytes += chunk.length;
+      if (heldBytes > JSON_BUFFER_LIMIT) {
+        // Too large to hold: pass it through (usage unknown, fake 200 undetectable).
+        tap = undefined;
+        commit();
+        let ok = true;
+        for (const c of held.splice(0)) ok = writeToClient(c, resume);
+        return ok;
+      }
+      return true;
+    };
+
+    const handleEnd = () => {
+      if (mode === "error") {
+        const body = Buffer.concat(held).subarray(0, ERROR_BODY_LIMIT);
+        finish({
+          ok: false,
+          failure: { class: "http_error", status, headers: upstreamHeaders, body, message: `upstream answered ${status}: ${body.toString("utf8", 0, 300)}` },
+        });
+        return;
+      }
+      if (mode === "json") {
+        if (committed) {
+          endAfterCommit(undefined);
+          return;
+        }
+        const body = Buffer.concat(held, heldBytes);
+        const summary = format.summarizeJson(body, tapOptions);
+        if (summary.error) {
+          finish({ ok: false, failure: { class: "fake_200", status, message: `${summary.error.type}: ${summary.error.message}`, body } });
+          return;
+        }
+        committed = true;
+        ctx.outcome.ttfbMs = Math.round(performance.now() - ctx.startTick);
+        const headers = clientResponseHeaders(upstreamHeaders, ctx.requestId);
+        headers["content-length"] = String(body.length);
+        res.writeHead(status, headers);
+        res.end(body);
+        finish({ ok: true, status, summary });
+        return;
+      }
+      // stream
+      const rest = tap!.end();
+      if (rest?.length) held.push(rest);
+      const summary = tap!.summary();
+      if (!committed) {
+        if (summary.error) {
+          finish({ ok: false, failure: { class: "fake_200", status, message: `stream error event: ${summary.error.type}: ${summary.error.message}` } });
+          return;
+        }
+        if (!summary.completed) {
+          finish({ ok: false, failure: { class: "empty_stream", status, message: "the upstream stream ended before any content" } });
+          return;
+        }
+        commit();
+      }
+      for (const c of held.splice(0)) writeToClient(c, () => undefined);
+      if (!summary.completed && !summary.error) {
+        endAfterCommit({ class: "network_error", message: "the stream ended without its terminal event" });
+        return;
+      }
+      endAfterCommit(undefined);
+    };
+
+    const handleError = (error: Error) => {
+      if (error instanceof ClientAbortError || (ctx.clientGone.signal.aborted && !draining)) {
+        if (committed && !res.destroyed) res.destroy();
+        finish({ ok: false, failure: { class: "client_abort", status: 499, message: "the client closed the connection", summary: tap?.summary() } });
+        return;
+      }
+      const failure: AttemptFailure = { class: isTimeout(error) ? "timeout" : "network_error", message: networkMessage(error) };
+      if (committed) {
+        endAfterCommit(failure);
+        return;
+      }
+      finish({ ok: false, failure });
     };
 
     const request = {
@@ -170,119 +319,44 @@ function exchangeWithUpstream(
       body: upstream.body,
     };
 
-    exchange = startExchange(deps.dispatchers.for(), request, {
+    exchange = startExchange(deps.dispatchers.for(provider), request, {
       onStart(s, headers) {
         status = s;
-        upstreamHeaders = headers;
         record.statusCode = s;
         if (s >= 300) mode = "error";
-        else if (String(headers["content-type"] ?? "").includes("text/event-stream")) {
+        else if (String(headers["content-type"] ?? "").includes("text/event-stream") || (streaming && format.streamsJson)) {
           mode = "stream";
           tap = format.createStreamTap(tapOptions);
         } else mode = "json";
+        const makeDecoder = decoderFor(headers["content-encoding"] as string | undefined);
+        if (makeDecoder) {
+          // The client gets the decoded body: drop the headers that described the encoded one.
+          const { "content-encoding": _encoding, "content-length": _length, ...rest } = headers;
+          upstreamHeaders = rest;
+          decoder = makeDecoder({
+            onData: (chunk, resume) => handleChunk(chunk, resume),
+            onEnd: handleEnd,
+            onError: (error) => {
+              exchange?.abort(error);
+              handleError(error);
+            },
+            onDrain: () => exchange?.resume(),
+          });
+        } else {
+          upstreamHeaders = headers;
+        }
       },
       onData(chunk) {
-        if (mode === "stream") {
-          const forward = tap!.push(chunk);
-          if (committed) return forward.length ? writeToClient(forward) : true;
-          if (forward.length) held.push(forward);
-          heldBytes += chunk.length;
-          if (tap!.summary().sawContent || heldBytes > HOLD_LIMIT_BYTES) {
-            commit();
-            let ok = true;
-            for (const c of held.splice(0)) ok = writeToClient(c);
-            return ok;
-          }
-          return true;
-        }
-        if (mode === "error") {
-          if (heldBytes < ERROR_BODY_LIMIT) held.push(chunk);
-          heldBytes += chunk.length;
-          return true;
-        }
-        // json
-        if (committed) return writeToClient(chunk);
-        held.push(chunk);
-        heldBytes += chunk.length;
-        if (heldBytes > JSON_BUFFER_LIMIT) {
-          tap = undefined;
-          commit();
-          let ok = true;
-          for (const c of held.splice(0)) ok = writeToClient(c);
-          return ok;
-        }
-        return true;
+        onUpstreamBytes();
+        if (decoder) return decoder.write(chunk);
+        return handleChunk(chunk, () => exchange?.resume());
       },
       onEnd() {
-        if (mode === "error") {
-          const body = Buffer.concat(held).subarray(0, ERROR_BODY_LIMIT);
-          finish({
-            ok: false,
-            failure: { class: "http_error", status, headers: upstreamHeaders, body, message: `upstream answered ${status}: ${body.toString("utf8", 0, 300)}` },
-          });
-          return;
-        }
-        if (mode === "json") {
-          if (committed) {
-            // Too large to hold: passed through; usage unknown.
-            res.end();
-            finish({ ok: true, status, summary: format.summarizeJson(Buffer.alloc(0), tapOptions) });
-            return;
-          }
-          const body = Buffer.concat(held, heldBytes);
-          const summary = format.summarizeJson(body, tapOptions);
-          if (summary.error) {
-            finish({ ok: false, failure: { class: "fake_200", status, message: `${summary.error.type}: ${summary.error.message}`, body } });
-            return;
-          }
-          committed = true;
-          ctx.outcome.ttfbMs = Math.round(performance.now() - ctx.startTick);
-          const headers = clientResponseHeaders(upstreamHeaders, ctx.requestId);
-          headers["content-length"] = String(body.length);
-          res.writeHead(status, headers);
-          res.end(body);
-          finish({ ok: true, status, summary });
-          return;
-        }
-        // stream
-        const rest = tap!.end();
-        if (rest?.length) held.push(rest);
-        const summary = tap!.summary();
-        if (!committed) {
-          if (summary.error) {
-            finish({ ok: false, failure: { class: "fake_200", status, message: `stream error event: ${summary.error.type}: ${summary.error.message}` } });
-            return;
-          }
-          if (!summary.completed) {
-            finish({ ok: false, failure: { class: "empty_stream", status, message: "the upstream stream ended before any content" } });
-            return;
-          }
-          commit();
-        }
-        for (const c of held.splice(0)) writeToClient(c);
-        if (!summary.completed && !summary.error) {
-          endAfterCommit({ class: "network_error", message: "the stream ended without its terminal event" });
-          return;
-        }
-        res.end();
-        finish({ ok: true, status, summary });
+        if (timer) clearTimeout(timer);
+        if (decoder) decoder.end();
+        else handleEnd();
       },
-      onError(error) {
-        if (error instanceof ClientAbortError || ctx.clientGone.signal.aborted) {
-          if (committed && !res.destroyed) res.destroy();
-          finish({ ok: false, failure: { class: "client_abort", status: 499, message: "the client closed the connection", summary: tap?.summary() } });
-          return;
-        }
-        const failure: AttemptFailure = {
-          class: isTimeout(error) ? "timeout" : "network_error",
-          message: networkMessage(error),
-        };
-        if (committed) {
-          endAfterCommit(failure);
-          return;
-        }
-        finish({ ok: false, failure });
-      },
+      onError: handleError,
     });
   });
 }

@@ -1,22 +1,50 @@
 /**
- * Step: forward the request to the chosen provider and answer the client — or, when the
- * attempt fails before anything reached the client, answer with the failure in the client's
- * format: the upstream's own error (same format, relayed as it is), 502 for an unreachable or
- * broken upstream, 524 for a timeout.
+ * Step: forward the request, retrying and failing over until an attempt succeeds or there is
+ * nothing left to try — all before the first byte reaches the client (see dispatch.ts).
+ *
+ * Per provider, up to its retry count (default MAX_RETRY_ATTEMPTS_DEFAULT, the first attempt
+ * included), honouring Retry-After up to the configured cap; then the next provider of the
+ * order drawn at admission, through the store (which releases what the failed provider held,
+ * counts its breaker failure once, and holds the next one), up to a cap on switches. Client
+ * mistakes (error rules) are returned at once; a client that went away stops everything.
  */
+import type { CachedProvider } from "../../catalog/types.ts";
 import type { GatewayContext } from "../context.ts";
+import type { AttemptReason } from "../decision-chain.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { GatewayError, UpstreamHttpError } from "../errors.ts";
 import { providerAdapter } from "../providers/registry.ts";
+import { classifyFailure, type Classification } from "../resilience/classify.ts";
+import { extractMessage } from "../resilience/error-rules.ts";
 import { redirectModel } from "../routing/model-rules.ts";
+import { breakerConfig, callerGroups, candidateOf, holdMs } from "./admit.ts";
 import { runAttempt, type AttemptFailure } from "./dispatch.ts";
 
-function failureToError(failure: AttemptFailure): Error {
+/** Pause before retrying the same provider when it gave no Retry-After. */
+const RETRY_PAUSE_MS = 100;
+
+function kindForStatus(status: number): GatewayError["kind"] {
+  if (status === 401) return "authentication";
+  if (status === 403) return "permission";
+  if (status === 404) return "not_found";
+  if (status === 413) return "request_too_large";
+  if (status === 429) return "rate_limited";
+  if (status === 402) return "quota_exceeded";
+  if (status >= 500) return "bad_gateway";
+  return "invalid_request";
+}
+
+function failureToError(failure: AttemptFailure, c: Classification | undefined): Error {
+  if (c?.rule && (c.rule.overrideMessage || c.rule.overrideStatusCode)) {
+    const status = c.rule.overrideStatusCode ?? failure.status ?? 400;
+    const message = c.rule.overrideMessage ?? extractMessage(failure.body?.toString("utf8") ?? failure.message);
+    return new GatewayError(kindForStatus(status), message, { status });
+  }
   switch (failure.class) {
     case "http_error":
       return new UpstreamHttpError(failure.status!, failure.headers ?? {}, failure.body ?? Buffer.alloc(0), failure.message);
     case "timeout":
-      return new GatewayError("upstream_timeout", "The upstream did not answer in time.");
+      return new GatewayError("upstream_timeout", `The upstream did not answer in time (${failure.message}).`);
     case "client_abort":
       return new GatewayError("client_closed", failure.message);
     case "fake_200":
@@ -27,29 +55,115 @@ function failureToError(failure: AttemptFailure): Error {
   }
 }
 
-export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<void> {
-  const provider = ctx.provider!;
-  const adapter = providerAdapter(provider.providerType)!;
-  const original = ctx.request!.model!;
-  // Redirect rules rewrite the model after selection; the original stays for the log and billing.
-  const model = redirectModel(provider.modelRedirects, original);
-  ctx.redirectedModel = model !== original ? model : undefined;
-  const upstream = ctx.format.prepareUpstream({ route: ctx.route, search: ctx.search, body: ctx.body!, info: ctx.request!, model });
-  const result = await runAttempt(ctx, deps, { provider, adapter, upstream, model, reason: "initial", attempt: 1 });
-  if (result.ok) {
-    ctx.outcome.statusCode = result.status;
-    ctx.outcome.usage = result.summary?.usage;
-    ctx.outcome.responseModel = result.summary?.model;
-    ctx.outcome.completed = !result.brokenAfterCommit && !!result.summary?.completed;
-    if (result.brokenAfterCommit) {
-      ctx.outcome.errorType = result.brokenAfterCommit.class;
-      ctx.outcome.errorMessage = result.brokenAfterCommit.message;
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
+/** The next provider after `failed`, chosen by the store (or locally when it is unreachable). */
+async function nextProvider(ctx: GatewayContext, deps: GatewayDeps, failed: CachedProvider, countFailure: boolean): Promise<CachedProvider | undefined> {
+  const admission = ctx.admission!;
+  admission.tried.add(failed.id);
+  const remaining = admission.order.filter((p) => !admission.tried.has(p.id));
+  if (admission.degraded) return remaining[0];
+  const groups = callerGroups(ctx);
+  try {
+    const result = await deps.store.failover({
+      requestId: ctx.requestId,
+      now: deps.now(),
+      failedProviderId: failed.id,
+      countFailure,
+      failedBreaker: breakerConfig(failed),
+      candidates: remaining.map((p) => candidateOf(ctx, deps, p, admission, groups)),
+      estimateNano: admission.estimateNano,
+      enforce: deps.env.ENABLE_RATE_LIMIT,
+      holdMs: holdMs(deps),
+      passthrough: ctx.route.kind === "passthrough",
+    });
+    if (result.status !== "admitted") {
+      if (result.status === "no_provider") {
+        for (const s of result.skipped) ctx.chain.filtered.push({ id: s.providerId, name: remaining.find((p) => p.id === s.providerId)?.name ?? "", reason: s.reason });
+      }
+      return undefined;
     }
-    return;
+    admission.breakerState = result.breakerState;
+    return remaining.find((p) => p.id === result.providerId);
+  } catch (error) {
+    deps.logger.warn({ err: (error as Error).message, requestId: ctx.requestId }, "failover could not reach the store; choosing locally");
+    admission.degraded = true;
+    return remaining[0];
   }
-  if (result.failure.summary) {
-    ctx.outcome.usage = result.failure.summary.usage;
-    ctx.outcome.responseModel = result.failure.summary.model;
+}
+
+export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<void> {
+  const settings = deps.catalog.settings();
+  const original = ctx.request!.model!;
+  let provider = ctx.provider!;
+  let reason: AttemptReason = ctx.attemptReason ?? "initial";
+  let attempt = 0;
+  let switches = 0;
+  for (;;) {
+    attempt++;
+    ctx.provider = provider;
+    const adapter = providerAdapter(provider.providerType)!;
+    // Redirect rules rewrite the model per provider; the original stays for the log and billing.
+    const model = redirectModel(provider.modelRedirects, original);
+    ctx.redirectedModel = model !== original ? model : undefined;
+    const upstream = ctx.format.prepareUpstream({ route: ctx.route, search: ctx.search, body: ctx.body!, info: ctx.request!, model });
+    const result = await runAttempt(ctx, deps, { provider, adapter, upstream, model, reason, attempt, breakerState: ctx.admission?.breakerState });
+
+    if (result.ok) {
+      ctx.outcome.statusCode = result.status;
+      ctx.outcome.usage = result.summary?.usage;
+      ctx.outcome.responseModel = result.summary?.model;
+      ctx.outcome.completed = !result.brokenAfterCommit && !!result.summary?.completed;
+      if (result.brokenAfterCommit) {
+        const c = classifyFailure(result.brokenAfterCommit, deps.catalog.errorRules(), settings.enableCircuitBreakerOnNetworkErrors);
+        ctx.outcome.errorType = c.errorClass;
+        ctx.outcome.errorMessage = result.brokenAfterCommit.message;
+        if (result.brokenAfterCommit.class === "client_abort") ctx.outcome.statusCode = 499;
+        ctx.outcome.breaker = c.countsTowardBreaker ? "failure" : "none";
+      } else {
+        ctx.outcome.breaker = "success";
+      }
+      return;
+    }
+
+    const failure = result.failure;
+    if (failure.summary) {
+      ctx.outcome.usage = failure.summary.usage;
+      ctx.outcome.responseModel = failure.summary.model;
+    }
+    const c = classifyFailure(failure, deps.catalog.errorRules(), settings.enableCircuitBreakerOnNetworkErrors);
+    const lastAttempt = ctx.chain.attempts[ctx.chain.attempts.length - 1];
+    if (lastAttempt) lastAttempt.errorClass = c.errorClass;
+    if (c.final || ctx.clientGone.signal.aborted) throw failureToError(failure, c);
+
+    const maxAttempts = provider.maxRetryAttempts ?? deps.env.MAX_RETRY_ATTEMPTS_DEFAULT;
+    if (c.retrySame && attempt < maxAttempts) {
+      await sleep(Math.min(c.retryAfterMs ?? RETRY_PAUSE_MS, settings.retryAfterCapMs), ctx.clientGone.signal);
+      if (ctx.clientGone.signal.aborted) throw failureToError({ class: "client_abort", message: "the client closed the connection" }, undefined);
+      reason = "retry";
+      continue;
+    }
+
+    // Give this provider up: one breaker count (provider faults only), then the next provider.
+    const counts = c.countsTowardBreaker && ctx.route.kind === "generate";
+    const next = switches < settings.maxProviderSwitches ? await nextProvider(ctx, deps, provider, counts) : undefined;
+    if (!next) {
+      // The store has counted the failure if it was asked for a next provider.
+      ctx.outcome.breaker = "none";
+      throw failureToError(failure, c);
+    }
+    provider = next;
+    attempt = 0;
+    switches++;
+    reason = "failover";
   }
-  throw failureToError(result.failure);
 }

@@ -1,6 +1,8 @@
 /**
- * Last step, always run: price the usage, and queue the request-log row (and, when billed, the
- * usage-ledger row) for the batched writer. No database write happens on the request's path.
+ * Last step, always run: price the usage; in ONE store round trip, release what admission held,
+ * add the actual cost to every window, tell the provider's breaker how it went and bind the
+ * session; and queue the request-log row (and, when billed, the usage-ledger row) for the
+ * batched writer. No database write happens on the request's path.
  */
 import type { LogRecord } from "../../db/log-writer.ts";
 import type { GatewayContext } from "../context.ts";
@@ -25,7 +27,40 @@ function priceFor(ctx: GatewayContext, deps: GatewayDeps) {
   return undefined;
 }
 
-export function settle(ctx: GatewayContext, deps: GatewayDeps): LogRecord {
+let lastSettleErrorLog = 0;
+
+/** The store part of settlement; failures are logged (the holds expire by themselves). */
+async function settleInStore(ctx: GatewayContext, deps: GatewayDeps, costNano: number): Promise<void> {
+  const admission = ctx.admission;
+  if (!admission || !ctx.provider) return; // refused before admission held anything
+  const provider = ctx.provider;
+  const providerScope = admission.providerScopes.get(provider.id);
+  const generate = ctx.route.kind === "generate";
+  const success = ctx.outcome.breaker === "success" && ctx.outcome.completed;
+  try {
+    await deps.store.settle({
+      requestId: ctx.requestId,
+      now: deps.now(),
+      costNano,
+      providerId: provider.id,
+      breaker: generate ? ctx.outcome.breaker : "none",
+      breakerConfig: { ...provider.breaker },
+      bind:
+        generate && success && ctx.session && !provider.disableSessionReuse
+          ? { bindingKey: ctx.session.bindingKey, providerId: provider.id, ttlMs: (provider.sessionTtlSeconds ?? deps.env.SESSION_TTL) * 1000 }
+          : null,
+      scopes: [...admission.scopes.map((s) => s.spec), ...(providerScope ? [providerScope.spec] : [])],
+    });
+  } catch (error) {
+    const now = Date.now();
+    if (now - lastSettleErrorLog > 10_000) {
+      lastSettleErrorLog = now;
+      deps.logger.error({ err: (error as Error).message }, "settlement could not reach the store; its holds expire by themselves and the ledger keeps the cost");
+    }
+  }
+}
+
+export async function settle(ctx: GatewayContext, deps: GatewayDeps): Promise<LogRecord> {
   const { outcome, key, provider } = ctx;
   const usage = outcome.usage ?? ZERO_USAGE;
   const billable = ctx.route.kind === "generate" && !!key && hasUsage(usage);
@@ -97,6 +132,7 @@ export function settle(ctx: GatewayContext, deps: GatewayDeps): LogRecord {
     };
   }
   deps.logWriter.enqueue(record);
+  await settleInStore(ctx, deps, billable && ctx.cost ? ctx.cost.totalNano : 0);
   return record;
 }
 

@@ -3,6 +3,7 @@
  * connections; issue-specific variants (proxy, HTTP/2) get their own, created once and reused.
  */
 import { Agent, type Dispatcher } from "undici";
+import type { CachedProvider } from "../../catalog/types.ts";
 
 export interface DispatcherOptions {
   connectTimeoutMs: number;
@@ -23,8 +24,8 @@ export class Dispatchers {
     });
   }
 
-  /** The dispatcher for a provider (direct for now). */
-  for(): Dispatcher {
+  /** The dispatcher for a provider. */
+  for(_provider: CachedProvider): Dispatcher {
     return this.direct;
   }
 

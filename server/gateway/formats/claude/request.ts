@@ -3,7 +3,7 @@ import { JsonSyntaxError, parseField, replaceField, scanTopLevel } from "../../b
 import { GatewayError } from "../../errors.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 
-const FIELDS = new Set(["model", "stream", "max_tokens", "metadata"]);
+const FIELDS = new Set(["model", "stream", "max_tokens", "metadata", "messages"]);
 
 export function readClaudeRequest(body: Buffer): RequestInfo {
   let ranges;
@@ -22,6 +22,9 @@ export function readClaudeRequest(body: Buffer): RequestInfo {
   const stream = parseField(body, ranges.get("stream"));
   const maxTokens = parseField(body, ranges.get("max_tokens"));
   const metadata = parseField(body, ranges.get("metadata"));
+  // The conversation's range (not parsed) lets the gateway derive a session id from its start.
+  const messages = ranges.get("messages");
+  if (messages) ranges.set("conversation", messages);
   return {
     model,
     stream: stream === true,
