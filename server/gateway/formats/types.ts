@@ -50,6 +50,11 @@ export interface StreamTap {
   /** Called once at the end; returns bytes still to forward (held back by push), if any. */
   end(): Buffer | undefined;
   summary(): ResponseSummary;
+  /**
+   * An error that ends this stream in its own framing (e.g. inside a JSON-array stream). When
+   * absent, the format's renderStreamError is used.
+   */
+  renderError?(error: GatewayError, requestId: string): string;
 }
 
 export interface ResponseOptions {

@@ -16,6 +16,8 @@ export interface ProviderAdapter {
    * forwarded). May be async, e.g. to refresh an OAuth access token.
    */
   authHeaders(provider: CachedProvider): Record<string, string> | Promise<Record<string, string>>;
+  /** Headers sent unless the client sent its own value (e.g. Code Assist's x-goog-api-client). */
+  defaultHeaders?: Record<string, string>;
 }
 
 /**

@@ -201,7 +201,7 @@ function exchangeWithUpstream(
       const summary = tap?.summary() ?? format.summarizeJson(Buffer.alloc(0), tapOptions);
       if (failure && !res.destroyed && !draining) {
         const error = new GatewayError(failure.class === "timeout" ? "upstream_timeout" : "bad_gateway", `The upstream stream broke off: ${failure.message}`);
-        res.write(format.renderStreamError(error, ctx.requestId));
+        res.write(tap?.renderError ? tap.renderError(error, ctx.requestId) : format.renderStreamError(error, ctx.requestId));
       }
       if (!res.destroyed) res.end();
       if (draining) {
@@ -315,7 +315,7 @@ function exchangeWithUpstream(
     const request = {
       url: adapter.upstreamUrl(provider, upstream.path, upstream.search),
       method: "POST",
-      headers: upstreamRequestHeaders(ctx.req.rawHeaders, { provider, authHeaders, clientIp: ctx.clientIp }),
+      headers: upstreamRequestHeaders(ctx.req.rawHeaders, { provider, authHeaders, defaultHeaders: adapter.defaultHeaders, clientIp: ctx.clientIp }),
       body: upstream.body,
     };
 

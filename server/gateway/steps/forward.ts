@@ -103,7 +103,7 @@ async function nextProvider(ctx: GatewayContext, deps: GatewayDeps, failed: Cach
 
 export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<void> {
   const settings = deps.catalog.settings();
-  const original = ctx.request!.model!;
+  const original = ctx.request!.model;
   let provider = ctx.provider!;
   let reason: AttemptReason = ctx.attemptReason ?? "initial";
   let attempt = 0;
@@ -113,8 +113,8 @@ export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<v
     ctx.provider = provider;
     const adapter = providerAdapter(provider.providerType)!;
     // Redirect rules rewrite the model per provider; the original stays for the log and billing.
-    const model = redirectModel(provider.modelRedirects, original);
-    ctx.redirectedModel = model !== original ? model : undefined;
+    const model = original === undefined ? "" : redirectModel(provider.modelRedirects, original);
+    ctx.redirectedModel = original !== undefined && model !== original ? model : undefined;
     const upstream = ctx.format.prepareUpstream({ route: ctx.route, search: ctx.search, body: ctx.body!, info: ctx.request!, model });
     const result = await runAttempt(ctx, deps, { provider, adapter, upstream, model, reason, attempt, breakerState: ctx.admission?.breakerState });
 

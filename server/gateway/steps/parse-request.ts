@@ -11,6 +11,7 @@ export async function parseRequest(ctx: GatewayContext, deps: GatewayDeps): Prom
   const body = await readBody(ctx.req, deps.env.MAX_REQUEST_BODY_BYTES);
   ctx.body = body;
   const info = ctx.format.readRequest(body, ctx.route, ctx.search);
-  if (!info.model) throw new GatewayError("invalid_request", "model: Field required");
+  // Passthrough calls (Code Assist housekeeping such as loadCodeAssist) name no model.
+  if (!info.model && ctx.route.kind === "generate") throw new GatewayError("invalid_request", "model: Field required");
   ctx.request = info;
 }

@@ -43,18 +43,22 @@ const RESPONSE_DROP = new Set([...HOP_BY_HOP, "set-cookie", "alt-svc"]);
 export interface UpstreamHeaderOptions {
   provider: CachedProvider;
   authHeaders: Record<string, string>;
+  /** The provider type's defaults, overridden by what the client sent. */
+  defaultHeaders?: Record<string, string>;
   clientIp: string | undefined;
 }
 
 /** Builds the upstream request headers from the client's raw headers. */
 export function upstreamRequestHeaders(rawHeaders: string[], options: UpstreamHeaderOptions): Record<string, string> {
   const out: Record<string, string> = {};
+  const defaults = options.defaultHeaders;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i].toLowerCase();
     if (HOP_BY_HOP.has(name) || CLIENT_ONLY.has(name) || name.startsWith("x-cch-")) continue;
     const value = rawHeaders[i + 1];
     out[name] = out[name] === undefined ? value : `${out[name]}, ${value}`;
   }
+  if (defaults) for (const [name, value] of Object.entries(defaults)) out[name] ??= value;
   out["accept-encoding"] = "identity";
   for (const [name, value] of Object.entries(options.provider.customHeaders)) {
     const lower = name.toLowerCase();

@@ -1,0 +1,80 @@
+/**
+ * Gemini API requests (/v1beta/models/{model}:generateContent | :streamGenerateContent |
+ * :countTokens). The model and the streaming choice are in the path, not the body; the body is
+ * only validated as a JSON object (by the scanner, without building it) and searched for
+ * generationConfig.maxOutputTokens and the range of `contents`.
+ */
+import { JsonSyntaxError, parseField, scanTopLevel, type FieldRange } from "../../body/json-scan.ts";
+import type { GatewayRoute } from "../../endpoints.ts";
+import { GatewayError } from "../../errors.ts";
+import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
+import { isObject } from "./chunk.ts";
+import { withoutApiKey } from "./query.ts";
+
+const FIELDS = new Set(["generationConfig", "contents"]);
+
+/**
+ * Key in RequestInfo.ranges of the conversation's bytes (Gemini's `contents`), from which the
+ * gateway derives a session id when the client sends none (the Claude format names its
+ * `messages` the same way).
+ */
+export const CONVERSATION = "conversation";
+
+/**
+ * Scans a JSON object body for `wanted` top-level fields; a malformed body is the client's
+ * error (400 in the client's format).
+ */
+export function scanGeminiBody(body: Buffer, wanted: ReadonlySet<string>): Map<string, FieldRange> {
+  try {
+    return scanTopLevel(body, wanted);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) {
+      throw new GatewayError("invalid_request", `The request body is not valid JSON: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/** generationConfig.maxOutputTokens, when present and a number (the config object is small). */
+export function maxOutputTokens(body: Buffer, range: FieldRange | undefined): number | undefined {
+  let config: unknown;
+  try {
+    config = parseField(body, range);
+  } catch {
+    return undefined;
+  }
+  const value = isObject(config) ? config.maxOutputTokens : undefined;
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+export function readGeminiRequest(body: Buffer, route: GatewayRoute): RequestInfo {
+  const ranges = scanGeminiBody(body, FIELDS);
+  const contents = ranges.get("contents");
+  if (contents) ranges.set(CONVERSATION, contents);
+  return {
+    model: route.model,
+    stream: route.stream === true,
+    maxTokens: maxOutputTokens(body, ranges.get("generationConfig")),
+    hints: {},
+    ranges,
+  };
+}
+
+/** The path with its model segment replaced: /v1beta/models/{model}:{method}. */
+export function withPathModel(path: string, model: string): string {
+  return path.replace(/^(\/v1beta\/models\/)[^/:]+(:[A-Za-z]+)$/, (_all, head: string, method: string) => `${head}${encodeURIComponent(model)}${method}`);
+}
+
+/**
+ * The body is sent as it came; a model redirect rewrites the path's model segment, and the
+ * caller's `key=` query parameter is dropped (the provider authenticates with its own key).
+ */
+export function prepareGeminiUpstream(input: PrepareInput): UpstreamRequest {
+  const redirected = input.model !== input.info.model;
+  return {
+    path: redirected ? withPathModel(input.route.path, input.model) : input.route.path,
+    search: withoutApiKey(input.search),
+    body: input.body,
+    usageInjected: false,
+  };
+}
