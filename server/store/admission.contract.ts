@@ -108,6 +108,28 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect((await store.admit(admitReq({ scopes: [k], candidates: [candidate(p)], estimateNano: 100 }))).status).toBe("admitted");
     });
 
+    it("lets only one request at a time take a scope's last partial room", async () => {
+      const k = scope(`k:${tag()}`, { windows: [daily(100)] });
+      await store.hydrate(k, { signature: k.signature, buckets: {}, fixed: {} }, T0);
+      const admitted = async (estimateNano: number) => {
+        const r = admitReq({ scopes: [k], candidates: [candidate(p)], estimateNano });
+        const result = await store.admit(r);
+        return { id: r.requestId, result };
+      };
+      const r1 = await admitted(60);
+      const r2 = await admitted(30);
+      expect([r1.result, r2.result]).toMatchObject([{ reservedNano: 60 }, { reservedNano: 30 }]);
+      const r3 = await admitted(50); // 10 left: a partial room
+      expect(r3.result).toMatchObject({ status: "admitted", reservedNano: 10 });
+      await store.settle(settleReq(r2.id, { costNano: 5, providerId: p, scopes: [k] })); // 25 left
+      expect((await peer.admit(admitReq({ scopes: [k], candidates: [candidate(p)], estimateNano: 50 }))).status).toBe("limited");
+      const r5 = await admitted(20); // fits whole
+      expect(r5.result).toMatchObject({ status: "admitted", reservedNano: 20 });
+      await store.settle(settleReq(r3.id, { costNano: 10, providerId: p, scopes: [k] }));
+      // r3 no longer holds the partial room: the next one may take what is left (5).
+      expect(await store.admit(admitReq({ scopes: [k], candidates: [candidate(p)], estimateNano: 50 }))).toMatchObject({ status: "admitted", reservedNano: 5 });
+    });
+
     it("settles once per request id", async () => {
       const k = scope(`k:${tag()}`, { windows: [daily(1_000_000)] });
       await store.hydrate(k, { signature: k.signature, buckets: {}, fixed: {} }, T0);

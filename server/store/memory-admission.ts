@@ -53,6 +53,8 @@ interface InFlight {
 interface ScopeState {
   signature: string | null;
   reserved: number;
+  /** The in-flight request that took this scope's last partial room, if any (see admit step 2). */
+  partial: string | null;
   inflight: Map<string, InFlight>;
   sessions: Map<string, number>;
   rpm: number[];
@@ -101,10 +103,13 @@ export class MemoryAdmission implements AdmissionStore {
     if (unhydrated.length) return { status: "unhydrated", scopes: unhydrated };
     const session = req.session?.id ?? req.requestId;
 
-    // 2. The caller's own limits.
+    // 2. The caller's own limits. A scope whose room is smaller than the estimate admits the
+    //    request into that partial room only if no other request holds a partial room there:
+    //    this is what bounds an overspend to one request (docs/decisions/0009).
+    const partialScopes: string[] = [];
     if (!req.passthrough) {
       for (const spec of req.scopes) {
-        const hit = this.check(spec, session, now);
+        const hit = this.check(spec, session, now) ?? this.partialBlocked(spec, req.estimateNano, now, partialScopes);
         if (hit && req.enforce) return { status: "limited", hit };
       }
     }
@@ -140,6 +145,7 @@ export class MemoryAdmission implements AdmissionStore {
       expiresAt: now + req.holdMs,
     };
     if (!req.passthrough) for (const spec of specs) this.hold(spec.scope, req.requestId, record, now);
+    for (const scope of partialScopes) this.state(scope, now).partial = req.requestId;
     this.requests.set(req.requestId, record);
     return {
       status: "admitted",
@@ -291,6 +297,7 @@ export class MemoryAdmission implements AdmissionStore {
       state = {
         signature: null,
         reserved: 0,
+        partial: null,
         inflight: new Map(),
         sessions: new Map(),
         rpm: [],
@@ -362,6 +369,32 @@ export class MemoryAdmission implements AdmissionStore {
     return undefined;
   }
 
+  /** The room left in a scope: the smallest room of its windows (Infinity without money windows). */
+  private room(spec: ScopeSpec, now: number): { room: number; window?: MoneyWindow; used: number } {
+    const state = this.state(spec.scope, now);
+    let best: { room: number; window?: MoneyWindow; used: number } = { room: Infinity, used: 0 };
+    for (const w of spec.windows) {
+      const used = this.spent(state, w, now) + state.reserved;
+      if (w.limitNano - used < best.room) best = { room: w.limitNano - used, window: w, used };
+    }
+    return best;
+  }
+
+  /**
+   * A request that does not fit whole may take a scope's last room only if no other request in
+   * flight took a partial room there; otherwise it is refused like a full window.
+   */
+  private partialBlocked(spec: ScopeSpec, estimate: number, now: number, partialScopes: string[]): LimitHit | undefined {
+    const { room, window, used } = this.room(spec, now);
+    if (!window || room >= estimate) return undefined;
+    const state = this.state(spec.scope, now);
+    if (state.partial && state.inflight.has(state.partial)) {
+      return { scope: spec.scope, limit: window.kind, current: used, max: window.limitNano, resetAt: window.end ?? null };
+    }
+    partialScopes.push(spec.scope);
+    return undefined;
+  }
+
   /** min(estimate, the smallest room left in any window of these scopes), never negative. */
   private reservable(specs: ScopeSpec[], estimate: number, now: number): number {
     let amount = Math.max(0, estimate);
@@ -386,6 +419,7 @@ export class MemoryAdmission implements AdmissionStore {
     const entry = state?.inflight.get(requestId);
     if (!state || !entry) return;
     state.inflight.delete(requestId);
+    if (state.partial === requestId) state.partial = null;
     state.reserved = Math.max(0, state.reserved - entry.amount);
     const refs = (state.sessions.get(entry.session) ?? 1) - 1;
     if (refs <= 0) state.sessions.delete(entry.session);

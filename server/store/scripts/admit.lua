@@ -16,10 +16,12 @@ if not REQ.passthrough then
   if #missing > 0 then return cjson.encode({ status = 'unhydrated', scopes = missing }) end
 end
 
--- 2. The caller's own limits.
+-- 2. The caller's own limits (and at most one request in a scope's last partial room).
+local partials = {}
 if not REQ.passthrough then
   for _, spec in ipairs(REQ.scopes) do
     local h = check(spec, session)
+    if not h then h = partialBlocked(spec, REQ.estimateNano, partials) end
     if h and REQ.enforce then return cjson.encode({ status = 'limited', hit = h }) end
   end
 end
@@ -66,6 +68,7 @@ if not REQ.passthrough then
     table.insert(scopeNames, spec.scope)
   end
 end
+for _, scope in ipairs(partials) do redis.call('HSET', key('s', scope), 'pr', id) end
 local rk = KEYS[1]
 redis.call('HSET', rk, 'scopes', table.concat(scopeNames, ' '), 'amt', int(amount), 'sess', session,
   'pid', chosen.providerId, 'probe', probe and 1 or 0, 'settled', 0)

@@ -52,6 +52,7 @@ local function release(scope, id)
   local session = string.sub(fa, bar + 1)
   redis.call('HDEL', key('fa', scope), id)
   redis.call('ZREM', key('f', scope), id)
+  if redis.call('HGET', key('s', scope), 'pr') == id then redis.call('HDEL', key('s', scope), 'pr') end
   if amount > 0 then
     local res = redis.call('HINCRBY', key('s', scope), 'res', -amount)
     if res < 0 then redis.call('HSET', key('s', scope), 'res', 0) end
@@ -150,6 +151,26 @@ local function check(spec, session)
     local used = spent(scope, w) + res
     if used >= w.limitNano then return hit(scope, w.kind, used, w.limitNano, w['end']) end
   end
+  return nil
+end
+
+-- A request that does not fit whole may take a scope's last room only if no other request in
+-- flight took a partial room there (see memory-admission.ts partialBlocked; decision 0009).
+-- Returns a limit hit, or nil (appending the scope to `partials` when it takes a partial room).
+local function partialBlocked(spec, estimate, partials)
+  local res = reserved(spec.scope)
+  local best, bestW, bestUsed = nil, nil, 0
+  for _, w in ipairs(spec.windows) do
+    local used = spent(spec.scope, w) + res
+    local room = w.limitNano - used
+    if best == nil or room < best then best, bestW, bestUsed = room, w, used end
+  end
+  if best == nil or best >= estimate then return nil end
+  local holder = redis.call('HGET', key('s', spec.scope), 'pr')
+  if holder and redis.call('HEXISTS', key('fa', spec.scope), holder) == 1 then
+    return hit(spec.scope, bestW.kind, bestUsed, bestW.limitNano, bestW['end'])
+  end
+  table.insert(partials, spec.scope)
   return nil
 end
 
