@@ -126,6 +126,8 @@ export class RedisStore implements Store {
       // While Redis is away, commands fail at once instead of queueing: the callers degrade
       // (fail open or closed, as documented for each) rather than hold requests.
       enableOfflineQueue: false,
+      // Commands issued in the same tick (admissions of concurrent requests) share one socket write.
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 0,
       commandTimeout: options.commandTimeoutMs ?? 2000,
       // Keep reconnecting forever in the background; the hub recovers by itself.

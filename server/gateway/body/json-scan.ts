@@ -189,7 +189,12 @@ export function scanTopLevel(buf: Buffer, wanted: ReadonlySet<string>): Map<stri
 /** Parses the raw value of a found field (small values only: model, stream, metadata…). */
 export function parseField(buf: Buffer, range: FieldRange | undefined): unknown {
   if (!range) return undefined;
-  return JSON.parse(buf.toString("utf8", range.start, range.end));
+  try {
+    return JSON.parse(buf.toString("utf8", range.start, range.end));
+  } catch (error) {
+    // The scanner does not check escape sequences; JSON.parse does (e.g. "\x").
+    throw new JsonSyntaxError((error as Error).message, range.start);
+  }
 }
 
 /** A copy of `buf` with one field's value replaced by `value` (JSON-encoded). */

@@ -2,8 +2,10 @@
 import type { ProviderType } from "../../catalog/types.ts";
 import { claudeAuthProvider } from "./claude-auth/index.ts";
 import { claudeProvider } from "./claude/index.ts";
+import { codexProvider } from "./codex/index.ts";
 import { geminiCliProvider } from "./gemini-cli/index.ts";
 import { geminiProvider } from "./gemini/index.ts";
+import { openAiCompatibleProvider } from "./openai-compatible/index.ts";
 import type { ProviderAdapter } from "./types.ts";
 
 const ADAPTERS: Partial<Record<ProviderType, ProviderAdapter>> = {
@@ -11,6 +13,8 @@ const ADAPTERS: Partial<Record<ProviderType, ProviderAdapter>> = {
   "claude-auth": claudeAuthProvider,
   gemini: geminiProvider,
   "gemini-cli": geminiCliProvider,
+  codex: codexProvider,
+  "openai-compatible": openAiCompatibleProvider,
 };
 
 export function providerAdapter(type: ProviderType): ProviderAdapter | undefined {

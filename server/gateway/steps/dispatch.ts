@@ -197,9 +197,9 @@ function exchangeWithUpstream(
       return ok;
     };
 
-    const endAfterCommit = (failure: AttemptFailure | undefined) => {
+    const endAfterCommit = (failure: AttemptFailure | undefined, tellClient = true) => {
       const summary = tap?.summary() ?? format.summarizeJson(Buffer.alloc(0), tapOptions);
-      if (failure && !res.destroyed && !draining) {
+      if (failure && tellClient && !res.destroyed && !draining) {
         const error = new GatewayError(failure.class === "timeout" ? "upstream_timeout" : "bad_gateway", `The upstream stream broke off: ${failure.message}`);
         res.write(tap?.renderError ? tap.renderError(error, ctx.requestId) : format.renderStreamError(error, ctx.requestId));
       }
@@ -291,7 +291,12 @@ function exchangeWithUpstream(
         commit();
       }
       for (const c of held.splice(0)) writeToClient(c, () => undefined);
-      if (!summary.completed && !summary.error) {
+      if (summary.error) {
+        // The upstream's own error event already reached the client: the attempt failed.
+        endAfterCommit({ class: "fake_200", message: `stream error event: ${summary.error.type}: ${summary.error.message}` }, false);
+        return;
+      }
+      if (!summary.completed) {
         endAfterCommit({ class: "network_error", message: "the stream ended without its terminal event" });
         return;
       }

@@ -51,3 +51,17 @@ describe("sse field readers", () => {
     expect(sseEventData(Buffer.from("data:x\r\n\r\n"))).toBe("x");
   });
 });
+
+describe("SseSplitter on large events in small chunks", () => {
+  it("splits the same way at every chunk size, and stays linear", () => {
+    const big = `event: response.completed\ndata: ${JSON.stringify({ x: "y".repeat(50_000) })}\n\n`;
+    const stream = `event: a\ndata: 1\n\n${big}event: b\r\ndata: 2\r\n\r\n`;
+    const whole = split([stream]);
+    expect(whole).toHaveLength(3);
+    for (const size of [1, 2, 3, 7, 1400, 65536]) {
+      const chunks = [];
+      for (let i = 0; i < stream.length; i += size) chunks.push(stream.slice(i, i + size));
+      expect(split(chunks)).toEqual(whole);
+    }
+  });
+});

@@ -1,15 +1,21 @@
 /**
- * Splits a byte stream of Server-Sent Events into events without copying what it does not
- * have to: it keeps only the bytes of the unfinished last event between chunks, and gives up
- * buffering (skipping to the next event boundary) when one event exceeds a size cap, so memory
- * per stream stays bounded whatever the response size. Both "\n\n" and "\r\n\r\n" end events.
+ * Splits a byte stream of Server-Sent Events into events. Linear in the bytes it sees: the
+ * pieces of an unfinished event are kept as a list (copied once, when the event completes), and
+ * each new chunk is searched only from where the previous search stopped. Buffering stops at a
+ * size cap (the rest of that event is skipped up to the next boundary), so memory per stream
+ * stays bounded whatever the response size. Both "\n\n" and "\r\n\r\n" end events.
  */
 
 const LF = 0x0a;
 const CR = 0x0d;
 
 export class SseSplitter {
-  private carry: Buffer | undefined;
+  /** Pieces of the unfinished event (already-copied buffers). */
+  private pieces: Buffer[] = [];
+  private pending = 0;
+  /** The last two bytes of the unfinished event, to recognise a boundary that straddles chunks. */
+  private last1 = -1;
+  private last2 = -1;
   private skipping = false;
 
   constructor(
@@ -18,54 +24,72 @@ export class SseSplitter {
   ) {}
 
   push(chunk: Buffer): void {
-    const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-    this.carry = undefined;
     let start = 0;
-    let search = 0;
+    let from = 0;
     for (;;) {
-      const nl = data.indexOf(LF, search);
-      if (nl < 0) break;
-      let end = -1;
-      if (data[nl + 1] === LF) end = nl + 2;
-      else if (data[nl + 1] === CR && data[nl + 2] === LF) end = nl + 3;
-      else if (nl + 1 >= data.length || (data[nl + 1] === CR && nl + 2 >= data.length)) {
-        break; // the boundary may continue in the next chunk
-      }
-      if (end < 0) {
-        search = nl + 1;
-        continue;
-      }
-      if (!this.skipping) this.onEvent(data.subarray(start, end));
-      this.skipping = false;
-      start = end;
-      search = end;
+      const i = chunk.indexOf(LF, from);
+      if (i < 0) break;
+      from = i + 1;
+      // The two bytes before this LF, within the current (unfinished) event only.
+      const b1 = i - 1 >= start ? chunk[i - 1] : start === 0 ? this.last1 : -1;
+      const b2 = i - 2 >= start ? chunk[i - 2] : start === 0 ? (i === 1 ? this.last1 : this.last2) : -1;
+      if (!(b1 === LF || (b1 === CR && b2 === LF))) continue;
+      this.emit(chunk.subarray(start, i + 1));
+      start = i + 1;
     }
-    if (start < data.length) {
-      const rest = data.subarray(start);
-      if (this.skipping || rest.length > this.maxEventBytes) {
-        this.skipping = true; // an oversized event: drop it, resume at the next boundary
-        // keep the last two bytes: a boundary may straddle the chunk edge
-        this.carry = Buffer.from(rest.subarray(Math.max(0, rest.length - 2)));
-      } else {
-        // Copy, so the (possibly large) upstream chunk is not retained.
-        this.carry = Buffer.from(rest);
-      }
-    }
+    if (start < chunk.length) this.keep(chunk.subarray(start), start === 0);
   }
 
   /** Flushes a final event that was not followed by a blank line. */
   end(): void {
-    if (this.carry && this.carry.length && !this.skipping) this.onEvent(this.carry);
-    this.carry = undefined;
+    if (this.pending && !this.skipping) this.onEvent(this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces, this.pending));
+    this.reset();
+  }
+
+  private reset() {
+    this.pieces = [];
+    this.pending = 0;
+    this.last1 = -1;
+    this.last2 = -1;
+    this.skipping = false;
+  }
+
+  private emit(last: Buffer) {
+    const event = this.pending ? Buffer.concat([...this.pieces, last], this.pending + last.length) : last;
+    // A lone blank line between events is not an event.
+    if (!this.skipping && !(event.length <= 2 && (event[0] === LF || event[0] === CR))) this.onEvent(event);
+    this.reset();
+  }
+
+  private keep(rest: Buffer, continuesEvent: boolean) {
+    if (rest.length >= 2) {
+      this.last2 = rest[rest.length - 2];
+      this.last1 = rest[rest.length - 1];
+    } else {
+      this.last2 = continuesEvent ? this.last1 : -1;
+      this.last1 = rest[0];
+    }
+    if (this.skipping) return;
+    if (this.pending + rest.length > this.maxEventBytes) {
+      // An oversized event: drop it and resume at the next boundary.
+      this.skipping = true;
+      this.pieces = [];
+      this.pending = 0;
+      return;
+    }
+    // Copy, so the (possibly large) upstream chunk is not retained.
+    this.pieces.push(Buffer.from(rest));
+    this.pending += rest.length;
   }
 }
 
 /** The value of the event's "event:" field, when it is on the first line (as every vendor sends it). */
 export function sseEventName(event: Buffer): string | undefined {
-  if (event[0] !== 0x65 /* e */ || event.toString("latin1", 0, 6) !== "event:") return undefined;
+  if (event[0] !== 0x65 /* e */ || event[5] !== 0x3a /* : */ || event.toString("latin1", 0, 6) !== "event:") return undefined;
   let end = event.indexOf(LF);
   if (end < 0) end = event.length;
-  return event.toString("latin1", 6, end).trim();
+  if (event[end - 1] === CR) end--;
+  return event.toString("latin1", event[6] === 0x20 ? 7 : 6, end);
 }
 
 /** The event's data (its data: lines joined with "\n"), or undefined when it has none. */
