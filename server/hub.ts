@@ -16,6 +16,9 @@ import { createApp } from "./app.ts";
 import type { GatewayDeps } from "./gateway/deps.ts";
 import { Hydrator } from "./gateway/limits/hydrate.ts";
 import { createGateway, InFlight } from "./gateway/router.ts";
+import { createResponsesWebSocket } from "./gateway/websocket/responses-ws.ts";
+import { extractApiKey } from "./gateway/steps/authenticate.ts";
+import { hashApiKey } from "./auth/api-keys.ts";
 import { Dispatchers } from "./gateway/upstream/dispatchers.ts";
 import { healthRouter } from "./http/health.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -123,6 +126,28 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
 
   const app = createApp({ gateway: gateway.handle, health, adminApi: adminApi.router, dashboard });
   const server = http.createServer(app);
+  // Codex CLI's WebSocket transport for /v1/responses; each turn re-enters the HTTP pipeline.
+  let selfUrl = "";
+  const responsesWs = createResponsesWebSocket({
+    selfUrl: () => selfUrl,
+    logger,
+    authenticate: async (req) => {
+      try {
+        const presented = extractApiKey(req.headers, "");
+        const key = presented ? await catalog.findKeyByHash(hashApiKey(presented)) : null;
+        const t = now();
+        const usable = key && key.isEnabled && key.user.isEnabled && (key.expiresAt ?? Infinity) > t && (key.user.expiresAt ?? Infinity) > t;
+        return usable ? null : { status: 401, message: presented ? "Invalid, disabled or expired API key." : "Missing API key." };
+      } catch (error) {
+        return { status: (error as { status?: number }).status ?? 401, message: (error as Error).message };
+      }
+    },
+  });
+  server.on("upgrade", (req, socket, head) => {
+    if (shuttingDown || !responsesWs.handleUpgrade(req, socket, head)) {
+      socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    }
+  });
   // LLM streams can be quiet for minutes; the proxy's own timeouts govern them, not Node's.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 65_000;
@@ -134,12 +159,14 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${env.APP_HOST === "0.0.0.0" || env.APP_HOST === "::" ? "127.0.0.1" : env.APP_HOST}:${port}`;
+  selfUrl = url;
   logger.info({ url }, "claude code hub is listening");
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       shuttingDown = true;
+      responsesWs.close();
       server.close();
       server.closeIdleConnections();
       const drained = await inFlight.idle(env.SHUTDOWN_GRACE_MS);
