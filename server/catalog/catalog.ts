@@ -124,6 +124,11 @@ export class Catalog {
     return undefined;
   }
 
+  /** Every priced model name with its vendor (litellm_provider), for model listings. */
+  pricedModels(): Array<{ modelName: string; vendor: string | undefined }> {
+    return [...this.priceMap.values()].map((p) => ({ modelName: p.modelName, vendor: p.priceData.litellm_provider }));
+  }
+
   /** Enabled error rules, in matching order. */
   errorRules(): readonly ErrorRule[] {
     return this.rules;

@@ -13,6 +13,7 @@ import type { GatewayContext } from "./context.ts";
 import { newDecisionChain } from "./decision-chain.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { matchRoute } from "./endpoints.ts";
+import { listModels } from "./models.ts";
 import { GatewayError, UpstreamHttpError } from "./errors.ts";
 import { claudeFormat } from "./formats/claude/index.ts";
 import { wireFormat } from "./formats/registry.ts";
@@ -77,6 +78,14 @@ export function createGateway(deps: GatewayDeps, inFlight = new InFlight()) {
     const path = q < 0 ? url : url.slice(0, q);
     const search = q < 0 ? "" : url.slice(q);
     const requestId = newRequestId();
+    if (req.method === "GET" && (path === "/v1/models" || path === "/v1beta/models")) {
+      const format = wireFormat(path === "/v1beta/models" ? "gemini" : req.headers["anthropic-version"] ? "claude" : "openai-chat") ?? claudeFormat;
+      await listModels(req, res, path, deps, format, requestId).catch((error: Error) => {
+        deps.logger.error({ err: error.message }, "model listing failed");
+        if (!res.headersSent) sendError(res, format, new GatewayError("internal", "The model list is unavailable."), requestId);
+      });
+      return;
+    }
     const route = matchRoute(req.method ?? "GET", path);
     const format = route && wireFormat(route.format);
     if (!route || !format) {
