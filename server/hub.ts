@@ -106,6 +106,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
     connectTimeoutMs: env.FETCH_CONNECT_TIMEOUT_MS,
     headersTimeoutMs: env.FETCH_HEADERS_TIMEOUT_MS,
     bodyTimeoutMs: env.FETCH_BODY_TIMEOUT_MS,
+    http2: () => catalog.settings().enableHttp2,
   });
 
   const hydrator = new Hydrator(db.sql, store);

@@ -36,6 +36,8 @@ export interface AttemptRecord {
   errorMessage?: string;
   breakerState?: string;
   model?: string;
+  /** False when a provider's proxy failed and this attempt went direct (proxy fallback). */
+  viaProxy?: boolean;
 }
 
 export interface DecisionChain {

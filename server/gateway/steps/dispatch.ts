@@ -107,7 +107,15 @@ export async function runAttempt(ctx: GatewayContext, deps: GatewayDeps, plan: A
     record.errorMessage = (error as Error).message.slice(0, 500);
     return { ok: false, failure: { class: "network_error", message: `upstream credentials unusable: ${(error as Error).message}` } };
   }
-  return exchangeWithUpstream(ctx, deps, record, started, plan, authHeaders);
+  const result = await exchangeWithUpstream(ctx, deps, record, started, plan, authHeaders, false);
+  // The provider's proxy could not be used: go direct when the provider allows it.
+  if (!result.ok && result.failure.class === "network_error" && provider.proxyUrl && provider.proxyFallbackToDirect && !ctx.clientGone.signal.aborted) {
+    record.errorMessage = `proxy failed (${result.failure.message}); retried without the proxy`.slice(0, 500);
+    const direct: AttemptRecord = { ...record, startedAt: deps.now(), errorClass: undefined, errorMessage: undefined, statusCode: undefined, durationMs: undefined, viaProxy: false };
+    ctx.chain.attempts.push(direct);
+    return exchangeWithUpstream(ctx, deps, direct, performance.now(), plan, authHeaders, true);
+  }
+  return result;
 }
 
 function exchangeWithUpstream(
@@ -117,6 +125,7 @@ function exchangeWithUpstream(
   started: number,
   plan: AttemptPlan,
   authHeaders: Record<string, string>,
+  direct: boolean,
 ): Promise<AttemptResult> {
   const { res, format } = ctx;
   const { provider, adapter, upstream } = plan;
@@ -324,7 +333,7 @@ function exchangeWithUpstream(
       body: upstream.body,
     };
 
-    exchange = startExchange(deps.dispatchers.for(provider), request, {
+    exchange = startExchange(deps.dispatchers.for(provider, direct), request, {
       onStart(s, headers) {
         status = s;
         record.statusCode = s;

@@ -1,0 +1,78 @@
+/** Per-provider network options: HTTP and SOCKS5 proxies, fallback to direct, preserving the client IP. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeUpstream, type FakeUpstream } from "./fake-upstream/index.ts";
+import { seedTenant, startTestHub, type TestHub } from "../test-support/hub.ts";
+import { startConnectProxy, startSocks5Proxy, type TestProxy } from "../test-support/proxies.ts";
+
+let fake: FakeUpstream;
+let t: TestHub;
+let httpProxy: TestProxy;
+let socks: TestProxy;
+
+beforeAll(async () => {
+  [fake, t, httpProxy, socks] = await Promise.all([startFakeUpstream(), startTestHub(), startConnectProxy(), startSocks5Proxy()]);
+});
+afterAll(async () => {
+  await t?.stop();
+  await Promise.all([fake?.close(), httpProxy?.close(), socks?.close()]);
+});
+
+const upstreamPort = () => new URL(fake.url).port;
+
+async function send(key: string, content = "hi") {
+  const res = await fetch(`${t.url}/v1/messages`, {
+    method: "POST",
+    headers: { "x-api-key": key },
+    body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 5, messages: [{ role: "user", content }] }),
+  });
+  await res.text();
+  return res.status;
+}
+
+let n = 0;
+const group = () => ({ user: { providerGroup: `net${++n}` }, provider: { groupTag: `net${n}` } });
+
+describe("per-provider proxies", () => {
+  it("reaches the upstream through an HTTP proxy (CONNECT tunnel)", async () => {
+    const g = group();
+    const s = await seedTenant(t, fake.url, { ...g, provider: { ...g.provider, proxyUrl: httpProxy.url } });
+    expect(await send(s.key.key)).toBe(200);
+    expect(httpProxy.targets).toContain(`127.0.0.1:${upstreamPort()}`);
+  });
+
+  it("reaches the upstream through a SOCKS5 proxy", async () => {
+    const g = group();
+    const s = await seedTenant(t, fake.url, { ...g, provider: { ...g.provider, proxyUrl: socks.url } });
+    expect(await send(s.key.key, "via socks")).toBe(200);
+    expect(socks.targets).toContain(`127.0.0.1:${upstreamPort()}`);
+  });
+
+  it("falls back to a direct connection when the proxy is down, if the provider allows it", async () => {
+    const g1 = group();
+    const withFallback = await seedTenant(t, fake.url, { ...g1, provider: { ...g1.provider, proxyUrl: "http://127.0.0.1:9", proxyFallbackToDirect: true, maxRetryAttempts: 1 } });
+    expect(await send(withFallback.key.key)).toBe(200);
+    const g2 = group();
+    const without = await seedTenant(t, fake.url, { ...g2, provider: { ...g2.provider, proxyUrl: "http://127.0.0.1:9", maxRetryAttempts: 1 } });
+    expect(await send(without.key.key)).toBe(502);
+  });
+});
+
+describe("client IP", () => {
+  it("is passed upstream only when the provider preserves it", async () => {
+    const g1 = group();
+    const preserving = await seedTenant(t, fake.url, { ...g1, provider: { ...g1.provider, preserveClientIp: true } });
+    fake.reset();
+    await send(preserving.key.key);
+    expect(fake.requests[0].headers["x-forwarded-for"]).toBe("127.0.0.1");
+    expect(fake.requests[0].headers["x-real-ip"]).toBe("127.0.0.1");
+    const g2 = group();
+    const plain = await seedTenant(t, fake.url, g2);
+    fake.reset();
+    await fetch(`${t.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": plain.key.key, "x-forwarded-for": "10.9.8.7" },
+      body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 5, messages: [{ role: "user", content: "x" }] }),
+    });
+    expect(fake.requests[0].headers["x-forwarded-for"]).toBeUndefined();
+  });
+});
