@@ -76,3 +76,24 @@ describe("client IP", () => {
     expect(fake.requests[0].headers["x-forwarded-for"]).toBeUndefined();
   });
 });
+
+describe("MCP passthrough", () => {
+  it("relays a vendor's MCP endpoint through the caller's MCP provider, with the provider's key", async () => {
+    const g = group();
+    const s = await seedTenant(t, fake.url, { ...g, provider: { ...g.provider, mcpPassthroughType: "minimax" } });
+    fake.reset();
+    const res = await fetch(`${t.url}/v1/coding_plan/search?q=1`, { method: "POST", headers: { authorization: `Bearer ${s.key.key}` }, body: JSON.stringify({ query: "weather" }) });
+    await res.text();
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]).toMatchObject({ path: "/v1/coding_plan/search", query: { q: "1" }, json: { query: "weather" } });
+    expect(fake.requests[0].headers.authorization).toBe(`Bearer ${s.upstreamKey}`);
+  });
+
+  it("answers 404 when no MCP provider serves the caller", async () => {
+    const s = await seedTenant(t, fake.url, group());
+    fake.reset();
+    const res = await fetch(`${t.url}/v1/coding_plan/search`, { method: "POST", headers: { authorization: `Bearer ${s.key.key}` }, body: "{}" });
+    expect(res.status).toBe(404);
+    expect(fake.requests).toHaveLength(0);
+  });
+});

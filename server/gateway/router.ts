@@ -14,6 +14,7 @@ import { newDecisionChain } from "./decision-chain.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { matchRoute } from "./endpoints.ts";
 import { listModels } from "./models.ts";
+import { relayMcp } from "./mcp-passthrough.ts";
 import { GatewayError, UpstreamHttpError } from "./errors.ts";
 import { claudeFormat } from "./formats/claude/index.ts";
 import { wireFormat } from "./formats/registry.ts";
@@ -88,6 +89,14 @@ export function createGateway(deps: GatewayDeps, inFlight = new InFlight()) {
     }
     const route = matchRoute(req.method ?? "GET", path);
     const format = route && wireFormat(route.format);
+    if (!route && path.startsWith("/v1/")) {
+      inFlight.enter();
+      try {
+        if (await relayMcp(req, res, path, search, deps, requestId)) return;
+      } finally {
+        inFlight.leave();
+      }
+    }
     if (!route || !format) {
       sendError(res, claudeFormat, new GatewayError("not_found", `No route for ${req.method} ${path}.`), requestId);
       req.resume();
