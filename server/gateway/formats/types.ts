@@ -71,6 +71,10 @@ export interface UpstreamRequest {
   body: Buffer;
   /** The hub added a usage request to a stream (OpenAI stream_options.include_usage). */
   usageInjected: boolean;
+  /** Anthropic beta flags the upstream must also get (merged into anthropic-beta). */
+  addBetaFlags?: string[];
+  /** The prompt-cache TTL the request now asks for, when the hub set it (Anthropic). */
+  cacheTtl?: "5m" | "1h";
 }
 
 export interface PrepareInput {
@@ -80,6 +84,8 @@ export interface PrepareInput {
   info: RequestInfo;
   /** The model to send upstream: the requested one, or a redirect rule's target. */
   model: string;
+  /** A prompt-cache TTL to apply to every cache breakpoint (key or provider preference). */
+  cacheTtl?: "5m" | "1h";
 }
 
 export interface WireFormat {

@@ -130,7 +130,7 @@ function exchangeWithUpstream(
   const { res, format } = ctx;
   const { provider, adapter, upstream } = plan;
   const streaming = ctx.request?.stream ?? false;
-  const tapOptions = { defaultCacheTtl: "5m" as const, usageInjected: upstream.usageInjected };
+  const tapOptions = { defaultCacheTtl: upstream.cacheTtl ?? "5m", usageInjected: upstream.usageInjected };
 
   return new Promise<AttemptResult>((resolve) => {
     let status = 0;
@@ -329,7 +329,7 @@ function exchangeWithUpstream(
     const request = {
       url: adapter.upstreamUrl(provider, upstream.path, upstream.search),
       method: "POST",
-      headers: upstreamRequestHeaders(ctx.req.rawHeaders, { provider, authHeaders, defaultHeaders: adapter.defaultHeaders, clientIp: ctx.clientIp }),
+      headers: upstreamRequestHeaders(ctx.req.rawHeaders, { provider, authHeaders, defaultHeaders: adapter.defaultHeaders, addBetaFlags: upstream.addBetaFlags, clientIp: ctx.clientIp }),
       body: upstream.body,
     };
 

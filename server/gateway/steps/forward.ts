@@ -101,6 +101,14 @@ async function nextProvider(ctx: GatewayContext, deps: GatewayDeps, failed: Cach
   }
 }
 
+/** The key's cache TTL preference wins over the provider's; "inherit" on both leaves the request alone. */
+function cacheTtlFor(ctx: GatewayContext, provider: CachedProvider): "5m" | "1h" | undefined {
+  if (ctx.route.format !== "claude" || ctx.route.kind !== "generate") return undefined;
+  const key = ctx.key?.cacheTtlPreference;
+  if (key && key !== "inherit") return key;
+  return provider.cacheTtlPreference !== "inherit" ? provider.cacheTtlPreference : undefined;
+}
+
 export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<void> {
   const settings = deps.catalog.settings();
   const original = ctx.request!.model;
@@ -115,7 +123,7 @@ export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<v
     // Redirect rules rewrite the model per provider; the original stays for the log and billing.
     const model = original === undefined ? "" : redirectModel(provider.modelRedirects, original);
     ctx.redirectedModel = original !== undefined && model !== original ? model : undefined;
-    const upstream = ctx.format.prepareUpstream({ route: ctx.route, search: ctx.search, body: ctx.body!, info: ctx.request!, model });
+    const upstream = ctx.format.prepareUpstream({ route: ctx.route, search: ctx.search, body: ctx.body!, info: ctx.request!, model, cacheTtl: cacheTtlFor(ctx, provider) });
     const result = await runAttempt(ctx, deps, { provider, adapter, upstream, model, reason, attempt, breakerState: ctx.admission?.breakerState });
 
     if (result.ok) {

@@ -45,6 +45,8 @@ export interface UpstreamHeaderOptions {
   authHeaders: Record<string, string>;
   /** The provider type's defaults, overridden by what the client sent. */
   defaultHeaders?: Record<string, string>;
+  /** Anthropic beta flags to add to the client's anthropic-beta (kept as sent otherwise). */
+  addBetaFlags?: string[];
   clientIp: string | undefined;
 }
 
@@ -59,6 +61,11 @@ export function upstreamRequestHeaders(rawHeaders: string[], options: UpstreamHe
     out[name] = out[name] === undefined ? value : `${out[name]}, ${value}`;
   }
   if (defaults) for (const [name, value] of Object.entries(defaults)) out[name] ??= value;
+  if (options.addBetaFlags?.length) {
+    const flags = (out["anthropic-beta"] ?? "").split(",").map((f) => f.trim()).filter(Boolean);
+    for (const flag of options.addBetaFlags) if (!flags.includes(flag)) flags.push(flag);
+    out["anthropic-beta"] = flags.join(",");
+  }
   out["accept-encoding"] = "identity";
   for (const [name, value] of Object.entries(options.provider.customHeaders)) {
     const lower = name.toLowerCase();

@@ -34,8 +34,48 @@ export function readClaudeRequest(body: Buffer): RequestInfo {
   };
 }
 
-/** Same bytes, with only the model's value replaced when a redirect changed it. */
+/** The beta flag Anthropic requires for one-hour cache breakpoints. */
+export const EXTENDED_CACHE_TTL_BETA = "extended-cache-ttl-2025-04-11";
+
+type Block = Record<string, unknown>;
+
+/** Sets the TTL of every ephemeral cache breakpoint (system, tools, message content). */
+function applyCacheTtl(request: Record<string, unknown>, ttl: "5m" | "1h"): boolean {
+  let changed = false;
+  const visit = (block: unknown) => {
+    const control = (block as Block | null)?.cache_control as Block | undefined;
+    if (control && typeof control === "object" && control.type === "ephemeral" && control.ttl !== ttl) {
+      control.ttl = ttl;
+      changed = true;
+    }
+  };
+  if (Array.isArray(request.system)) request.system.forEach(visit);
+  if (Array.isArray(request.tools)) request.tools.forEach(visit);
+  if (Array.isArray(request.messages)) {
+    for (const message of request.messages as Block[]) if (Array.isArray(message?.content)) (message.content as unknown[]).forEach(visit);
+  }
+  return changed;
+}
+
+/**
+ * Same bytes, with only the model's value replaced when a redirect changed it — unless a cache
+ * TTL preference applies: then the body is parsed once and every cache breakpoint gets the TTL
+ * (1 h also needs its beta flag). That is the one case where the hub re-serialises the body.
+ */
 export function prepareClaudeUpstream(input: PrepareInput): UpstreamRequest {
+  if (input.cacheTtl) {
+    const request = JSON.parse(input.body.toString("utf8")) as Record<string, unknown>;
+    request.model = input.model;
+    const changed = applyCacheTtl(request, input.cacheTtl);
+    return {
+      path: input.route.path,
+      search: input.search,
+      body: Buffer.from(JSON.stringify(request)),
+      usageInjected: false,
+      cacheTtl: input.cacheTtl,
+      addBetaFlags: changed && input.cacheTtl === "1h" ? [EXTENDED_CACHE_TTL_BETA] : undefined,
+    };
+  }
   const range = input.info.ranges.get("model");
   const body = range && input.model !== input.info.model ? replaceField(input.body, range, input.model) : input.body;
   return { path: input.route.path, search: input.search, body, usageInjected: false };
