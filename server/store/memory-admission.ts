@@ -46,7 +46,8 @@ interface Fixed {
 
 interface InFlight {
   amount: number;
-  session: string;
+  /** The session this request counts as, when the scope limits concurrent sessions. */
+  session: string | null;
   expiresAt: number;
 }
 
@@ -81,6 +82,9 @@ interface Breaker {
   /** Half-open probes in flight: request id → when the probe is forgotten if never released. */
   probes: Map<string, number>;
 }
+
+/** A scope with no limit at all needs nothing held for a request. */
+const limited = (spec: ScopeSpec) => spec.rpm !== null || spec.concurrentSessions !== null || spec.windows.length > 0;
 
 const newRolling = (): Rolling => ({ buckets: new Map(), sum: 0, min: -1 });
 const newFixed = (): Fixed => ({ start: -1, spent: 0 });
@@ -135,8 +139,9 @@ export class MemoryAdmission implements AdmissionStore {
     const specs = [...req.scopes, chosen.candidate.limits];
     const amount = req.passthrough ? 0 : this.reservable(specs, req.estimateNano, now);
     const probe = this.takeProbe(chosen.candidate.providerId, chosen.state, req.requestId, now + req.holdMs);
+    const held = req.passthrough ? [] : specs.filter(limited);
     const record: RequestRecord = {
-      scopes: req.passthrough ? [] : specs.map((s) => s.scope),
+      scopes: held.map((s) => s.scope),
       amount,
       session,
       providerId: chosen.candidate.providerId,
@@ -144,7 +149,7 @@ export class MemoryAdmission implements AdmissionStore {
       settled: false,
       expiresAt: now + req.holdMs,
     };
-    if (!req.passthrough) for (const spec of specs) this.hold(spec.scope, req.requestId, record, now);
+    for (const spec of held) this.hold(spec, req.requestId, record, now);
     for (const scope of partialScopes) this.state(scope, now).partial = req.requestId;
     this.requests.set(req.requestId, record);
     return {
@@ -178,8 +183,8 @@ export class MemoryAdmission implements AdmissionStore {
     if (!chosen) return { status: "no_provider", skipped };
     const probe = this.takeProbe(chosen.candidate.providerId, chosen.state, req.requestId, now + req.holdMs);
     const amount = record?.amount ?? 0;
-    if (record && !req.passthrough) {
-      this.hold(chosen.candidate.limits.scope, req.requestId, record, now);
+    if (record && !req.passthrough && limited(chosen.candidate.limits)) {
+      this.hold(chosen.candidate.limits, req.requestId, record, now);
       record.scopes.push(chosen.candidate.limits.scope);
     }
     if (record) {
@@ -207,7 +212,7 @@ export class MemoryAdmission implements AdmissionStore {
       this.requests.set(req.requestId, { scopes: [], amount: 0, session: "", providerId: null, probe: false, settled: true, expiresAt: now + RECORD_GRACE_MS });
     }
     if (req.costNano > 0) {
-      for (const spec of req.scopes) {
+      for (const spec of req.scopes.filter((s) => s.windows.length > 0)) {
         // Counters not yet hydrated get this spend from the ledger when they are.
         const state = this.scopes.get(spec.scope);
         if (state?.signature === spec.signature) this.addSpend(state, spec, req.costNano, now);
@@ -322,6 +327,7 @@ export class MemoryAdmission implements AdmissionStore {
 
   /** The first limit of a scope that leaves no room, or undefined. */
   private check(spec: ScopeSpec, session: string, now: number): LimitHit | undefined {
+    if (!limited(spec)) return undefined;
     const state = this.state(spec.scope, now);
     this.sweep(spec.scope, state, now);
     if (spec.rpm !== null) {
@@ -405,13 +411,14 @@ export class MemoryAdmission implements AdmissionStore {
     return amount;
   }
 
-  private hold(scope: string, requestId: string, record: RequestRecord, now: number) {
-    const state = this.state(scope, now);
+  private hold(spec: ScopeSpec, requestId: string, record: RequestRecord, now: number) {
+    const state = this.state(spec.scope, now);
     if (state.inflight.has(requestId)) return;
-    state.inflight.set(requestId, { amount: record.amount, session: record.session, expiresAt: record.expiresAt });
+    const session = spec.concurrentSessions !== null ? record.session : null;
+    state.inflight.set(requestId, { amount: record.amount, session, expiresAt: record.expiresAt });
     state.reserved += record.amount;
-    state.sessions.set(record.session, (state.sessions.get(record.session) ?? 0) + 1);
-    state.rpm.push(now);
+    if (session !== null) state.sessions.set(session, (state.sessions.get(session) ?? 0) + 1);
+    if (spec.rpm !== null) state.rpm.push(now);
   }
 
   private release(scope: string, requestId: string, _record: RequestRecord) {
@@ -421,6 +428,7 @@ export class MemoryAdmission implements AdmissionStore {
     state.inflight.delete(requestId);
     if (state.partial === requestId) state.partial = null;
     state.reserved = Math.max(0, state.reserved - entry.amount);
+    if (entry.session === null) return;
     const refs = (state.sessions.get(entry.session) ?? 1) - 1;
     if (refs <= 0) state.sessions.delete(entry.session);
     else state.sessions.set(entry.session, refs);

@@ -206,6 +206,7 @@ export class RedisStore implements Store {
   }
 
   async inFlight(scope: string, now: number) {
+    // usage() sweeps expired holds first.
     const [usage] = await this.usage([{ scope, rpm: null, concurrentSessions: null, windows: [], signature: "" }], now);
     const { quota } = this.keys;
     const [requests, reserved] = await Promise.all([this.redis.zcard(quota.inflight(scope)), this.redis.hget(quota.scope(scope), "res")]);

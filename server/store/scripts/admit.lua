@@ -64,11 +64,10 @@ local probe = takeProbe(chosen.providerId, state, id, expiresAt)
 local scopeNames = {}
 if not REQ.passthrough then
   for _, spec in ipairs(specs) do
-    hold(spec.scope, id, amount, session, expiresAt, REQ.holdMs)
-    table.insert(scopeNames, spec.scope)
+    if limited(spec) then table.insert(scopeNames, hold(spec, id, amount, session, expiresAt, REQ.holdMs)) end
   end
 end
-for _, scope in ipairs(partials) do redis.call('HSET', key('s', scope), 'pr', id) end
+for _, scope in ipairs(partials) do setf(scope, 'pr', id) end
 local rk = KEYS[1]
 redis.call('HSET', rk, 'scopes', table.concat(scopeNames, ' '), 'amt', int(amount), 'sess', session,
   'pid', chosen.providerId, 'probe', probe and 1 or 0, 'settled', 0)

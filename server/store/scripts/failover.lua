@@ -11,9 +11,9 @@ local rec = redis.call('HMGET', rk, 'scopes', 'amt', 'sess', 'probe', 'settled')
 local exists = rec[1] ~= false
 local scopes = {}
 if exists and rec[5] ~= '1' then
-  release(failedScope, id)
-  for s in string.gmatch(rec[1], '%S+') do
-    if s ~= failedScope then table.insert(scopes, s) end
+  for entry in string.gmatch(rec[1], '%S+') do
+    if entry == failedScope or entry == failedScope .. '*' then release(entry, id, num(rec[2]), rec[3] or '')
+    else table.insert(scopes, entry) end
   end
   if rec[4] == '1' then releaseProbe(failed, id) end
   redis.call('HSET', rk, 'scopes', table.concat(scopes, ' '), 'probe', 0, 'pid', '')
@@ -38,9 +38,8 @@ if exists then amount = num(rec[2]) end
 local expiresAt = now + REQ.holdMs
 local probe = takeProbe(chosen.providerId, state, id, expiresAt)
 if exists and rec[5] ~= '1' then
-  if not REQ.passthrough then
-    hold(chosen.limits.scope, id, amount, session, expiresAt, REQ.holdMs)
-    table.insert(scopes, chosen.limits.scope)
+  if not REQ.passthrough and limited(chosen.limits) then
+    table.insert(scopes, hold(chosen.limits, id, amount, session, expiresAt, REQ.holdMs))
   end
   redis.call('HSET', rk, 'scopes', table.concat(scopes, ' '), 'pid', chosen.providerId, 'probe', probe and 1 or 0)
 end

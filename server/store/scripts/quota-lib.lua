@@ -9,8 +9,8 @@
 -- Keys, per scope ("k:12", "u:3", "p:7"):
 --   P..'s:'..scope    HASH  counters: sig, res (reserved nano), r5:* and rd:* rolling buckets
 --                           (min, sum, n, <bucket index>), fd/fw/fm/ft :start/:spent fixed windows
---   P..'f:'..scope    ZSET  in-flight request id -> expiry (ms); P..'fa:'..scope HASH id -> "amount|session"
---   P..'ss:'..scope   HASH  session -> requests in flight
+--   P..'f:'..scope    ZSET  in-flight request id -> hold expiry (ms)
+--   P..'ss:'..scope   HASH  session -> requests in flight (scopes with a session limit only)
 --   P..'rpm:'..scope  ZSET  request id -> admission time (ms), last 60 s
 -- per request: P..'r:'..id HASH (scopes, amt, sess, pid, probe, settled)
 -- per provider: P..'b:'..id HASH breaker (state, failures, openUntil, hos); P..'bp:'..id ZSET probes
@@ -34,60 +34,108 @@ local FIXED_ORDER = { 'daily', 'weekly', 'monthly', 'total' }
 local function int(x) return string.format('%.0f', x) end
 local function num(x) return tonumber(x) or 0 end
 local function key(kind, id) return P .. kind .. ':' .. id end
+local NULL = cjson.null
+local function has(v) return v ~= nil and v ~= NULL end
 
-local function touch(scope, holdMs)
-  redis.call('PEXPIRE', key('s', scope), SCOPE_IDLE_MS)
-  local ttl = (holdMs or 0) + RECORD_GRACE_MS
-  for _, kind in ipairs({ 'f', 'fa', 'ss' }) do
-    if redis.call('EXISTS', key(kind, scope)) == 1 then redis.call('PEXPIRE', key(kind, scope), ttl) end
+-- The fixed fields of a scope's counter hash are read once per script (one HMGET) and kept in
+-- this cache, which every write below updates: most of a script's work is then in memory.
+local FIELDS = { 'sig', 'res', 'pr', 'r5:min', 'r5:sum', 'r5:n', 'rd:min', 'rd:sum', 'rd:n',
+  'fd:start', 'fd:spent', 'fw:start', 'fw:spent', 'fm:start', 'fm:spent', 'ft:start', 'ft:spent' }
+local cache = {}
+
+local function S(scope)
+  local c = cache[scope]
+  if c then return c end
+  local values = redis.call('HMGET', key('s', scope), unpack(FIELDS))
+  c = {}
+  for i, f in ipairs(FIELDS) do
+    if values[i] then c[f] = values[i] end
+  end
+  cache[scope] = c
+  return c
+end
+
+-- HSET of field/value pairs, mirrored in the cache.
+local function setf(scope, ...)
+  local args = { ... }
+  redis.call('HSET', key('s', scope), unpack(args))
+  local c = S(scope)
+  for i = 1, #args, 2 do c[args[i]] = args[i + 1] end
+end
+
+local function delf(scope, field)
+  redis.call('HDEL', key('s', scope), field)
+  S(scope)[field] = nil
+end
+
+-- A scope with no limit at all needs nothing held for a request.
+local function limited(spec)
+  return has(spec.rpm) or has(spec.concurrentSessions) or #spec.windows > 0
+end
+
+-- In flight, per scope: P..'f:'..scope is a sorted set of request ids by hold expiry; the
+-- amount and session of each hold live in the request's record (P..'r:'..id: amt, sess,
+-- scopes). A record's `scopes` lists each held scope, suffixed with "*" when the request also
+-- counts as a session there (scopes with a concurrent-session limit).
+
+-- Releases one request's hold on a scope: its reservation and its session reference.
+local function release(entry, id, amount, session)
+  local counted = string.sub(entry, -1) == '*'
+  local scope = counted and string.sub(entry, 1, -2) or entry
+  if redis.call('ZREM', key('f', scope), id) == 0 then return end
+  local c = S(scope)
+  if c.pr == id then delf(scope, 'pr') end
+  if amount > 0 then setf(scope, 'res', int(math.max(0, num(c.res) - amount))) end
+  if counted then
+    local refs = redis.call('HINCRBY', key('ss', scope), session, -1)
+    if refs <= 0 then redis.call('HDEL', key('ss', scope), session) end
   end
 end
 
--- Releases one in-flight request of a scope: its reservation and its session reference.
-local function release(scope, id)
-  local fa = redis.call('HGET', key('fa', scope), id)
-  if not fa then return end
-  local bar = string.find(fa, '|', 1, true)
-  local amount = tonumber(string.sub(fa, 1, bar - 1))
-  local session = string.sub(fa, bar + 1)
-  redis.call('HDEL', key('fa', scope), id)
-  redis.call('ZREM', key('f', scope), id)
-  if redis.call('HGET', key('s', scope), 'pr') == id then redis.call('HDEL', key('s', scope), 'pr') end
-  if amount > 0 then
-    local res = redis.call('HINCRBY', key('s', scope), 'res', -amount)
-    if res < 0 then redis.call('HSET', key('s', scope), 'res', 0) end
-  end
-  local refs = redis.call('HINCRBY', key('ss', scope), session, -1)
-  if refs <= 0 then redis.call('HDEL', key('ss', scope), session) end
-end
-
--- Releases in-flight records whose holder vanished (a crashed process), a few per call.
+-- Releases the holds of requests whose process vanished (crashed), a few per call.
 local function sweep(scope)
   local expired = redis.call('ZRANGEBYSCORE', key('f', scope), '-inf', now, 'LIMIT', 0, SWEEP)
-  for _, id in ipairs(expired) do release(scope, id) end
+  for _, id in ipairs(expired) do
+    local rec = redis.call('HMGET', key('r', id), 'amt', 'sess', 'scopes')
+    local entry = scope
+    if rec[3] and string.find(' ' .. rec[3] .. ' ', ' ' .. scope .. '* ', 1, true) then entry = scope .. '*' end
+    if rec[1] then release(entry, id, num(rec[1]), rec[2] or '') else redis.call('ZREM', key('f', scope), id) end
+  end
 end
 
-local function hold(scope, id, amount, session, expiresAt, holdMs)
-  if redis.call('HEXISTS', key('fa', scope), id) == 1 then return end
-  redis.call('ZADD', key('f', scope), expiresAt, id)
-  redis.call('HSET', key('fa', scope), id, int(amount) .. '|' .. session)
-  if amount > 0 then redis.call('HINCRBY', key('s', scope), 'res', int(amount)) end
-  redis.call('HINCRBY', key('ss', scope), session, 1)
-  redis.call('ZADD', key('rpm', scope), now, id)
-  redis.call('PEXPIRE', key('rpm', scope), RPM_MS * 2)
-  touch(scope, holdMs)
+-- Holds a request on a scope; returns the scope's entry for the request record.
+local function hold(spec, id, amount, session, expiresAt, holdMs)
+  local scope = spec.scope
+  local counted = has(spec.concurrentSessions)
+  local entry = counted and (scope .. '*') or scope
+  if redis.call('ZADD', key('f', scope), 'NX', expiresAt, id) == 0 then return entry end
+  local ttl = (holdMs or 0) + RECORD_GRACE_MS
+  redis.call('PEXPIRE', key('f', scope), ttl)
+  if amount > 0 then setf(scope, 'res', int(num(S(scope).res) + amount)) end
+  if counted then
+    redis.call('HINCRBY', key('ss', scope), session, 1)
+    redis.call('PEXPIRE', key('ss', scope), ttl)
+  end
+  if has(spec.rpm) then
+    redis.call('ZADD', key('rpm', scope), now, id)
+    redis.call('PEXPIRE', key('rpm', scope), RPM_MS * 2)
+  end
+  redis.call('PEXPIRE', key('s', scope), SCOPE_IDLE_MS)
+  return entry
 end
 
 -- Drops the buckets entirely older than the window (see memory-admission.ts expireBuckets).
-local function expire(sk, pfx, lengthMs, bucketMs)
-  local min = tonumber(redis.call('HGET', sk, pfx .. ':min'))
+local function expire(scope, pfx, lengthMs, bucketMs)
+  local c = S(scope)
+  local min = tonumber(c[pfx .. ':min'])
   if not min or min == -1 then return end
   local span = math.ceil(lengthMs / bucketMs)
   local oldest = math.floor(now / bucketMs) - span + 1
   local stop = math.min(oldest, min + span)
   if stop <= min then return end
-  local sum = num(redis.call('HGET', sk, pfx .. ':sum'))
-  local n = num(redis.call('HGET', sk, pfx .. ':n'))
+  local sk = key('s', scope)
+  local sum = num(c[pfx .. ':sum'])
+  local n = num(c[pfx .. ':n'])
   for idx = min, stop - 1 do
     local f = pfx .. ':' .. int(idx)
     local v = tonumber(redis.call('HGET', sk, f))
@@ -98,31 +146,29 @@ local function expire(sk, pfx, lengthMs, bucketMs)
     end
   end
   if n <= 0 then
-    redis.call('HSET', sk, pfx .. ':min', -1, pfx .. ':sum', 0, pfx .. ':n', 0)
+    setf(scope, pfx .. ':min', -1, pfx .. ':sum', 0, pfx .. ':n', 0)
   else
-    redis.call('HSET', sk, pfx .. ':min', int(stop), pfx .. ':sum', int(sum), pfx .. ':n', int(n))
+    setf(scope, pfx .. ':min', int(stop), pfx .. ':sum', int(sum), pfx .. ':n', int(n))
   end
 end
 
 -- Spend in a window now (fixed windows roll over to zero when their start changes).
 local function spent(scope, w)
-  local sk = key('s', scope)
   if w.lengthMs then
     local r = ROLLING[w.kind]
-    expire(sk, r[1], r[2], r[3])
-    return num(redis.call('HGET', sk, r[1] .. ':sum'))
+    expire(scope, r[1], r[2], r[3])
+    return num(S(scope)[r[1] .. ':sum'])
   end
   local pfx = FIXED[w.kind]
   local start = w.start or 0
-  local stored = tonumber(redis.call('HGET', sk, pfx .. ':start'))
-  if stored ~= start then
-    redis.call('HSET', sk, pfx .. ':start', int(start), pfx .. ':spent', 0)
+  if tonumber(S(scope)[pfx .. ':start']) ~= start then
+    setf(scope, pfx .. ':start', int(start), pfx .. ':spent', 0)
     return 0
   end
-  return num(redis.call('HGET', sk, pfx .. ':spent'))
+  return num(S(scope)[pfx .. ':spent'])
 end
 
-local function reserved(scope) return num(redis.call('HGET', key('s', scope), 'res')) end
+local function reserved(scope) return num(S(scope).res) end
 
 local function hit(scope, limit, current, max, resetAt)
   return { scope = scope, limit = limit, current = int(current), max = int(max), resetAt = resetAt and int(resetAt) or false }
@@ -130,9 +176,10 @@ end
 
 -- The first limit of a scope that leaves no room, or nil.
 local function check(spec, session)
+  if not limited(spec) then return nil end
   local scope = spec.scope
   sweep(scope)
-  if spec.rpm ~= cjson.null and spec.rpm ~= nil then
+  if has(spec.rpm) then
     redis.call('ZREMRANGEBYSCORE', key('rpm', scope), '-inf', now - RPM_MS)
     local used = redis.call('ZCARD', key('rpm', scope))
     if used >= spec.rpm then
@@ -140,9 +187,9 @@ local function check(spec, session)
       return hit(scope, 'rpm', used, spec.rpm, tonumber(first[2]) + RPM_MS)
     end
   end
-  if spec.concurrentSessions ~= cjson.null and spec.concurrentSessions ~= nil then
+  if has(spec.concurrentSessions) then
     local sessions = redis.call('HLEN', key('ss', scope))
-    if redis.call('HEXISTS', key('ss', scope), session) == 0 and sessions >= spec.concurrentSessions then
+    if sessions >= spec.concurrentSessions and redis.call('HEXISTS', key('ss', scope), session) == 0 then
       return hit(scope, 'concurrent_sessions', sessions, spec.concurrentSessions, nil)
     end
   end
@@ -166,8 +213,8 @@ local function partialBlocked(spec, estimate, partials)
     if best == nil or room < best then best, bestW, bestUsed = room, w, used end
   end
   if best == nil or best >= estimate then return nil end
-  local holder = redis.call('HGET', key('s', spec.scope), 'pr')
-  if holder and redis.call('HEXISTS', key('fa', spec.scope), holder) == 1 then
+  local holder = S(spec.scope).pr
+  if holder and redis.call('ZSCORE', key('f', spec.scope), holder) then
     return hit(spec.scope, bestW.kind, bestUsed, bestW.limitNano, bestW['end'])
   end
   table.insert(partials, spec.scope)
@@ -188,22 +235,32 @@ end
 
 -- Adds a settled cost to every window of a scope, rolling windows over first.
 local function addSpend(spec, nano)
-  local sk = key('s', spec.scope)
+  local scope = spec.scope
+  local sk = key('s', scope)
+  local fields = {}
   for _, kind in ipairs(ROLLING_ORDER) do
     local r = ROLLING[kind]
-    expire(sk, r[1], r[2], r[3])
+    local pfx = r[1]
+    expire(scope, pfx, r[2], r[3])
+    local c = S(scope)
     local idx = math.floor(now / r[3])
-    local f = r[1] .. ':' .. int(idx)
-    if redis.call('HEXISTS', sk, f) == 0 then redis.call('HINCRBY', sk, r[1] .. ':n', 1) end
-    redis.call('HINCRBY', sk, f, int(nano))
-    redis.call('HINCRBY', sk, r[1] .. ':sum', int(nano))
-    local min = tonumber(redis.call('HGET', sk, r[1] .. ':min'))
-    if not min or min == -1 or idx < min then redis.call('HSET', sk, r[1] .. ':min', int(idx)) end
+    local bucket = redis.call('HINCRBY', sk, pfx .. ':' .. int(idx), int(nano))
+    local n = num(c[pfx .. ':n'])
+    if bucket == nano then n = n + 1 end
+    local min = tonumber(c[pfx .. ':min'])
+    if not min or min == -1 or idx < min then min = idx end
+    for _, v in ipairs({ pfx .. ':sum', int(num(c[pfx .. ':sum']) + nano), pfx .. ':n', int(n), pfx .. ':min', int(min) }) do table.insert(fields, v) end
   end
   for _, w in ipairs(spec.windows) do
-    if w.start ~= nil and w.start ~= cjson.null then spent(spec.scope, w) end
+    if has(w.start) then spent(scope, w) end
   end
-  for _, kind in ipairs(FIXED_ORDER) do redis.call('HINCRBY', sk, FIXED[kind] .. ':spent', int(nano)) end
+  local c = S(scope)
+  for _, kind in ipairs(FIXED_ORDER) do
+    local f = FIXED[kind] .. ':spent'
+    table.insert(fields, f)
+    table.insert(fields, int(num(c[f]) + nano))
+  end
+  setf(scope, unpack(fields))
   redis.call('PEXPIRE', sk, SCOPE_IDLE_MS)
 end
 
@@ -219,8 +276,11 @@ local function breaker(pid)
     redis.call('HSET', bk, 'state', 'half_open', 'hos', 0)
     redis.call('DEL', key('bp', pid))
   end
-  redis.call('ZREMRANGEBYSCORE', key('bp', pid), '-inf', now)
-  b.probes = redis.call('ZCARD', key('bp', pid))
+  b.probes = 0
+  if b.state == 'half_open' then
+    redis.call('ZREMRANGEBYSCORE', key('bp', pid), '-inf', now)
+    b.probes = redis.call('ZCARD', key('bp', pid))
+  end
   return b
 end
 
@@ -281,7 +341,7 @@ local function firstAcceptable(candidates, session, skipped)
       table.insert(skipped, { providerId = c.providerId, reason = 'breaker_half_open_busy', breakerState = 'half_open' })
     else
       local h = nil
-      if not REQ.passthrough and REQ.enforce then h = check(c.limits, session) end
+      if not REQ.passthrough and REQ.enforce and limited(c.limits) then h = check(c.limits, session) end
       if h then
         table.insert(skipped, { providerId = c.providerId, reason = 'limit', hit = h, breakerState = b.state })
       else
@@ -298,7 +358,7 @@ local function unhydrated(specs)
   for _, spec in ipairs(specs) do
     if #spec.windows > 0 and not seen[spec.scope] then
       seen[spec.scope] = true
-      if redis.call('HGET', key('s', spec.scope), 'sig') ~= spec.signature then table.insert(out, spec.scope) end
+      if S(spec.scope).sig ~= spec.signature then table.insert(out, spec.scope) end
     end
   end
   return out

@@ -5,10 +5,10 @@
 
 local id = REQ.requestId
 local rk = KEYS[1]
-local rec = redis.call('HMGET', rk, 'scopes', 'pid', 'probe', 'settled')
+local rec = redis.call('HMGET', rk, 'scopes', 'pid', 'probe', 'settled', 'amt', 'sess')
 if rec[4] == '1' then return 'duplicate' end
 if rec[1] then
-  for s in string.gmatch(rec[1], '%S+') do release(s, id) end
+  for entry in string.gmatch(rec[1], '%S+') do release(entry, id, num(rec[5]), rec[6] or '') end
   if rec[3] == '1' and rec[2] and rec[2] ~= '' then releaseProbe(tonumber(rec[2]), id) end
 end
 -- Remember the settlement (also for requests admitted while the store was unreachable).
@@ -18,7 +18,7 @@ redis.call('PEXPIRE', rk, RECORD_GRACE_MS)
 if REQ.costNano > 0 then
   for _, spec in ipairs(REQ.scopes) do
     -- Counters not yet hydrated get this spend from the ledger when they are.
-    if redis.call('HGET', key('s', spec.scope), 'sig') == spec.signature then addSpend(spec, REQ.costNano) end
+    if #spec.windows > 0 and S(spec.scope).sig == spec.signature then addSpend(spec, REQ.costNano) end
   end
 end
 if REQ.providerId ~= cjson.null and REQ.breakerConfig ~= cjson.null then

@@ -4,7 +4,7 @@
 local out = {}
 for _, spec in ipairs(REQ.scopes) do
   sweep(spec.scope)
-  local hydrated = redis.call('HGET', key('s', spec.scope), 'sig') == spec.signature
+  local hydrated = S(spec.scope).sig == spec.signature
   local res = reserved(spec.scope)
   local windows = {}
   for _, w in ipairs(spec.windows) do
