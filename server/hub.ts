@@ -15,6 +15,7 @@ import type { Env } from "./env.ts";
 import { createApp } from "./app.ts";
 import type { GatewayDeps } from "./gateway/deps.ts";
 import { Hydrator } from "./gateway/limits/hydrate.ts";
+import { scheduleLogCleanup } from "./jobs/log-cleanup.ts";
 import { createGateway, InFlight } from "./gateway/router.ts";
 import { createResponsesWebSocket } from "./gateway/websocket/responses-ws.ts";
 import { extractApiKey } from "./gateway/steps/authenticate.ts";
@@ -110,6 +111,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   });
 
   const hydrator = new Hydrator(db.sql, store);
+  const logCleanup = scheduleLogCleanup(db.sql, () => catalog.settings(), logger, now);
   const gatewayDeps: GatewayDeps = { env, logger, catalog, store, logWriter, dispatchers, hydrator, now };
   const inFlight = new InFlight();
   const gateway = createGateway(gatewayDeps, inFlight);
@@ -173,6 +175,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
       const drained = await inFlight.idle(env.SHUTDOWN_GRACE_MS);
       if (!drained) logger.warn({ inFlight: inFlight.size }, "grace period over; closing the remaining connections");
       server.closeAllConnections();
+      logCleanup.stop();
       await logWriter.close(5_000);
       catalog.stop();
       await dispatchers.close();

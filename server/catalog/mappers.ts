@@ -191,5 +191,7 @@ export function toCachedSettings(row: SystemSettings): CachedSettings {
     moneyLimitFailMode: row.moneyLimitFailMode === "open" ? "open" : "closed",
     reservationCapNano: usdToNano(row.reservationCapUsd),
     priceSyncUrl: row.priceSyncUrl,
+    logCleanupEnabled: row.logCleanupEnabled,
+    logRetentionDays: row.logRetentionDays,
   };
 }

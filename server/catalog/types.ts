@@ -117,6 +117,8 @@ export interface CachedSettings {
   moneyLimitFailMode: "closed" | "open";
   reservationCapNano: number;
   priceSyncUrl: string;
+  logCleanupEnabled: boolean;
+  logRetentionDays: number;
 }
 
 export interface CachedPrice {
