@@ -281,12 +281,15 @@ describe("Code Assist (Gemini CLI with Google login) through the hub", () => {
   const wrapped = (model: string) => ({ model, project: "proj-1", user_prompt_id: "prompt-1", request: { ...hello, session_id: "cli-session-1" } });
 
   it("refreshes the expired OAuth token once for concurrent requests and relays wrapped answers", async () => {
-    fake.enqueue({ text: "wrapped answer", usage: { inputTokens: 100, outputTokens: 20, cacheReadTokens: 50 } });
-    fake.enqueue({ text: "wrapped stream", chunks: 2, usage: { inputTokens: 100, outputTokens: 20, cacheReadTokens: 50 } });
+    // Concurrent requests reach the fake in any order: each carries its own behaviour.
+    const usage = { inputTokens: 100, outputTokens: 20, cacheReadTokens: 50 };
     const headers = { authorization: `Bearer ${codeAssist.key.key}` };
     const [json, stream] = await Promise.all([
-      post("/v1internal:generateContent", wrapped("gemini-2.5-pro"), headers),
-      post("/v1internal:streamGenerateContent?alt=sse", wrapped("gemini-2.5-pro"), headers),
+      post("/v1internal:generateContent", wrapped("gemini-2.5-pro"), { ...headers, "x-fake-behaviour": JSON.stringify({ text: "wrapped answer", usage }) }),
+      post("/v1internal:streamGenerateContent?alt=sse", wrapped("gemini-2.5-pro"), {
+        ...headers,
+        "x-fake-behaviour": JSON.stringify({ text: "wrapped stream", chunks: 2, usage }),
+      }),
     ]);
     expect(json.status).toBe(200);
     expect(stream.status).toBe(200);

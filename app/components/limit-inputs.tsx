@@ -1,16 +1,17 @@
-/** The quota inputs users and keys share; empty means no limit. */
+/** The quota inputs users, keys and providers share: every limit field of the hub. */
 import { LIMIT_FIELDS, type LimitFieldName } from "~/forms/limit-fields.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import { SelectField, TextField } from "./form-field.tsx";
 
-export type LimitValues = Partial<Record<LimitFieldName, number | null>> & { dailyResetMode?: "fixed" | "rolling" };
+export type LimitValues = Partial<Record<LimitFieldName, number | null>> & { dailyResetMode?: "fixed" | "rolling"; dailyResetTime?: string };
 
-export function LimitInputs({ values }: { values?: LimitValues }) {
+/** `hint` says what an empty field means for this kind of row (keys inherit, users and providers have no limit). */
+export function LimitInputs({ values, hint }: { values?: LimitValues; hint?: string }) {
   const { t } = useI18n();
   return (
     <fieldset className="grid gap-3 rounded-md border p-3">
       <legend className="px-1 text-sm font-medium">{t("limits.title")}</legend>
-      <p className="text-xs text-muted-foreground">{t("limits.hint")}</p>
+      <p className="text-xs text-muted-foreground">{hint ?? t("limits.hint")}</p>
       <div className="grid grid-cols-2 gap-3">
         {LIMIT_FIELDS.map((field) => (
           <TextField
@@ -32,6 +33,13 @@ export function LimitInputs({ values }: { values?: LimitValues }) {
             { value: "fixed", label: t("limits.resetFixed") },
             { value: "rolling", label: t("limits.resetRolling") },
           ]}
+        />
+        <TextField
+          name="dailyResetTime"
+          label={t("limits.dailyResetTime")}
+          type="time"
+          defaultValue={values?.dailyResetTime ?? "00:00"}
+          hint={t("limits.dailyResetTimeHint")}
         />
       </div>
     </fieldset>

@@ -1,7 +1,7 @@
-/** The quota fields users and keys share (same names as the hub's limit fields). */
+/** The quota fields users, keys and providers share (same names as the hub's limit fields). */
 import { z } from "zod";
 import type { MessageKey } from "../i18n/index.ts";
-import { nullableNumber } from "./form-data.ts";
+import { msg, nullableNumber } from "./form-data.ts";
 
 const USD = { min: 0, max: 1_000_000_000 };
 const COUNT = { min: 0, max: 1_000_000_000, integer: true };
@@ -24,6 +24,11 @@ export const limitFormFields = {
   limit5hUsd: nullableNumber(USD),
   limitDailyUsd: nullableNumber(USD),
   dailyResetMode: z.enum(["fixed", "rolling"]).default("fixed"),
+  // <input type="time"> submits "HH:mm"; empty means midnight, the hub's default.
+  dailyResetTime: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : "00:00"),
+    z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, msg("form.timeOfDay")),
+  ),
   limitWeeklyUsd: nullableNumber(USD),
   limitMonthlyUsd: nullableNumber(USD),
   limitTotalUsd: nullableNumber(USD),

@@ -1,6 +1,7 @@
 /** The provider create/edit form (providers.create / providers.update input). */
 import { z } from "zod";
 import { checkbox, msg, nullableNumber, nullableText, optionalText, requiredNumber, requiredText } from "./form-data.ts";
+import { limitFormFields } from "./limit-fields.ts";
 import { parseAllowedModels, parseModelRedirects } from "./model-rules.ts";
 
 export const PROVIDER_TYPES = ["claude", "claude-auth", "codex", "openai-compatible", "gemini", "gemini-cli"] as const;
@@ -71,6 +72,8 @@ const providerFields = {
   proxyFallbackToDirect: checkbox(),
   preserveClientIp: checkbox(),
   sessionTtlSeconds: nullableNumber({ min: 1, max: 7 * 24 * 3600, integer: true }),
+  // The provider's own quotas (scope "p:<id>"): a provider at its limit is skipped, not failed.
+  ...limitFormFields,
 };
 
 export const providerCreateSchema = z.object({

@@ -1,4 +1,7 @@
-/** /dashboard/providers (admins): the upstreams, with create, edit and delete. The upstream key is write-only. */
+/**
+ * /dashboard/providers (admins): the upstreams, with create, edit and delete (the upstream key
+ * is write-only), their circuit-breaker state with a reset, and a connection test.
+ */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Plus } from "lucide-react";
@@ -19,11 +22,11 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.provi
 
 export async function loader({ context }: LoaderFunctionArgs) {
   requireAdmin(context);
-  const { items } = await query(context.trpc.providers.list({}));
-  return { providers: items };
+  const [{ items }, health] = await Promise.all([query(context.trpc.providers.list({})), query(context.trpc.providers.health({}))]);
+  return { providers: items, health: Object.fromEntries(health.items.map((h) => [h.providerId, h])) };
 }
 
-export async function action({ context, request }: ActionFunctionArgs): Promise<ActionResult> {
+export async function action({ context, request }: ActionFunctionArgs): Promise<ActionResult<unknown>> {
   requireAdmin(context);
   const form = await request.formData();
   const intent = String(form.get("intent"));
@@ -42,6 +45,14 @@ export async function action({ context, request }: ActionFunctionArgs): Promise<
       if (!id) return invalid;
       return mutate(intent, () => context.trpc.providers.update({ id, ...parsed.data }).then(() => undefined));
     }
+    case "provider-reset-breaker":
+      if (!id) return invalid;
+      return mutate(intent, () => context.trpc.providers.resetBreaker({ id }).then(() => undefined));
+    case "provider-test": {
+      if (!id) return invalid;
+      const model = String(form.get("model") ?? "").trim() || undefined;
+      return mutate(intent, () => context.trpc.providers.test({ id, model }));
+    }
     case "provider-delete":
       if (!id) return invalid;
       return mutate(intent, () => context.trpc.providers.delete({ id }).then(() => undefined));
@@ -51,7 +62,7 @@ export async function action({ context, request }: ActionFunctionArgs): Promise<
 }
 
 export default function ProvidersPage() {
-  const { providers } = useLoaderData<typeof loader>();
+  const { providers, health } = useLoaderData<typeof loader>();
   const { t } = useI18n();
   return (
     <>
@@ -78,7 +89,7 @@ export default function ProvidersPage() {
       />
       <Card>
         <CardContent className="p-0">
-          <ProvidersTable providers={providers} />
+          <ProvidersTable providers={providers} health={health} />
         </CardContent>
       </Card>
     </>

@@ -65,6 +65,12 @@ export async function action({ context, request }: ActionFunctionArgs) {
       // Only the name and the key go back to the browser, once.
       return mutate(intent, () => context.trpc.keys.create({ userId, ...parsed.data }).then((created) => ({ name: created.name, key: created.key })));
     }
+    case "key-update": {
+      const parsed = parseForm(keyFormSchema, form);
+      if (!parsed.ok) return { ok: false, intent, fieldErrors: parsed.fieldErrors, formError: "form.fixErrors" } satisfies ActionResult;
+      if (!id) return invalid(intent);
+      return mutate(intent, () => context.trpc.keys.update({ id, ...parsed.data }).then(() => undefined));
+    }
     case "key-toggle":
       if (!id) return invalid(intent);
       return mutate(intent, () => context.trpc.keys.update({ id, isEnabled: form.get("isEnabled") === "true" }).then(() => undefined));

@@ -1,12 +1,13 @@
 /**
  * /my-usage: read-only page for any logged-in key (the only page for keys without dashboard
- * access): who I am, today's and total usage, my recent requests.
+ * access): who I am, today's and total usage, my quotas, my recent requests.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { LayoutDashboard } from "lucide-react";
 import { useId } from "react";
 import { LogsTable } from "~/components/logs/logs-table.tsx";
+import { QuotaCard } from "~/components/quotas/quota-card.tsx";
 import { LanguageSwitch } from "~/components/shell/language-switch.tsx";
 import { LogoutButton } from "~/components/shell/logout-button.tsx";
 import { Button } from "~/components/ui/button.tsx";
@@ -23,11 +24,12 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const viewer = requireViewer(context);
   // me.usage counts this key only; logs.list is scoped by the hub to the user, so narrow it to the key too.
   const keyId = viewer.kind === "user" ? viewer.keyId : undefined;
-  const [usage, recent] = await Promise.all([
+  const [usage, quotas, recent] = await Promise.all([
     query(context.trpc.me.usage({})),
+    query(context.trpc.quotas.mine({})),
     query(context.trpc.logs.list({ keyId, page: 1, pageSize: RECENT })),
   ]);
-  return { usage, recent: recent.items, hasDashboard: homeFor(viewer) === "/dashboard" };
+  return { usage, quotas, recent: recent.items, hasDashboard: homeFor(viewer) === "/dashboard" };
 }
 
 interface Totals {
@@ -67,7 +69,7 @@ function UsageCard({ title, description, totals }: { title: string; description:
 }
 
 export default function MyUsagePage() {
-  const { usage, recent, hasDashboard } = useLoaderData<typeof loader>();
+  const { usage, quotas, recent, hasDashboard } = useLoaderData<typeof loader>();
   const { t } = useI18n();
   return (
     <div className="min-h-screen bg-muted/30">
@@ -116,6 +118,20 @@ export default function MyUsagePage() {
           <UsageCard title={t("myUsage.today")} description={t("myUsage.todayHint", { timezone: usage.timezone })} totals={usage.today} />
           <UsageCard title={t("myUsage.total")} description={t("myUsage.totalHint")} totals={usage.total} />
         </div>
+        {quotas.key || quotas.user ? (
+          <section aria-labelledby="my-quotas" className="grid gap-3">
+            <div>
+              <h2 id="my-quotas" className="text-lg font-semibold tracking-tight">
+                {t("myUsage.quotas")}
+              </h2>
+              <p className="text-sm text-muted-foreground">{t("myUsage.quotasHint", { timezone: quotas.timezone })}</p>
+            </div>
+            <div className="grid gap-4 md:grid-cols-2">
+              {quotas.key ? <QuotaCard entity={quotas.key} title={t("quotas.myKey", { name: quotas.key.name })} description={t("quotas.myKeyHint")} /> : null}
+              {quotas.user ? <QuotaCard entity={quotas.user} title={t("quotas.myUser", { name: quotas.user.name })} description={t("quotas.myUserHint")} /> : null}
+            </div>
+          </section>
+        ) : null}
         <Card>
           <CardHeader>
             <CardTitle>{t("myUsage.recent")}</CardTitle>

@@ -1,8 +1,13 @@
 /** The root router: one router per domain. */
+import { groupsRouter } from "./routers/groups.ts";
 import { keysRouter } from "./routers/keys.ts";
 import { logsRouter } from "./routers/logs.ts";
 import { meRouter } from "./routers/me.ts";
+import { pricesRouter } from "./routers/prices.ts";
 import { providersRouter } from "./routers/providers.ts";
+import { quotasRouter } from "./routers/quotas.ts";
+import { rulesRouter } from "./routers/rules.ts";
+import { settingsRouter } from "./routers/settings.ts";
 import { statsRouter } from "./routers/stats.ts";
 import { usersRouter } from "./routers/users.ts";
 import { createCallerFactory, router } from "./trpc.ts";
@@ -14,6 +19,11 @@ export const appRouter = router({
   providers: providersRouter,
   logs: logsRouter,
   stats: statsRouter,
+  quotas: quotasRouter,
+  prices: pricesRouter,
+  settings: settingsRouter,
+  rules: rulesRouter,
+  groups: groupsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,7 @@ import { PROVIDER_DEFAULTS, PROVIDER_TYPES } from "~/forms/provider-form.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import type { ProviderRow } from "~/lib/api-types.ts";
 import { SelectField, SwitchField, TextareaField, TextField } from "../form-field.tsx";
+import { LimitInputs } from "../limit-inputs.tsx";
 
 export function ProviderFields({ provider }: { provider?: ProviderRow }) {
   const { t } = useI18n();
@@ -112,6 +113,8 @@ export function ProviderFields({ provider }: { provider?: ProviderRow }) {
               className="sm:max-w-[50%]"
             />
           </fieldset>
+
+          <LimitInputs values={p} hint={t("limits.providerHint")} />
         </div>
       </details>
     </>

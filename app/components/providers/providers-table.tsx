@@ -1,14 +1,15 @@
-/** Providers in scheduling order (priority, then id), with edit and delete. */
+/** Providers in scheduling order (priority, then id), with their breaker state, a connection test, edit and delete. */
 import { Pencil, Trash2 } from "lucide-react";
 import { useI18n } from "~/i18n/use-i18n.ts";
-import type { ProviderRow } from "~/lib/api-types.ts";
+import type { ProviderHealth, ProviderRow } from "~/lib/api-types.ts";
 import { ActionDialog } from "../action-dialog.tsx";
 import { Badge } from "../ui/badge.tsx";
 import { Button } from "../ui/button.tsx";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "../ui/table.tsx";
 import { ProviderFields } from "./provider-fields.tsx";
+import { BreakerCell, ProviderTestDialog } from "./provider-health.tsx";
 
-export function ProvidersTable({ providers }: { providers: ProviderRow[] }) {
+export function ProvidersTable({ providers, health }: { providers: ProviderRow[]; health: Record<number, ProviderHealth> }) {
   const { t, fmt } = useI18n();
   return (
     <Table>
@@ -18,6 +19,7 @@ export function ProvidersTable({ providers }: { providers: ProviderRow[] }) {
           <TableHead>{t("providers.type")}</TableHead>
           <TableHead>{t("providers.url")}</TableHead>
           <TableHead>{t("common.status")}</TableHead>
+          <TableHead>{t("breaker.title")}</TableHead>
           <TableHead className="text-right">{t("providers.priority")}</TableHead>
           <TableHead className="text-right">{t("providers.weight")}</TableHead>
           <TableHead>{t("providers.groupTag")}</TableHead>
@@ -26,7 +28,7 @@ export function ProvidersTable({ providers }: { providers: ProviderRow[] }) {
         </TableRow>
       </TableHeader>
       <TableBody>
-        {providers.length === 0 ? <TableEmpty colSpan={9}>{t("providers.empty")}</TableEmpty> : null}
+        {providers.length === 0 ? <TableEmpty colSpan={10}>{t("providers.empty")}</TableEmpty> : null}
         {providers.map((provider) => (
           <TableRow key={provider.id}>
             <TableCell>
@@ -42,12 +44,16 @@ export function ProvidersTable({ providers }: { providers: ProviderRow[] }) {
             <TableCell>
               {provider.isEnabled ? <Badge variant="success">{t("status.enabled")}</Badge> : <Badge variant="muted">{t("status.disabled")}</Badge>}
             </TableCell>
+            <TableCell>
+              <BreakerCell provider={provider} health={health[provider.id]} />
+            </TableCell>
             <TableCell className="text-right tabular-nums">{fmt.integer(provider.priority)}</TableCell>
             <TableCell className="text-right tabular-nums">{fmt.integer(provider.weight)}</TableCell>
             <TableCell className="text-muted-foreground">{provider.groupTag ?? t("common.defaultGroup")}</TableCell>
             <TableCell className="font-mono text-xs">{provider.keyMasked}</TableCell>
             <TableCell>
               <div className="flex justify-end gap-1">
+                <ProviderTestDialog provider={provider} />
                 <ActionDialog
                   trigger={
                     <Button variant="ghost" size="icon" aria-label={t("providers.editNamed", { name: provider.name })}>

@@ -1,6 +1,6 @@
-/** The dashboard frame: navigation (only pages that exist, Providers for admins), who is logged in, language, logout. */
+/** The dashboard frame: navigation (only pages that exist; Providers and Settings for admins), who is logged in, language, logout. */
 import { NavLink } from "@remix-run/react";
-import { LayoutDashboard, ScrollText, Server, Users, type LucideIcon } from "lucide-react";
+import { Gauge, LayoutDashboard, ScrollText, Server, Settings, Users, type LucideIcon } from "lucide-react";
 import type { MessageKey } from "~/i18n/index.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import { cn } from "~/lib/utils.ts";
@@ -21,7 +21,10 @@ const NAV: NavItem[] = [
   { to: "/dashboard", label: "nav.overview", icon: LayoutDashboard, end: true },
   { to: "/dashboard/users", label: "nav.users", icon: Users },
   { to: "/dashboard/providers", label: "nav.providers", icon: Server, adminOnly: true },
+  // Admins see everyone's quotas; other dashboard users see their own.
+  { to: "/dashboard/quotas", label: "nav.quotas", icon: Gauge },
   { to: "/dashboard/logs", label: "nav.logs", icon: ScrollText },
+  { to: "/dashboard/settings", label: "nav.settings", icon: Settings, adminOnly: true },
 ];
 
 export interface AppShellProps {

@@ -1,18 +1,15 @@
 /** Creates an API key; the full key comes back once and is shown here with a copy button. */
 import { Plus, TriangleAlert } from "lucide-react";
 import * as React from "react";
-import { CACHE_TTL_PREFERENCES } from "~/forms/key-form.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import { ActionDialog } from "../action-dialog.tsx";
 import { CopyButton } from "../copy-button.tsx";
-import { DateTimeField, SelectField, SwitchField, TextField } from "../form-field.tsx";
-import { LimitInputs } from "../limit-inputs.tsx";
 import { Alert, AlertDescription, AlertTitle } from "../ui/alert.tsx";
 import { Button } from "../ui/button.tsx";
 import { DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "../ui/dialog.tsx";
 import { Input } from "../ui/input.tsx";
 import { Label } from "../ui/label.tsx";
-import { GroupSuggestions, GROUP_LIST_ID } from "./group-suggestions.tsx";
+import { KeyFields } from "./key-fields.tsx";
 
 export interface CreatedKey {
   name: string;
@@ -36,25 +33,7 @@ export function KeyCreateDialog({ userId, userName, groups }: { userId: number; 
       submitLabel={t("common.create")}
       renderSuccess={(created, close) => <NewKeyReveal created={created} onDone={close} />}
     >
-      <TextField name="name" label={t("keys.name")} required maxLength={100} autoComplete="off" />
-      <DateTimeField name="expiresAt" label={t("common.expiresAt")} hint={t("common.expiresHint")} />
-      <SwitchField name="canLoginWebUi" label={t("keys.canLoginWebUi")} hint={t("keys.canLoginWebUiHint")} />
-      <div className="grid grid-cols-2 gap-3">
-        <TextField name="providerGroup" label={t("common.providerGroup")} list={GROUP_LIST_ID} hint={t("keys.providerGroupHint")} />
-        <SelectField
-          name="cacheTtlPreference"
-          label={t("keys.cacheTtl")}
-          defaultValue="inherit"
-          options={CACHE_TTL_PREFERENCES.map((value) => ({ value, label: value === "inherit" ? t("keys.cacheTtlInherit") : value }))}
-        />
-      </div>
-      <details className="rounded-md border p-3">
-        <summary className="cursor-pointer text-sm font-medium">{t("limits.title")}</summary>
-        <div className="mt-3">
-          <LimitInputs />
-        </div>
-      </details>
-      <GroupSuggestions groups={groups} />
+      <KeyFields groups={groups} />
     </ActionDialog>
   );
 }

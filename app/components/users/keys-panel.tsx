@@ -1,6 +1,6 @@
-/** The API keys of one user: masked keys, status, web login; admins create, enable/disable and delete. */
+/** The API keys of one user: masked keys, status, web login; admins create, edit, enable/disable and delete. */
 import { useFetcher } from "@remix-run/react";
-import { Trash2 } from "lucide-react";
+import { Pencil, Trash2 } from "lucide-react";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import type { KeyRow, UserRow } from "~/lib/api-types.ts";
 import { ActionDialog } from "../action-dialog.tsx";
@@ -9,6 +9,7 @@ import { Button } from "../ui/button.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "../ui/card.tsx";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "../ui/table.tsx";
 import { KeyCreateDialog } from "./key-create-dialog.tsx";
+import { KeyFields } from "./key-fields.tsx";
 import { StatusBadge } from "./status-badge.tsx";
 
 interface KeysPanelProps {
@@ -64,6 +65,20 @@ export function KeysPanel({ user, keys, isAdmin, groups, now }: KeysPanelProps) 
                   <TableCell>
                     <div className="flex items-center justify-end gap-1">
                       <KeyToggle keyRow={key} />
+                      <ActionDialog
+                        trigger={
+                          <Button variant="ghost" size="icon" aria-label={t("keys.editNamed", { name: key.name })}>
+                            <Pencil aria-hidden />
+                          </Button>
+                        }
+                        title={t("keys.editTitle")}
+                        description={t("keys.editDescription", { name: key.name })}
+                        intent="key-update"
+                        hidden={{ id: key.id }}
+                        submitLabel={t("common.save")}
+                      >
+                        <KeyFields keyRow={key} groups={groups} />
+                      </ActionDialog>
                       <ActionDialog
                         trigger={
                           <Button variant="ghost" size="icon" aria-label={t("keys.deleteNamed", { name: key.name })}>

@@ -14,6 +14,7 @@ import {
   toProviderView,
 } from "../schemas.ts";
 import { adminProcedure, router } from "../trpc.ts";
+import { providerHealthProcedures } from "./providers-health.ts";
 
 const httpUrl = z
   .url({ protocol: /^https?$/ })
@@ -94,6 +95,9 @@ function uniqueName(error: unknown): never {
 }
 
 export const providersRouter = router({
+  // health, resetBreaker, test
+  ...providerHealthProcedures,
+
   create: adminProcedure
     .meta({ openapi: { method: "POST", path: "/providers/create", tags: ["providers"], summary: "Create a provider", protect: true } })
     .input(createInput)

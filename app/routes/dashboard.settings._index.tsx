@@ -1,0 +1,117 @@
+/**
+ * /dashboard/settings (admins): the system settings in four sections — general and billing,
+ * default limits and fail mode, resilience, logs — each saved on its own.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { SelectField, SwitchField, TextareaField, TextField } from "~/components/form-field.tsx";
+import { SettingsSection } from "~/components/settings/settings-section.tsx";
+import { PageHeader } from "~/components/shell/app-shell.tsx";
+import { parseForm } from "~/forms/form-data.ts";
+import { CURRENCIES, formatClientVersions, isSettingsSection, SETTINGS_SECTIONS } from "~/forms/settings-form.ts";
+import { useI18n } from "~/i18n/use-i18n.ts";
+import type { ActionResult } from "~/lib/action-result.ts";
+import { mutate, query, requireAdmin } from "~/lib/guards.server.ts";
+import { pageTitle } from "~/lib/meta.ts";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.settings");
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  requireAdmin(context);
+  const settings = await query(context.trpc.settings.get({}));
+  // The server's list, so the suggestions are the zones the hub will accept.
+  const timeZones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  return { settings, timeZones };
+}
+
+export async function action({ context, request }: ActionFunctionArgs): Promise<ActionResult> {
+  requireAdmin(context);
+  const form = await request.formData();
+  const intent = String(form.get("intent"));
+  if (!isSettingsSection(intent)) return { ok: false, intent, formError: "form.invalidRequest" };
+  const parsed = parseForm(SETTINGS_SECTIONS[intent], form);
+  if (!parsed.ok) return { ok: false, intent, fieldErrors: parsed.fieldErrors, formError: "form.fixErrors" };
+  return mutate(intent, () => context.trpc.settings.update(parsed.data).then(() => undefined));
+}
+
+const TIME_ZONE_LIST = "settings-time-zones";
+
+export default function SettingsPage() {
+  const { settings: s, timeZones } = useLoaderData<typeof loader>();
+  const { t } = useI18n();
+  const number = (value: number | null | undefined) => (value === null || value === undefined ? "" : value);
+  return (
+    <>
+      <PageHeader title={t("settings.title")} description={t("settings.subtitle")} />
+      <div className="grid gap-6 xl:grid-cols-2">
+        <SettingsSection intent="settings-general" title={t("settings.general")} description={t("settings.generalHint")}>
+          <TextField name="siteTitle" label={t("settings.siteTitle")} defaultValue={s.siteTitle} required maxLength={100} />
+          <div className="grid gap-3 sm:grid-cols-2">
+            <SelectField name="currencyDisplay" label={t("settings.currency")} defaultValue={s.currencyDisplay} hint={t("settings.currencyHint")} options={CURRENCIES.map((c) => ({ value: c, label: c }))} />
+            <TextField name="timezone" label={t("settings.timezone")} defaultValue={s.timezone} list={TIME_ZONE_LIST} hint={t("settings.timezoneHint")} autoComplete="off" />
+          </div>
+          <SelectField
+            name="billingModelSource"
+            label={t("settings.billingModelSource")}
+            defaultValue={s.billingModelSource}
+            hint={t("settings.billingModelSourceHint")}
+            options={[
+              { value: "original", label: t("settings.billingOriginal") },
+              { value: "redirected", label: t("settings.billingRedirected") },
+            ]}
+          />
+          <TextField name="priceSyncUrl" label={t("settings.priceSyncUrl")} type="url" defaultValue={s.priceSyncUrl} hint={t("settings.priceSyncUrlHint")} />
+          <datalist id={TIME_ZONE_LIST}>
+            {timeZones.map((zone) => (
+              <option key={zone} value={zone} />
+            ))}
+          </datalist>
+        </SettingsSection>
+
+        <SettingsSection intent="settings-limits" title={t("settings.limits")} description={t("settings.limitsHint")}>
+          <div className="grid gap-3 sm:grid-cols-2">
+            <TextField name="defaultRpmLimit" label={t("limits.rpm")} type="number" min={0} step={1} defaultValue={number(s.defaultRpmLimit)} />
+            <TextField name="defaultLimitConcurrentSessions" label={t("limits.concurrent")} type="number" min={0} step={1} defaultValue={number(s.defaultLimitConcurrentSessions)} />
+            <TextField name="defaultLimit5hUsd" label={t("limits.fiveHour")} type="number" min={0} step="any" defaultValue={number(s.defaultLimit5hUsd)} />
+            <TextField name="defaultLimitDailyUsd" label={t("limits.daily")} type="number" min={0} step="any" defaultValue={number(s.defaultLimitDailyUsd)} />
+            <TextField name="defaultLimitWeeklyUsd" label={t("limits.weekly")} type="number" min={0} step="any" defaultValue={number(s.defaultLimitWeeklyUsd)} />
+            <TextField name="defaultLimitMonthlyUsd" label={t("limits.monthly")} type="number" min={0} step="any" defaultValue={number(s.defaultLimitMonthlyUsd)} />
+            <TextField name="defaultLimitTotalUsd" label={t("limits.total")} type="number" min={0} step="any" defaultValue={number(s.defaultLimitTotalUsd)} />
+          </div>
+          <div className="grid gap-3 sm:grid-cols-2">
+            <SelectField
+              name="moneyLimitFailMode"
+              label={t("settings.failMode")}
+              defaultValue={s.moneyLimitFailMode}
+              hint={t("settings.failModeHint")}
+              options={[
+                { value: "closed", label: t("settings.failClosed") },
+                { value: "open", label: t("settings.failOpen") },
+              ]}
+            />
+            <TextField name="reservationCapUsd" label={t("settings.reservationCap")} type="number" min={0} step="any" defaultValue={number(s.reservationCapUsd)} hint={t("settings.reservationCapHint")} />
+          </div>
+        </SettingsSection>
+
+        <SettingsSection intent="settings-resilience" title={t("settings.resilience")} description={t("settings.resilienceHint")}>
+          <div className="grid gap-3 sm:grid-cols-2">
+            <TextField name="maxProviderSwitches" label={t("settings.maxProviderSwitches")} type="number" min={1} max={100} step={1} defaultValue={number(s.maxProviderSwitches)} hint={t("settings.maxProviderSwitchesHint")} />
+            <TextField name="retryAfterCapMs" label={t("settings.retryAfterCap")} type="number" min={0} step={1} defaultValue={number(s.retryAfterCapMs)} hint={t("settings.retryAfterCapHint")} />
+          </div>
+          <SwitchField name="enableCircuitBreakerOnNetworkErrors" label={t("settings.breakerOnNetworkErrors")} hint={t("settings.breakerOnNetworkErrorsHint")} defaultChecked={s.enableCircuitBreakerOnNetworkErrors} />
+          <SwitchField name="verboseProviderError" label={t("settings.verboseProviderError")} hint={t("settings.verboseProviderErrorHint")} defaultChecked={s.verboseProviderError} />
+          <SwitchField name="passThroughUpstreamErrorMessage" label={t("settings.passThroughErrors")} hint={t("settings.passThroughErrorsHint")} defaultChecked={s.passThroughUpstreamErrorMessage} />
+          <SwitchField name="enableHttp2" label={t("settings.http2")} hint={t("settings.http2Hint")} defaultChecked={s.enableHttp2} />
+          <SwitchField name="interceptWarmupRequests" label={t("settings.interceptWarmup")} hint={t("settings.interceptWarmupHint")} defaultChecked={s.interceptWarmupRequests} />
+          <SwitchField name="enableClientVersionCheck" label={t("settings.clientVersionCheck")} hint={t("settings.clientVersionCheckHint")} defaultChecked={s.enableClientVersionCheck} />
+          <TextareaField name="minClientVersions" label={t("settings.minClientVersions")} defaultValue={formatClientVersions(s.minClientVersions)} rows={3} placeholder="claude-cli: 1.0.80" hint={t("settings.minClientVersionsHint")} />
+        </SettingsSection>
+
+        <SettingsSection intent="settings-logs" title={t("settings.logs")} description={t("settings.logsHint")}>
+          <SwitchField name="logCleanupEnabled" label={t("settings.logCleanup")} hint={t("settings.logCleanupHint")} defaultChecked={s.logCleanupEnabled} />
+          <TextField name="logRetentionDays" label={t("settings.logRetentionDays")} type="number" min={1} max={3650} step={1} defaultValue={number(s.logRetentionDays)} className="sm:max-w-[50%]" />
+        </SettingsSection>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,132 @@
+/**
+ * settings.*: the one row of system settings. Dashboard users may read the site title and the
+ * currency (the shell shows them); everything else is for admins.
+ */
+import { z } from "zod";
+import type { Prisma, SystemSettings } from "../../generated/prisma/client.ts";
+import { isValidTimeZone } from "../../gateway/limits/windows.ts";
+import { audit } from "../audit.ts";
+import { adminProcedure, dashboardProcedure, isAdmin, router } from "../trpc.ts";
+
+export const CURRENCIES = ["USD", "CNY", "EUR"] as const;
+
+const usd = z.number().min(0).max(1_000_000_000).nullable();
+const count = z.number().int().min(0).max(1_000_000_000).nullable();
+/** A client version such as "1.0.80" (numbers only, compared part by part). */
+const VERSION = /^\d+(\.\d+){0,3}$/;
+
+/** Every editable field, with the same names as the SystemSettings columns. */
+const settingsFields = {
+  siteTitle: z.string().trim().min(1).max(100),
+  currencyDisplay: z.enum(CURRENCIES).describe("Display only; money is stored and limited in USD"),
+  billingModelSource: z.enum(["original", "redirected"]).describe("Price a redirected request by the model the client asked for, or the one sent upstream"),
+  timezone: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .refine(isValidTimeZone, { message: "Not a time zone this server knows (use an IANA name such as Asia/Shanghai or UTC)." })
+    .describe("IANA time zone of the daily, weekly and monthly windows"),
+  verboseProviderError: z.boolean(),
+  passThroughUpstreamErrorMessage: z.boolean(),
+  enableHttp2: z.boolean(),
+  enableClientVersionCheck: z.boolean(),
+  minClientVersions: z
+    .record(z.string().trim().min(1).max(100), z.string().trim().regex(VERSION, "use a version such as 1.0.80"))
+    .describe("Client name → lowest version allowed, e.g. { \"claude-cli\": \"1.0.80\" }"),
+  enableCircuitBreakerOnNetworkErrors: z.boolean(),
+  interceptWarmupRequests: z.boolean(),
+  maxProviderSwitches: z.number().int().min(1).max(100),
+  retryAfterCapMs: z.number().int().min(0).max(600_000),
+  defaultRpmLimit: count,
+  defaultLimit5hUsd: usd,
+  defaultLimitDailyUsd: usd,
+  defaultLimitWeeklyUsd: usd,
+  defaultLimitMonthlyUsd: usd,
+  defaultLimitTotalUsd: usd,
+  defaultLimitConcurrentSessions: count,
+  moneyLimitFailMode: z.enum(["closed", "open"]).describe("closed: refuse money-limited requests while the store is unreachable; open: let them through"),
+  reservationCapUsd: z.number().min(0).max(1_000_000),
+  priceSyncUrl: z.url({ protocol: /^https?$/ }).max(2000),
+  logCleanupEnabled: z.boolean(),
+  logRetentionDays: z.number().int().min(1).max(3650),
+};
+
+const settingsView = z.object({ ...settingsFields, updatedAt: z.string() });
+type SettingsView = z.infer<typeof settingsView>;
+
+const DECIMAL_FIELDS = [
+  "defaultLimit5hUsd",
+  "defaultLimitDailyUsd",
+  "defaultLimitWeeklyUsd",
+  "defaultLimitMonthlyUsd",
+  "defaultLimitTotalUsd",
+  "reservationCapUsd",
+] as const;
+
+const decimal = (d: { toString(): string } | null) => (d === null ? null : Number(d.toString()));
+
+function toSettingsView(row: SystemSettings): SettingsView {
+  const versions = row.minClientVersions && typeof row.minClientVersions === "object" && !Array.isArray(row.minClientVersions) ? row.minClientVersions : {};
+  return {
+    siteTitle: row.siteTitle,
+    currencyDisplay: (CURRENCIES as readonly string[]).includes(row.currencyDisplay) ? (row.currencyDisplay as SettingsView["currencyDisplay"]) : "USD",
+    billingModelSource: row.billingModelSource === "redirected" ? "redirected" : "original",
+    timezone: row.timezone,
+    verboseProviderError: row.verboseProviderError,
+    passThroughUpstreamErrorMessage: row.passThroughUpstreamErrorMessage,
+    enableHttp2: row.enableHttp2,
+    enableClientVersionCheck: row.enableClientVersionCheck,
+    minClientVersions: Object.fromEntries(Object.entries(versions).filter(([, v]) => typeof v === "string")) as Record<string, string>,
+    enableCircuitBreakerOnNetworkErrors: row.enableCircuitBreakerOnNetworkErrors,
+    interceptWarmupRequests: row.interceptWarmupRequests,
+    maxProviderSwitches: row.maxProviderSwitches,
+    retryAfterCapMs: row.retryAfterCapMs,
+    defaultRpmLimit: row.defaultRpmLimit,
+    defaultLimit5hUsd: decimal(row.defaultLimit5hUsd),
+    defaultLimitDailyUsd: decimal(row.defaultLimitDailyUsd),
+    defaultLimitWeeklyUsd: decimal(row.defaultLimitWeeklyUsd),
+    defaultLimitMonthlyUsd: decimal(row.defaultLimitMonthlyUsd),
+    defaultLimitTotalUsd: decimal(row.defaultLimitTotalUsd),
+    defaultLimitConcurrentSessions: row.defaultLimitConcurrentSessions,
+    moneyLimitFailMode: row.moneyLimitFailMode === "open" ? "open" : "closed",
+    reservationCapUsd: Number(row.reservationCapUsd.toString()),
+    priceSyncUrl: row.priceSyncUrl,
+    logCleanupEnabled: row.logCleanupEnabled,
+    logRetentionDays: row.logRetentionDays,
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The row always exists once the catalog has started; upsert covers a database emptied by hand. */
+const loadRow = (db: Prisma.TransactionClient) => db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
+
+export const settingsRouter = router({
+  get: dashboardProcedure
+    .meta({ openapi: { method: "POST", path: "/settings/get", tags: ["settings"], summary: "System settings (non-admins: site title and currency only)", protect: true } })
+    .input(z.object({}).default({}))
+    .output(settingsView.partial().required({ siteTitle: true, currencyDisplay: true }))
+    .query(async ({ ctx }) => {
+      const view = toSettingsView(await loadRow(ctx.db));
+      if (isAdmin(ctx.viewer)) return view;
+      return { siteTitle: view.siteTitle, currencyDisplay: view.currencyDisplay };
+    }),
+
+  update: adminProcedure
+    .meta({ openapi: { method: "POST", path: "/settings/update", tags: ["settings"], summary: "Change system settings (omitted fields stay as they are)", protect: true } })
+    .input(z.object(settingsFields).partial())
+    .output(settingsView)
+    .mutation(async ({ ctx, input }) => {
+      const before = toSettingsView(await loadRow(ctx.db));
+      const data: Record<string, unknown> = { ...input };
+      for (const field of DECIMAL_FIELDS) {
+        const value = input[field];
+        if (value !== undefined) data[field] = value === null ? null : String(value);
+      }
+      const row = await ctx.db.systemSettings.update({ where: { id: 1 }, data: data as Prisma.SystemSettingsUpdateInput });
+      await ctx.catalog.invalidate({ kind: "settings" });
+      const after = toSettingsView(row);
+      audit(ctx, "settings.update", { type: "settings", id: 1 }, { before, after });
+      return after;
+    }),
+});
