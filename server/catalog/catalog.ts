@@ -42,6 +42,7 @@ export class Catalog {
   private keys = new Map<string, KeyEntry>();
   private providerList: CachedProvider[] = [];
   private priceMap = new Map<string, CachedPrice>();
+  private priceResolutions = new Map<string, { priceData: PriceData; pricedAs: string } | undefined>();
   private groupMultipliers = new Map<string, number>();
   private rules: ErrorRule[] = [];
   private currentSettings!: CachedSettings;
@@ -117,11 +118,19 @@ export class Catalog {
 
   /** The price of a model and the name it was found under, trying common aliases. */
   price(model: string): { priceData: PriceData; pricedAs: string } | undefined {
+    // Resolved names are remembered until the price table changes (a request looks its model up twice).
+    if (this.priceResolutions.has(model)) return this.priceResolutions.get(model);
+    let found: { priceData: PriceData; pricedAs: string } | undefined;
     for (const name of priceLookupNames(model)) {
       const hit = this.priceMap.get(name);
-      if (hit) return { priceData: hit.priceData, pricedAs: hit.modelName };
+      if (hit) {
+        found = { priceData: hit.priceData, pricedAs: hit.modelName };
+        break;
+      }
     }
-    return undefined;
+    if (this.priceResolutions.size > 10_000) this.priceResolutions.clear();
+    this.priceResolutions.set(model, found);
+    return found;
   }
 
   /** Every priced model name with its vendor (litellm_provider), for model listings. */
@@ -176,6 +185,7 @@ export class Catalog {
       map.set(row.modelName, { modelName: row.modelName, priceData: row.priceData as PriceData, source: row.source });
     }
     this.priceMap = map;
+    this.priceResolutions = new Map();
   }
 
   private async loadSettings() {

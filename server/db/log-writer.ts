@@ -126,7 +126,7 @@ function snakeName(key: string) {
 /** Row objects use the column names (snake_case), which json_populate_recordset matches. */
 function snakeCase(row: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) out[snakeName(key)] = value;
+  for (const key in row) out[snakeName(key)] = (row as Record<string, unknown>)[key];
   return out;
 }
 

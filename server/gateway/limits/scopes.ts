@@ -39,7 +39,24 @@ function cachedWindow(kind: "daily" | "weekly" | "monthly", now: number, timeZon
 
 const [FIVE_HOUR, ROLLING_DAY] = ROLLING_WINDOWS;
 
-export function buildScope(name: string, limits: Limits, timeZone: string, now: number): { spec: ScopeSpec; layout: ScopeLayout } {
+type Scoped = { spec: ScopeSpec; layout: ScopeLayout };
+
+// A scope's spec only changes with its limits object (replaced whenever the catalog reloads the
+// row), the time zone, or when one of its calendar windows ends: cache it until then.
+const scopeCache = new WeakMap<Limits, { name: string; timeZone: string; validFrom: number; validUntil: number; value: Scoped }>();
+
+/** The scope's spec and layout at `now`; the result is shared: never mutate it. */
+export function buildScope(name: string, limits: Limits, timeZone: string, now: number): Scoped {
+  const hit = scopeCache.get(limits);
+  if (hit && hit.name === name && hit.timeZone === timeZone && now >= hit.validFrom && now < hit.validUntil) return hit.value;
+  const value = computeScope(name, limits, timeZone, now);
+  const { daily, weekly, monthly } = value.layout.starts;
+  const ends = [cachedWindow("daily", now, timeZone, limits.dailyResetTime).end, cachedWindow("weekly", now, timeZone, "00:00").end, cachedWindow("monthly", now, timeZone, "00:00").end];
+  scopeCache.set(limits, { name, timeZone, validFrom: Math.max(daily, weekly, monthly), validUntil: Math.min(...ends), value });
+  return value;
+}
+
+function computeScope(name: string, limits: Limits, timeZone: string, now: number): Scoped {
   const windows: MoneyWindow[] = [];
   const day = cachedWindow("daily", now, timeZone, limits.dailyResetTime);
   const week = cachedWindow("weekly", now, timeZone, "00:00");
@@ -71,8 +88,20 @@ export function buildScope(name: string, limits: Limits, timeZone: string, now: 
 
 const pick = <T>(...values: Array<T | null>) => values.find((v) => v !== null) ?? null;
 
+const effective = new WeakMap<CachedKey, { defaults: Limits; value: Limits }>();
+
 /** The key's effective limits: its own, else its user's, else the system default, per window. */
 export function effectiveKeyLimits(key: CachedKey, defaults: Limits): Limits {
+  // Cached per key object and defaults object (both replaced when the catalog reloads them),
+  // so the scope cache above keeps hitting for this key.
+  const hit = effective.get(key);
+  if (hit && hit.defaults === defaults) return hit.value;
+  const value = computeEffectiveLimits(key, defaults);
+  effective.set(key, { defaults, value });
+  return value;
+}
+
+function computeEffectiveLimits(key: CachedKey, defaults: Limits): Limits {
   const own = key.limits;
   const user = key.user.limits;
   const daily = own.dailyNano !== null ? own : user.dailyNano !== null ? user : defaults;

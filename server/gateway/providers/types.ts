@@ -25,14 +25,24 @@ export interface ProviderAdapter {
  * "https://api.anthropic.com" + "/v1/messages" and "https://relay.example/v1" + "/v1/messages"
  * both end in ".../v1/messages"; a base path prefix ("https://host/api") is kept.
  */
+const joined = new Map<string, string>();
+
 export function joinUpstreamUrl(base: string, clientPath: string, search: string): URL {
-  const url = new URL(base);
-  let prefix = url.pathname.replace(/\/+$/, "");
-  const version = /^\/(v1beta|v1internal|v1)(?=\/|:|$)/.exec(clientPath)?.[1];
-  if (version && (prefix.endsWith(`/${version}`) || prefix === `/${version}`)) {
-    prefix = prefix.slice(0, -(version.length + 1));
+  // The base+path part repeats for every request of a provider: computed once.
+  const id = `${base}\n${clientPath}`;
+  let href = joined.get(id);
+  if (href === undefined) {
+    const url = new URL(base);
+    let prefix = url.pathname.replace(/\/+$/, "");
+    const version = /^\/(v1beta|v1internal|v1)(?=\/|:|$)/.exec(clientPath)?.[1];
+    if (version && (prefix.endsWith(`/${version}`) || prefix === `/${version}`)) {
+      prefix = prefix.slice(0, -(version.length + 1));
+    }
+    url.pathname = `${prefix}${clientPath}`;
+    url.search = "";
+    href = url.toString();
+    if (joined.size > 10_000) joined.clear();
+    joined.set(id, href);
   }
-  url.pathname = `${prefix}${clientPath}`;
-  url.search = search;
-  return url;
+  return new URL(search ? href + search : href);
 }

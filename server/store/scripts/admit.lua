@@ -13,7 +13,7 @@ if not REQ.passthrough then
   for _, s in ipairs(REQ.scopes) do table.insert(specs, s) end
   for _, c in ipairs(REQ.candidates) do table.insert(specs, c.limits) end
   local missing = unhydrated(specs)
-  if #missing > 0 then return cjson.encode({ status = 'unhydrated', scopes = missing }) end
+  if #missing > 0 then return done(cjson.encode({ status = 'unhydrated', scopes = missing })) end
 end
 
 -- 2. The caller's own limits (and at most one request in a scope's last partial room).
@@ -22,7 +22,7 @@ if not REQ.passthrough then
   for _, spec in ipairs(REQ.scopes) do
     local h = check(spec, session)
     if not h then h = partialBlocked(spec, REQ.estimateNano, partials) end
-    if h and REQ.enforce then return cjson.encode({ status = 'limited', hit = h }) end
+    if h and REQ.enforce then return done(cjson.encode({ status = 'limited', hit = h })) end
   end
 end
 
@@ -51,7 +51,7 @@ if boundCandidate then
   end
 end
 if not chosen then chosen, state = firstAcceptable(REQ.candidates, session, skipped) end
-if not chosen then return cjson.encode({ status = 'no_provider', skipped = skipped }) end
+if not chosen then return done(cjson.encode({ status = 'no_provider', skipped = skipped })) end
 
 -- 4. Reserve on every scope: the key's, the user's, the chosen provider's.
 local specs = {}
@@ -74,4 +74,4 @@ redis.call('HSET', rk, 'scopes', table.concat(scopeNames, ' '), 'amt', int(amoun
 redis.call('PEXPIRE', rk, REQ.holdMs + RECORD_GRACE_MS)
 
 local moved = bound ~= nil and bound ~= chosen.providerId
-return admitted(chosen.providerId, via, moved, amount, state, skipped)
+return done(admitted(chosen.providerId, via, moved, amount, state, skipped))

@@ -5,4 +5,4 @@ for _, pid in ipairs(REQ.providerIds) do
   local b = breaker(pid)
   table.insert(out, { providerId = pid, state = b.state, failures = b.failures, openUntil = int(b.openUntil), halfOpenSuccesses = b.hos })
 end
-return cjson.encode(out)
+return done(cjson.encode(out))

@@ -24,14 +24,14 @@ if not REQ.passthrough then
   local specs = {}
   for _, c in ipairs(REQ.candidates) do table.insert(specs, c.limits) end
   local missing = unhydrated(specs)
-  if #missing > 0 then return cjson.encode({ status = 'unhydrated', scopes = missing }) end
+  if #missing > 0 then return done(cjson.encode({ status = 'unhydrated', scopes = missing })) end
 end
 
 local session = id
 if exists and rec[3] then session = rec[3] end
 local skipped = {}
 local chosen, state = firstAcceptable(REQ.candidates, session, skipped)
-if not chosen then return cjson.encode({ status = 'no_provider', skipped = skipped }) end
+if not chosen then return done(cjson.encode({ status = 'no_provider', skipped = skipped })) end
 
 local amount = 0
 if exists then amount = num(rec[2]) end
@@ -43,4 +43,4 @@ if exists and rec[5] ~= '1' then
   end
   redis.call('HSET', rk, 'scopes', table.concat(scopes, ' '), 'pid', chosen.providerId, 'probe', probe and 1 or 0)
 end
-return admitted(chosen.providerId, 'order', false, amount, state, skipped)
+return done(admitted(chosen.providerId, 'order', false, amount, state, skipped))

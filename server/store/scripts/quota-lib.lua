@@ -38,10 +38,13 @@ local NULL = cjson.null
 local function has(v) return v ~= nil and v ~= NULL end
 
 -- The fixed fields of a scope's counter hash are read once per script (one HMGET) and kept in
--- this cache, which every write below updates: most of a script's work is then in memory.
+-- this cache; writes go to the cache and are written back once, at the end of the script
+-- (done()): one HSET per changed scope however many fields changed. Per-bucket fields of the
+-- rolling windows are not cached; they are read and written directly.
 local FIELDS = { 'sig', 'res', 'pr', 'r5:min', 'r5:sum', 'r5:n', 'rd:min', 'rd:sum', 'rd:n',
   'fd:start', 'fd:spent', 'fw:start', 'fw:spent', 'fm:start', 'fm:spent', 'ft:start', 'ft:spent' }
 local cache = {}
+local dirty = {}
 
 local function S(scope)
   local c = cache[scope]
@@ -55,17 +58,45 @@ local function S(scope)
   return c
 end
 
--- HSET of field/value pairs, mirrored in the cache.
+-- Sets field/value pairs of a scope's counters (written back by done()).
 local function setf(scope, ...)
   local args = { ... }
-  redis.call('HSET', key('s', scope), unpack(args))
   local c = S(scope)
-  for i = 1, #args, 2 do c[args[i]] = args[i + 1] end
+  local d = dirty[scope] or {}
+  dirty[scope] = d
+  for i = 1, #args, 2 do
+    c[args[i]] = args[i + 1]
+    d[args[i]] = true
+  end
 end
 
 local function delf(scope, field)
-  redis.call('HDEL', key('s', scope), field)
   S(scope)[field] = nil
+  local d = dirty[scope] or {}
+  dirty[scope] = d
+  d[field] = true
+end
+
+-- Writes the changed counter fields back (one HSET, and one HDEL if any field went away, per
+-- scope) and returns the script's result. Every script returns through it.
+local function done(result)
+  for scope, fields in pairs(dirty) do
+    local c = cache[scope]
+    local set, gone = {}, {}
+    for f in pairs(fields) do
+      if c[f] ~= nil then
+        table.insert(set, f)
+        table.insert(set, c[f])
+      else
+        table.insert(gone, f)
+      end
+    end
+    local sk = key('s', scope)
+    if #set > 0 then redis.call('HSET', sk, unpack(set)) end
+    if #gone > 0 then redis.call('HDEL', sk, unpack(gone)) end
+    redis.call('PEXPIRE', sk, SCOPE_IDLE_MS)
+  end
+  return result
 end
 
 -- A scope with no limit at all needs nothing held for a request.
@@ -109,18 +140,15 @@ local function hold(spec, id, amount, session, expiresAt, holdMs)
   local counted = has(spec.concurrentSessions)
   local entry = counted and (scope .. '*') or scope
   if redis.call('ZADD', key('f', scope), 'NX', expiresAt, id) == 0 then return entry end
-  local ttl = (holdMs or 0) + RECORD_GRACE_MS
-  redis.call('PEXPIRE', key('f', scope), ttl)
+  -- The in-flight set outlives its longest hold; the session counts (ss) need no TTL: every
+  -- increment is undone at release or sweep, and an emptied hash disappears.
+  redis.call('PEXPIRE', key('f', scope), (holdMs or 0) + RECORD_GRACE_MS)
   if amount > 0 then setf(scope, 'res', int(num(S(scope).res) + amount)) end
-  if counted then
-    redis.call('HINCRBY', key('ss', scope), session, 1)
-    redis.call('PEXPIRE', key('ss', scope), ttl)
-  end
+  if counted then redis.call('HINCRBY', key('ss', scope), session, 1) end
   if has(spec.rpm) then
     redis.call('ZADD', key('rpm', scope), now, id)
     redis.call('PEXPIRE', key('rpm', scope), RPM_MS * 2)
   end
-  redis.call('PEXPIRE', key('s', scope), SCOPE_IDLE_MS)
   return entry
 end
 
@@ -174,31 +202,41 @@ local function hit(scope, limit, current, max, resetAt)
   return { scope = scope, limit = limit, current = int(current), max = int(max), resetAt = resetAt and int(resetAt) or false }
 end
 
--- The first limit of a scope that leaves no room, or nil.
-local function check(spec, session)
+-- The first limit of a scope that leaves no room, or nil. Holds of vanished requests only
+-- matter when they would refuse a request: they are swept then, and the scope checked again.
+local function check(spec, session, swept)
   if not limited(spec) then return nil end
   local scope = spec.scope
-  sweep(scope)
+  local h = nil
   if has(spec.rpm) then
     redis.call('ZREMRANGEBYSCORE', key('rpm', scope), '-inf', now - RPM_MS)
     local used = redis.call('ZCARD', key('rpm', scope))
     if used >= spec.rpm then
       local first = redis.call('ZRANGE', key('rpm', scope), 0, 0, 'WITHSCORES')
-      return hit(scope, 'rpm', used, spec.rpm, tonumber(first[2]) + RPM_MS)
+      h = hit(scope, 'rpm', used, spec.rpm, tonumber(first[2]) + RPM_MS)
     end
   end
-  if has(spec.concurrentSessions) then
+  if not h and has(spec.concurrentSessions) then
     local sessions = redis.call('HLEN', key('ss', scope))
     if sessions >= spec.concurrentSessions and redis.call('HEXISTS', key('ss', scope), session) == 0 then
-      return hit(scope, 'concurrent_sessions', sessions, spec.concurrentSessions, nil)
+      h = hit(scope, 'concurrent_sessions', sessions, spec.concurrentSessions, nil)
     end
   end
-  local res = reserved(scope)
-  for _, w in ipairs(spec.windows) do
-    local used = spent(scope, w) + res
-    if used >= w.limitNano then return hit(scope, w.kind, used, w.limitNano, w['end']) end
+  if not h then
+    local res = reserved(scope)
+    for _, w in ipairs(spec.windows) do
+      local used = spent(scope, w) + res
+      if used >= w.limitNano then
+        h = hit(scope, w.kind, used, w.limitNano, w['end'])
+        break
+      end
+    end
   end
-  return nil
+  if h and not swept then
+    sweep(scope)
+    return check(spec, session, true)
+  end
+  return h
 end
 
 -- A request that does not fit whole may take a scope's last room only if no other request in
@@ -214,6 +252,7 @@ local function partialBlocked(spec, estimate, partials)
   end
   if best == nil or best >= estimate then return nil end
   local holder = S(spec.scope).pr
+  if holder then sweep(spec.scope) holder = S(spec.scope).pr end
   if holder and redis.call('ZSCORE', key('f', spec.scope), holder) then
     return hit(spec.scope, bestW.kind, bestUsed, bestW.limitNano, bestW['end'])
   end
@@ -261,7 +300,6 @@ local function addSpend(spec, nano)
     table.insert(fields, int(num(c[f]) + nano))
   end
   setf(scope, unpack(fields))
-  redis.call('PEXPIRE', sk, SCOPE_IDLE_MS)
 end
 
 -- Breakers ------------------------------------------------------------------------------------

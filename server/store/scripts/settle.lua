@@ -6,7 +6,7 @@
 local id = REQ.requestId
 local rk = KEYS[1]
 local rec = redis.call('HMGET', rk, 'scopes', 'pid', 'probe', 'settled', 'amt', 'sess')
-if rec[4] == '1' then return 'duplicate' end
+if rec[4] == '1' then return done('duplicate') end
 if rec[1] then
   for entry in string.gmatch(rec[1], '%S+') do release(entry, id, num(rec[5]), rec[6] or '') end
   if rec[3] == '1' and rec[2] and rec[2] ~= '' then releaseProbe(tonumber(rec[2]), id) end
@@ -28,4 +28,4 @@ end
 if REQ.bind ~= cjson.null and REQ.bind ~= nil then
   redis.call('SET', P .. 'sb:' .. REQ.bind.bindingKey, REQ.bind.providerId, 'PX', REQ.bind.ttlMs)
 end
-return 'settled'
+return done('settled')

@@ -23,4 +23,4 @@ for _, spec in ipairs(REQ.scopes) do
     reservedNano = int(res),
   })
 end
-return cjson.encode(out)
+return done(cjson.encode(out))
