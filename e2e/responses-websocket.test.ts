@@ -1,7 +1,7 @@
 /**
  * The Responses WebSocket transport with a real WebSocket client speaking Codex CLI's protocol:
  * handshake auth, a warm-up frame, a turn, an incremental turn (previous_response_id + new
- * input only), per-turn logging and billing.
+ * input only), per-turn logging and billing, the client's address in the log of each turn.
  */
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +14,8 @@ let tenant: Awaited<ReturnType<typeof seedTenant>>;
 
 beforeAll(async () => {
   fake = await startFakeUpstream();
-  t = await startTestHub();
+  // Behind a trusted proxy, so the tests can give each client its own address.
+  t = await startTestHub({ env: { TRUST_PROXY: "true" } });
   tenant = await seedTenant(t, fake.url, { providerType: "codex" });
 });
 afterAll(async () => {
@@ -22,9 +23,9 @@ afterAll(async () => {
   await fake?.close();
 });
 
-function connect(key: string): Promise<WebSocket> {
+function connect(key: string, extraHeaders: Record<string, string> = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${t.url.replace("http", "ws")}/v1/responses`, { headers: { authorization: `Bearer ${key}`, "session-id": "0199aaaa-bbbb-7ccc-8ddd-eeeeffff0000" } });
+    const ws = new WebSocket(`${t.url.replace("http", "ws")}/v1/responses`, { headers: { authorization: `Bearer ${key}`, "session-id": "0199aaaa-bbbb-7ccc-8ddd-eeeeffff0000", ...extraHeaders } });
     ws.once("open", () => resolve(ws));
     ws.once("unexpected-response", (_req, res) => reject(Object.assign(new Error(`handshake ${res.statusCode}`), { status: res.statusCode })));
     ws.once("error", reject);
@@ -108,5 +109,32 @@ describe("Responses over WebSocket", () => {
     } finally {
       ws.close();
     }
+  });
+
+  it("logs each turn under the client's address, which a client cannot forge over HTTP", async () => {
+    const own = await seedTenant(t, fake.url, { providerType: "codex", user: { providerGroup: "ws-ip" }, provider: { groupTag: "ws-ip" } });
+    const ws = await connect(own.key.key, { "x-forwarded-for": "203.0.113.7" });
+    try {
+      fake.enqueue({ text: "hi" });
+      const frame = { type: "response.create", model: "gpt-5", input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "x" }] }] };
+      expect((await turn(ws, frame)).at(-1)!.type).toBe("response.completed");
+    } finally {
+      ws.close();
+    }
+    // A plain HTTP client sending the bridge's headers with a made-up secret is logged as itself.
+    fake.enqueue({ text: "hi" });
+    const forged = await fetch(`${t.url}/v1/responses`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${own.key.key}`, "content-type": "application/json", "x-forwarded-for": "203.0.113.8", "x-cch-internal-hop": "guessed", "x-cch-client-ip": "198.51.100.9" },
+      body: JSON.stringify({ model: "gpt-5", input: "x" }),
+    });
+    expect(forged.status).toBe(200);
+    await forged.text();
+    expect(Object.keys(fake.requests.at(-1)!.headers).filter((h) => h.startsWith("x-cch-"))).toEqual([]);
+
+    await t.flushLogs();
+    const { items } = await t.admin<{ items: Array<{ requestId: string }> }>("logs/list", { keyId: own.key.id });
+    const addresses = await Promise.all(items.map(async (i) => (await t.admin<{ clientIp: string }>("logs/get", { requestId: i.requestId })).clientIp));
+    expect(addresses.sort()).toEqual(["203.0.113.7", "203.0.113.8"]);
   });
 });

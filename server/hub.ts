@@ -13,6 +13,7 @@ import { LogWriter } from "./db/log-writer.ts";
 import { seedDefaults } from "./db/seed.ts";
 import type { Env } from "./env.ts";
 import { createApp } from "./app.ts";
+import { clientIp } from "./gateway/client-ip.ts";
 import type { GatewayDeps } from "./gateway/deps.ts";
 import { Hydrator } from "./gateway/limits/hydrate.ts";
 import { scheduleLogCleanup } from "./jobs/log-cleanup.ts";
@@ -133,6 +134,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   let selfUrl = "";
   const responsesWs = createResponsesWebSocket({
     selfUrl: () => selfUrl,
+    clientIp: (req) => clientIp(req, env.TRUST_PROXY),
     logger,
     authenticate: async (req) => {
       try {

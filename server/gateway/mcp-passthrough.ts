@@ -10,6 +10,7 @@ import { pipeline } from "node:stream/promises";
 import { request } from "undici";
 import { hashApiKey } from "../auth/api-keys.ts";
 import type { CachedKey, CachedProvider } from "../catalog/types.ts";
+import { clientIp } from "./client-ip.ts";
 import type { GatewayDeps } from "./deps.ts";
 import { groupsIntersect } from "./routing/candidates.ts";
 import { extractApiKey } from "./steps/authenticate.ts";
@@ -45,7 +46,7 @@ export async function relayMcp(req: IncomingMessage, res: ServerResponse, path: 
   const started = performance.now();
   const startedAt = now;
   // Read before relaying: the socket is gone once the exchange is over.
-  const clientIp = req.socket?.remoteAddress ?? null;
+  const ip = clientIp(req, deps.env.TRUST_PROXY) ?? null;
   const userAgent = req.headers["user-agent"]?.slice(0, 500) ?? null;
   let status = 502;
   let errorMessage: string | null = null;
@@ -53,7 +54,7 @@ export async function relayMcp(req: IncomingMessage, res: ServerResponse, path: 
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
     const upstream = await request(target, {
       method: (req.method ?? "GET") as "GET",
-      headers: upstreamRequestHeaders(req.rawHeaders, { provider, authHeaders: { authorization: `Bearer ${provider.secret}` }, clientIp: undefined }),
+      headers: upstreamRequestHeaders(req.rawHeaders, { provider, authHeaders: { authorization: `Bearer ${provider.secret}` }, clientIp: ip ?? undefined }),
       body: hasBody ? req : undefined,
       dispatcher: deps.dispatchers.for(provider),
     });
@@ -100,7 +101,7 @@ export async function relayMcp(req: IncomingMessage, res: ServerResponse, path: 
       sessionId: null,
       decisionChain: { candidates: [], filtered: [], attempts: [{ providerId: provider.id, providerName: provider.name, reason: "initial", attempt: 1, startedAt, statusCode: status }] },
       retryCount: 0,
-      clientIp,
+      clientIp: ip,
       userAgent,
     },
   });

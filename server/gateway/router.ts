@@ -9,6 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { clientIp } from "./client-ip.ts";
 import type { GatewayContext } from "./context.ts";
 import { newDecisionChain } from "./decision-chain.ts";
 import type { GatewayDeps } from "./deps.ts";
@@ -34,15 +35,6 @@ export function isGatewayPath(url: string | undefined): boolean {
 
 function newRequestId() {
   return `req_${randomUUID().replace(/-/g, "")}`;
-}
-
-function clientIp(req: IncomingMessage, trustProxy: boolean): string | undefined {
-  if (trustProxy) {
-    const forwarded = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? undefined;
 }
 
 /** Active requests, so graceful shutdown can wait for in-flight streams. */

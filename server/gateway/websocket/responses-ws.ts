@@ -16,6 +16,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { randomUUID } from "node:crypto";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { internalHopHeaders } from "../client-ip.ts";
 import { SseSplitter, sseEventData } from "../streaming/sse-splitter.ts";
 import type { Logger } from "../../logger.ts";
 
@@ -33,6 +34,8 @@ interface Turn {
 export interface ResponsesWebSocketOptions {
   /** Base URL of this hub's own HTTP door (loopback). */
   selfUrl: () => string;
+  /** The client's address as the HTTP door would log it (proxy headers per TRUST_PROXY). */
+  clientIp: (req: IncomingMessage) => string | undefined;
   /** Checks the client's credentials before upgrading: null if they are good, else why not. */
   authenticate: (req: IncomingMessage) => Promise<{ status: number; message: string } | null>;
   logger: Logger;
@@ -65,6 +68,8 @@ export function createResponsesWebSocket(options: ResponsesWebSocketOptions) {
       const value = req.headers[name];
       if (typeof value === "string") headers[name] = value;
     }
+    // Each turn is logged under the client's address, not the loopback hop's.
+    Object.assign(headers, internalHopHeaders(options.clientIp(req)));
     let last: Turn | undefined;
     // Turns of one connection run one after another, as the protocol requires.
     let queue = Promise.resolve();
