@@ -1,4 +1,11 @@
-/** Per-provider network options: HTTP and SOCKS5 proxies, fallback to direct, preserving the client IP. */
+/**
+ * Per-provider network options: HTTP and SOCKS5 proxies, fallback to direct, preserving the
+ * client IP, MCP passthrough, HTTP/2 to TLS upstreams.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeUpstream, type FakeUpstream } from "./fake-upstream/index.ts";
 import { seedTenant, startTestHub, type TestHub } from "../test-support/hub.ts";
@@ -95,5 +102,69 @@ describe("MCP passthrough", () => {
     const res = await fetch(`${t.url}/v1/coding_plan/search`, { method: "POST", headers: { authorization: `Bearer ${s.key.key}` }, body: "{}" });
     expect(res.status).toBe(404);
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe("HTTP/2 to upstreams", () => {
+  let tlsDir: string;
+  let tlsFake: FakeUpstream;
+  let h2Hub: TestHub;
+
+  beforeAll(async () => {
+    // A vendor-like HTTPS upstream (HTTP/2 and HTTP/1.1 by ALPN) with a certificate of its own,
+    // trusted by the hub through UPSTREAM_CA_FILE.
+    tlsDir = mkdtempSync(path.join(os.tmpdir(), "cch-tls-"));
+    execFileSync("openssl", [
+      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+      "-keyout", path.join(tlsDir, "key.pem"), "-out", path.join(tlsDir, "cert.pem"),
+      "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+    ], { stdio: "ignore" });
+    const [key, cert] = ["key.pem", "cert.pem"].map((f) => readFileSync(path.join(tlsDir, f), "utf8"));
+    tlsFake = await startFakeUpstream({ tls: { key, cert } });
+    h2Hub = await startTestHub({ env: { UPSTREAM_CA_FILE: path.join(tlsDir, "cert.pem") } });
+  });
+  afterAll(async () => {
+    await h2Hub?.stop();
+    await tlsFake?.close();
+    rmSync(tlsDir, { recursive: true, force: true });
+  });
+
+  async function stream(key: string) {
+    const res = await fetch(`${h2Hub.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": key },
+      body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 5, stream: true, messages: [{ role: "user", content: "over h2" }] }),
+    });
+    return { status: res.status, body: await res.text() };
+  }
+
+  it("speaks HTTP/2 to an upstream that offers it once the setting is on, HTTP/1.1 otherwise", async () => {
+    const s = await seedTenant(h2Hub, tlsFake.url);
+    let answer = await stream(s.key.key);
+    expect(answer.status).toBe(200);
+    expect(tlsFake.requests.at(-1)!.httpVersion).toBe("1.1");
+
+    await h2Hub.admin("settings/update", { enableHttp2: true });
+    answer = await stream(s.key.key);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain("event: message_stop");
+    const last = tlsFake.requests.at(-1)!;
+    expect(last.httpVersion).toBe("2.0");
+    expect(last.headers.authorization).toBe(`Bearer ${s.upstreamKey}`);
+
+    // Usage and cost were read from the HTTP/2 stream like from any other.
+    await h2Hub.flushLogs();
+    const { items } = await h2Hub.admin<{ items: Array<{ statusCode: number; outputTokens: number; costUsd: number }> }>("logs/list", { keyId: s.key.id });
+    expect(items[0].statusCode).toBe(200);
+    expect(items[0].outputTokens).toBeGreaterThan(0);
+    expect(items[0].costUsd).toBeGreaterThan(0);
+  });
+
+  it("refuses an upstream whose certificate is not trusted", async () => {
+    const g = group();
+    const s = await seedTenant(t, tlsFake.url, { ...g, provider: { ...g.provider, maxRetryAttempts: 1 } });
+    const before = tlsFake.requests.length;
+    expect(await send(s.key.key)).toBe(502);
+    expect(tlsFake.requests.length).toBe(before);
   });
 });

@@ -60,6 +60,7 @@ const schema = z.object({
   LOG_WRITER_BATCH_SIZE: int(200, 1),
   LOG_WRITER_MAX_PENDING: int(10_000, 10),
   FETCH_CONNECT_TIMEOUT_MS: int(30_000, 100),
+  UPSTREAM_CA_FILE: optionalString,
   FETCH_HEADERS_TIMEOUT_MS: int(600_000, 100),
   FETCH_BODY_TIMEOUT_MS: int(600_000, 100),
   TRUST_PROXY: bool(false),

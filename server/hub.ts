@@ -3,6 +3,7 @@
  * log writer, gateway, admin API and dashboard, behind one HTTP server. The process entry
  * (index.ts) and the integration tests both start hubs through startHub().
  */
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -109,6 +110,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
     headersTimeoutMs: env.FETCH_HEADERS_TIMEOUT_MS,
     bodyTimeoutMs: env.FETCH_BODY_TIMEOUT_MS,
     http2: () => catalog.settings().enableHttp2,
+    extraCa: env.UPSTREAM_CA_FILE ? readCaFile(env.UPSTREAM_CA_FILE) : undefined,
   });
 
   const hydrator = new Hydrator(db.sql, store);
@@ -189,4 +191,12 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   };
 
   return { url, port, env, db, store, catalog, secrets, logWriter, logger, inFlight, close };
+}
+
+function readCaFile(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`UPSTREAM_CA_FILE: cannot read ${file} (${(error as Error).message})`, { cause: error });
+  }
 }

@@ -2,7 +2,8 @@
  * The fake upstream's HTTP server: records every request, picks its behaviour, and answers in
  * the wire format of the endpoint. Also serves the control API under `/__fake/`.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createSecureServer } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import { anthropicCountTokensJson, anthropicMessageJson, anthropicMessageStream, anthropicModelList, DEFAULT_ANTHROPIC_MODEL } from './anthropic.ts';
 import { parseBehaviour, parseBehaviourList, resolveShape, type Behaviour } from './behaviours.ts';
@@ -50,6 +51,11 @@ export interface FakeUpstreamOptions {
   host?: string;
   /** Model ids listed by the model-list endpoints. */
   models?: string[];
+  /**
+   * Serve HTTPS with this key and certificate (PEM), offering HTTP/2 and HTTP/1.1 by ALPN, as
+   * vendor APIs do. The WebSocket endpoint is only served over plain HTTP.
+   */
+  tls?: { key: string; cert: string };
 }
 
 const DEFAULT_MODELS = [DEFAULT_ANTHROPIC_MODEL, 'claude-opus-4-8', 'claude-haiku-4-5', DEFAULT_OPENAI_MODEL, 'gpt-5.5-mini', DEFAULT_GEMINI_MODEL, 'gemini-2.5-pro'];
@@ -64,7 +70,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
   const host = opts.host ?? '127.0.0.1';
   const sockets = new Set<Socket>();
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     handleRequest(state, models, req, res).catch((err: unknown) => {
       // A bug in the fake must not look like a vendor answer: fail loudly with a plain 500.
       console.error('[fake-upstream] internal error', err);
@@ -75,7 +81,11 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
         res.destroy();
       }
     });
-  });
+  };
+  // The HTTP/2 compatibility API's request and response objects stand in for node:http's here.
+  const server = opts.tls
+    ? (createSecureServer({ ...opts.tls, allowHTTP1: true }, handler as never) as unknown as Server)
+    : createServer(handler);
   // Streams may legitimately stall for a long time; Node's default request timeout must not cut them.
   server.requestTimeout = 0;
   server.headersTimeout = 0;
@@ -83,7 +93,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  const wss = attachResponsesWebSocket(server, state);
+  const wss = opts.tls ? undefined : attachResponsesWebSocket(server, state);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -97,7 +107,7 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://${urlHost}:${port}`,
     port,
     requests: state.requests,
     enqueue: (...behaviours) => state.enqueue(behaviours),
@@ -105,8 +115,8 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
     reset: () => state.reset(),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close();
+        for (const client of wss?.clients ?? []) client.terminate();
+        wss?.close();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       });
@@ -120,7 +130,7 @@ async function handleRequest(state: FakeState, models: readonly string[], req: I
   if (url.pathname.startsWith('/__fake/')) return handleControl(state, req, res, url);
 
   const method = req.method ?? 'GET';
-  const record = state.record(method, url, flattenHeaders(req));
+  const record = state.record(method, url, flattenHeaders(req), req.httpVersion);
   const writer = new ResponseWriter(res, () => {
     record.aborted = true;
   });

@@ -23,6 +23,8 @@ export interface RecordedRequest {
   body: Buffer;
   /** The body parsed as JSON (after undoing any content-encoding), when it is JSON. */
   json?: unknown;
+  /** The HTTP version the request came over: "1.1", or "2.0" on a TLS fake that negotiated HTTP/2. */
+  httpVersion: string;
   /** `Date.now()` when the request arrived. */
   receivedAt: number;
   /** True if the client disconnected before the response finished. */
@@ -84,10 +86,11 @@ export class FakeState {
   }
 
   /** Appends a request to the log as soon as it arrives (the body is filled in later). */
-  record(method: string, url: URL, headers: Record<string, string>): RecordedRequest {
+  record(method: string, url: URL, headers: Record<string, string>, httpVersion = '1.1'): RecordedRequest {
     const recorded: RecordedRequest = {
       seq: this.requests.length,
       method,
+      httpVersion,
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers,

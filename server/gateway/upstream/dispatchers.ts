@@ -2,8 +2,10 @@
  * undici dispatchers (connection pools) for upstream calls, one per way of reaching upstreams:
  * direct, through a provider's HTTP(S) proxy (CONNECT tunnel), or through a SOCKS5 proxy; each
  * with HTTP/2 when the system setting enables it (ALPN; HTTP/1.1 when the upstream declines).
+ * undici's SOCKS5 agent offers no ALPN, so upstreams behind a SOCKS5 proxy stay on HTTP/1.1.
  * Created on first use and reused; a changed proxy URL simply makes a new one.
  */
+import { rootCertificates } from "node:tls";
 import { Agent, ProxyAgent, Socks5ProxyAgent, type Dispatcher } from "undici";
 import type { CachedProvider } from "../../catalog/types.ts";
 
@@ -13,6 +15,8 @@ export interface DispatcherOptions {
   bodyTimeoutMs: number;
   /** Read at each call: the system setting "HTTP/2 to upstreams". */
   http2: () => boolean;
+  /** Extra certificate authorities (PEM) trusted for upstream TLS, on top of the public roots. */
+  extraCa?: string;
 }
 
 /** Pools idle longer than this (e.g. for a proxy URL no longer used) are closed. */
@@ -52,6 +56,7 @@ export class Dispatchers {
   }
 
   private create(proxy: string | null, http2: boolean): Dispatcher {
+    const tls = this.options.extraCa ? { ca: [...rootCertificates, this.options.extraCa] } : {};
     const common = {
       connections: 256,
       keepAliveTimeout: 10_000,
@@ -59,19 +64,23 @@ export class Dispatchers {
       bodyTimeout: this.options.bodyTimeoutMs,
       allowH2: http2,
     };
-    if (!proxy) return new Agent({ ...common, connect: { timeout: this.options.connectTimeoutMs } });
+    if (!proxy) return new Agent({ ...common, connect: { ...tls, timeout: this.options.connectTimeoutMs } });
     const url = new URL(proxy);
     if (url.protocol === "socks5:" || url.protocol === "socks5h:") {
-      return new Socks5ProxyAgent(url, {
+      // requestTls (TLS to the upstream through the tunnel) is read by undici 7 but missing from its types.
+      const options: Socks5ProxyAgent.Options & { requestTls: typeof tls } = {
         ...common,
         username: url.username ? decodeURIComponent(url.username) : undefined,
         password: url.password ? decodeURIComponent(url.password) : undefined,
-      });
+        requestTls: tls,
+      };
+      return new Socks5ProxyAgent(url, options);
     }
     return new ProxyAgent({
       ...common,
       uri: proxy,
       connect: { timeout: this.options.connectTimeoutMs },
+      requestTls: tls,
       // Tunnel even plain-HTTP upstreams, so the proxy sees no request content.
       proxyTunnel: true,
     });
