@@ -2,22 +2,28 @@
  * Retries, failover, timeouts, circuit breakers and sticky sessions, end to end: a real hub
  * (PostgreSQL, Redis), two fake Anthropic upstreams A and B (one provider each), faults injected
  * per upstream. Each test uses its own provider group so its providers are the only candidates.
+ * Breaker state and stickiness are also checked from a second hub in its own process.
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeUpstream, type FakeUpstream } from "./fake-upstream/index.ts";
 import { startTestHub, type TestHub } from "../test-support/hub.ts";
+import { startHubProcess, type HubProcess } from "../test-support/hub-process.ts";
 
 const MODEL = "claude-sonnet-4-5";
 let A: FakeUpstream;
 let B: FakeUpstream;
 let t: TestHub;
+/** A second hub process on the same PostgreSQL database and Redis keys as `t`. */
+let peer: HubProcess;
 
 beforeAll(async () => {
   [A, B] = await Promise.all([startFakeUpstream(), startFakeUpstream()]);
   t = await startTestHub();
-});
+  peer = await startHubProcess(t, storePrefix(t));
+}, 90_000);
 afterAll(async () => {
+  await peer?.stop();
   await t?.stop();
   await Promise.all([A?.close(), B?.close()]);
 });
@@ -185,28 +191,23 @@ describe("circuit breakers", () => {
     const chain = await chainOf(r.requestId);
     expect(chain.filtered).toContainEqual(expect.objectContaining({ id: s.providers[0], reason: "breaker_open" }));
 
-    // A second hub instance on the same database and Redis sees the same open breaker…
-    const peer = await startTestHub({ database: t.database, storeKeyPrefix: storePrefix(t) });
-    try {
-      const viaPeer = await fetch(`${peer.url}/v1/messages`, {
-        method: "POST",
-        headers: { "x-api-key": s.key },
-        body: JSON.stringify({ model: MODEL, max_tokens: 5, messages: [{ role: "user", content: "conversation 4" }] }),
-      });
-      expect(viaPeer.status).toBe(200);
-      expect(A.requests).toHaveLength(0);
-      // …and a reset made on one instance takes effect on the other at once.
-      await t.hub.store.resetBreaker(s.providers[0]);
-      const afterReset = await fetch(`${peer.url}/v1/messages`, {
-        method: "POST",
-        headers: { "x-api-key": s.key },
-        body: JSON.stringify({ model: MODEL, max_tokens: 5, messages: [{ role: "user", content: "conversation 5" }] }),
-      });
-      expect(afterReset.status).toBe(200);
-      expect(A.requests).toHaveLength(1);
-    } finally {
-      await peer.stop();
-    }
+    // The second hub process, on the same database and Redis, sees the same open breaker…
+    const viaPeer = await fetch(`${peer.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": s.key },
+      body: JSON.stringify({ model: MODEL, max_tokens: 5, messages: [{ role: "user", content: "conversation 4" }] }),
+    });
+    expect(viaPeer.status).toBe(200);
+    expect(A.requests).toHaveLength(0);
+    // …and a reset made on one instance (here from the admin API) takes effect on the other at once.
+    await t.admin("providers/resetBreaker", { id: s.providers[0] });
+    const afterReset = await fetch(`${peer.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": s.key },
+      body: JSON.stringify({ model: MODEL, max_tokens: 5, messages: [{ role: "user", content: "conversation 5" }] }),
+    });
+    expect(afterReset.status).toBe(200);
+    expect(A.requests).toHaveLength(1);
   });
 
   it("does not count client errors, 404s, aborts or count_tokens", async () => {
@@ -266,27 +267,22 @@ describe("sticky sessions", () => {
     expect(c2.attempts[0].providerId).toBe(c1.attempts[0].providerId);
   });
 
-  it("two hub instances sharing PostgreSQL and Redis keep a session on the same provider", async () => {
+  it("two hub processes sharing PostgreSQL and Redis keep a session on the same provider", async () => {
     const s = await tenant(t, [{ upstream: A }, { upstream: B }]);
-    const peer = await startTestHub({ database: t.database, storeKeyPrefix: storePrefix(t) });
-    try {
-      const headers = { "x-claude-code-session-id": "99999999-2222-3333-4444-555555555555" };
-      const first = await send(s.key, {}, headers);
-      const bound = (await chainOf(first.requestId)).attempts[0].providerId;
-      const upstreamOf = (id: number) => (id === s.providers[0] ? A : B);
-      const before = upstreamOf(bound).requests.length;
-      for (let i = 0; i < 5; i++) {
-        const r = await fetch(`${peer.url}/v1/messages`, {
-          method: "POST",
-          headers: { "x-api-key": s.key, ...headers },
-          body: JSON.stringify({ model: MODEL, max_tokens: 5, messages: [{ role: "user", content: "x" }] }),
-        });
-        expect(r.status).toBe(200);
-      }
-      expect(upstreamOf(bound).requests.length - before).toBe(5);
-    } finally {
-      await peer.stop();
+    const headers = { "x-claude-code-session-id": "99999999-2222-3333-4444-555555555555" };
+    const first = await send(s.key, {}, headers);
+    const bound = (await chainOf(first.requestId)).attempts[0].providerId;
+    const upstreamOf = (id: number) => (id === s.providers[0] ? A : B);
+    const before = upstreamOf(bound).requests.length;
+    for (let i = 0; i < 5; i++) {
+      const r = await fetch(`${peer.url}/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": s.key, ...headers },
+        body: JSON.stringify({ model: MODEL, max_tokens: 5, messages: [{ role: "user", content: "x" }] }),
+      });
+      expect(r.status).toBe(200);
     }
+    expect(upstreamOf(bound).requests.length - before).toBe(5);
   });
 });
 

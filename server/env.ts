@@ -39,6 +39,7 @@ const schema = z.object({
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
   REDIS_COMMAND_TIMEOUT_MS: int(2000, 50),
+  REDIS_KEY_PREFIX: z.string().min(1).default("cch:"),
   APP_PORT: int(23000, 0, 65535),
   APP_HOST: z.string().default("127.0.0.1"),
   APP_URL: optionalString,

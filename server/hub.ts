@@ -84,7 +84,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   if (seeded.prices || seeded.errorRules) logger.info(seeded, "built-in model prices and error rules loaded");
 
   const store: Store = env.REDIS_URL
-    ? new RedisStore({ url: env.REDIS_URL, keyPrefix: options.storeKeyPrefix, logger, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS })
+    ? new RedisStore({ url: env.REDIS_URL, keyPrefix: options.storeKeyPrefix ?? env.REDIS_KEY_PREFIX, logger, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS })
     : new MemoryStore();
   if (store instanceof RedisStore && !(await store.ready(3000))) {
     logger.error("Redis is not reachable: starting degraded (see /api/health/ready); the hub reconnects by itself");
