@@ -304,6 +304,36 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
     await expect(row.getByRole("button", { name: `Reset the breaker of ${PROVIDER}` })).toHaveCount(0);
   });
 
+  await test.step("providers: the advanced fields are edited and kept", async () => {
+    const row = page.getByRole("row").filter({ hasText: PROVIDER });
+    await row.getByRole("button", { name: `Edit ${PROVIDER}` }).click();
+    const dialog = page.getByRole("dialog", { name: "Edit provider" });
+    await dialog.getByText("Advanced").click();
+    await dialog.getByLabel("Priority per group").fill("team-e2e = 3");
+    await dialog.getByLabel("Active from").fill("00:00");
+    await dialog.getByLabel("Active until").fill("23:59");
+    await dialog.getByLabel("When the client disconnects").selectOption("drain");
+    await dialog.getByLabel("Drain for at most (ms)").fill("5000");
+    await dialog.getByLabel("Extra upstream headers").fill("X-Title: e2e hub");
+    await dialog.getByLabel("Take conversations back after recovering").click();
+    await dialog.getByLabel("MCP passthrough").selectOption("glm");
+    await snap(page, "provider-edit-advanced");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect(dialog).toBeHidden();
+
+    const { items } = await admin<{ items: Array<Record<string, unknown>> }>("providers/list", {});
+    expect(items.find((p) => p.id === providerId)).toMatchObject({
+      groupPriorities: { "team-e2e": 3 },
+      activeTimeStart: "00:00",
+      activeTimeEnd: "23:59",
+      clientAbortPolicy: "drain",
+      drainTimeoutMs: 5000,
+      customHeaders: { "X-Title": "e2e hub" },
+      reclaimSessions: true,
+      mcpPassthroughType: "glm",
+    });
+  });
+
   await test.step("the site title is restored", async () => {
     await admin("settings/update", { siteTitle: "Claude Code Hub" });
   });

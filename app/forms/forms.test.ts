@@ -25,6 +25,7 @@ const providerFields = {
   circuitBreakerOpenDurationMs: "1800000",
   circuitBreakerHalfOpenSuccessThreshold: "2",
   circuitBreakerHalfOpenMaxProbes: "2",
+  drainTimeoutMs: "30000",
 };
 
 describe("form schemas", () => {
@@ -69,6 +70,48 @@ describe("form schemas", () => {
         modelRedirects: [],
       },
     });
+  });
+
+  it("reads the routing, session, network and MCP fields of the advanced section", () => {
+    const parsed = parseForm(
+      providerUpdateSchema,
+      form({
+        ...providerFields,
+        groupPriorities: "team-a = 0\nteam-b = 5",
+        activeTimeStart: "09:00",
+        activeTimeEnd: "18:30",
+        clientAbortPolicy: "drain",
+        customHeaders: "X-Title: hub",
+        reclaimSessions: "on",
+        cacheTtlPreference: "1h",
+        mcpPassthroughType: "minimax",
+        mcpPassthroughUrl: "",
+        websiteUrl: "https://status.example.com",
+      }),
+    );
+    expect(parsed).toMatchObject({
+      ok: true,
+      data: {
+        groupPriorities: { "team-a": 0, "team-b": 5 },
+        activeTimeStart: "09:00",
+        activeTimeEnd: "18:30",
+        clientAbortPolicy: "drain",
+        drainTimeoutMs: 30000,
+        customHeaders: { "X-Title": "hub" },
+        disableSessionReuse: false,
+        reclaimSessions: true,
+        cacheTtlPreference: "1h",
+        mcpPassthroughType: "minimax",
+        mcpPassthroughUrl: null,
+        websiteUrl: "https://status.example.com",
+      },
+    });
+    const bad = parseForm(providerUpdateSchema, form({ ...providerFields, activeTimeStart: "25:00", groupPriorities: "a = x", customHeaders: "no colon", clientAbortPolicy: "later" }));
+    expect(bad).toMatchObject({
+      ok: false,
+      fieldErrors: { activeTimeStart: "form.timeOfDay", groupPriorities: "form.groupPriorityLine|line=1", customHeaders: "form.headerLine|line=1" },
+    });
+    expect(bad.ok === false && bad.fieldErrors.clientAbortPolicy).toBeTruthy();
   });
 
   it("rejects a non-HTTP provider URL and a malformed redirect line", () => {

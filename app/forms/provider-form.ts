@@ -1,11 +1,15 @@
 /** The provider create/edit form (providers.create / providers.update input). */
 import { z } from "zod";
 import { checkbox, msg, nullableNumber, nullableText, optionalText, requiredNumber, requiredText } from "./form-data.ts";
+import { CACHE_TTL_PREFERENCES } from "./key-form.ts";
+import { parseGroupPriorities, parseHeaderLines } from "./key-value-lines.ts";
 import { limitFormFields } from "./limit-fields.ts";
 import { parseAllowedModels, parseModelRedirects } from "./model-rules.ts";
 
 export const PROVIDER_TYPES = ["claude", "claude-auth", "codex", "openai-compatible", "gemini", "gemini-cli"] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
+export const CLIENT_ABORT_POLICIES = ["abort", "drain"] as const;
+export const MCP_PASSTHROUGH_TYPES = ["none", "minimax", "glm"] as const;
 
 /** Defaults of a new provider (the hub's column defaults), to prefill the create form. */
 export const PROVIDER_DEFAULTS = {
@@ -19,11 +23,23 @@ export const PROVIDER_DEFAULTS = {
   circuitBreakerOpenDurationMs: 1_800_000,
   circuitBreakerHalfOpenSuccessThreshold: 2,
   circuitBreakerHalfOpenMaxProbes: 2,
+  drainTimeoutMs: 30_000,
 };
 
 const httpUrl = z.preprocess(
   (v) => (typeof v === "string" ? v.trim() : v),
   z.url({ protocol: /^https?$/, error: msg("form.httpUrl") }).max(2000, msg("form.tooLong", { max: 2000 })),
+);
+
+const nullableHttpUrl = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : null),
+  z.url({ protocol: /^https?$/, error: msg("form.httpUrl") }).max(2000, msg("form.tooLong", { max: 2000 })).nullable(),
+);
+
+/** "HH:mm" from an <input type="time">; empty means no active window. */
+const nullableTimeOfDay = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() !== "" ? v.trim().slice(0, 5) : null),
+  z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, msg("form.timeOfDay")).nullable(),
 );
 
 const nullableProxyUrl = z.preprocess(
@@ -45,6 +61,20 @@ const modelRedirects = z.string().default("").transform((text, ctx) => {
   return z.NEVER;
 });
 
+const groupPriorities = z.string().default("").transform((text, ctx) => {
+  const parsed = parseGroupPriorities(text);
+  if (parsed.ok) return parsed.map;
+  ctx.addIssue({ code: "custom", message: msg("form.groupPriorityLine", { line: parsed.line }) });
+  return z.NEVER;
+});
+
+const customHeaders = z.string().default("").transform((text, ctx) => {
+  const parsed = parseHeaderLines(text);
+  if (parsed.ok) return parsed.map;
+  ctx.addIssue({ code: "custom", message: msg("form.headerLine", { line: parsed.line }) });
+  return z.NEVER;
+});
+
 const int = (min: number, max: number) => requiredNumber({ min, max, integer: true });
 
 const providerFields = {
@@ -57,13 +87,19 @@ const providerFields = {
   priority: int(0, 1_000_000),
   costMultiplier: requiredNumber({ min: 0, max: 1000 }),
   groupTag: nullableText(500),
+  websiteUrl: nullableHttpUrl,
   // Advanced
+  groupPriorities,
+  activeTimeStart: nullableTimeOfDay,
+  activeTimeEnd: nullableTimeOfDay,
   allowedModels,
   modelRedirects,
   firstByteTimeoutStreamingMs: int(0, 600_000),
   streamingIdleTimeoutMs: int(0, 3_600_000),
   requestTimeoutNonStreamingMs: int(0, 3_600_000),
   maxRetryAttempts: nullableNumber({ min: 1, max: 10, integer: true }),
+  clientAbortPolicy: z.enum(CLIENT_ABORT_POLICIES).default("abort"),
+  drainTimeoutMs: int(0, 600_000),
   circuitBreakerFailureThreshold: int(0, 1000),
   circuitBreakerOpenDurationMs: int(1000, 7 * 24 * 3600 * 1000),
   circuitBreakerHalfOpenSuccessThreshold: int(1, 100),
@@ -71,7 +107,13 @@ const providerFields = {
   proxyUrl: nullableProxyUrl,
   proxyFallbackToDirect: checkbox(),
   preserveClientIp: checkbox(),
+  customHeaders,
   sessionTtlSeconds: nullableNumber({ min: 1, max: 7 * 24 * 3600, integer: true }),
+  disableSessionReuse: checkbox(),
+  reclaimSessions: checkbox(),
+  cacheTtlPreference: z.enum(CACHE_TTL_PREFERENCES).default("inherit"),
+  mcpPassthroughType: z.enum(MCP_PASSTHROUGH_TYPES).default("none"),
+  mcpPassthroughUrl: nullableHttpUrl,
   // The provider's own quotas (scope "p:<id>"): a provider at its limit is skipped, not failed.
   ...limitFormFields,
 };

@@ -1,6 +1,8 @@
 /** Fields of the provider create/edit dialog (validated by app/forms/provider-form.ts). */
+import { CACHE_TTL_PREFERENCES } from "~/forms/key-form.ts";
+import { formatGroupPriorities, formatHeaderLines } from "~/forms/key-value-lines.ts";
 import { formatAllowedModels, formatModelRedirects } from "~/forms/model-rules.ts";
-import { PROVIDER_DEFAULTS, PROVIDER_TYPES } from "~/forms/provider-form.ts";
+import { CLIENT_ABORT_POLICIES, MCP_PASSTHROUGH_TYPES, PROVIDER_DEFAULTS, PROVIDER_TYPES } from "~/forms/provider-form.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import type { ProviderRow } from "~/lib/api-types.ts";
 import { SelectField, SwitchField, TextareaField, TextField } from "../form-field.tsx";
@@ -39,11 +41,28 @@ export function ProviderFields({ provider }: { provider?: ProviderRow }) {
         <TextField name="costMultiplier" label={t("providers.costMultiplier")} type="number" min={0} step="any" defaultValue={number("costMultiplier")} />
         <TextField name="groupTag" label={t("providers.groupTag")} defaultValue={p?.groupTag ?? ""} hint={t("providers.groupTagHint")} />
       </div>
+      <TextField name="websiteUrl" label={t("providers.websiteUrl")} type="url" defaultValue={p?.websiteUrl ?? ""} hint={t("providers.websiteUrlHint")} />
       <SwitchField name="isEnabled" label={t("common.enabled")} defaultChecked={p?.isEnabled ?? true} />
 
       <details className="rounded-md border p-3">
         <summary className="cursor-pointer text-sm font-medium">{t("providers.advanced")}</summary>
         <div className="mt-4 grid gap-5">
+          <fieldset className="grid gap-3">
+            <legend className="mb-2 text-sm font-semibold">{t("providers.routing")}</legend>
+            <TextareaField
+              name="groupPriorities"
+              label={t("providers.groupPriorities")}
+              defaultValue={p ? formatGroupPriorities(p.groupPriorities) : ""}
+              rows={2}
+              hint={t("providers.groupPrioritiesHint")}
+            />
+            <div className="grid gap-3 sm:grid-cols-2">
+              <TextField name="activeTimeStart" label={t("providers.activeFrom")} type="time" defaultValue={p?.activeTimeStart ?? ""} />
+              <TextField name="activeTimeEnd" label={t("providers.activeUntil")} type="time" defaultValue={p?.activeTimeEnd ?? ""} />
+            </div>
+            <p className="text-xs text-muted-foreground">{t("providers.activeHint")}</p>
+          </fieldset>
+
           <fieldset className="grid gap-3">
             <legend className="mb-2 text-sm font-semibold">{t("providers.models")}</legend>
             <TextareaField
@@ -81,6 +100,16 @@ export function ProviderFields({ provider }: { provider?: ProviderRow }) {
               hint={t("providers.retryAttemptsHint")}
               className="sm:max-w-[50%]"
             />
+            <div className="grid gap-3 sm:grid-cols-2">
+              <SelectField
+                name="clientAbortPolicy"
+                label={t("providers.clientAbortPolicy")}
+                defaultValue={p?.clientAbortPolicy ?? "abort"}
+                options={CLIENT_ABORT_POLICIES.map((value) => ({ value, label: t(`providers.abortPolicy.${value}`) }))}
+                hint={t("providers.clientAbortPolicyHint")}
+              />
+              <TextField name="drainTimeoutMs" label={t("providers.drainTimeout")} type="number" min={0} step={1} defaultValue={number("drainTimeoutMs")} />
+            </div>
           </fieldset>
 
           <fieldset className="grid gap-3">
@@ -98,6 +127,22 @@ export function ProviderFields({ provider }: { provider?: ProviderRow }) {
             <TextField name="proxyUrl" label={t("providers.proxyUrl")} defaultValue={p?.proxyUrl ?? ""} placeholder="socks5://127.0.0.1:1080" hint={t("providers.proxyUrlHint")} />
             <SwitchField name="proxyFallbackToDirect" label={t("providers.proxyFallback")} defaultChecked={p?.proxyFallbackToDirect ?? false} />
             <SwitchField name="preserveClientIp" label={t("providers.preserveClientIp")} hint={t("providers.preserveClientIpHint")} defaultChecked={p?.preserveClientIp ?? false} />
+            <TextareaField
+              name="customHeaders"
+              label={t("providers.customHeaders")}
+              defaultValue={p ? formatHeaderLines(p.customHeaders) : ""}
+              rows={2}
+              hint={t("providers.customHeadersHint")}
+            />
+            <div className="grid gap-3 sm:grid-cols-2">
+              <SelectField
+                name="mcpPassthroughType"
+                label={t("providers.mcpPassthrough")}
+                defaultValue={p?.mcpPassthroughType ?? "none"}
+                options={MCP_PASSTHROUGH_TYPES.map((value) => ({ value, label: value === "none" ? t("providers.mcpNone") : value }))}
+              />
+              <TextField name="mcpPassthroughUrl" label={t("providers.mcpPassthroughUrl")} type="url" defaultValue={p?.mcpPassthroughUrl ?? ""} hint={t("providers.mcpPassthroughUrlHint")} />
+            </div>
           </fieldset>
 
           <fieldset className="grid gap-3">
@@ -110,6 +155,16 @@ export function ProviderFields({ provider }: { provider?: ProviderRow }) {
               step={1}
               defaultValue={p?.sessionTtlSeconds ?? ""}
               hint={t("providers.sessionTtlHint")}
+              className="sm:max-w-[50%]"
+            />
+            <SwitchField name="disableSessionReuse" label={t("providers.disableSessionReuse")} hint={t("providers.disableSessionReuseHint")} defaultChecked={p?.disableSessionReuse ?? false} />
+            <SwitchField name="reclaimSessions" label={t("providers.reclaimSessions")} hint={t("providers.reclaimSessionsHint")} defaultChecked={p?.reclaimSessions ?? false} />
+            <SelectField
+              name="cacheTtlPreference"
+              label={t("keys.cacheTtl")}
+              defaultValue={p?.cacheTtlPreference ?? "inherit"}
+              options={CACHE_TTL_PREFERENCES.map((value) => ({ value, label: value === "inherit" ? t("keys.cacheTtlInherit") : value }))}
+              hint={t("providers.cacheTtlHint")}
               className="sm:max-w-[50%]"
             />
           </fieldset>
