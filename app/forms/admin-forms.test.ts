@@ -79,7 +79,7 @@ describe("price form", () => {
 
 describe("settings forms", () => {
   it("parse client versions line by line", () => {
-    expect(parseClientVersions("claude-cli: 1.0.80\n\ncodex = 0.40")).toEqual({ ok: true, versions: { "claude-cli": "1.0.80", codex: "0.40" } });
+    expect(parseClientVersions("claude-cli: 1.0.80\n\ncodex = 0.40")).toEqual({ ok: true, value: { "claude-cli": "1.0.80", codex: "0.40" } });
     expect(parseClientVersions("claude-cli 1.0")).toEqual({ ok: false, line: 1 });
     expect(parseForm(resilienceSettingsSchema, form({ maxProviderSwitches: "3", retryAfterCapMs: "0", minClientVersions: "x: y" }))).toMatchObject({
       ok: false,

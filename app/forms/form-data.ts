@@ -60,6 +60,28 @@ export const list = (maxItems: number, maxLength: number) =>
     z.array(z.string().max(maxLength, msg("form.tooLong", { max: maxLength }))).max(maxItems, msg("form.tooMany", { max: maxItems })),
   );
 
+/** The non-blank lines of a textarea, trimmed, with their 1-based line numbers. */
+export const textLines = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((line, index) => ({ text: line.trim(), number: index + 1 }))
+    .filter((line) => line.text !== "");
+
+/** What a line-by-line textarea parser returns: the value, or the first line it could not read (1-based). */
+export type LinesResult<T> = { ok: true; value: T } | { ok: false; line: number };
+
+/** A textarea read by `parse`; the first bad line becomes the field error `messageKey` (given {line}). */
+export const linesField = <T>(parse: (text: string) => LinesResult<T>, messageKey: string) =>
+  z
+    .string()
+    .default("")
+    .transform((text, ctx) => {
+      const parsed = parse(text);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: "custom", message: msg(messageKey, { line: parsed.line }) });
+      return z.NEVER;
+    });
+
 export type ParseResult<T> = { ok: true; data: T } | { ok: false; fieldErrors: Record<string, string> };
 
 /** Validates FormData (first value of each field) against a form schema. */

@@ -4,8 +4,8 @@ import { formatGroupPriorities, formatHeaderLines, parseGroupPriorities, parseHe
 describe("group priorities as text", () => {
   it("reads 'group = n' and 'group: n' lines, skipping blank ones, and round-trips", () => {
     const parsed = parseGroupPriorities("team-a = 0\n\n  team b: 12 \n");
-    expect(parsed).toEqual({ ok: true, map: { "team-a": 0, "team b": 12 } });
-    if (parsed.ok) expect(parseGroupPriorities(formatGroupPriorities(parsed.map))).toEqual(parsed);
+    expect(parsed).toEqual({ ok: true, value: { "team-a": 0, "team b": 12 } });
+    if (parsed.ok) expect(parseGroupPriorities(formatGroupPriorities(parsed.value))).toEqual(parsed);
   });
 
   it("names the first line that is not an entry", () => {
@@ -18,8 +18,8 @@ describe("group priorities as text", () => {
 describe("header lines", () => {
   it("reads 'Name: value' lines (values may hold colons) and round-trips", () => {
     const parsed = parseHeaderLines("X-Title: my hub\nHTTP-Referer: https://hub.example.com:8443/\nX-Empty:");
-    expect(parsed).toEqual({ ok: true, map: { "X-Title": "my hub", "HTTP-Referer": "https://hub.example.com:8443/", "X-Empty": "" } });
-    if (parsed.ok) expect(parseHeaderLines(formatHeaderLines(parsed.map))).toEqual(parsed);
+    expect(parsed).toEqual({ ok: true, value: { "X-Title": "my hub", "HTTP-Referer": "https://hub.example.com:8443/", "X-Empty": "" } });
+    if (parsed.ok) expect(parseHeaderLines(formatHeaderLines(parsed.value))).toEqual(parsed);
   });
 
   it("refuses a line without a valid header name", () => {

@@ -5,7 +5,7 @@ describe("model rules as text", () => {
   it("reads exact names and match kinds, skipping blank lines", () => {
     expect(parseAllowedModels("claude-sonnet-4-5\n\n  prefix:claude-3-  \nregex:^gpt-4o")).toEqual({
       ok: true,
-      rules: [
+      value: [
         { match: "exact", pattern: "claude-sonnet-4-5" },
         { match: "prefix", pattern: "claude-3-" },
         { match: "regex", pattern: "^gpt-4o" },
@@ -14,13 +14,13 @@ describe("model rules as text", () => {
   });
 
   it("keeps a colon that is not a match kind as part of an exact name", () => {
-    expect(parseAllowedModels("gpt-4o:online")).toEqual({ ok: true, rules: [{ match: "exact", pattern: "gpt-4o:online" }] });
+    expect(parseAllowedModels("gpt-4o:online")).toEqual({ ok: true, value: [{ match: "exact", pattern: "gpt-4o:online" }] });
   });
 
   it("reads redirects with -> or => and reports the first bad line", () => {
     expect(parseModelRedirects("claude-3-opus-latest -> claude-opus-4-1\nprefix:claude-3- => claude-sonnet-4-5")).toEqual({
       ok: true,
-      rules: [
+      value: [
         { match: "exact", pattern: "claude-3-opus-latest", target: "claude-opus-4-1" },
         { match: "prefix", pattern: "claude-3-", target: "claude-sonnet-4-5" },
       ],
@@ -35,7 +35,7 @@ describe("model rules as text", () => {
     const parsedAllowed = parseAllowedModels(allowed);
     const parsedRedirects = parseModelRedirects(redirects);
     if (!parsedAllowed.ok || !parsedRedirects.ok) throw new Error("parse failed");
-    expect(formatAllowedModels(parsedAllowed.rules)).toBe(allowed);
-    expect(formatModelRedirects(parsedRedirects.rules)).toBe(redirects);
+    expect(formatAllowedModels(parsedAllowed.value)).toBe(allowed);
+    expect(formatModelRedirects(parsedRedirects.value)).toBe(redirects);
   });
 });

@@ -6,6 +6,7 @@
  *                     prefix:claude-3- -> claude-sonnet-4-5
  * A plain textarea keeps the form usable without a rule editor, and round-trips exactly.
  */
+import { textLines, type LinesResult } from "./form-data.ts";
 
 export const MODEL_MATCHES = ["exact", "prefix", "suffix", "contains", "regex"] as const;
 export type ModelMatch = (typeof MODEL_MATCHES)[number];
@@ -19,14 +20,6 @@ export interface ModelRedirectRule extends ModelRule {
   target: string;
 }
 
-export type RulesResult<T> = { ok: true; rules: T[] } | { ok: false; line: number };
-
-const lines = (text: string) =>
-  text
-    .split(/\r?\n/)
-    .map((line, index) => ({ text: line.trim(), number: index + 1 }))
-    .filter((line) => line.text !== "");
-
 function parseRule(text: string): ModelRule | null {
   const colon = text.indexOf(":");
   const kind = colon > 0 ? text.slice(0, colon).trim() : "";
@@ -37,19 +30,19 @@ function parseRule(text: string): ModelRule | null {
   return { match: "exact", pattern: text };
 }
 
-export function parseAllowedModels(text: string): RulesResult<ModelRule> {
+export function parseAllowedModels(text: string): LinesResult<ModelRule[]> {
   const rules: ModelRule[] = [];
-  for (const line of lines(text)) {
+  for (const line of textLines(text)) {
     const rule = parseRule(line.text);
     if (!rule) return { ok: false, line: line.number };
     rules.push(rule);
   }
-  return { ok: true, rules };
+  return { ok: true, value: rules };
 }
 
-export function parseModelRedirects(text: string): RulesResult<ModelRedirectRule> {
+export function parseModelRedirects(text: string): LinesResult<ModelRedirectRule[]> {
   const rules: ModelRedirectRule[] = [];
-  for (const line of lines(text)) {
+  for (const line of textLines(text)) {
     const arrow = line.text.match(/\s*(?:->|=>)\s*/);
     if (!arrow || arrow.index === undefined) return { ok: false, line: line.number };
     const rule = parseRule(line.text.slice(0, arrow.index));
@@ -57,7 +50,7 @@ export function parseModelRedirects(text: string): RulesResult<ModelRedirectRule
     if (!rule || !target) return { ok: false, line: line.number };
     rules.push({ ...rule, target });
   }
-  return { ok: true, rules };
+  return { ok: true, value: rules };
 }
 
 const ruleText = (rule: ModelRule) => (rule.match === "exact" ? rule.pattern : `${rule.match}:${rule.pattern}`);

@@ -1,6 +1,6 @@
 /** The provider create/edit form (providers.create / providers.update input). */
 import { z } from "zod";
-import { checkbox, msg, nullableNumber, nullableText, optionalText, requiredNumber, requiredText } from "./form-data.ts";
+import { checkbox, linesField, msg, nullableNumber, nullableText, optionalText, requiredNumber, requiredText } from "./form-data.ts";
 import { CACHE_TTL_PREFERENCES } from "./key-form.ts";
 import { parseGroupPriorities, parseHeaderLines } from "./key-value-lines.ts";
 import { limitFormFields } from "./limit-fields.ts";
@@ -47,33 +47,10 @@ const nullableProxyUrl = z.preprocess(
   z.url({ protocol: /^(https?|socks5h?)$/, error: msg("form.proxyUrl") }).nullable(),
 );
 
-const allowedModels = z.string().default("").transform((text, ctx) => {
-  const parsed = parseAllowedModels(text);
-  if (parsed.ok) return parsed.rules;
-  ctx.addIssue({ code: "custom", message: msg("form.ruleLine", { line: parsed.line }) });
-  return z.NEVER;
-});
-
-const modelRedirects = z.string().default("").transform((text, ctx) => {
-  const parsed = parseModelRedirects(text);
-  if (parsed.ok) return parsed.rules;
-  ctx.addIssue({ code: "custom", message: msg("form.redirectLine", { line: parsed.line }) });
-  return z.NEVER;
-});
-
-const groupPriorities = z.string().default("").transform((text, ctx) => {
-  const parsed = parseGroupPriorities(text);
-  if (parsed.ok) return parsed.map;
-  ctx.addIssue({ code: "custom", message: msg("form.groupPriorityLine", { line: parsed.line }) });
-  return z.NEVER;
-});
-
-const customHeaders = z.string().default("").transform((text, ctx) => {
-  const parsed = parseHeaderLines(text);
-  if (parsed.ok) return parsed.map;
-  ctx.addIssue({ code: "custom", message: msg("form.headerLine", { line: parsed.line }) });
-  return z.NEVER;
-});
+const allowedModels = linesField(parseAllowedModels, "form.ruleLine");
+const modelRedirects = linesField(parseModelRedirects, "form.redirectLine");
+const groupPriorities = linesField(parseGroupPriorities, "form.groupPriorityLine");
+const customHeaders = linesField(parseHeaderLines, "form.headerLine");
 
 const int = (min: number, max: number) => requiredNumber({ min, max, integer: true });
 

@@ -3,7 +3,7 @@
  * own fields (settings.update leaves the others as they are).
  */
 import { z } from "zod";
-import { checkbox, msg, nullableNumber, requiredNumber, requiredText } from "./form-data.ts";
+import { checkbox, linesField, msg, nullableNumber, requiredNumber, requiredText, textLines, type LinesResult } from "./form-data.ts";
 
 export const CURRENCIES = ["USD", "CNY", "EUR"] as const;
 
@@ -26,17 +26,14 @@ const httpUrl = z.preprocess(
 );
 
 /** "client: version" per line, e.g. "claude-cli: 1.0.80" → { "claude-cli": "1.0.80" }. */
-export function parseClientVersions(text: string): { ok: true; versions: Record<string, string> } | { ok: false; line: number } {
+export function parseClientVersions(text: string): LinesResult<Record<string, string>> {
   const versions: Record<string, string> = {};
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (!line) continue;
-    const match = /^([^:=\s][^:=]*?)\s*[:=]\s*(\d+(?:\.\d+){0,3})$/.exec(line);
-    if (!match) return { ok: false, line: i + 1 };
+  for (const line of textLines(text)) {
+    const match = /^([^:=\s][^:=]*?)\s*[:=]\s*(\d+(?:\.\d+){0,3})$/.exec(line.text);
+    if (!match) return { ok: false, line: line.number };
     versions[match[1].trim()] = match[2];
   }
-  return { ok: true, versions };
+  return { ok: true, value: versions };
 }
 
 export function formatClientVersions(versions: Record<string, string> | undefined): string {
@@ -45,15 +42,7 @@ export function formatClientVersions(versions: Record<string, string> | undefine
     .join("\n");
 }
 
-const clientVersions = z
-  .string()
-  .default("")
-  .transform((text, ctx) => {
-    const parsed = parseClientVersions(text);
-    if (parsed.ok) return parsed.versions;
-    ctx.addIssue({ code: "custom", message: msg("form.versionLine", { line: parsed.line }) });
-    return z.NEVER;
-  });
+const clientVersions = linesField(parseClientVersions, "form.versionLine");
 
 export const generalSettingsSchema = z.object({
   siteTitle: requiredText(100),
