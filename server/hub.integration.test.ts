@@ -71,4 +71,15 @@ describe("graceful shutdown", () => {
     }
     await t.stop();
   });
+
+  it("waits for catalog reloads under way before closing the database, and stops", async () => {
+    const t = await startTestHub();
+    // Admin changes arriving as the hub stops: their reloads start database work (the settings
+    // reload among them) that must finish before the pool closes, or close() never returns.
+    const changes = Array.from({ length: 20 }, (_, i) => t.hub.catalog.invalidate({ kind: i % 2 ? "settings" : "providers" }));
+    const closed = await Promise.race([t.hub.close().then(() => "closed"), new Promise((resolve) => setTimeout(resolve, 20_000, "hung"))]);
+    expect(closed).toBe("closed");
+    await Promise.allSettled(changes);
+    await t.stop();
+  });
 });

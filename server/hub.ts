@@ -181,7 +181,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
       server.closeAllConnections();
       logCleanup.stop();
       await logWriter.close(5_000);
-      catalog.stop();
+      await catalog.stop();
       await dispatchers.close();
       await store.close();
       await db.close();

@@ -48,6 +48,8 @@ export class Catalog {
   private currentSettings!: CachedSettings;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  private stopped = false;
+  private readonly running = new Set<Promise<void>>();
   private generation = 0;
 
   constructor(
@@ -61,19 +63,33 @@ export class Catalog {
   /** Loads every snapshot and starts listening for invalidations. */
   async start(): Promise<void> {
     await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups(), this.loadRules()]);
-    this.unsubscribe = await this.store.subscribe(CATALOG_CHANNEL, (message) => void this.apply(message));
-    this.timer = setInterval(() => void this.refreshAll(), this.ttlMs);
+    this.unsubscribe = await this.store.subscribe(CATALOG_CHANNEL, (message) => void this.background(this.apply(message)));
+    this.timer = setInterval(() => void this.background(this.refreshAll()), this.ttlMs);
     this.timer.unref();
   }
 
-  stop(): void {
+  /**
+   * Stops reloading, and waits for the reloads already running: the database must not be closed
+   * under a query (a transaction started during its shutdown is never released, and the pool's
+   * close would wait for it forever).
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** Runs a reload that nobody awaits, so that stop() can wait for it. */
+  private background(work: Promise<void>): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.running.add(work);
+    return work.finally(() => this.running.delete(work));
   }
 
   /** Tells every instance that something changed; resolves once this instance has reloaded. */
   async invalidate(change: Invalidation): Promise<void> {
-    await this.apply(JSON.stringify(change));
+    await this.background(this.apply(JSON.stringify(change)));
     await this.store.publish(CATALOG_CHANNEL, JSON.stringify(change)).catch((error: Error) => {
       // Other instances catch up within the TTL.
       this.logger.warn({ err: error.message }, "catalog invalidation could not be published");
@@ -189,7 +205,11 @@ export class Catalog {
   }
 
   private async loadSettings() {
-    const row = await this.db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
+    // A plain read: an upsert costs an interactive transaction on every reload. The row is
+    // created by the seed at start; the upsert only covers a database emptied by hand.
+    const row =
+      (await this.db.systemSettings.findUnique({ where: { id: 1 } })) ??
+      (await this.db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} }));
     this.currentSettings = toCachedSettings(row);
   }
 

@@ -11,6 +11,8 @@ import { PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../logger.ts";
 import { applyMigrations, type SqlSession } from "./migrate.ts";
 
+const POOL_CLOSE_TIMEOUT_MS = 5_000;
+
 export type Db = PrismaClient;
 
 /** One parameterised SQL query over the pool, for the few hot writes that bypass Prisma. */
@@ -71,7 +73,9 @@ async function openPostgres(
     },
     async close() {
       await prisma.$disconnect().catch(() => undefined);
-      await pool.end().catch(() => undefined);
+      // pool.end() waits for every checked-out client; one leaked by a failed query must not
+      // hold the process open forever.
+      await Promise.race([pool.end().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, POOL_CLOSE_TIMEOUT_MS).unref())]);
       await embedded?.stop().catch(() => undefined);
     },
   };
