@@ -312,3 +312,61 @@ describe("bad input and faults, answered in Anthropic's envelope with a request 
     expect(text.trimEnd().split("\n\n").at(-1)).toMatch(/^event: error\ndata: \{"type":"error","error":\{"type":"api_error"/);
   });
 });
+
+describe("system settings that act on requests", () => {
+  interface Row {
+    statusCode: number;
+    costUsd: number | null;
+    providerName: string | null;
+    blockedBy: string | null;
+  }
+
+  it("answers Claude Code's Warmup requests locally when asked to: no provider, no cost, logged", async () => {
+    await t.admin("settings/update", { interceptWarmupRequests: true });
+    try {
+      const warmup = { model: "claude-haiku-4-5", max_tokens: 1, system: "You are Claude Code.", messages: [{ role: "user" as const, content: [{ type: "text" as const, text: "Warmup", cache_control: { type: "ephemeral" as const } }] }] };
+      const streamed = await client.messages.stream(warmup).finalMessage();
+      expect(streamed.content).toEqual([{ type: "text", text: "I'm ready to help." }]);
+      const json = await client.messages.create(warmup).withResponse();
+      expect(json.data.stop_reason).toBe("end_turn");
+      expect(fake.requests).toHaveLength(0);
+
+      const row = await logFor(json.response.headers.get("x-request-id")!);
+      expect(row as unknown as Row).toMatchObject({ statusCode: 200, costUsd: null, providerName: null, blockedBy: "warmup" });
+
+      // Anything else still goes upstream.
+      await client.messages.create({ model: MODEL, max_tokens: 5, messages: [{ role: "user", content: "Warmup, then say hi" }] });
+      expect(fake.requests).toHaveLength(1);
+    } finally {
+      await t.admin("settings/update", { interceptWarmupRequests: false });
+    }
+    await client.messages.create({ model: "claude-haiku-4-5", max_tokens: 1, messages: [{ role: "user", content: "Warmup" }] });
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it("refuses a CLI older than the minimum version, in Anthropic's envelope, before any upstream call", async () => {
+    await t.admin("settings/update", { enableClientVersionCheck: true, minClientVersions: { "claude-cli": "2.0.0" } });
+    try {
+      const send = (userAgent: string) =>
+        fetch(`${t.url}/v1/messages`, {
+          method: "POST",
+          headers: { "x-api-key": tenant.key.key, "content-type": "application/json", "user-agent": userAgent },
+          body: JSON.stringify({ model: MODEL, max_tokens: 5, messages: [{ role: "user", content: "x" }] }),
+        });
+      const old = await send("claude-cli/1.0.99 (external, cli)");
+      expect(old.status).toBe(400);
+      expect(await old.json()).toMatchObject({
+        type: "error",
+        error: { type: "invalid_request_error", code: "client_upgrade_required", current_version: "1.0.99", required_version: "2.0.0" },
+      });
+      expect(fake.requests).toHaveLength(0);
+      const row = await logFor(old.headers.get("x-request-id")!);
+      expect(row as unknown as Row).toMatchObject({ statusCode: 400, blockedBy: "client_version" });
+
+      expect((await send("claude-cli/2.0.1 (external, cli)")).status).toBe(200);
+      expect((await send("my-script/0.1")).status).toBe(200);
+    } finally {
+      await t.admin("settings/update", { enableClientVersionCheck: false, minClientVersions: {} });
+    }
+  });
+});

@@ -490,7 +490,7 @@ export const en = {
   "settings.clientVersionCheck": "Check client versions",
   "settings.clientVersionCheckHint": "Refuse clients older than the versions below.",
   "settings.minClientVersions": "Lowest client versions",
-  "settings.minClientVersionsHint": "One per line: client: version, e.g. claude-cli: 1.0.80.",
+  "settings.minClientVersionsHint": "One per line: client: version, the client named as in its User-Agent (claude-cli, codex_cli_rs, GeminiCLI), e.g. claude-cli: 2.0.0. Clients not listed are not checked.",
   "settings.logs": "Logs",
   "settings.logsHint": "The request log can be cleaned up; the usage ledger behind quotas and statistics is always kept.",
   "settings.logCleanup": "Delete old request logs",

@@ -466,7 +466,7 @@ export const zhCN: Messages = {
   "settings.clientVersionCheck": "检查客户端版本",
   "settings.clientVersionCheckHint": "拒绝低于下列版本的客户端。",
   "settings.minClientVersions": "最低客户端版本",
-  "settings.minClientVersionsHint": "每行一个：客户端: 版本，例如 claude-cli: 1.0.80。",
+  "settings.minClientVersionsHint": "每行一个：客户端: 版本，客户端名称与其 User-Agent 中一致（claude-cli、codex_cli_rs、GeminiCLI），例如 claude-cli: 2.0.0。未列出的客户端不检查。",
   "settings.logs": "日志",
   "settings.logsHint": "请求日志可以清理；配额和统计所依据的用量账本始终保留。",
   "settings.logCleanup": "删除旧的请求日志",

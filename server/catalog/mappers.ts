@@ -174,6 +174,8 @@ export function toCachedSettings(row: SystemSettings): CachedSettings {
     enableHttp2: row.enableHttp2,
     enableCircuitBreakerOnNetworkErrors: row.enableCircuitBreakerOnNetworkErrors,
     interceptWarmupRequests: row.interceptWarmupRequests,
+    enableClientVersionCheck: row.enableClientVersionCheck,
+    minClientVersions: stringRecord(row.minClientVersions),
     maxProviderSwitches: row.maxProviderSwitches,
     retryAfterCapMs: row.retryAfterCapMs,
     defaultLimits: {

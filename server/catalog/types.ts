@@ -111,6 +111,9 @@ export interface CachedSettings {
   enableHttp2: boolean;
   enableCircuitBreakerOnNetworkErrors: boolean;
   interceptWarmupRequests: boolean;
+  enableClientVersionCheck: boolean;
+  /** Client name (as in its User-Agent) → lowest version accepted. */
+  minClientVersions: Record<string, string>;
   maxProviderSwitches: number;
   retryAfterCapMs: number;
   defaultLimits: Limits;

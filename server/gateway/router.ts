@@ -4,8 +4,9 @@
  * pipeline below in order. Each step is its own file in steps/; a step ends the request by
  * throwing a GatewayError, which is rendered in the client's wire format.
  *
- *   authenticate → parse-request → resolve-session → admit (one store trip: limits, provider
- *   choice, reservation) → forward (attempts, retries, failover) → settle (always; one store trip)
+ *   authenticate → check-client-version → parse-request → intercept-warmup → resolve-session →
+ *   admit (one store trip: limits, provider choice, reservation) → forward (attempts, retries,
+ *   failover) → settle (always; one store trip)
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -21,6 +22,8 @@ import { claudeFormat } from "./formats/claude/index.ts";
 import { wireFormat } from "./formats/registry.ts";
 import type { WireFormat } from "./formats/types.ts";
 import { authenticate } from "./steps/authenticate.ts";
+import { checkClientVersion } from "./steps/check-client-version.ts";
+import { interceptWarmup } from "./steps/intercept-warmup.ts";
 import { forward } from "./steps/forward.ts";
 import { parseRequest } from "./steps/parse-request.ts";
 import { admit } from "./steps/admit.ts";
@@ -122,7 +125,9 @@ export function createGateway(deps: GatewayDeps, inFlight = new InFlight()) {
     inFlight.enter();
     try {
       await authenticate(ctx, deps);
+      checkClientVersion(ctx, deps);
       await parseRequest(ctx, deps);
+      if (interceptWarmup(ctx, deps)) return;
       resolveSession(ctx);
       await admit(ctx, deps);
       await forward(ctx, deps);
