@@ -12,7 +12,7 @@ import type { GatewayContext } from "../context.ts";
 const VALID_ID = /^[A-Za-z0-9_\-.:]{1,256}$/;
 const LEGACY_USER_ID = /_session_([0-9a-fA-F-]{36})/;
 /** Bytes of the conversation's beginning that identify it (system prompt and first turns). */
-const FINGERPRINT_BYTES = 2048;
+const FINGERPRINT_BYTES = 4096;
 
 function header(ctx: GatewayContext, name: string): string | undefined {
   const v = ctx.req.headers[name];
