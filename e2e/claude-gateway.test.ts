@@ -228,6 +228,13 @@ describe("bad input and faults, answered in Anthropic's envelope with a request 
     expect(fake.requests).toHaveLength(0);
   });
 
+  it("a bad escape inside the model name → 400 invalid_request_error, not a hub failure", async () => {
+    const r = await post('{"model": "claude-\\q", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}]}');
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ type: "error", error: { type: "invalid_request_error", message: "model: not valid JSON" } });
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it("missing key → 401; unknown key → 401", async () => {
     const missing = await post(ok, {});
     expect(missing.status).toBe(401);

@@ -1,27 +1,20 @@
 /** Anthropic Messages requests: the fields the gateway reads, found without a full parse. */
-import { JsonSyntaxError, parseField, replaceField, scanTopLevel } from "../../body/json-scan.ts";
+import { replaceField } from "../../body/json-scan.ts";
+import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import { GatewayError } from "../../errors.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 
 const FIELDS = new Set(["model", "stream", "max_tokens", "metadata", "messages"]);
 
 export function readClaudeRequest(body: Buffer): RequestInfo {
-  let ranges;
-  try {
-    ranges = scanTopLevel(body, FIELDS);
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) {
-      throw new GatewayError("invalid_request", `The request body is not valid JSON: ${error.message}`);
-    }
-    throw error;
-  }
-  const model = parseField(body, ranges.get("model"));
+  const ranges = scanRequestBody(body, FIELDS);
+  const model = requestField(body, ranges.get("model"), "model");
   if (model !== undefined && typeof model !== "string") {
     throw new GatewayError("invalid_request", "model: must be a string");
   }
-  const stream = parseField(body, ranges.get("stream"));
-  const maxTokens = parseField(body, ranges.get("max_tokens"));
-  const metadata = parseField(body, ranges.get("metadata"));
+  const stream = requestField(body, ranges.get("stream"), "stream");
+  const maxTokens = requestField(body, ranges.get("max_tokens"), "max_tokens");
+  const metadata = requestField(body, ranges.get("metadata"), "metadata");
   // The conversation's range (not parsed) lets the gateway derive a session id from its start.
   const messages = ranges.get("messages");
   if (messages) ranges.set("conversation", messages);

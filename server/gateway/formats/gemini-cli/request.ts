@@ -9,9 +9,10 @@
  * second pass walks most of the body again, but only with the scanner (no object tree).
  */
 import { parseField, replaceField, scanTopLevel, type FieldRange } from "../../body/json-scan.ts";
+import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import type { GatewayRoute } from "../../endpoints.ts";
 import { GatewayError } from "../../errors.ts";
-import { CONVERSATION, maxOutputTokens, scanGeminiBody } from "../gemini/request.ts";
+import { CONVERSATION, maxOutputTokens } from "../gemini/request.ts";
 import { withoutApiKey } from "../gemini/query.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 
@@ -27,13 +28,13 @@ function offset(range: FieldRange, by: number): FieldRange {
 }
 
 function parseString(body: Buffer, range: FieldRange | undefined, name: string): string | undefined {
-  const value = parseField(body, range);
+  const value = requestField(body, range, name);
   if (value !== undefined && typeof value !== "string") throw new GatewayError("invalid_request", `${name}: must be a string`);
   return value;
 }
 
 export function readCodeAssistRequest(body: Buffer, route: GatewayRoute): RequestInfo {
-  const ranges = scanGeminiBody(body, TOP_FIELDS);
+  const ranges = scanRequestBody(body, TOP_FIELDS);
   let model = parseString(body, ranges.get("model"), "model");
   let maxTokens: number | undefined;
   const hints: Record<string, unknown> = {};
@@ -43,7 +44,7 @@ export function readCodeAssistRequest(body: Buffer, route: GatewayRoute): Reques
     const request = body.subarray(requestRange.start, requestRange.end);
     const inner = scanTopLevel(request, INNER_FIELDS);
     maxTokens = maxOutputTokens(request, inner.get("generationConfig"));
-    const sessionId = parseField(request, inner.get("session_id"));
+    const sessionId = requestField(request, inner.get("session_id"), "request.session_id");
     if (typeof sessionId === "string" && sessionId) hints.session_id = sessionId;
     const contents = inner.get("contents");
     if (contents) ranges.set(CONVERSATION, offset(contents, requestRange.start));

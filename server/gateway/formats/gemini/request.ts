@@ -4,9 +4,9 @@
  * only validated as a JSON object (by the scanner, without building it) and searched for
  * generationConfig.maxOutputTokens and the range of `contents`.
  */
-import { JsonSyntaxError, parseField, scanTopLevel, type FieldRange } from "../../body/json-scan.ts";
+import { parseField, type FieldRange } from "../../body/json-scan.ts";
+import { scanRequestBody } from "../../body/request-fields.ts";
 import type { GatewayRoute } from "../../endpoints.ts";
-import { GatewayError } from "../../errors.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 import { isObject } from "./chunk.ts";
 import { withoutApiKey } from "./query.ts";
@@ -19,21 +19,6 @@ const FIELDS = new Set(["generationConfig", "contents"]);
  * `messages` the same way).
  */
 export const CONVERSATION = "conversation";
-
-/**
- * Scans a JSON object body for `wanted` top-level fields; a malformed body is the client's
- * error (400 in the client's format).
- */
-export function scanGeminiBody(body: Buffer, wanted: ReadonlySet<string>): Map<string, FieldRange> {
-  try {
-    return scanTopLevel(body, wanted);
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) {
-      throw new GatewayError("invalid_request", `The request body is not valid JSON: ${error.message}`);
-    }
-    throw error;
-  }
-}
 
 /** generationConfig.maxOutputTokens, when present and a number (the config object is small). */
 export function maxOutputTokens(body: Buffer, range: FieldRange | undefined): number | undefined {
@@ -48,7 +33,7 @@ export function maxOutputTokens(body: Buffer, range: FieldRange | undefined): nu
 }
 
 export function readGeminiRequest(body: Buffer, route: GatewayRoute): RequestInfo {
-  const ranges = scanGeminiBody(body, FIELDS);
+  const ranges = scanRequestBody(body, FIELDS);
   const contents = ranges.get("contents");
   if (contents) ranges.set(CONVERSATION, contents);
   return {

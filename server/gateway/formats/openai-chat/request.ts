@@ -2,7 +2,7 @@
  * OpenAI Chat Completions requests: the fields the gateway reads, found without a full parse,
  * and the two in-place edits an attempt may need (a model redirect, a stream usage request).
  */
-import { JsonSyntaxError, parseField, scanTopLevel, type FieldRange } from "../../body/json-scan.ts";
+import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import { GatewayError } from "../../errors.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 
@@ -13,43 +13,26 @@ const FIELDS = new Set(["model", "stream", "max_tokens", "max_completion_tokens"
 /** Key in RequestInfo.ranges of the conversation's bytes, from whose start the gateway derives a session id. */
 const CONVERSATION = "conversation";
 
-/** Parses one found field; an invalid escape inside it (the scanner does not check escapes) is the client's error. */
-function fieldValue(body: Buffer, range: FieldRange | undefined, name: string): unknown {
-  try {
-    return parseField(body, range);
-  } catch {
-    throw new GatewayError("invalid_request", `${name}: not valid JSON`);
-  }
-}
-
 /** Reads model, stream, the output cap and the session hints of a /v1/chat/completions body. */
 export function readOpenAiChatRequest(body: Buffer): RequestInfo {
-  let ranges: Map<string, FieldRange>;
-  try {
-    ranges = scanTopLevel(body, FIELDS);
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) {
-      throw new GatewayError("invalid_request", `The request body is not valid JSON: ${error.message}`);
-    }
-    throw error;
-  }
-  const model = fieldValue(body, ranges.get("model"), "model");
+  const ranges = scanRequestBody(body, FIELDS);
+  const model = requestField(body, ranges.get("model"), "model");
   if (model !== undefined && typeof model !== "string") {
     throw new GatewayError("invalid_request", "model: must be a string");
   }
   // max_completion_tokens replaced max_tokens (which reasoning models reject); either may come.
-  const maxCompletion = fieldValue(body, ranges.get("max_completion_tokens"), "max_completion_tokens");
-  const maxTokens = fieldValue(body, ranges.get("max_tokens"), "max_tokens");
+  const maxCompletion = requestField(body, ranges.get("max_completion_tokens"), "max_completion_tokens");
+  const maxTokens = requestField(body, ranges.get("max_tokens"), "max_tokens");
   const hints: Record<string, unknown> = {};
   for (const name of HINT_FIELDS) {
-    const value = fieldValue(body, ranges.get(name), name);
+    const value = requestField(body, ranges.get(name), name);
     if (value !== undefined) hints[name] = value;
   }
   const messages = ranges.get("messages");
   if (messages) ranges.set(CONVERSATION, messages);
   return {
     model,
-    stream: fieldValue(body, ranges.get("stream"), "stream") === true,
+    stream: requestField(body, ranges.get("stream"), "stream") === true,
     maxTokens: typeof maxCompletion === "number" ? maxCompletion : typeof maxTokens === "number" ? maxTokens : undefined,
     hints,
     ranges,

@@ -3,7 +3,8 @@
  * gateway reads, found without a full parse. Codex sends 20–200 KiB of `input` items and tools;
  * none of it is decoded here.
  */
-import { JsonSyntaxError, parseField, replaceField, scanTopLevel, type FieldRange } from "../../body/json-scan.ts";
+import { replaceField } from "../../body/json-scan.ts";
+import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import { GatewayError } from "../../errors.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 
@@ -14,34 +15,17 @@ const FIELDS = new Set(["model", "stream", "max_output_tokens", "input", ...HINT
 /** Key in RequestInfo.ranges of the conversation's bytes, from whose start the gateway derives a session id. */
 const CONVERSATION = "conversation";
 
-/** Parses one found field; an invalid escape inside it (the scanner does not check escapes) is the client's error. */
-function fieldValue(body: Buffer, range: FieldRange | undefined, name: string): unknown {
-  try {
-    return parseField(body, range);
-  } catch {
-    throw new GatewayError("invalid_request", `${name}: not valid JSON`);
-  }
-}
-
 /** Reads model, stream, the output cap and the session hints of a Responses request body. */
 export function readOpenAiResponsesRequest(body: Buffer): RequestInfo {
-  let ranges: Map<string, FieldRange>;
-  try {
-    ranges = scanTopLevel(body, FIELDS);
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) {
-      throw new GatewayError("invalid_request", `The request body is not valid JSON: ${error.message}`);
-    }
-    throw error;
-  }
-  const model = fieldValue(body, ranges.get("model"), "model");
+  const ranges = scanRequestBody(body, FIELDS);
+  const model = requestField(body, ranges.get("model"), "model");
   if (model !== undefined && typeof model !== "string") {
     throw new GatewayError("invalid_request", "model: must be a string");
   }
-  const maxOutputTokens = fieldValue(body, ranges.get("max_output_tokens"), "max_output_tokens");
+  const maxOutputTokens = requestField(body, ranges.get("max_output_tokens"), "max_output_tokens");
   const hints: Record<string, unknown> = {};
   for (const name of HINT_FIELDS) {
-    const value = fieldValue(body, ranges.get(name), name);
+    const value = requestField(body, ranges.get(name), name);
     if (value !== undefined) hints[name] = value;
   }
   // Codex's input starts with the same developer and environment messages in every turn of a thread.
@@ -49,7 +33,7 @@ export function readOpenAiResponsesRequest(body: Buffer): RequestInfo {
   if (input) ranges.set(CONVERSATION, input);
   return {
     model,
-    stream: fieldValue(body, ranges.get("stream"), "stream") === true,
+    stream: requestField(body, ranges.get("stream"), "stream") === true,
     maxTokens: typeof maxOutputTokens === "number" ? maxOutputTokens : undefined,
     hints,
     ranges,

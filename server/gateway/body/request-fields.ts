@@ -1,0 +1,28 @@
+/**
+ * The JSON scanner (json-scan.ts) as every wire format's request reader uses it: a malformed
+ * body, or a bad escape inside one of the few fields the gateway parses, is the client's error
+ * (400 in the client's own format), never a hub failure.
+ */
+import { GatewayError } from "../errors.ts";
+import { JsonSyntaxError, parseField, scanTopLevel, type FieldRange } from "./json-scan.ts";
+
+/** The byte ranges of the `wanted` top-level fields of a JSON object body. */
+export function scanRequestBody(body: Buffer, wanted: ReadonlySet<string>): Map<string, FieldRange> {
+  try {
+    return scanTopLevel(body, wanted);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) {
+      throw new GatewayError("invalid_request", `The request body is not valid JSON: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/** One found field's value (the scanner does not check escapes inside strings; this does). */
+export function requestField(body: Buffer, range: FieldRange | undefined, name: string): unknown {
+  try {
+    return parseField(body, range);
+  } catch {
+    throw new GatewayError("invalid_request", `${name}: not valid JSON`);
+  }
+}
