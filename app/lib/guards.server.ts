@@ -3,6 +3,8 @@
  * top to bottom: `const viewer = requireAdmin(context);` and then the happy path.
  */
 import { redirect, type AppLoadContext } from "@remix-run/node";
+import type { z } from "zod";
+import { parseForm } from "../forms/form-data.ts";
 import type { ActionResult } from "./action-result.ts";
 import { fieldErrorsFromTrpc, isTrpcError } from "./trpc-errors.ts";
 
@@ -77,4 +79,24 @@ export async function mutate<T>(intent: string, call: () => Promise<T>): Promise
     }
     return { ok: false, intent, formError: error.message };
   }
+}
+
+/** The answer to a post the page's own forms cannot produce (unknown intent, missing row id). */
+export function invalidRequest(intent: string): ActionResult<never> {
+  return { ok: false, intent, formError: "form.invalidRequest" };
+}
+
+/**
+ * A form submission: validates the form against its schema and, when it is valid, runs the
+ * mutation with the parsed data (reported as mutate() does); else answers with the field errors.
+ */
+export async function submit<S extends z.ZodType, T>(
+  intent: string,
+  form: FormData,
+  schema: S,
+  call: (data: z.output<S>) => Promise<T>,
+): Promise<ActionResult<T>> {
+  const parsed = parseForm(schema, form);
+  if (!parsed.ok) return { ok: false, intent, fieldErrors: parsed.fieldErrors, formError: "form.fixErrors" };
+  return mutate(intent, () => call(parsed.data));
 }

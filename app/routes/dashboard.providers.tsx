@@ -11,11 +11,11 @@ import { ProvidersTable } from "~/components/providers/providers-table.tsx";
 import { PageHeader } from "~/components/shell/app-shell.tsx";
 import { Button } from "~/components/ui/button.tsx";
 import { Card, CardContent } from "~/components/ui/card.tsx";
-import { idField, parseForm } from "~/forms/form-data.ts";
+import { idField } from "~/forms/form-data.ts";
 import { providerCreateSchema, providerUpdateSchema } from "~/forms/provider-form.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import type { ActionResult } from "~/lib/action-result.ts";
-import { mutate, query, requireAdmin } from "~/lib/guards.server.ts";
+import { invalidRequest, mutate, query, requireAdmin, submit } from "~/lib/guards.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.providers");
@@ -31,33 +31,26 @@ export async function action({ context, request }: ActionFunctionArgs): Promise<
   const form = await request.formData();
   const intent = String(form.get("intent"));
   const id = idField(form);
-  const invalid: ActionResult = { ok: false, intent, formError: "form.invalidRequest" };
 
   switch (intent) {
-    case "provider-create": {
-      const parsed = parseForm(providerCreateSchema, form);
-      if (!parsed.ok) return { ok: false, intent, fieldErrors: parsed.fieldErrors, formError: "form.fixErrors" };
-      return mutate(intent, () => context.trpc.providers.create(parsed.data).then(() => undefined));
-    }
-    case "provider-update": {
-      const parsed = parseForm(providerUpdateSchema, form);
-      if (!parsed.ok) return { ok: false, intent, fieldErrors: parsed.fieldErrors, formError: "form.fixErrors" };
-      if (!id) return invalid;
-      return mutate(intent, () => context.trpc.providers.update({ id, ...parsed.data }).then(() => undefined));
-    }
+    case "provider-create":
+      return submit(intent, form, providerCreateSchema, (data) => context.trpc.providers.create(data).then(() => undefined));
+    case "provider-update":
+      if (!id) return invalidRequest(intent);
+      return submit(intent, form, providerUpdateSchema, (data) => context.trpc.providers.update({ id, ...data }).then(() => undefined));
     case "provider-reset-breaker":
-      if (!id) return invalid;
+      if (!id) return invalidRequest(intent);
       return mutate(intent, () => context.trpc.providers.resetBreaker({ id }).then(() => undefined));
     case "provider-test": {
-      if (!id) return invalid;
+      if (!id) return invalidRequest(intent);
       const model = String(form.get("model") ?? "").trim() || undefined;
       return mutate(intent, () => context.trpc.providers.test({ id, model }));
     }
     case "provider-delete":
-      if (!id) return invalid;
+      if (!id) return invalidRequest(intent);
       return mutate(intent, () => context.trpc.providers.delete({ id }).then(() => undefined));
     default:
-      return invalid;
+      return invalidRequest(intent);
   }
 }
 

@@ -7,11 +7,10 @@ import { useLoaderData } from "@remix-run/react";
 import { SelectField, SwitchField, TextareaField, TextField } from "~/components/form-field.tsx";
 import { SettingsSection } from "~/components/settings/settings-section.tsx";
 import { PageHeader } from "~/components/shell/app-shell.tsx";
-import { parseForm } from "~/forms/form-data.ts";
 import { CURRENCIES, formatClientVersions, isSettingsSection, SETTINGS_SECTIONS } from "~/forms/settings-form.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import type { ActionResult } from "~/lib/action-result.ts";
-import { mutate, query, requireAdmin } from "~/lib/guards.server.ts";
+import { invalidRequest, query, requireAdmin, submit } from "~/lib/guards.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.settings");
@@ -28,10 +27,8 @@ export async function action({ context, request }: ActionFunctionArgs): Promise<
   requireAdmin(context);
   const form = await request.formData();
   const intent = String(form.get("intent"));
-  if (!isSettingsSection(intent)) return { ok: false, intent, formError: "form.invalidRequest" };
-  const parsed = parseForm(SETTINGS_SECTIONS[intent], form);
-  if (!parsed.ok) return { ok: false, intent, fieldErrors: parsed.fieldErrors, formError: "form.fixErrors" };
-  return mutate(intent, () => context.trpc.settings.update(parsed.data).then(() => undefined));
+  if (!isSettingsSection(intent)) return invalidRequest(intent);
+  return submit(intent, form, SETTINGS_SECTIONS[intent], (data) => context.trpc.settings.update(data).then(() => undefined));
 }
 
 const TIME_ZONE_LIST = "settings-time-zones";

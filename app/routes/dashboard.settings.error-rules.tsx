@@ -21,7 +21,7 @@ import type { MessageKey } from "~/i18n/index.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import type { ActionResult } from "~/lib/action-result.ts";
 import type { ErrorRuleRow, RuleTestResult } from "~/lib/api-types.ts";
-import { mutate, query, requireAdmin } from "~/lib/guards.server.ts";
+import { invalidRequest, mutate, query, requireAdmin, submit } from "~/lib/guards.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "settings.navErrorRules");
@@ -37,18 +37,14 @@ export async function action({ context, request }: ActionFunctionArgs): Promise<
   const form = await request.formData();
   const intent = String(form.get("intent"));
   const id = idField(form);
-  const invalid: ActionResult = { ok: false, intent, formError: "form.invalidRequest" };
   switch (intent) {
     case "rule-create":
-    case "rule-update": {
-      const parsed = parseForm(ruleFormSchema, form);
-      if (!parsed.ok) return { ok: false, intent, fieldErrors: parsed.fieldErrors, formError: "form.fixErrors" };
-      if (intent === "rule-create") return mutate(intent, () => context.trpc.rules.create(parsed.data).then(() => undefined));
-      if (!id) return invalid;
-      return mutate(intent, () => context.trpc.rules.update({ id, ...parsed.data }).then(() => undefined));
-    }
+      return submit(intent, form, ruleFormSchema, (data) => context.trpc.rules.create(data).then(() => undefined));
+    case "rule-update":
+      if (!id) return invalidRequest(intent);
+      return submit(intent, form, ruleFormSchema, (data) => context.trpc.rules.update({ id, ...data }).then(() => undefined));
     case "rule-delete":
-      if (!id) return invalid;
+      if (!id) return invalidRequest(intent);
       return mutate(intent, () => context.trpc.rules.delete({ id }).then(() => undefined));
     case "rule-test": {
       const parsed = parseForm(ruleTestSchema, form);
@@ -56,7 +52,7 @@ export async function action({ context, request }: ActionFunctionArgs): Promise<
       return mutate(intent, () => context.trpc.rules.test(parsed.data));
     }
     default:
-      return invalid;
+      return invalidRequest(intent);
   }
 }
 

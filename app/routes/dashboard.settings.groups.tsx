@@ -12,12 +12,12 @@ import { Badge } from "~/components/ui/badge.tsx";
 import { Button } from "~/components/ui/button.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card.tsx";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "~/components/ui/table.tsx";
-import { idField, parseForm } from "~/forms/form-data.ts";
+import { idField } from "~/forms/form-data.ts";
 import { groupFormSchema } from "~/forms/group-form.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import type { ActionResult } from "~/lib/action-result.ts";
 import type { GroupRow } from "~/lib/api-types.ts";
-import { mutate, query, requireAdmin } from "~/lib/guards.server.ts";
+import { invalidRequest, mutate, query, requireAdmin, submit } from "~/lib/guards.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "settings.navGroups");
@@ -32,21 +32,17 @@ export async function action({ context, request }: ActionFunctionArgs): Promise<
   const form = await request.formData();
   const intent = String(form.get("intent"));
   const id = idField(form);
-  const invalid: ActionResult = { ok: false, intent, formError: "form.invalidRequest" };
   switch (intent) {
     case "group-create":
-    case "group-update": {
-      const parsed = parseForm(groupFormSchema, form);
-      if (!parsed.ok) return { ok: false, intent, fieldErrors: parsed.fieldErrors, formError: "form.fixErrors" };
-      if (intent === "group-create") return mutate(intent, () => context.trpc.groups.create(parsed.data).then(() => undefined));
-      if (!id) return invalid;
-      return mutate(intent, () => context.trpc.groups.update({ id, ...parsed.data }).then(() => undefined));
-    }
+      return submit(intent, form, groupFormSchema, (data) => context.trpc.groups.create(data).then(() => undefined));
+    case "group-update":
+      if (!id) return invalidRequest(intent);
+      return submit(intent, form, groupFormSchema, (data) => context.trpc.groups.update({ id, ...data }).then(() => undefined));
     case "group-delete":
-      if (!id) return invalid;
+      if (!id) return invalidRequest(intent);
       return mutate(intent, () => context.trpc.groups.delete({ id }).then(() => undefined));
     default:
-      return invalid;
+      return invalidRequest(intent);
   }
 }
 

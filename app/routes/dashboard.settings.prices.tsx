@@ -18,13 +18,13 @@ import { Input } from "~/components/ui/input.tsx";
 import { Label } from "~/components/ui/label.tsx";
 import { Select } from "~/components/ui/select.tsx";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "~/components/ui/table.tsx";
-import { idField, parseForm } from "~/forms/form-data.ts";
+import { idField } from "~/forms/form-data.ts";
 import { extraPriceJson, PRICE_FIELDS, priceFormSchema } from "~/forms/price-form.ts";
 import type { MessageKey } from "~/i18n/index.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import type { ActionResult } from "~/lib/action-result.ts";
 import type { PriceRow, PriceSyncCounts } from "~/lib/api-types.ts";
-import { mutate, query, requireAdmin } from "~/lib/guards.server.ts";
+import { invalidRequest, mutate, query, requireAdmin, submit } from "~/lib/guards.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "settings.navPrices");
@@ -47,20 +47,17 @@ export async function action({ context, request }: ActionFunctionArgs): Promise<
   const form = await request.formData();
   const intent = String(form.get("intent"));
   switch (intent) {
-    case "price-save": {
-      const parsed = parseForm(priceFormSchema, form);
-      if (!parsed.ok) return { ok: false, intent, fieldErrors: parsed.fieldErrors, formError: "form.fixErrors" };
-      return mutate(intent, () => context.trpc.prices.upsert(parsed.data).then(() => undefined));
-    }
+    case "price-save":
+      return submit(intent, form, priceFormSchema, (data) => context.trpc.prices.upsert(data).then(() => undefined));
     case "price-delete": {
       const id = idField(form);
-      if (!id) return { ok: false, intent, formError: "form.invalidRequest" };
+      if (!id) return invalidRequest(intent);
       return mutate(intent, () => context.trpc.prices.delete({ id }).then(() => undefined));
     }
     case "price-sync":
       return mutate(intent, () => context.trpc.prices.sync({}));
     default:
-      return { ok: false, intent, formError: "form.invalidRequest" };
+      return invalidRequest(intent);
   }
 }
 

@@ -12,12 +12,11 @@ import { Card, CardContent } from "~/components/ui/card.tsx";
 import { KeysPanel } from "~/components/users/keys-panel.tsx";
 import { UserFields } from "~/components/users/user-fields.tsx";
 import { UsersTable } from "~/components/users/users-table.tsx";
-import { idField, parseForm } from "~/forms/form-data.ts";
+import { idField } from "~/forms/form-data.ts";
 import { keyFormSchema } from "~/forms/key-form.ts";
 import { userFormSchema } from "~/forms/user-form.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
-import type { ActionResult } from "~/lib/action-result.ts";
-import { isAdminViewer, mutate, query, requireAdmin, requireDashboard } from "~/lib/guards.server.ts";
+import { invalidRequest, isAdminViewer, mutate, query, requireAdmin, requireDashboard, submit } from "~/lib/guards.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import { providerGroups } from "~/lib/provider-groups.server.ts";
 
@@ -37,8 +36,6 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   return { users, selectedId: selected?.id ?? null, keys, groups, isAdmin, now: Date.now() };
 }
 
-const invalid = (intent: string): ActionResult => ({ ok: false, intent, formError: "form.invalidRequest" });
-
 export async function action({ context, request }: ActionFunctionArgs) {
   requireAdmin(context);
   const form = await request.formData();
@@ -47,38 +44,30 @@ export async function action({ context, request }: ActionFunctionArgs) {
 
   switch (intent) {
     case "user-create":
-    case "user-update": {
-      const parsed = parseForm(userFormSchema, form);
-      if (!parsed.ok) return { ok: false, intent, fieldErrors: parsed.fieldErrors, formError: "form.fixErrors" } satisfies ActionResult;
-      if (intent === "user-create") return mutate(intent, () => context.trpc.users.create(parsed.data).then(() => undefined));
-      if (!id) return invalid(intent);
-      return mutate(intent, () => context.trpc.users.update({ id, ...parsed.data }).then(() => undefined));
-    }
+      return submit(intent, form, userFormSchema, (data) => context.trpc.users.create(data).then(() => undefined));
+    case "user-update":
+      if (!id) return invalidRequest(intent);
+      return submit(intent, form, userFormSchema, (data) => context.trpc.users.update({ id, ...data }).then(() => undefined));
     case "user-delete":
-      if (!id) return invalid(intent);
+      if (!id) return invalidRequest(intent);
       return mutate(intent, () => context.trpc.users.delete({ id }).then(() => undefined));
     case "key-create": {
       const userId = idField(form, "userId");
-      const parsed = parseForm(keyFormSchema, form);
-      if (!parsed.ok) return { ok: false, intent, fieldErrors: parsed.fieldErrors, formError: "form.fixErrors" } satisfies ActionResult;
-      if (!userId) return invalid(intent);
+      if (!userId) return invalidRequest(intent);
       // Only the name and the key go back to the browser, once.
-      return mutate(intent, () => context.trpc.keys.create({ userId, ...parsed.data }).then((created) => ({ name: created.name, key: created.key })));
+      return submit(intent, form, keyFormSchema, (data) => context.trpc.keys.create({ userId, ...data }).then((created) => ({ name: created.name, key: created.key })));
     }
-    case "key-update": {
-      const parsed = parseForm(keyFormSchema, form);
-      if (!parsed.ok) return { ok: false, intent, fieldErrors: parsed.fieldErrors, formError: "form.fixErrors" } satisfies ActionResult;
-      if (!id) return invalid(intent);
-      return mutate(intent, () => context.trpc.keys.update({ id, ...parsed.data }).then(() => undefined));
-    }
+    case "key-update":
+      if (!id) return invalidRequest(intent);
+      return submit(intent, form, keyFormSchema, (data) => context.trpc.keys.update({ id, ...data }).then(() => undefined));
     case "key-toggle":
-      if (!id) return invalid(intent);
+      if (!id) return invalidRequest(intent);
       return mutate(intent, () => context.trpc.keys.update({ id, isEnabled: form.get("isEnabled") === "true" }).then(() => undefined));
     case "key-delete":
-      if (!id) return invalid(intent);
+      if (!id) return invalidRequest(intent);
       return mutate(intent, () => context.trpc.keys.delete({ id }).then(() => undefined));
     default:
-      return invalid(intent);
+      return invalidRequest(intent);
   }
 }
 
