@@ -4,9 +4,9 @@
  * message_delta (cumulative output, sometimes input again); the two are merged.
  */
 import { SseSplitter, sseEventData, sseEventName } from "../../streaming/sse-splitter.ts";
-import { emptyUsage } from "../../usage/usage.ts";
 import type { EmbeddedError, ResponseOptions, ResponseSummary, StreamTap } from "../types.ts";
 import { mergeClaudeUsage } from "./usage.ts";
+import { bodyNotJson, emptySummary, unexpectedBody } from "../summary.ts";
 
 function embeddedError(value: unknown): EmbeddedError | undefined {
   if (!value || typeof value !== "object") return undefined;
@@ -18,12 +18,12 @@ function embeddedError(value: unknown): EmbeddedError | undefined {
 }
 
 export function summarizeClaudeJson(body: Buffer, options: ResponseOptions): ResponseSummary {
-  const summary: ResponseSummary = { usage: emptyUsage(), model: undefined, completed: false, error: undefined, sawContent: false };
+  const summary = emptySummary();
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(body.toString("utf8"));
   } catch {
-    summary.error = { type: "invalid_response", message: "the upstream answered 2xx with a body that is not JSON" };
+    summary.error = bodyNotJson();
     return summary;
   }
   summary.error = embeddedError(parsed);
@@ -35,7 +35,7 @@ export function summarizeClaudeJson(body: Buffer, options: ResponseOptions): Res
     // count_tokens answers {"input_tokens": N}: complete, and not billed.
     summary.completed = true;
   } else {
-    summary.error = { type: "invalid_response", message: "the upstream answered 2xx with an unexpected body" };
+    summary.error = unexpectedBody();
   }
   mergeClaudeUsage(summary.usage, parsed.usage, options.defaultCacheTtl);
   if (typeof parsed.model === "string") summary.model = parsed.model;
@@ -46,7 +46,7 @@ export function summarizeClaudeJson(body: Buffer, options: ResponseOptions): Res
 const INTERESTING = new Set(["message_start", "message_delta", "message_stop", "error"]);
 
 class ClaudeStreamTap implements StreamTap {
-  private readonly state: ResponseSummary = { usage: emptyUsage(), model: undefined, completed: false, error: undefined, sawContent: false };
+  private readonly state = emptySummary();
   private readonly splitter = new SseSplitter((event) => this.onEvent(event));
 
   constructor(private readonly options: ResponseOptions) {}

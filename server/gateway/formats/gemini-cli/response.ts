@@ -9,9 +9,10 @@
  * shape: a generation answer has a `traceId` or a `response` that is a GenerateContentResponse
  * (a long-running operation's `response` carries an "@type" instead).
  */
-import { applyGeminiChunk, embeddedGeminiError, emptySummary, hasCandidates, isBlockedPrompt, isObject } from "../gemini/chunk.ts";
+import { applyGeminiChunk, embeddedGeminiError, hasCandidates, isBlockedPrompt, isObject } from "../gemini/chunk.ts";
 import { GeminiStreamTap, summarizeGeminiArray, type Unwrap } from "../gemini/response.ts";
 import type { ResponseOptions, ResponseSummary, StreamTap } from "../types.ts";
+import { bodyNotJson, emptySummary, unexpectedBody } from "../summary.ts";
 
 /** The GenerateContentResponse inside a Code Assist wrapper (the value itself when unwrapped). */
 export const unwrapCodeAssist: Unwrap = (value) => (isObject(value) && isObject(value.response) ? value.response : value);
@@ -28,14 +29,14 @@ export function summarizeCodeAssistJson(body: Buffer, _options: ResponseOptions)
   try {
     parsed = JSON.parse(body.toString("utf8"));
   } catch {
-    summary.error = { type: "invalid_response", message: "the upstream answered 2xx with a body that is not JSON" };
+    summary.error = bodyNotJson();
     return summary;
   }
   if (Array.isArray(parsed)) return summarizeGeminiArray(parsed, unwrapCodeAssist);
   summary.error = embeddedGeminiError(parsed) ?? embeddedGeminiError(unwrapCodeAssist(parsed));
   if (summary.error) return summary;
   if (!isObject(parsed)) {
-    summary.error = { type: "invalid_response", message: "the upstream answered 2xx with an unexpected body" };
+    summary.error = unexpectedBody();
     return summary;
   }
   if (!isGenerationAnswer(parsed)) {

@@ -2,7 +2,6 @@
  * What one GenerateContentResponse tells the gateway. Streams and JSON answers are made of the
  * same objects (a stream is a sequence of them), so both summarisers fold them through here.
  */
-import { emptyUsage } from "../../usage/usage.ts";
 import type { EmbeddedError, ResponseSummary } from "../types.ts";
 import { geminiUsage } from "./usage.ts";
 
@@ -11,11 +10,6 @@ type Json = Record<string, unknown>;
 /** A plain JSON object (not null, not an array). */
 export function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** A summary with nothing seen yet. */
-export function emptySummary(): ResponseSummary {
-  return { usage: emptyUsage(), model: undefined, completed: false, error: undefined, sawContent: false };
 }
 
 /**

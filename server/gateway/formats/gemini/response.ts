@@ -11,9 +11,10 @@
 import type { GatewayError } from "../../errors.ts";
 import { SseSplitter, sseEventData } from "../../streaming/sse-splitter.ts";
 import type { ResponseOptions, ResponseSummary, StreamTap } from "../types.ts";
-import { applyGeminiChunk, embeddedGeminiError, emptySummary, hasCandidates, isBlockedPrompt, isObject } from "./chunk.ts";
+import { applyGeminiChunk, embeddedGeminiError, hasCandidates, isBlockedPrompt, isObject } from "./chunk.ts";
 import { renderGeminiStreamError } from "./errors.ts";
 import { JsonArraySplitter } from "./json-array-splitter.ts";
+import { bodyNotJson, emptySummary, unexpectedBody } from "../summary.ts";
 
 /** Maps one parsed chunk to the GenerateContentResponse inside it (identity for plain Gemini). */
 export type Unwrap = (value: unknown) => unknown;
@@ -25,7 +26,7 @@ export type GeminiStreamFraming = "sse" | "json-array";
 
 function notJson(): ResponseSummary {
   const summary = emptySummary();
-  summary.error = { type: "invalid_response", message: "the upstream answered 2xx with a body that is not JSON" };
+  summary.error = bodyNotJson();
   return summary;
 }
 
@@ -71,7 +72,7 @@ export function summarizeGeminiJson(body: Buffer, _options: ResponseOptions): Re
   summary.error = embeddedGeminiError(parsed);
   if (summary.error) return summary;
   if (!isObject(parsed)) {
-    summary.error = { type: "invalid_response", message: "the upstream answered 2xx with an unexpected body" };
+    summary.error = unexpectedBody();
     return summary;
   }
   if (typeof parsed.totalTokens === "number") {

@@ -18,11 +18,11 @@
  * still arriving).
  */
 import { SseSplitter, sseEventData } from "../../streaming/sse-splitter.ts";
-import { emptyUsage } from "../../usage/usage.ts";
 import type { ResponseOptions, ResponseSummary, StreamTap } from "../types.ts";
 import { openAiEmbeddedError } from "./errors.ts";
 import { findWatchedMembers, nullMemberSpan, type MemberHit, type WatchedMember } from "./event-bytes.ts";
 import { isUsageObject, openAiChatUsage } from "./usage.ts";
+import { bodyNotJson, emptySummary, unexpectedBody } from "../summary.ts";
 
 type Raw = Record<string, unknown>;
 
@@ -34,10 +34,6 @@ const QUOTE = 0x22;
  * cap; 16 MiB matches the largest JSON body the gateway holds (an inline image in a delta fits).
  */
 const HIDDEN_USAGE_EVENT_LIMIT = 16 * 1024 * 1024;
-
-function newSummary(): ResponseSummary {
-  return { usage: emptyUsage(), model: undefined, completed: false, error: undefined, sawContent: false };
-}
 
 function nonEmpty(value: unknown): boolean {
   if (typeof value === "string") return value.length > 0;
@@ -64,16 +60,16 @@ function choiceHasContent(choice: Raw): boolean {
 
 /** Summarises a complete non-streamed body: a `chat.completion`, else a failure ("fake 200"). */
 export function summarizeOpenAiChatJson(body: Buffer, _options: ResponseOptions): ResponseSummary {
-  const summary = newSummary();
+  const summary = emptySummary();
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString("utf8"));
   } catch {
-    summary.error = { type: "invalid_response", message: "the upstream answered 2xx with a body that is not JSON" };
+    summary.error = bodyNotJson();
     return summary;
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-    summary.error = { type: "invalid_response", message: "the upstream answered 2xx with an unexpected body" };
+    summary.error = unexpectedBody();
     return summary;
   }
   const completion = parsed as Raw;
@@ -103,7 +99,7 @@ function isDone(event: Buffer, text: string): boolean {
 }
 
 class OpenAiChatStreamTap implements StreamTap {
-  private readonly state = newSummary();
+  private readonly state = emptySummary();
   private readonly splitter: SseSplitter;
   private sawFinishReason = false;
   private sawUsageChunk = false;

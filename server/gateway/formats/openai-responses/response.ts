@@ -9,19 +9,15 @@
  * nearly all of a stream, pass undecoded.
  */
 import { SseSplitter, sseEventData } from "../../streaming/sse-splitter.ts";
-import { emptyUsage } from "../../usage/usage.ts";
 import { findMember } from "../openai-chat/event-bytes.ts";
 import { openAiEmbeddedError } from "../openai-chat/errors.ts";
 import type { GatewayError } from "../../errors.ts";
 import type { EmbeddedError, ResponseOptions, ResponseSummary, StreamTap } from "../types.ts";
 import { renderOpenAiResponsesStreamError } from "./errors.ts";
 import { isUsageObject, openAiResponsesUsage } from "./usage.ts";
+import { bodyNotJson, emptySummary, unexpectedBody } from "../summary.ts";
 
 type Raw = Record<string, unknown>;
-
-function newSummary(): ResponseSummary {
-  return { usage: emptyUsage(), model: undefined, completed: false, error: undefined, sawContent: false };
-}
 
 /** Why a response object failed (`response.error {code, message}`). */
 function failure(response: Raw): EmbeddedError {
@@ -46,16 +42,16 @@ function readResponseObject(summary: ResponseSummary, response: Raw) {
  * compaction object, else a failure ("fake 200": an error body, a failed response, not JSON).
  */
 export function summarizeOpenAiResponsesJson(body: Buffer, _options: ResponseOptions): ResponseSummary {
-  const summary = newSummary();
+  const summary = emptySummary();
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString("utf8"));
   } catch {
-    summary.error = { type: "invalid_response", message: "the upstream answered 2xx with a body that is not JSON" };
+    summary.error = bodyNotJson();
     return summary;
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-    summary.error = { type: "invalid_response", message: "the upstream answered 2xx with an unexpected body" };
+    summary.error = unexpectedBody();
     return summary;
   }
   const response = parsed as Raw;
@@ -172,7 +168,7 @@ function isContentEvent(type: string): boolean {
 }
 
 class OpenAiResponsesStreamTap implements StreamTap {
-  private readonly state = newSummary();
+  private readonly state = emptySummary();
   private readonly splitter = new SseSplitter((event) => this.onEvent(event));
   /** Typed events seen, and the first one's sequence_number: the next number is their sum. */
   private eventsSeen = 0;
