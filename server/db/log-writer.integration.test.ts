@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, withAdmin, type TestDatabase } from "../../test-support/databases.ts";
+import { ledgerRowFor, requestLogRow } from "../../test-support/log-records.ts";
 import { createLogger } from "../logger.ts";
 import { openDatabase, type Database } from "./database.ts";
 import { LogWriter, type LogRecord } from "./log-writer.ts";
@@ -16,44 +17,8 @@ let db: Database;
 let spoolDir: string;
 
 function record(requestId: string, billed = true): LogRecord {
-  const createdAt = new Date().toISOString();
-  const base = { requestId, createdAt };
-  return {
-    requestLog: {
-      ...base,
-      userId: 1,
-      keyId: 1,
-      providerId: null,
-      endpoint: "/v1/messages",
-      apiFormat: "claude",
-      model: "m",
-      redirectedModel: null,
-      responseModel: null,
-      isStream: false,
-      inputTokens: 10,
-      outputTokens: 5,
-      cacheCreation5mTokens: 0,
-      cacheCreation1hTokens: 0,
-      cacheReadTokens: 0,
-      costUsd: "0.000100000",
-      costBreakdown: null,
-      priceMissing: false,
-      ttfbMs: 1,
-      durationMs: 2,
-      statusCode: 200,
-      errorType: null,
-      errorMessage: null,
-      blockedBy: null,
-      sessionId: null,
-      decisionChain: null,
-      retryCount: 0,
-      clientIp: null,
-      userAgent: null,
-    },
-    ledger: billed
-      ? { ...base, userId: 1, keyId: 1, providerId: null, model: "m", billedModel: "m", apiFormat: "claude", inputTokens: 10, outputTokens: 5, cacheCreation5mTokens: 0, cacheCreation1hTokens: 0, cacheReadTokens: 0, costUsd: "0.000100000", statusCode: 200 }
-      : undefined,
-  };
+  const requestLog = requestLogRow({ requestId });
+  return { requestLog, ledger: billed ? ledgerRowFor(requestLog) : undefined };
 }
 
 async function setConnectable(allowed: boolean) {

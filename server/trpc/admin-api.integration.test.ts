@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestHub, TEST_ADMIN_TOKEN, type TestHub } from "../../test-support/hub.ts";
+import { requestLogRow } from "../../test-support/log-records.ts";
 
 let t: TestHub;
 let alice: { id: number; name: string };
@@ -153,38 +154,8 @@ describe("logs and me", () => {
 
   it("scopes logs to the caller", async () => {
     const now = new Date().toISOString();
-    const row = (userId: number, requestId: string) => ({
-      requestId,
-      createdAt: now,
-      userId,
-      keyId: null,
-      providerId: null,
-      endpoint: "/v1/messages",
-      apiFormat: "claude",
-      model: "m",
-      redirectedModel: null,
-      responseModel: null,
-      isStream: false,
-      inputTokens: 1,
-      outputTokens: 1,
-      cacheCreation5mTokens: 0,
-      cacheCreation1hTokens: 0,
-      cacheReadTokens: 0,
-      costUsd: "0.000001000",
-      costBreakdown: null,
-      priceMissing: false,
-      ttfbMs: 1,
-      durationMs: 2,
-      statusCode: 200,
-      errorType: null,
-      errorMessage: null,
-      blockedBy: null,
-      sessionId: null,
-      decisionChain: { candidates: [], filtered: [], attempts: [] },
-      retryCount: 0,
-      clientIp: null,
-      userAgent: null,
-    });
+    const row = (userId: number, requestId: string) =>
+      requestLogRow({ requestId, createdAt: now, userId, keyId: null, inputTokens: 1, outputTokens: 1, costUsd: "0.000001000", decisionChain: { candidates: [], filtered: [], attempts: [] } });
     t.hub.logWriter.enqueue({ requestLog: row(alice.id, "req_alice_1") });
     t.hub.logWriter.enqueue({ requestLog: row(bob.id, "req_bob_1") });
     await t.flushLogs();

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeUpstream, type FakeUpstream } from "../../../e2e/fake-upstream/index.ts";
 import { startTestHub, type TestHub } from "../../../test-support/hub.ts";
+import { ledgerRowFor, requestLogRow } from "../../../test-support/log-records.ts";
 
 interface Limit {
   kind: string;
@@ -40,35 +41,17 @@ const list = async (path: string, body: unknown = {}) => (await t.admin<{ items:
 let seq = 0;
 /** One billed request in the ledger (and the request log), as the gateway's settle step writes it. */
 function billedRecord(hub: TestHub, userId: number, keyId: number, providerId: number | null, costUsd: string) {
-  const requestId = `req_quota_${++seq}`;
-  const createdAt = new Date(Date.now() - 1000).toISOString();
-  const common = { requestId, createdAt, userId, keyId, providerId, model: "claude-sonnet-4-5", apiFormat: "claude", inputTokens: 10, outputTokens: 10 };
-  const zeroCache = { cacheCreation5mTokens: 0, cacheCreation1hTokens: 0, cacheReadTokens: 0 };
-  hub.hub.logWriter.enqueue({
-    requestLog: {
-      ...common,
-      ...zeroCache,
-      endpoint: "/v1/messages",
-      redirectedModel: null,
-      responseModel: null,
-      isStream: false,
-      costUsd,
-      costBreakdown: null,
-      priceMissing: false,
-      ttfbMs: 1,
-      durationMs: 2,
-      statusCode: 200,
-      errorType: null,
-      errorMessage: null,
-      blockedBy: null,
-      sessionId: null,
-      decisionChain: null,
-      retryCount: 0,
-      clientIp: null,
-      userAgent: null,
-    },
-    ledger: { ...common, ...zeroCache, billedModel: "claude-sonnet-4-5", costUsd, statusCode: 200 },
+  const requestLog = requestLogRow({
+    requestId: `req_quota_${++seq}`,
+    createdAt: new Date(Date.now() - 1000).toISOString(),
+    userId,
+    keyId,
+    providerId,
+    model: "claude-sonnet-4-5",
+    outputTokens: 10,
+    costUsd,
   });
+  hub.hub.logWriter.enqueue({ requestLog, ledger: ledgerRowFor(requestLog) });
 }
 
 beforeAll(async () => {
