@@ -11,9 +11,10 @@ export default async function globalSetup() {
   const exists = await withAdmin(async (client) => {
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [template]);
     if (rowCount) return true;
-    // Templates of older migration sets are no longer needed.
-    const old = await client.query("SELECT datname FROM pg_database WHERE datname LIKE 'hub_tpl_%'");
-    for (const row of old.rows) await client.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`).catch(() => undefined);
+    // Templates of other migration sets are left alone: another checkout (a branch with one
+    // migration more or less) may be running its tests against its own template right now.
+    // Only an interrupted build of this very template is removed.
+    await client.query(`DROP DATABASE IF EXISTS "${template}_building" WITH (FORCE)`);
     await client.query(`CREATE DATABASE "${template}_building"`);
     return false;
   });
