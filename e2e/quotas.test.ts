@@ -89,9 +89,12 @@ describe("rate limits and money limits", () => {
 });
 
 describe("concurrency", () => {
-  it("200 concurrent requests cannot spend past a budget by more than one request, and leave nothing held", async () => {
+  it("in the strict mode, 200 concurrent requests cannot spend past a budget by more than one request, and leave nothing held", async () => {
     const t = await startTestHub();
     try {
+      // The strict mode reserves an upper bound of each request's cost (the expected mode's
+      // bound is proved in e2e/admission.test.ts).
+      await t.admin("settings/update", { reservationMode: "strict" });
       // A request's body is ~20 KB and its usage is 20,000 one-hour cache writes + 200 output
       // tokens: $0.12 + $0.003 = $0.123, just under its estimate (body bytes × $6 + max_tokens × $15).
       // The key may spend $0.50: four requests fit whole, a fifth takes the last partial room.

@@ -25,6 +25,7 @@ import { hashApiKey } from "./auth/api-keys.ts";
 import { Dispatchers } from "./gateway/upstream/dispatchers.ts";
 import { healthRouter } from "./http/health.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { ExpectedOutput } from "./gateway/limits/expected-output.ts";
 import { MemoryStore } from "./store/memory-store.ts";
 import { RedisStore } from "./store/redis-store.ts";
 import type { Store } from "./store/store.ts";
@@ -49,6 +50,8 @@ export interface Hub {
   catalog: Catalog;
   secrets: SecretBox;
   logWriter: LogWriter;
+  /** Recent output tokens per model and key (the basis of expected-cost reservations). */
+  expectedOutput: ExpectedOutput;
   logger: Logger;
   inFlight: InFlight;
   /** Graceful stop: refuse new work, let in-flight requests finish within the grace period, flush logs. */
@@ -115,7 +118,9 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
 
   const hydrator = new Hydrator(db.sql, store);
   const logCleanup = scheduleLogCleanup(db.sql, () => catalog.settings(), logger, now);
-  const gatewayDeps: GatewayDeps = { env, logger, catalog, store, logWriter, dispatchers, hydrator, now };
+  const expectedOutput = new ExpectedOutput(store, logger, now);
+  expectedOutput.start();
+  const gatewayDeps: GatewayDeps = { env, logger, catalog, store, logWriter, dispatchers, hydrator, expectedOutput, now };
   const inFlight = new InFlight();
   const gateway = createGateway(gatewayDeps, inFlight);
 
@@ -181,6 +186,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
       server.closeAllConnections();
       logCleanup.stop();
       await logWriter.close(5_000);
+      await expectedOutput.close();
       await catalog.stop();
       await dispatchers.close();
       await store.close();
@@ -190,7 +196,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
     return closing;
   };
 
-  return { url, port, env, db, store, catalog, secrets, logWriter, logger, inFlight, close };
+  return { url, port, env, db, store, catalog, secrets, logWriter, expectedOutput, logger, inFlight, close };
 }
 
 function readCaFile(file: string): string {

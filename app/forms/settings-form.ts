@@ -62,6 +62,7 @@ export const limitSettingsSchema = z.object({
   defaultLimitConcurrentSessions: nullableNumber(COUNT),
   moneyLimitFailMode: z.enum(["closed", "open"], { error: msg("form.required") }),
   reservationCapUsd: requiredNumber({ min: 0, max: 1_000_000 }),
+  reservationMode: z.enum(["expected", "strict"], { error: msg("form.required") }),
 });
 
 export const resilienceSettingsSchema = z.object({

@@ -87,6 +87,16 @@ export default function SettingsPage() {
               ]}
             />
             <TextField name="reservationCapUsd" label={t("settings.reservationCap")} type="number" min={0} step="any" defaultValue={number(s.reservationCapUsd)} hint={t("settings.reservationCapHint")} />
+            <SelectField
+              name="reservationMode"
+              label={t("settings.reservationMode")}
+              defaultValue={s.reservationMode}
+              hint={t("settings.reservationModeHint")}
+              options={[
+                { value: "expected", label: t("settings.reservationExpected") },
+                { value: "strict", label: t("settings.reservationStrict") },
+              ]}
+            />
           </div>
         </SettingsSection>
 

@@ -192,6 +192,7 @@ export function toCachedSettings(row: SystemSettings): CachedSettings {
     },
     moneyLimitFailMode: row.moneyLimitFailMode === "open" ? "open" : "closed",
     reservationCapNano: usdToNano(row.reservationCapUsd),
+    reservationMode: row.reservationMode === "strict" ? "strict" : "expected",
     priceSyncUrl: row.priceSyncUrl,
     logCleanupEnabled: row.logCleanupEnabled,
     logRetentionDays: row.logRetentionDays,

@@ -119,6 +119,8 @@ export interface CachedSettings {
   defaultLimits: Limits;
   moneyLimitFailMode: "closed" | "open";
   reservationCapNano: number;
+  /** What admission holds for a request in flight (server/gateway/limits/estimate.ts). */
+  reservationMode: "expected" | "strict";
   priceSyncUrl: string;
   logCleanupEnabled: boolean;
   logRetentionDays: number;

@@ -5,6 +5,7 @@ import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/store.ts";
 import type { Dispatchers } from "./upstream/dispatchers.ts";
+import type { ExpectedOutput } from "./limits/expected-output.ts";
 import type { Hydrator } from "./limits/hydrate.ts";
 
 export interface GatewayDeps {
@@ -16,6 +17,8 @@ export interface GatewayDeps {
   dispatchers: Dispatchers;
   /** Rebuilds quota counters from the ledger when the store does not trust them. */
   hydrator: Hydrator;
+  /** Recent output tokens per model and key: the output side of the expected cost. */
+  expectedOutput: ExpectedOutput;
   /** Epoch milliseconds; injectable so tests drive time. */
   now: () => number;
 }

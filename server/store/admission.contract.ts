@@ -100,7 +100,7 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect(await store.admit(r1)).toMatchObject({ status: "admitted", reservedNano: 60 });
       expect(await peer.admit(r2)).toMatchObject({ status: "admitted", reservedNano: 40 });
       const r3 = await store.admit(admitReq({ scopes: [k], candidates: [candidate(p)], estimateNano: 1 }));
-      expect(r3).toEqual({ status: "limited", hit: { scope: k.scope, limit: "daily", current: 100, max: 100, resetAt: k.windows[0].end } });
+      expect(r3).toEqual({ status: "limited", hit: { scope: k.scope, limit: "daily", current: 100, heldNano: 100, max: 100, resetAt: k.windows[0].end } });
       await store.settle(settleReq(r1.requestId, { costNano: 30, providerId: p, scopes: [k] }));
       await store.settle(settleReq(r2.requestId, { costNano: 50, providerId: p, scopes: [k] }));
       const [usage] = await store.usage([k], T0);
@@ -122,7 +122,11 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       const r3 = await admitted(50); // 10 left: a partial room
       expect(r3.result).toMatchObject({ status: "admitted", reservedNano: 10 });
       await store.settle(settleReq(r2.id, { costNano: 5, providerId: p, scopes: [k] })); // 25 left
-      expect((await peer.admit(admitReq({ scopes: [k], candidates: [candidate(p)], estimateNano: 50 }))).status).toBe("limited");
+      // Refused, naming what is spent (5) apart from what the two requests in flight hold (70).
+      expect(await peer.admit(admitReq({ scopes: [k], candidates: [candidate(p)], estimateNano: 50 }))).toMatchObject({
+        status: "limited",
+        hit: { limit: "daily", current: 75, heldNano: 70, max: 100 },
+      });
       const r5 = await admitted(20); // fits whole
       expect(r5.result).toMatchObject({ status: "admitted", reservedNano: 20 });
       await store.settle(settleReq(r3.id, { costNano: 10, providerId: p, scopes: [k] }));

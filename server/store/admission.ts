@@ -13,8 +13,9 @@
  * The invariant (docs/decisions/0009-quota-admission.md): admission requires room
  * (spent + reserved < limit) in every window, and reserves min(estimate, smallest room). A
  * window can therefore be overspent only by requests whose actual cost exceeds their
- * reservation; with estimates that bound the actual cost, that is at most the one request that
- * took the last partial room, per window.
+ * reservation: in the strict mode (estimates that bound the actual cost) at most the one request
+ * that took the last partial room, per window; in the expected mode by what the requests in
+ * flight when it filled cost beyond their estimates.
  */
 
 export type WindowKind = "5h" | "daily" | "weekly" | "monthly" | "total";
@@ -110,6 +111,8 @@ export interface LimitHit {
   limit: LimitKind;
   /** Current use (requests, sessions, or nano-USD spent + reserved). */
   current: number;
+  /** Money windows: the part of `current` held by requests in flight (nano-USD). */
+  heldNano?: number;
   max: number;
   /** When the limit frees up (fixed windows, RPM), epoch ms; null for rolling windows. */
   resetAt: number | null;

@@ -10,6 +10,8 @@ export interface KeyBuilder {
   loginLock(scope: string): string;
   /** Pub/sub channel names are prefixed too, so test runs do not hear each other. */
   channel(name: string): string;
+  /** One 10-minute bucket of the output-token figures (output-figures.ts; TTL: the figures' span). */
+  outputFigures(bucket: number): string;
   /**
    * Quota, session and breaker keys. They all carry the hash tag {q}: the admission scripts
    * touch several of them at once, so they must share a Redis Cluster slot. The scripts build
@@ -30,6 +32,7 @@ export function createKeyBuilder(prefix = "cch:"): KeyBuilder {
     loginFailures: (scope) => `${prefix}login:{${scope}}:failures`,
     loginLock: (scope) => `${prefix}login:{${scope}}:lock`,
     channel: (name) => `${prefix}channel:${name}`,
+    outputFigures: (bucket) => `${prefix}out:${bucket}`,
     quota: {
       prefix: `${prefix}{q}`,
       request: (id) => `${prefix}{q}r:${id}`,

@@ -341,7 +341,7 @@ export class MemoryAdmission implements AdmissionStore {
     }
     for (const w of spec.windows) {
       const used = this.spent(state, w, now) + state.reserved;
-      if (used >= w.limitNano) return { scope: spec.scope, limit: w.kind, current: used, max: w.limitNano, resetAt: w.end ?? null };
+      if (used >= w.limitNano) return { scope: spec.scope, limit: w.kind, current: used, heldNano: state.reserved, max: w.limitNano, resetAt: w.end ?? null };
     }
     return undefined;
   }
@@ -395,7 +395,7 @@ export class MemoryAdmission implements AdmissionStore {
     if (!window || room >= estimate) return undefined;
     const state = this.state(spec.scope, now);
     if (state.partial && state.inflight.has(state.partial)) {
-      return { scope: spec.scope, limit: window.kind, current: used, max: window.limitNano, resetAt: window.end ?? null };
+      return { scope: spec.scope, limit: window.kind, current: used, heldNano: state.reserved, max: window.limitNano, resetAt: window.end ?? null };
     }
     partialScopes.push(spec.scope);
     return undefined;

@@ -6,6 +6,7 @@
 import { EventEmitter } from "node:events";
 import type { AdmitRequest, FailoverRequest, HydrationData, ScopeSpec, SettleRequest } from "./admission.ts";
 import { MemoryAdmission } from "./memory-admission.ts";
+import { figureBucket, figureBuckets, mergeFigureHash, type OutputFigure, type OutputSample } from "./output-figures.ts";
 import type { LockoutPolicy, LockoutState, Store } from "./store.ts";
 
 interface Expiring<T> {
@@ -20,6 +21,8 @@ export class MemoryStore implements Store {
   private readonly locks = new Map<string, number>();
   private closed = false;
   private readonly admission = new MemoryAdmission();
+  /** Output-token figures: bucket → (name|t, name|n) → value, as the Redis hashes hold them. */
+  private readonly figures = new Map<number, Record<string, string>>();
 
   constructor() {
     this.bus.setMaxListeners(0);
@@ -51,6 +54,27 @@ export class MemoryStore implements Store {
   }
   inFlight(scope: string, now: number) {
     return this.admission.inFlight(scope, now);
+  }
+
+  async addOutputSamples(samples: OutputSample[], now: number): Promise<void> {
+    const bucket = figureBucket(now);
+    const hash = this.figures.get(bucket) ?? {};
+    for (const s of samples) {
+      hash[`${s.name}|t`] = String(Number(hash[`${s.name}|t`] ?? 0) + s.tokens);
+      hash[`${s.name}|n`] = String(Number(hash[`${s.name}|n`] ?? 0) + s.count);
+    }
+    this.figures.set(bucket, hash);
+    const keep = new Set(figureBuckets(now));
+    for (const b of this.figures.keys()) if (!keep.has(b)) this.figures.delete(b);
+  }
+
+  async outputFigures(now: number): Promise<Map<string, OutputFigure>> {
+    const figures = new Map<string, OutputFigure>();
+    for (const bucket of figureBuckets(now)) {
+      const hash = this.figures.get(bucket);
+      if (hash) mergeFigureHash(figures, hash);
+    }
+    return figures;
   }
 
   async ping(): Promise<void> {

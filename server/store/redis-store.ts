@@ -20,6 +20,7 @@ import type {
   ScopeUsage,
   SettleRequest,
 } from "./admission.ts";
+import { FIGURE_BUCKET_MS, FIGURE_BUCKETS, figureBucket, figureBuckets, mergeFigureHash, type OutputFigure, type OutputSample } from "./output-figures.ts";
 import { createKeyBuilder, type KeyBuilder } from "./keys.ts";
 import type { LockoutPolicy, LockoutState, Store } from "./store.ts";
 
@@ -70,6 +71,7 @@ function toHit(raw: Record<string, unknown>): LimitHit {
     limit: raw.limit as LimitHit["limit"],
     current: n(raw.current),
     max: n(raw.max),
+    ...(raw.held === false || raw.held === undefined ? {} : { heldNano: n(raw.held) }),
     resetAt: raw.resetAt === false || raw.resetAt === undefined ? null : n(raw.resetAt),
   };
 }
@@ -277,6 +279,27 @@ export class RedisStore implements Store {
 
   async clearLoginFailures(scope: string): Promise<void> {
     await this.redis.del(this.keys.loginFailures(scope));
+  }
+
+  async addOutputSamples(samples: OutputSample[], now: number): Promise<void> {
+    if (!samples.length) return;
+    const key = this.keys.outputFigures(figureBucket(now));
+    const multi = this.redis.multi();
+    for (const s of samples) multi.hincrby(key, `${s.name}|t`, s.tokens).hincrby(key, `${s.name}|n`, s.count);
+    // The bucket outlives the span it is read in, then goes by itself.
+    multi.pexpire(key, FIGURE_BUCKET_MS * (FIGURE_BUCKETS + 1));
+    await multi.exec();
+  }
+
+  async outputFigures(now: number): Promise<Map<string, OutputFigure>> {
+    const pipeline = this.redis.pipeline();
+    for (const bucket of figureBuckets(now)) pipeline.hgetall(this.keys.outputFigures(bucket));
+    const figures = new Map<string, OutputFigure>();
+    for (const [error, hash] of (await pipeline.exec()) ?? []) {
+      if (error) throw error;
+      mergeFigureHash(figures, hash as Record<string, string>);
+    }
+    return figures;
   }
 
   async close(): Promise<void> {

@@ -28,6 +28,7 @@ export interface LockoutPolicy {
 }
 
 import type { AdmissionStore } from "./admission.ts";
+import type { OutputFigure, OutputSample } from "./output-figures.ts";
 
 export interface Store extends AdmissionStore {
   readonly kind: "redis" | "memory";
@@ -46,6 +47,11 @@ export interface Store extends AdmissionStore {
   getLockout(scope: string, now: number): Promise<LockoutState>;
   /** Forgets failures of a scope (after a successful login). */
   clearLoginFailures(scope: string): Promise<void>;
+
+  /** Adds batched output-token samples to the current bucket of the running figures (output-figures.ts). */
+  addOutputSamples(samples: OutputSample[], now: number): Promise<void>;
+  /** The running output-token figures over the last hour, by name. */
+  outputFigures(now: number): Promise<Map<string, OutputFigure>>;
 
   close(): Promise<void>;
 }

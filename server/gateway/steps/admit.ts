@@ -1,7 +1,8 @@
 /**
  * Step: admission — in ONE store round trip: the caller's rate and money limits, concurrent
  * sessions, the provider choice (session binding, breaker state, the provider's own limits,
- * priority, weight) and the reservation of an upper-bound estimate of the cost.
+ * priority, weight) and the reservation of the request's estimated cost (its expected cost, or an
+ * upper bound in the strict mode; limits/estimate.ts).
  *
  * The static filters (group, enabled, schedule, format, model) run here in process; the order
  * of candidates (priority tiers, weighted random within a tier) is drawn here too; the store
@@ -67,6 +68,31 @@ function estimatePrice(ctx: GatewayContext, deps: GatewayDeps) {
   return ctx.request?.model ? deps.catalog.price(ctx.request.model)?.priceData : undefined;
 }
 
+/**
+ * Whether the request asks for prompt-cache writes, which cost more than input (Anthropic's
+ * `cache_control`; the other formats cache without a write premium). A byte search, not a parse:
+ * a false positive only makes the estimate a little higher.
+ */
+function cacheWriteOf(ctx: GatewayContext): "5m" | "1h" | null {
+  const body = ctx.body;
+  if (ctx.route.format !== "claude" || !body || body.indexOf("cache_control") < 0) return null;
+  return ctx.key?.cacheTtlPreference === "1h" || body.indexOf('"1h"') >= 0 ? "1h" : "5m";
+}
+
+export function estimateFor(ctx: GatewayContext, deps: GatewayDeps): number {
+  const settings = deps.catalog.settings();
+  const model = ctx.request?.model;
+  return estimateCostNano({
+    bodyBytes: ctx.body?.length ?? 0,
+    maxTokens: ctx.request?.maxTokens,
+    cacheWrite: cacheWriteOf(ctx),
+    expectedOutputTokens: model && ctx.key ? deps.expectedOutput.tokens(ctx.key.id, model) : undefined,
+    price: estimatePrice(ctx, deps),
+    capNano: settings.reservationCapNano,
+    mode: settings.reservationMode,
+  });
+}
+
 /** The request id's hold in the store lasts at most this long if it is never settled. */
 export function holdMs(deps: GatewayDeps): number {
   return Math.max(deps.env.FETCH_HEADERS_TIMEOUT_MS + deps.env.FETCH_BODY_TIMEOUT_MS, 10 * 60_000);
@@ -97,7 +123,7 @@ export async function admit(ctx: GatewayContext, deps: GatewayDeps): Promise<voi
     scopes,
     order,
     providerScopes: new Map(),
-    estimateNano: passthrough ? 0 : estimateCostNano(ctx.body?.length ?? 0, ctx.request?.maxTokens, estimatePrice(ctx, deps), settings.reservationCapNano),
+    estimateNano: passthrough ? 0 : estimateFor(ctx, deps),
     degraded: false,
     tried: new Set(),
     breakerState: "closed",

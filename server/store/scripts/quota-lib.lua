@@ -198,8 +198,9 @@ end
 
 local function reserved(scope) return num(S(scope).res) end
 
-local function hit(scope, limit, current, max, resetAt)
-  return { scope = scope, limit = limit, current = int(current), max = int(max), resetAt = resetAt and int(resetAt) or false }
+-- `held`: the part of `current` reserved by requests in flight (money windows only).
+local function hit(scope, limit, current, max, resetAt, held)
+  return { scope = scope, limit = limit, current = int(current), max = int(max), resetAt = resetAt and int(resetAt) or false, held = held and int(held) or false }
 end
 
 -- The first limit of a scope that leaves no room, or nil. Holds of vanished requests only
@@ -227,7 +228,7 @@ local function check(spec, session, swept)
     for _, w in ipairs(spec.windows) do
       local used = spent(scope, w) + res
       if used >= w.limitNano then
-        h = hit(scope, w.kind, used, w.limitNano, w['end'])
+        h = hit(scope, w.kind, used, w.limitNano, w['end'], res)
         break
       end
     end
@@ -254,7 +255,7 @@ local function partialBlocked(spec, estimate, partials)
   local holder = S(spec.scope).pr
   if holder then sweep(spec.scope) holder = S(spec.scope).pr end
   if holder and redis.call('ZSCORE', key('f', spec.scope), holder) then
-    return hit(spec.scope, bestW.kind, bestUsed, bestW.limitNano, bestW['end'])
+    return hit(spec.scope, bestW.kind, bestUsed, bestW.limitNano, bestW['end'], res)
   end
   table.insert(partials, spec.scope)
   return nil

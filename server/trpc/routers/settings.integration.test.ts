@@ -44,6 +44,7 @@ const CHANGES = {
   defaultLimitConcurrentSessions: 4,
   moneyLimitFailMode: "open",
   reservationCapUsd: 1.5,
+  reservationMode: "strict",
   priceSyncUrl: "https://prices.example.com/litellm.json",
   logCleanupEnabled: true,
   logRetentionDays: 14,
@@ -57,6 +58,7 @@ describe("settings as an admin", () => {
       timezone: "UTC",
       moneyLimitFailMode: "closed",
       reservationCapUsd: 5,
+      reservationMode: "expected",
       maxProviderSwitches: 20,
       defaultLimitDailyUsd: null,
       logRetentionDays: 30,
@@ -68,7 +70,7 @@ describe("settings as an admin", () => {
     expect(updated).toMatchObject(CHANGES);
     expect(await t.admin("settings/get", {})).toMatchObject(CHANGES);
     const cached = t.hub.catalog.settings();
-    expect(cached).toMatchObject({ siteTitle: "Team Relay", timezone: "Asia/Shanghai", moneyLimitFailMode: "open", reservationCapNano: 1_500_000_000, maxProviderSwitches: 5 });
+    expect(cached).toMatchObject({ siteTitle: "Team Relay", timezone: "Asia/Shanghai", moneyLimitFailMode: "open", reservationCapNano: 1_500_000_000, reservationMode: "strict", maxProviderSwitches: 5 });
     expect(cached.defaultLimits).toMatchObject({ rpm: 60, dailyNano: 10_000_000_000, totalNano: null, concurrentSessions: 4 });
     // The audit entry is written after the change, off the request's path.
     await expect.poll(() => t.hub.db.prisma.auditLog.count({ where: { action: "settings.update" } })).toBe(1);

@@ -47,6 +47,9 @@ const settingsFields = {
   defaultLimitConcurrentSessions: count,
   moneyLimitFailMode: z.enum(["closed", "open"]).describe("closed: refuse money-limited requests while the store is unreachable; open: let them through"),
   reservationCapUsd: z.number().min(0).max(1_000_000),
+  reservationMode: z
+    .enum(["expected", "strict"])
+    .describe("expected: hold each request's likely cost while it runs; strict: hold an upper bound, so a window is never overspent by more than one request"),
   priceSyncUrl: z.url({ protocol: /^https?$/ }).max(2000),
   logCleanupEnabled: z.boolean(),
   logRetentionDays: z.number().int().min(1).max(3650),
@@ -91,6 +94,7 @@ function toSettingsView(row: SystemSettings): SettingsView {
     defaultLimitConcurrentSessions: row.defaultLimitConcurrentSessions,
     moneyLimitFailMode: row.moneyLimitFailMode === "open" ? "open" : "closed",
     reservationCapUsd: Number(row.reservationCapUsd.toString()),
+    reservationMode: row.reservationMode === "strict" ? "strict" : "expected",
     priceSyncUrl: row.priceSyncUrl,
     logCleanupEnabled: row.logCleanupEnabled,
     logRetentionDays: row.logRetentionDays,
