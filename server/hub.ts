@@ -30,6 +30,7 @@ import type { Store } from "./store/store.ts";
 import { createAdminApi } from "./http/admin-api.ts";
 import { loadDashboard } from "./http/dashboard.ts";
 import { createHttpServer } from "./http/http-server.ts";
+import { webDoorGuards } from "./http/web-guards.ts";
 
 export interface HubOptions {
   logger?: Logger;
@@ -130,7 +131,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   const adminApi = createAdminApi({ env, db: db.prisma, store, catalog, secrets, logger, logWriter, now });
   const dashboard = options.dashboard === false ? undefined : await loadDashboard(env, adminApi, logger);
 
-  const app = createApp({ gateway: gateway.handle, health, adminApi: adminApi.router, dashboard });
+  const app = createApp({ gateway: gateway.handle, health, adminApi: adminApi.router, dashboard, webGuards: webDoorGuards(env) });
   const server = createHttpServer(app, { requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS, headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS });
   // Codex CLI's WebSocket transport for /v1/responses; each turn re-enters the HTTP pipeline.
   let selfUrl = "";
