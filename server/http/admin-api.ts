@@ -92,11 +92,18 @@ export function createAdminApi(deps: AdminApiDeps) {
     res.json({ ok: true, role: result.role, redirectTo: result.redirectTo });
   });
 
-  /** Revokes the session in a Cookie header, if it holds a valid one (a copy of it stops working too). */
+  /**
+   * Revokes the session in a Cookie header, if it holds a valid one (a copy of it stops working
+   * too). Logging out still clears the browser's cookie when the store is down; the revocation
+   * that could not be recorded is logged, since that copy stays valid until it expires.
+   */
   const logout = async (cookieHeader: string | undefined): Promise<void> => {
     const now = deps.now();
     const session = signer.verify(readCookie(cookieHeader, SESSION_COOKIE), now);
-    if (session) await revokeSession(deps.store, session, now);
+    if (!session) return;
+    await revokeSession(deps.store, session, now).catch((error: unknown) => {
+      deps.logger.warn({ err: (error as Error).message }, "logout: the session could not be revoked in the store; it stays valid until it expires");
+    });
   };
 
   router.post("/api/auth/logout", async (req, res) => {
