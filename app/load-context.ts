@@ -14,6 +14,8 @@ declare module "@remix-run/node" {
     clientAddress: string;
     secureCookies: boolean;
     sessionTtlSeconds: number;
+    /** Revokes the session in this Cookie header server-side (logout). */
+    logout: (cookieHeader: string | undefined) => Promise<void>;
   }
 }
 

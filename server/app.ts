@@ -6,6 +6,9 @@
  *   2. ops        /api/health/*                         (load balancers)
  *   3. admin API  /api/auth/*, /api/trpc/*, /api/actions/*
  *   4. dashboard  everything else (Remix)
+ *
+ * Doors 3 and 4 sit behind the web guards (server/http/web-guards.ts): Host check, body limit,
+ * cross-site refusal.
  */
 import express, { type RequestHandler, type Router } from "express";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -16,6 +19,8 @@ export interface AppParts {
   health: Router;
   adminApi?: Router;
   dashboard?: RequestHandler;
+  /** Checks run before the admin API and the dashboard (not before the gateway or health). */
+  webGuards?: RequestHandler[];
 }
 
 export function createApp(parts: AppParts) {
@@ -29,6 +34,7 @@ export function createApp(parts: AppParts) {
     else next();
   });
   app.use(parts.health);
+  for (const guard of parts.webGuards ?? []) app.use(guard);
   if (parts.adminApi) app.use(parts.adminApi);
   if (parts.dashboard) app.use(parts.dashboard);
   return app;

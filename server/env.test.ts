@@ -40,4 +40,12 @@ describe("loadEnv", () => {
     expect(() => loadEnv({ NODE_ENV: "production", ADMIN_TOKEN: "a-long-random-token" })).toThrow(/ENCRYPTION_KEY/);
     expect(loadEnv({ NODE_ENV: "production", ADMIN_TOKEN: "a-long-random-token", ENCRYPTION_KEY: "k" }).isProduction).toBe(true);
   });
+
+  it("reads TRUST_PROXY as a number of proxies (true = one)", () => {
+    expect(loadEnv({}).TRUST_PROXY).toBe(0);
+    expect(loadEnv({ TRUST_PROXY: "false" }).TRUST_PROXY).toBe(0);
+    expect(loadEnv({ TRUST_PROXY: "true" }).TRUST_PROXY).toBe(1);
+    expect(loadEnv({ TRUST_PROXY: "2" }).TRUST_PROXY).toBe(2);
+    expect(() => loadEnv({ TRUST_PROXY: "maybe" })).toThrow(/TRUST_PROXY/);
+  });
 });

@@ -25,6 +25,22 @@ const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
       return n;
     });
 
+/** TRUST_PROXY: how many reverse proxies stand in front of the hub; true = 1, false = 0. */
+const proxyHops = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const value = (v ?? "").trim().toLowerCase();
+    if (["", "false", "no", "off"].includes(value)) return 0;
+    if (["true", "yes", "on"].includes(value)) return 1;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 10) {
+      ctx.addIssue({ code: "custom", message: "must be true, false or a number of proxies (0-10)" });
+      return z.NEVER;
+    }
+    return n;
+  });
+
 const optionalString = z
   .string()
   .optional()
@@ -64,7 +80,13 @@ const schema = z.object({
   UPSTREAM_CA_FILE: optionalString,
   FETCH_HEADERS_TIMEOUT_MS: int(600_000, 100),
   FETCH_BODY_TIMEOUT_MS: int(600_000, 100),
-  TRUST_PROXY: bool(false),
+  TRUST_PROXY: proxyHops,
+  HTTP_REQUEST_TIMEOUT_MS: int(300_000, 0),
+  HTTP_HEADERS_TIMEOUT_MS: int(66_000, 1_000),
+  ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean)),
 });
 
 export type Env = ReturnType<typeof toEnv>;

@@ -4,7 +4,6 @@
  * (index.ts) and the integration tests both start hubs through startHub().
  */
 import { readFileSync } from "node:fs";
-import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { loadSecretBox, type SecretBox } from "./auth/secrets.ts";
@@ -31,6 +30,8 @@ import { RedisStore } from "./store/redis-store.ts";
 import type { Store } from "./store/store.ts";
 import { createAdminApi } from "./http/admin-api.ts";
 import { loadDashboard } from "./http/dashboard.ts";
+import { createHttpServer } from "./http/http-server.ts";
+import { webDoorGuards } from "./http/web-guards.ts";
 
 export interface HubOptions {
   logger?: Logger;
@@ -135,8 +136,8 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   const adminApi = createAdminApi({ env, db: db.prisma, store, catalog, secrets, logger, logWriter, now });
   const dashboard = options.dashboard === false ? undefined : await loadDashboard(env, adminApi, logger);
 
-  const app = createApp({ gateway: gateway.handle, health, adminApi: adminApi.router, dashboard });
-  const server = http.createServer(app);
+  const app = createApp({ gateway: gateway.handle, health, adminApi: adminApi.router, dashboard, webGuards: webDoorGuards(env) });
+  const server = createHttpServer(app, { requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS, headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS });
   // Codex CLI's WebSocket transport for /v1/responses; each turn re-enters the HTTP pipeline.
   let selfUrl = "";
   const responsesWs = createResponsesWebSocket({
@@ -160,11 +161,6 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
       socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
     }
   });
-  // LLM streams can be quiet for minutes; the proxy's own timeouts govern them, not Node's.
-  server.requestTimeout = 0;
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.APP_PORT, env.APP_HOST, () => resolve());

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { constantTimeEquals, generateApiKey, hashApiKey, maskApiKey } from "./api-keys.ts";
 import { maskSecret, parseEncryptionKey, SecretBox } from "./secrets.ts";
@@ -75,5 +75,25 @@ describe("SessionSigner", () => {
   it("reads a cookie out of a Cookie header", () => {
     expect(readCookie("a=1; cch_session=abc%3D; b=2", "cch_session")).toBe("abc=");
     expect(readCookie(undefined, "cch_session")).toBeUndefined();
+  });
+
+  it("reads a mangled cookie as no cookie instead of throwing", () => {
+    expect(readCookie("cch_session=%E0%A4%A", "cch_session")).toBeUndefined();
+  });
+
+  it("gives every session its own id, and refuses signed payloads without one", () => {
+    const secret = randomBytes(32);
+    const s = new SessionSigner(secret, "admin-token");
+    const a = s.verify(s.issueAdmin(60));
+    const b = s.verify(s.issueAdmin(60));
+    expect(a?.sid).toBeTruthy();
+    expect(a?.sid).not.toBe(b?.sid);
+    // Correctly signed, but from before session ids (or not an object at all): not a session.
+    const sign = (payload: unknown) => {
+      const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
+      return `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`;
+    };
+    expect(s.verify(sign({ kind: "key", keyId: 1, exp: Date.now() + 60_000 }))).toBeNull();
+    expect(s.verify(sign(null))).toBeNull();
   });
 });

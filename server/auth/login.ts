@@ -2,9 +2,10 @@
  * Dashboard login with a token: the admin token logs in as admin; an API key logs in as its
  * user (full dashboard if the key may log in to the web UI, else the read-only /my-usage page).
  * Failed attempts are counted per client address, and an address is locked out for a while
- * after too many.
+ * after too many (lockout.ts).
  */
 import { constantTimeEquals, hashApiKey } from "./api-keys.ts";
+import { AuthLockedError, clearFailures, countFailure, lockoutOf } from "./lockout.ts";
 import type { SessionSigner } from "./web-session.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Env } from "../env.ts";
@@ -22,33 +23,25 @@ export interface LoginDeps {
   now: () => number;
 }
 
-const FAILURE_WINDOW_MS = 5 * 60_000;
+function lockedOut(retryAfterMs: number): LoginResult {
+  const error = new AuthLockedError(retryAfterMs);
+  return { ok: false, status: 429, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+}
 
 export async function login(deps: LoginDeps, token: string, clientAddress: string): Promise<LoginResult> {
   const { env, store, catalog, signer, now } = deps;
-  const scope = `ip:${clientAddress}`;
-  // Without the store, logins are not rate limited (fail open) rather than impossible.
-  const lockout = await store.getLockout(scope, now()).catch(() => ({ locked: false, retryAfterMs: 0, failures: 0 }));
-  if (lockout.locked) {
-    const retryAfterSeconds = Math.ceil(lockout.retryAfterMs / 1000);
-    return { ok: false, status: 429, message: `Too many failed logins. Try again in ${retryAfterSeconds} s.`, retryAfterSeconds };
-  }
+  const lockout = await lockoutOf(store, "login", clientAddress, now());
+  if (lockout.locked) return lockedOut(lockout.retryAfterMs);
   const fail = async (message: string): Promise<LoginResult> => {
-    const state = await store
-      .recordLoginFailure(scope, { maxFailures: env.LOGIN_MAX_FAILURES, windowMs: FAILURE_WINDOW_MS, lockoutMs: env.LOGIN_LOCKOUT_SECONDS * 1000 }, now())
-      .catch(() => ({ locked: false, retryAfterMs: 0, failures: 0 }));
-    if (state.locked) {
-      const retryAfterSeconds = Math.ceil(state.retryAfterMs / 1000);
-      return { ok: false, status: 429, message: `Too many failed logins. Try again in ${retryAfterSeconds} s.`, retryAfterSeconds };
-    }
-    return { ok: false, status: 401, message };
+    const state = await countFailure(deps, "login", clientAddress, now());
+    return state.locked ? lockedOut(state.retryAfterMs) : { ok: false, status: 401, message };
   };
 
   const trimmed = token.trim();
   if (!trimmed) return fail("Enter the admin token or an API key.");
 
   if (constantTimeEquals(trimmed, env.ADMIN_TOKEN)) {
-    await store.clearLoginFailures(scope).catch(() => undefined);
+    await clearFailures(store, "login", clientAddress);
     return { ok: true, cookie: signer.issueAdmin(env.AUTH_SESSION_TTL_SECONDS, now()), role: "admin", redirectTo: "/dashboard" };
   }
 
@@ -59,7 +52,7 @@ export async function login(deps: LoginDeps, token: string, clientAddress: strin
   if ((key.expiresAt !== null && key.expiresAt <= t) || (key.user.expiresAt !== null && key.user.expiresAt <= t)) {
     return fail("This key or its user has expired.");
   }
-  await store.clearLoginFailures(scope).catch(() => undefined);
+  // A key's success does not clear the address's failures: they may be guesses at the admin token.
   const dashboard = key.canLoginWebUi;
   return {
     ok: true,

@@ -38,7 +38,8 @@ export async function loadDashboard(env: Env, admin: AdminApi, logger: Logger): 
           trpc: caller,
           viewer: context.viewer,
           login: admin.login,
-          clientAddress: req.socket.remoteAddress ?? "unknown",
+          logout: admin.logout,
+          clientAddress: admin.addressOf(req as unknown as Request),
           secureCookies: env.ENABLE_SECURE_COOKIES,
           sessionTtlSeconds: env.AUTH_SESSION_TTL_SECONDS,
         };
