@@ -221,6 +221,11 @@ export class LogWriter {
     return { pending: this.queue.length + this.inFlight.length, ...this.counters };
   }
 
+  /** Where this writer spools (and dead-letters) rows: its database's own directory. */
+  get spoolDir(): string {
+    return this.options.spoolDir;
+  }
+
   /** Subscribes to dead-lettered rows; returns the unsubscribe function. */
   onDeadLetter(listener: DeadLetterListener): () => void {
     this.deadLetterListeners.add(listener);
