@@ -16,6 +16,7 @@ import { startCuttableProxy, type CuttableProxy } from "../test-support/tcp-prox
 import { expectedCostNano, startTraffic } from "../test-support/traffic.ts";
 
 const OUTAGE_MS = 60_000;
+const SILENCE_MS = 20_000;
 
 let fake: FakeUpstream;
 let database: TestDatabase;
@@ -110,6 +111,53 @@ describe("PostgreSQL outage", () => {
       expect(wrong).toEqual([]);
       expect(t.hub.logWriter.stats().deadLettered).toBe(0);
       console.info(`postgres outage: ${answered.length} answered (${duringOutage} during the ${OUTAGE_MS / 1000} s outage), ${logs.length} log rows, ${ledger.length} ledger rows, ${writer.spooled} rows spooled`);
+    },
+    180_000,
+  );
+
+  it(
+    "keeps serving while PostgreSQL goes silent (packets dropped), writes every row once it answers, and can still stop",
+    async () => {
+      const tenant = await seedTenant(t, fake.url);
+      const traffic = startTraffic({ url: () => t.url, key: tenant.key.key, workers: 2, pauseMs: 20 });
+      await expect.poll(() => traffic.answers.length, { timeout: 10_000 }).toBeGreaterThan(20);
+
+      // Connections opened now are never answered, not even after restore(): only a connect
+      // timeout gets the hub's pool out of them.
+      proxy.blackhole();
+      await new Promise((r) => setTimeout(r, SILENCE_MS));
+      proxy.restore();
+      await new Promise((r) => setTimeout(r, 2_000));
+      await traffic.stop();
+
+      expect(traffic.failures).toEqual([]);
+      expect(traffic.answers.filter((a) => a.status !== 200 || !a.complete)).toEqual([]);
+      await expect
+        .poll(
+          async () => {
+            await t.flushLogs();
+            const spoolFiles = readdirSync(t.hub.logWriter.spoolDir).filter((f) => f.endsWith(".ndjson"));
+            return t.hub.logWriter.stats().pending + spoolFiles.length;
+          },
+          { timeout: 45_000, interval: 500 },
+        )
+        .toBe(0);
+      const answered = traffic.answers.map((a) => a.requestId!);
+      const ids = `'${answered.join("','")}'`;
+      const [counts] = await direct<{ logs: string; ledger: string }>(
+        `SELECT (SELECT count(*) FROM request_log WHERE request_id IN (${ids})) AS logs, (SELECT count(*) FROM usage_ledger WHERE request_id IN (${ids})) AS ledger`,
+      );
+      expect({ logs: Number(counts.logs), ledger: Number(counts.ledger) }).toEqual({ logs: answered.length, ledger: answered.length });
+
+      // Silent again, and the hub is told to stop: it does not wait on the database forever.
+      proxy.blackhole();
+      try {
+        const stopped = await Promise.race([t.hub.close().then(() => "stopped"), new Promise((r) => setTimeout(r, 40_000, "hung"))]);
+        expect(stopped).toBe("stopped");
+      } finally {
+        proxy.restore();
+      }
+      console.info(`postgres silent: ${answered.length} answered, ${counts.logs} log rows, ${counts.ledger} ledger rows`);
     },
     180_000,
   );

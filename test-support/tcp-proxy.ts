@@ -2,7 +2,10 @@
  * A TCP forwarder on loopback that a test can cut: in front of the machine's PostgreSQL it
  * simulates a database outage for one hub without touching the shared server. cut() destroys
  * every open connection and refuses new ones (accepted, then closed at once, as a server that
- * is going down does); restore() lets connections through again.
+ * is going down does). blackhole() destroys every open connection and then answers nothing:
+ * new connections are accepted and never hear back, as when packets to a vanished host are
+ * dropped; they stay silent even after restore(), as a real half-open connection does.
+ * restore() lets new connections through again.
  */
 import net from "node:net";
 
@@ -12,13 +15,14 @@ export interface CuttableProxy {
   /** Connections accepted and forwarded since start. */
   readonly forwarded: number;
   cut(): void;
+  blackhole(): void;
   restore(): void;
   close(): Promise<void>;
 }
 
 export async function startCuttableProxy(targetPort: number, targetHost = "127.0.0.1"): Promise<CuttableProxy> {
   const sockets = new Set<net.Socket>();
-  let open = true;
+  let mode: "open" | "refuse" | "silent" = "open";
   let forwarded = 0;
   const track = (socket: net.Socket) => {
     sockets.add(socket);
@@ -27,8 +31,12 @@ export async function startCuttableProxy(targetPort: number, targetHost = "127.0
   };
   const server = net.createServer((client) => {
     track(client);
-    if (!open) {
+    if (mode === "refuse") {
       client.destroy();
+      return;
+    }
+    if (mode === "silent") {
+      client.resume(); // read and drop whatever the client sends
       return;
     }
     forwarded++;
@@ -46,11 +54,15 @@ export async function startCuttableProxy(targetPort: number, targetHost = "127.0
       return forwarded;
     },
     cut() {
-      open = false;
+      mode = "refuse";
+      for (const socket of sockets) socket.destroy();
+    },
+    blackhole() {
+      mode = "silent";
       for (const socket of sockets) socket.destroy();
     },
     restore() {
-      open = true;
+      mode = "open";
     },
     close: () =>
       new Promise<void>((resolve) => {
