@@ -13,10 +13,18 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import type { Logger } from "../logger.ts";
 import type { SqlQuery } from "./database.ts";
+import { sqlState } from "./write-errors.ts";
 
 /** Reads this database's installation id, creating it on first use (safe with several hubs starting at once). */
 export async function installationId(sql: SqlQuery): Promise<string> {
-  await sql(`INSERT INTO installation (id, installation_id) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`, [randomUUID()]);
+  try {
+    await sql(`INSERT INTO installation (id, installation_id) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`, [randomUUID()]);
+  } catch (error) {
+    if (sqlState(error) === "42P01") {
+      throw new Error("the database has no installation table: apply the migrations (AUTO_MIGRATE=true, or prisma migrate deploy)", { cause: error });
+    }
+    throw error;
+  }
   const [row] = await sql<{ installation_id: string }>(`SELECT installation_id FROM installation WHERE id = 1`);
   return row.installation_id;
 }
