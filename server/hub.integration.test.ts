@@ -22,7 +22,11 @@ describe("health", () => {
       expect(await (await fetch(`${t.url}/api/health/live`)).json()).toEqual({ status: "ok" });
       const ready = await fetch(`${t.url}/api/health/ready`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ status: "ready", checks: { database: "ok", store: "ok" } });
+      expect(await ready.json()).toEqual({
+        status: "ready",
+        checks: { database: "ok", store: "ok" },
+        logWriter: { pending: 0, spooled: 0, deadLettered: 0 },
+      });
     } finally {
       await t.stop();
     }

@@ -9,6 +9,7 @@ import path from "node:path";
 import { loadSecretBox, type SecretBox } from "./auth/secrets.ts";
 import { Catalog } from "./catalog/catalog.ts";
 import { openDatabase, type Database } from "./db/database.ts";
+import { installationId, spoolDirFor, warnUnownedSpool } from "./db/installation.ts";
 import { LogWriter } from "./db/log-writer.ts";
 import { seedDefaults } from "./db/seed.ts";
 import type { Env } from "./env.ts";
@@ -105,8 +106,10 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
     flushMs: env.LOG_WRITER_FLUSH_MS,
     batchSize: env.LOG_WRITER_BATCH_SIZE,
     maxPending: env.LOG_WRITER_MAX_PENDING,
-    spoolDir: path.resolve(env.DATA_DIR, "spool"),
+    // The spool of this database only: never replayed into another (decision 0011).
+    spoolDir: spoolDirFor(env.DATA_DIR, await installationId(db.sql)),
   });
+  warnUnownedSpool(env.DATA_DIR, logger);
   await logWriter.start();
 
   const dispatchers = new Dispatchers({
@@ -132,6 +135,10 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
       { name: "store", check: () => store.ping() },
     ],
     () => shuttingDown,
+    () => {
+      const { pending, spooled, deadLettered } = logWriter.stats();
+      return { logWriter: { pending, spooled, deadLettered } };
+    },
   );
   const adminApi = createAdminApi({ env, db: db.prisma, store, catalog, secrets, logger, logWriter, now });
   const dashboard = options.dashboard === false ? undefined : await loadDashboard(env, adminApi, logger);

@@ -12,6 +12,13 @@ import type { Logger } from "../logger.ts";
 import { applyMigrations, type SqlSession } from "./migrate.ts";
 
 const POOL_CLOSE_TIMEOUT_MS = 5_000;
+/**
+ * How long opening a connection (or waiting for a free one) may take. Without it, a database
+ * that drops packets instead of refusing them (a vanished host, a failover behind a silent
+ * address) leaves every connect waiting for the kernel's TCP timeout: the log writer stops
+ * writing long after the database is back, and a stopping hub waits on catalog reloads.
+ */
+const POOL_CONNECT_TIMEOUT_MS = 10_000;
 
 export type Db = PrismaClient;
 
@@ -47,7 +54,7 @@ async function openPostgres(
   options: DatabaseOptions,
   embedded?: { stop(): Promise<void> },
 ): Promise<Database> {
-  const pool = new pg.Pool({ ...connection, max: options.poolMax ?? (embedded ? 4 : 10) });
+  const pool = new pg.Pool({ connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS, ...connection, max: options.poolMax ?? (embedded ? 4 : 10) });
   // An idle client that loses its connection must not crash the process.
   pool.on("error", (error) => options.logger.warn({ err: error.message }, "postgres pool client error"));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });

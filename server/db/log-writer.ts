@@ -2,15 +2,23 @@
  * Writes request-log rows and usage-ledger rows in batches, off the request's hot path.
  *
  * Nothing is lost when the database is away: rows wait in memory (bounded by maxPending), the
- * overflow goes to newline-delimited JSON files under DATA_DIR/spool, and both are written once
- * the database answers again. Ledger rows are idempotent per request id (unique + skipDuplicates),
- * so a batch retried after an ambiguous failure is never counted twice.
+ * overflow goes to newline-delimited JSON files in the spool directory of this database
+ * (DATA_DIR/spool/<installation id>, see installation.ts), and both are written once the
+ * database answers again. Ledger rows are idempotent per request id (unique + ON CONFLICT DO
+ * NOTHING), so a batch retried after an ambiguous failure is never counted twice.
+ *
+ * Nothing a client sends can stop it either: text is bounded before insert (row-bounds.ts), and
+ * when PostgreSQL refuses a batch for its data (write-errors.ts), the batch is split until the
+ * refused rows are found; those go to a dead-letter file and the rest is written. Only
+ * "database unavailable" makes the writer wait and retry. See docs/decisions/0011.
  */
 import { mkdirSync } from "node:fs";
-import { appendFile, readdir, readFile, unlink } from "node:fs/promises";
+import { appendFile, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "../logger.ts";
 import type { SqlQuery } from "./database.ts";
+import { boundRow } from "./row-bounds.ts";
+import { classifyWriteError, sqlState } from "./write-errors.ts";
 
 /** One request's rows, JSON-serialisable (dates as ISO strings, money as decimal strings). */
 export interface LogRecord {
@@ -70,15 +78,46 @@ export interface LogWriterOptions {
   flushMs: number;
   batchSize: number;
   maxPending: number;
+  /** The spool directory of this database (never shared with another database). */
   spoolDir: string;
 }
 
 export interface LogWriterStats {
+  /** Rows in memory, including a batch being written. */
   pending: number;
   written: number;
   spooled: number;
   failedFlushes: number;
+  /** Rows the database refused, set aside in the dead-letter file since this process started. */
+  deadLettered: number;
 }
+
+/** One row the database refused, as announced to onDeadLetter listeners. */
+export interface DeadLetterEvent {
+  requestId: string;
+  /** The SQLSTATE PostgreSQL answered with (e.g. 54000 for an index entry too large). */
+  sqlState: string | undefined;
+  /** PostgreSQL's message. */
+  reason: string;
+  /** The file the row was appended to. */
+  file: string;
+  at: string;
+}
+
+/** Called once per dead-lettered row; the hook a notification feature subscribes to. */
+export type DeadLetterListener = (event: DeadLetterEvent) => void;
+
+/** One line of the dead-letter file: the row as it was queued, and why it was refused. */
+interface DeadLetterLine {
+  at: string;
+  sqlState: string | undefined;
+  reason: string;
+  record?: LogRecord;
+  /** A spool line that was not valid JSON (a write cut short by a crash), kept as text. */
+  raw?: string;
+}
+
+export const DEAD_LETTER_DIR = "dead-letter";
 
 const MAX_BACKOFF_MS = 30_000;
 
@@ -113,6 +152,10 @@ const INSERT_BATCH = `
   )
   SELECT 1`;
 
+/** Text columns under a btree index, cut shorter than the others (see row-bounds.ts). */
+const INDEXED_LOG_FIELDS: ReadonlySet<string> = new Set(["requestId", "model", "sessionId"]);
+const INDEXED_LEDGER_FIELDS: ReadonlySet<string> = new Set(["requestId"]);
+
 const snakeNames = new Map<string, string>();
 function snakeName(key: string) {
   let name = snakeNames.get(key);
@@ -132,12 +175,15 @@ function snakeCase(row: object): Record<string, unknown> {
 
 export class LogWriter {
   private queue: LogRecord[] = [];
+  /** The batch being written; still ours to spool if the process stops before it lands. */
+  private inFlight: LogRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private backoffMs = 0;
   private closed = false;
   private spoolFiles = 0;
-  private readonly counters = { written: 0, spooled: 0, failedFlushes: 0 };
+  private readonly counters = { written: 0, spooled: 0, failedFlushes: 0, deadLettered: 0 };
+  private readonly deadLetterListeners = new Set<DeadLetterListener>();
 
   constructor(
     private readonly sql: SqlQuery,
@@ -156,25 +202,48 @@ export class LogWriter {
 
   enqueue(record: LogRecord): void {
     this.queue.push(record);
-    if (this.queue.length > this.options.maxPending) {
-      // Memory is bounded: the oldest rows go to disk (a batch at a time, not a file per row)
-      // and come back when the database does.
-      const count = Math.max(this.queue.length - this.options.maxPending, Math.min(this.options.batchSize, this.queue.length));
-      void this.spool(this.queue.splice(0, count));
-    }
+    this.spoolOverflow();
     if (this.queue.length >= this.options.batchSize && this.backoffMs === 0) void this.flush();
   }
 
+  /**
+   * Memory is bounded: past maxPending the oldest rows go to disk (a batch at a time, not a
+   * file per row) and come back when the database does.
+   */
+  private spoolOverflow() {
+    if (this.queue.length + this.inFlight.length <= this.options.maxPending) return;
+    const excess = this.queue.length + this.inFlight.length - this.options.maxPending;
+    const count = Math.min(this.queue.length, Math.max(excess, this.options.batchSize));
+    void this.spool(this.queue.splice(0, count));
+  }
+
   stats(): LogWriterStats {
-    return { pending: this.queue.length, ...this.counters };
+    return { pending: this.queue.length + this.inFlight.length, ...this.counters };
+  }
+
+  /** Where this writer spools (and dead-letters) rows: its database's own directory. */
+  get spoolDir(): string {
+    return this.options.spoolDir;
+  }
+
+  /** Subscribes to dead-lettered rows; returns the unsubscribe function. */
+  onDeadLetter(listener: DeadLetterListener): () => void {
+    this.deadLetterListeners.add(listener);
+    return () => this.deadLetterListeners.delete(listener);
   }
 
   /** Writes everything queued now (one batch after another). Rejects nothing: failures are retried later. */
   flush(): Promise<void> {
     if (!this.flushing) {
-      this.flushing = this.drain().finally(() => {
-        this.flushing = undefined;
-      });
+      this.flushing = this.drain()
+        .catch((error: Error) => {
+          // drain() handles write failures itself; this is a spool file that cannot be read or
+          // removed. It is tried again at the next flush.
+          this.logger.error({ err: error.message }, "request-log flush failed");
+        })
+        .finally(() => {
+          this.flushing = undefined;
+        });
     }
     return this.flushing;
   }
@@ -185,8 +254,10 @@ export class LogWriter {
     if (this.timer) clearTimeout(this.timer);
     this.backoffMs = 0;
     await Promise.race([this.flush(), new Promise((r) => setTimeout(r, timeoutMs))]);
-    if (this.queue.length) {
-      const rest = this.queue.splice(0);
+    // A batch still being written (a database that accepted the query but never answered) is
+    // spooled too: if it did land after all, the replay is a no-op (ON CONFLICT DO NOTHING).
+    const rest = [...this.inFlight, ...this.queue.splice(0)];
+    if (rest.length) {
       await this.spool(rest);
       this.logger.warn({ rows: rest.length }, "request-log rows spooled at shutdown; they are written at the next start");
     }
@@ -204,29 +275,97 @@ export class LogWriter {
 
   private async drain(): Promise<void> {
     while (this.queue.length) {
-      const batch = this.queue.slice(0, this.options.batchSize);
+      // Taken out of the queue while it is written, so that an overflow spooling the oldest
+      // queued rows meanwhile cannot take rows of this batch (or leave others unwritten).
+      const batch = this.queue.splice(0, this.options.batchSize);
+      this.inFlight = batch;
+      const settled = new Set<LogRecord>();
       try {
-        await this.write(batch);
+        await this.writeIsolating(batch, settled);
       } catch (error) {
-        this.counters.failedFlushes++;
-        this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(this.options.flushMs, this.backoffMs * 2));
-        this.logger.warn({ err: (error as Error).message, pending: this.queue.length, retryInMs: this.backoffMs }, "request-log write failed; will retry");
+        this.inFlight = [];
+        this.queue.unshift(...batch.filter((r) => !settled.has(r)));
+        this.spoolOverflow();
+        this.failed(error);
         return;
       }
-      this.queue.splice(0, batch.length);
+      this.inFlight = [];
       this.backoffMs = 0;
     }
     if (this.spoolFiles && !this.closed) await this.replaySpool();
   }
 
+  private failed(error: unknown) {
+    this.counters.failedFlushes++;
+    this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(this.options.flushMs, this.backoffMs * 2));
+    this.logger.warn({ err: (error as Error).message, pending: this.queue.length, retryInMs: this.backoffMs }, "request-log write failed; will retry");
+  }
+
+  /**
+   * Writes the batch; if PostgreSQL refuses it for its data, writes each half the same way, down
+   * to the single rows it refuses, which are dead-lettered. A refused batch of n rows with one
+   * bad row costs about 2·log2(n) statements. Throws (leaving `settled` holding what was done)
+   * only when the database is unavailable.
+   */
+  private async writeIsolating(batch: LogRecord[], settled: Set<LogRecord>): Promise<void> {
+    try {
+      await this.write(batch);
+      for (const r of batch) settled.add(r);
+    } catch (error) {
+      if (classifyWriteError(error) !== "refused") throw error;
+      if (batch.length === 1) {
+        await this.deadLetter([{ at: new Date().toISOString(), sqlState: sqlState(error), reason: (error as Error).message, record: batch[0] }]);
+        settled.add(batch[0]);
+        return;
+      }
+      const half = Math.ceil(batch.length / 2);
+      await this.writeIsolating(batch.slice(0, half), settled);
+      await this.writeIsolating(batch.slice(half), settled);
+    }
+  }
+
   private async write(batch: LogRecord[]) {
-    const logs = batch.map((r) => snakeCase(r.requestLog));
-    const ledger = batch.flatMap((r) => (r.ledger ? [snakeCase(r.ledger)] : []));
+    const logs = batch.map((r) => snakeCase(boundRow(r.requestLog, INDEXED_LOG_FIELDS)));
+    const ledger = batch.flatMap((r) => (r.ledger ? [snakeCase(boundRow(r.ledger, INDEXED_LEDGER_FIELDS))] : []));
     // One statement, one round trip, atomic: PostgreSQL expands the JSON arrays itself, which
     // costs the hub one JSON.stringify per batch (Prisma's createMany cost more CPU than the
     // whole proxying of the requests it recorded). ON CONFLICT keeps retries idempotent.
     await this.sql(INSERT_BATCH, [JSON.stringify(logs), JSON.stringify(ledger)]);
     this.counters.written += batch.length;
+  }
+
+  /**
+   * Appends refused rows to the dead-letter file of this database's spool (one file per day),
+   * counts them, logs a warning and tells the listeners. If even the file cannot be written the
+   * rows are logged in full, so they are not lost without trace.
+   */
+  private async deadLetter(lines: DeadLetterLine[]) {
+    const dir = path.join(this.options.spoolDir, DEAD_LETTER_DIR);
+    const file = path.join(dir, `dead-letter-${lines[0].at.slice(0, 10)}.ndjson`);
+    try {
+      mkdirSync(dir, { recursive: true });
+      await appendFile(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n", { mode: 0o600 });
+    } catch (error) {
+      this.logger.error({ err: (error as Error).message, rows: lines }, "dead-letter file cannot be written; the refused rows are in this log line");
+    }
+    for (const line of lines) {
+      this.counters.deadLettered++;
+      const event: DeadLetterEvent = {
+        requestId: line.record?.requestLog.requestId ?? "",
+        sqlState: line.sqlState,
+        reason: line.reason,
+        file,
+        at: line.at,
+      };
+      this.logger.warn({ requestId: event.requestId, sqlState: event.sqlState, reason: event.reason, file }, "request-log row refused by the database; set aside in the dead-letter file");
+      for (const listener of this.deadLetterListeners) {
+        try {
+          listener(event);
+        } catch (error) {
+          this.logger.error({ err: (error as Error).message }, "dead-letter listener failed");
+        }
+      }
+    }
   }
 
   private async spool(records: LogRecord[]) {
@@ -249,7 +388,11 @@ export class LogWriter {
     }
   }
 
-  /** Moves one spool file back into the queue; the next flush writes it. */
+  /**
+   * Writes one spool file and removes it once its rows are in the database (or dead-lettered),
+   * so a crash during the replay leaves the file, not a gap. If the database goes away halfway,
+   * the file is rewritten with only the rows still to write.
+   */
   private async replaySpool() {
     const [name] = await this.listSpool();
     if (!name) {
@@ -257,14 +400,33 @@ export class LogWriter {
       return;
     }
     const file = path.join(this.options.spoolDir, name);
-    const text = await readFile(file, "utf8");
-    const records = text
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as LogRecord);
-    this.queue.push(...records);
+    const records: LogRecord[] = [];
+    const unreadable: DeadLetterLine[] = [];
+    for (const line of (await readFile(file, "utf8")).split("\n")) {
+      if (!line) continue;
+      try {
+        records.push(JSON.parse(line) as LogRecord);
+      } catch (error) {
+        // The last line of a file being appended when the process was killed.
+        unreadable.push({ at: new Date().toISOString(), sqlState: undefined, reason: `spool line is not JSON: ${(error as Error).message}`, raw: line });
+      }
+    }
+    if (unreadable.length) await this.deadLetter(unreadable);
+    const settled = new Set<LogRecord>();
+    for (let i = 0; i < records.length; i += this.options.batchSize) {
+      try {
+        await this.writeIsolating(records.slice(i, i + this.options.batchSize), settled);
+      } catch (error) {
+        const left = records.filter((r) => !settled.has(r));
+        const tmp = `${file}.tmp`;
+        await writeFile(tmp, left.map((r) => JSON.stringify(r)).join("\n") + "\n", { mode: 0o600 });
+        await rename(tmp, file);
+        this.failed(error);
+        return;
+      }
+    }
     await unlink(file);
     this.spoolFiles = Math.max(0, this.spoolFiles - 1);
-    this.logger.info({ rows: records.length, file: name }, "request-log spool file re-queued");
+    this.logger.info({ rows: records.length, file: name }, "request-log spool file written");
   }
 }

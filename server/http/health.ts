@@ -1,4 +1,7 @@
-/** /api/health/live (the process answers) and /api/health/ready (database and store reachable). */
+/**
+ * /api/health/live (the process answers) and /api/health/ready (database and store reachable,
+ * plus counters an operator should see, e.g. request-log rows the database refused).
+ */
 import { Router } from "express";
 
 export interface ReadinessProbe {
@@ -13,7 +16,12 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   ]);
 }
 
-export function healthRouter(probes: ReadinessProbe[], isShuttingDown: () => boolean) {
+export function healthRouter(
+  probes: ReadinessProbe[],
+  isShuttingDown: () => boolean,
+  /** Extra fields of the ready answer; informational, they never make the hub "not ready". */
+  details: () => Record<string, unknown> = () => ({}),
+) {
   const router = Router();
   router.get("/api/health/live", (_req, res) => {
     res.json({ status: "ok" });
@@ -34,7 +42,7 @@ export function healthRouter(probes: ReadinessProbe[], isShuttingDown: () => boo
       }),
     );
     const ready = results.every(([, status]) => status === "ok");
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not_ready", checks: Object.fromEntries(results) });
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not_ready", checks: Object.fromEntries(results), ...details() });
   });
   return router;
 }
