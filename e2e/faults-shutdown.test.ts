@@ -126,7 +126,8 @@ describe("SIGKILL", () => {
     const lost = answered.filter((a) => !stored.has(a.requestId!));
     // The bound of decision 0011: a row is in memory for at most one flush interval plus the
     // write under way. Every answer older than that at the kill is in the database.
-    const window = FLUSH_MS + 1_000;
+    // (3 s for the write under way: CI runs this beside other heavy test files on 2 cores.)
+    const window = FLUSH_MS + 3_000;
     const recent = answered.filter((a) => a.at > killedAt - window);
     expect(lost.filter((a) => a.at <= killedAt - window)).toEqual([]);
     expect(lost.length).toBeLessThanOrEqual(recent.length);
