@@ -46,6 +46,8 @@ export interface DecisionChain {
   filtered: FilteredProvider[];
   attempts: AttemptRecord[];
   session?: { id: string; source: string; boundProviderId?: number; reused: boolean };
+  /** The policy rule that refused the request before any provider was tried (e.g. a sensitive word). */
+  policy?: { blockedBy: string; ruleId: number; matchType?: string };
 }
 
 export function newDecisionChain(): DecisionChain {
