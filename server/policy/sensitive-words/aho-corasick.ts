@@ -14,15 +14,27 @@
 
 const ASCII = 128;
 
-/** FOLD[unit] = the lower-case code unit, where lower-casing keeps it one unit; else the unit itself. */
+/**
+ * FOLD[unit] = the lower-case code unit, where lower-casing keeps it one unit; else the unit
+ * itself. A non-ASCII unit never folds into ASCII (the Kelvin sign stays itself rather than
+ * becoming "k"): the byte-level pre-check (raw-prefilter.ts) folds ASCII only, and both must agree.
+ */
 const FOLD = (() => {
   const table = new Uint16Array(0x10000);
   for (let c = 0; c < 0x10000; c++) {
     const lower = String.fromCharCode(c).toLowerCase();
-    table[c] = lower.length === 1 ? lower.charCodeAt(0) : c;
+    const folded = lower.length === 1 ? lower.charCodeAt(0) : c;
+    table[c] = c >= 128 && folded < 128 ? c : folded;
   }
   return table;
 })();
+
+/** The text folded as the matcher folds it (for whole-text comparisons). */
+export function foldCase(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) out += String.fromCharCode(FOLD[text.charCodeAt(i)]);
+  return out;
+}
 
 function foldUnits(word: string): number[] {
   const units: number[] = [];

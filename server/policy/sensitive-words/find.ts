@@ -9,6 +9,8 @@ import { userTexts } from "./user-texts.ts";
  */
 export function findSensitiveWord(matcher: SensitiveWordMatcher, format: ApiFormat, body: Buffer): SensitiveWordHit | undefined {
   if (matcher.empty || !body.length) return undefined;
+  // The common case: nothing any rule needs occurs in the body at all, so nothing is parsed.
+  if (matcher.prefilter.usable && !matcher.prefilter.mayMatch(body)) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString("utf8"));

@@ -12,7 +12,8 @@
  * Texts are matched one by one: a word split across two messages is not a match.
  */
 import { RE2JS } from "re2js";
-import { AhoCorasick } from "./aho-corasick.ts";
+import { AhoCorasick, foldCase } from "./aho-corasick.ts";
+import { RawPrefilter, requiredLiteral } from "./raw-prefilter.ts";
 
 export type SensitiveMatchType = "contains" | "exact" | "regex";
 export const SENSITIVE_MATCH_TYPES: readonly SensitiveMatchType[] = ["contains", "exact", "regex"];
@@ -59,6 +60,8 @@ export class SensitiveWordMatcher {
   private readonly exact = new Map<string, number>();
   private readonly exactMaxLength: number;
   private readonly regexes: Array<{ id: number; re: RE2JS }> = [];
+  /** The pre-check on raw body bytes (see raw-prefilter.ts). */
+  readonly prefilter: RawPrefilter;
 
   /** Rules that do not validate are skipped (they were refused at save time; this covers SQL by hand). */
   constructor(rules: readonly SensitiveWordRule[]) {
@@ -68,7 +71,7 @@ export class SensitiveWordMatcher {
     let max = 0;
     for (const r of rules) {
       if (r.matchType === "exact" && !sensitiveWordProblem(r.word, "exact")) {
-        const key = r.word.trim().toLowerCase();
+        const key = foldCase(r.word.trim());
         if (!this.exact.has(key)) this.exact.set(key, r.id);
         max = Math.max(max, key.length);
       } else if (r.matchType === "regex" && !sensitiveWordProblem(r.word, "regex")) {
@@ -76,6 +79,14 @@ export class SensitiveWordMatcher {
       }
     }
     this.exactMaxLength = max;
+    const needles = [...contains.map((r) => r.word), ...this.exact.keys()];
+    let unusable = false;
+    for (const { re } of this.regexes) {
+      const literal = requiredLiteral(re.pattern());
+      if (literal === undefined) unusable = true;
+      else needles.push(literal);
+    }
+    this.prefilter = new RawPrefilter(needles, unusable);
   }
 
   /** True when no rule is enabled: the gateway then skips the check entirely. */
@@ -95,7 +106,7 @@ export class SensitiveWordMatcher {
       for (const text of texts) {
         // Only a text about as long as a word can equal one: long texts are never trimmed or copied.
         if (text.length > this.exactMaxLength + 64) continue;
-        const id = this.exact.get(text.trim().toLowerCase());
+        const id = this.exact.get(foldCase(text.trim()));
         if (id !== undefined) return { id, matchType: "exact" };
       }
     }
