@@ -93,7 +93,7 @@ interface LogDetail {
   providerName: string | null;
   costUsd: number | null;
   errorMessage: string | null;
-  decisionChain: { policy?: { blockedBy: string; ruleId: number }; filtered: Array<{ name: string; reason: string; detail?: string }> };
+  decisionChain: { policy?: { blockedBy: string; ruleId?: number; rule?: string }; filtered: Array<{ name: string; reason: string; detail?: string }> };
 }
 
 async function logOf(res: Response): Promise<LogDetail> {
@@ -179,7 +179,7 @@ describe.each(FORMATS)("$name", (format) => {
       const body = await byFamily.json();
       expect(format.kind(body)).toBe(format.refusedKinds.permission);
       expect(body.error.message).toContain('blocked by the rule "codex-cli"');
-      expect(await logOf(byFamily)).toMatchObject({ statusCode: 403, blockedBy: "client_blocked" });
+      expect(await logOf(byFamily)).toMatchObject({ statusCode: 403, blockedBy: "client_blocked", decisionChain: { policy: { blockedBy: "client_blocked", rule: "codex-cli" } } });
       const bySubstring = await format.send(tenant.key.key, "hello", { userAgent: "Mozilla/5.0 evilbot/2" });
       expect((await bySubstring.json()).error.message).toContain('blocked by the rule "EvilBot"');
       expect(fake.requests).toHaveLength(0);
