@@ -1,8 +1,9 @@
 /**
  * The sensitive-words journey: an admin is told why a bad pattern cannot be saved, adds a word,
  * tries it in the tester, finds the request it refused in the logs (400, blocked by
- * sensitive_word, naming the rule), then disables and deletes it. Its provider is deleted at the
- * end too, so the other journeys on this hub see none of it.
+ * sensitive_word, naming the rule), then disables and deletes it. Then the same user's access
+ * lists are set in the user dialog and the hub refuses another model and a blocked client. The
+ * lists are cleared and the provider deleted at the end, so other journeys on this hub see none of it.
  */
 import { ADMIN_TOKEN, FAKE_UPSTREAM_URL, HUB_URL } from "./support/env.ts";
 import { expect, logIn, snap, test } from "./support/fixtures.ts";
@@ -31,6 +32,9 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
+  const { items } = await admin<{ items: Array<{ id: number; name: string }> }>("users/list", {});
+  const user = items.find((u) => u.name === USER);
+  if (user) await admin("users/update", { id: user.id, allowedModels: [], blockedClients: [] });
   if (providerId) await admin("providers/delete", { id: providerId });
 });
 
@@ -107,4 +111,36 @@ test("an admin adds a sensitive word, tests it, and finds the request it refused
     await page.getByRole("dialog", { name: "Delete sensitive word" }).getByRole("button", { name: "Delete" }).click();
     await expect(page.getByText("No sensitive words.")).toBeVisible();
   });
+});
+
+test("an admin limits a user's models and clients in the user dialog, and the hub refuses the rest", async ({ page }) => {
+  await logIn(page, ADMIN_TOKEN);
+  await page.getByRole("navigation", { name: "Main navigation" }).first().getByRole("link", { name: "Users" }).click();
+  await page.getByRole("button", { name: `Edit ${USER}` }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit user" });
+  await dialog.getByText("Access", { exact: true }).click();
+  await dialog.getByLabel("Allowed models").fill("prefix:claude-haiku");
+  await dialog.getByLabel("Blocked clients").fill("codex-cli\nEvilBot");
+  await snap(page, "user-access-lists");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+
+  const send = (model: string, userAgent: string) =>
+    fetch(`${HUB_URL}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": apiKey, "content-type": "application/json", "anthropic-version": "2023-06-01", "user-agent": userAgent },
+      body: JSON.stringify({ model, max_tokens: 10, messages: [{ role: "user", content: "hello" }] }),
+    });
+  const otherModel = await send("claude-sonnet-4-5", "claude-cli/2.0.14 (external, cli)");
+  expect(otherModel.status).toBe(403);
+  expect(((await otherModel.json()) as { error: { message: string } }).error.message).toBe('This user may not use the model "claude-sonnet-4-5".');
+  const blocked = await send("claude-haiku-4-5", "codex_cli_rs/0.46.0");
+  expect(blocked.status).toBe(403);
+  expect(((await blocked.json()) as { error: { message: string } }).error.message).toContain('blocked by the rule "codex-cli"');
+  expect((await send("claude-haiku-4-5", "claude-cli/2.0.14 (external, cli)")).status).toBe(200);
+
+  // The dialog shows what was saved.
+  await page.reload();
+  await page.getByRole("button", { name: `Edit ${USER}` }).click();
+  await expect(page.getByRole("dialog", { name: "Edit user" }).getByLabel("Allowed models")).toHaveValue("prefix:claude-haiku");
 });
