@@ -303,6 +303,10 @@ describe("saving policies", () => {
     expect(await refused("sensitive-words/create", { word: "(?<=x)y", matchType: "regex" })).toContain("not a valid RE2 regular expression");
     expect(await refused("sensitive-words/create", { word: ".*", matchType: "regex" })).toContain("matches empty text");
     expect(await refused("sensitive-words/create", { word: "x".repeat(201), matchType: "contains" })).toContain("at most 200");
+    // 20,000 characters of words in all: the matcher's memory stays bounded.
+    const long = await Promise.all(Array.from({ length: 99 }, (_, i) => t.admin<{ id: number }>("sensitive-words/create", { word: `${"q".repeat(197)}${String(i).padStart(3, "0")}`, matchType: "contains", isEnabled: false })));
+    expect(await refused("sensitive-words/create", { word: "y".repeat(200), matchType: "contains" })).toContain("at most 20000 characters long (this would make 20");
+    for (const { id } of long) await t.admin("sensitive-words/delete", { id });
     const user = await t.admin<{ id: number }>("users/create", { name: "policy-input" });
     expect(await refused("users/update", { id: user.id, allowedModels: [{ match: "regex", pattern: "(" }] })).toContain("Invalid regular expression");
     expect(await refused("users/update", { id: user.id, blockedClients: [""] })).toContain("A client entry is empty.");

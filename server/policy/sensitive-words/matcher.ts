@@ -22,6 +22,11 @@ export const SENSITIVE_MATCH_TYPES: readonly SensitiveMatchType[] = ["contains",
 export const MAX_WORD_LENGTH = 200;
 export const MAX_PATTERN_LENGTH = 500;
 export const MAX_SENSITIVE_WORDS = 2000;
+/**
+ * The automata have one state per character of the words: their total length bounds the memory
+ * of the matcher (about 1 KiB per character with the pre-check's table).
+ */
+export const MAX_TOTAL_WORD_LENGTH = 20_000;
 
 export interface SensitiveWordRule {
   id: number;

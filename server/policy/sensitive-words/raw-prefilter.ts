@@ -14,6 +14,8 @@
  */
 
 const ALPHABET = 256;
+/** Past this many states (≈ bytes of needles) the table would cost megabytes: the pre-check is off instead. */
+const MAX_STATES = 60_000;
 
 /**
  * Decodes the JSON escape at body[at] (a backslash) into out[0..3] as UTF-8 and stores in out[4]
@@ -195,7 +197,8 @@ export class RawPrefilter {
 
   constructor(needles: readonly string[], unusable = false) {
     const byteNeedles = needles.map((n) => Buffer.from(n));
-    this.usable = !unusable && needles.length > 0 && !needles.some((n) => !n || hasCasedNonAscii(n));
+    const size = byteNeedles.reduce((sum, b) => sum + b.length, 0);
+    this.usable = !unusable && needles.length > 0 && size < MAX_STATES && !needles.some((n) => !n || hasCasedNonAscii(n));
     const goto: Array<Map<number, number>> = [new Map()];
     const final: number[] = [0];
     for (const bytes of this.usable ? byteNeedles : []) {

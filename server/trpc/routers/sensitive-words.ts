@@ -6,10 +6,12 @@
  */
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import type { Db } from "../../db/database.ts";
 import type { SensitiveWord } from "../../generated/prisma/client.ts";
 import {
   MAX_PATTERN_LENGTH,
   MAX_SENSITIVE_WORDS,
+  MAX_TOTAL_WORD_LENGTH,
   SENSITIVE_MATCH_TYPES,
   sensitiveWordProblem,
   type SensitiveMatchType,
@@ -53,6 +55,18 @@ function validated<T extends { word: string; matchType: SensitiveMatchType }>(en
   return { ...entry, word };
 }
 
+/** Refuses a save that would take the words past the matcher's size bound (see matcher.ts). */
+async function checkTotal(db: Db, word: string, exceptId?: number) {
+  const rows = await db.sensitiveWord.findMany({ select: { id: true, word: true } });
+  const total = rows.reduce((sum, r) => sum + (r.id === exceptId ? 0 : r.word.length), word.length);
+  if (rows.length - (exceptId === undefined ? 0 : 1) >= MAX_SENSITIVE_WORDS) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: `At most ${MAX_SENSITIVE_WORDS} sensitive words can be configured.` });
+  }
+  if (total > MAX_TOTAL_WORD_LENGTH) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: `All sensitive words together may be at most ${MAX_TOTAL_WORD_LENGTH} characters long (this would make ${total}).` });
+  }
+}
+
 const notFound = (id: number) => new TRPCError({ code: "NOT_FOUND", message: `Sensitive word ${id} not found.` });
 
 export const sensitiveWordsRouter = router({
@@ -71,9 +85,7 @@ export const sensitiveWordsRouter = router({
     .output(wordView)
     .mutation(async ({ ctx, input }) => {
       const data = validated(input);
-      if ((await ctx.db.sensitiveWord.count()) >= MAX_SENSITIVE_WORDS) {
-        throw new TRPCError({ code: "BAD_REQUEST", message: `At most ${MAX_SENSITIVE_WORDS} sensitive words can be configured.` });
-      }
+      await checkTotal(ctx.db, data.word);
       const row = await ctx.db.sensitiveWord.create({ data });
       await ctx.catalog.invalidate({ kind: "sensitive_words" });
       audit(ctx, "sensitiveWords.create", { type: "sensitive_word", id: row.id }, { after: toWordView(row) });
@@ -90,6 +102,7 @@ export const sensitiveWordsRouter = router({
       const before = toWordView(existing);
       const { id, ...changes } = input;
       const data = validated({ word: before.word, matchType: before.matchType, ...changes });
+      await checkTotal(ctx.db, data.word, id);
       const row = await ctx.db.sensitiveWord.update({ where: { id }, data });
       await ctx.catalog.invalidate({ kind: "sensitive_words" });
       audit(ctx, "sensitiveWords.update", { type: "sensitive_word", id }, { before, after: toWordView(row) });
