@@ -46,6 +46,18 @@ describe("model listings", () => {
     expect(names.some((n) => n.includes("claude"))).toBe(false);
   });
 
+  it("keeps only the models the user's allowed-model rules match", async () => {
+    const restricted = await seedTenant(t, "http://127.0.0.1:9", {
+      user: { providerGroup: "team-a", allowedModels: [{ match: "prefix", pattern: "gemini-2.5-f" }, "SONNET"] },
+      provider: { groupTag: "team-a", providerType: "gemini" },
+    });
+    const page = await new OpenAI({ baseURL: `${t.url}/v1`, apiKey: restricted.key.key, maxRetries: 0 }).models.list();
+    const ids = page.data.map((m) => m.id);
+    expect(ids).toEqual(expect.arrayContaining(["gemini-2.5-flash", "sonnet"]));
+    expect(ids).not.toContain("gemini-2.5-pro");
+    expect(ids).not.toContain("claude-sonnet-4-5");
+  });
+
   it("refuses an unknown key", async () => {
     const res = await fetch(`${t.url}/v1/models`, { headers: { authorization: "Bearer sk-nope" } });
     expect(res.status).toBe(401);

@@ -37,6 +37,27 @@ describe("form schemas", () => {
     });
   });
 
+  it("reads a user's access lists: model rules as on providers, client entries per line or comma", () => {
+    const parsed = parseForm(
+      userFormSchema,
+      form({ name: "bob", role: "user", allowedModels: "claude-sonnet-4-5\nprefix:gpt-5", allowedClients: "claude-code\ncodex-cli, claude-code", blockedClients: "" }),
+    );
+    expect(parsed).toMatchObject({
+      ok: true,
+      data: {
+        allowedModels: [
+          { match: "exact", pattern: "claude-sonnet-4-5" },
+          { match: "prefix", pattern: "gpt-5" },
+        ],
+        allowedClients: ["claude-code", "codex-cli"],
+        blockedClients: [],
+      },
+    });
+    expect(parseForm(userFormSchema, form({ name: "bob", role: "user", allowedModels: "regex:" }))).toMatchObject({ ok: false, fieldErrors: { allowedModels: expect.any(String) } });
+    const provider = parseForm(providerUpdateSchema, form({ ...providerFields, blockedClients: "EvilBot/" }));
+    expect(provider).toMatchObject({ ok: true, data: { blockedClients: ["EvilBot/"], allowedClients: [] } });
+  });
+
   it("reports field errors as translatable keys", () => {
     const parsed = parseForm(keyFormSchema, form({ name: "", limitDailyUsd: "-1" }));
     expect(parsed.ok).toBe(false);

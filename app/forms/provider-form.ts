@@ -4,6 +4,7 @@ import { checkbox, linesField, msg, nullableNumber, nullableText, optionalText, 
 import { CACHE_TTL_PREFERENCES } from "./key-form.ts";
 import { parseGroupPriorities, parseHeaderLines } from "./key-value-lines.ts";
 import { limitFormFields } from "./limit-fields.ts";
+import { accessListFields } from "./access-lists.ts";
 import { parseAllowedModels, parseModelRedirects } from "./model-rules.ts";
 
 export const PROVIDER_TYPES = ["claude", "claude-auth", "codex", "openai-compatible", "gemini", "gemini-cli"] as const;
@@ -71,6 +72,7 @@ const providerFields = {
   activeTimeEnd: nullableTimeOfDay,
   allowedModels,
   modelRedirects,
+  ...accessListFields,
   firstByteTimeoutStreamingMs: int(0, 600_000),
   streamingIdleTimeoutMs: int(0, 3_600_000),
   requestTimeoutNonStreamingMs: int(0, 3_600_000),

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { checkbox, list, nullableDateTime, nullableText, optionalText, requiredText } from "./form-data.ts";
 import { limitFormFields } from "./limit-fields.ts";
+import { userAccessFields } from "./access-lists.ts";
 
 export const userFormSchema = z.object({
   name: requiredText(100),
@@ -11,6 +12,7 @@ export const userFormSchema = z.object({
   providerGroup: nullableText(500),
   tags: list(50, 50),
   expiresAt: nullableDateTime(),
+  ...userAccessFields,
   ...limitFormFields,
 });
 

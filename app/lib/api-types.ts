@@ -20,3 +20,5 @@ export type ErrorRuleRow = Outputs["rules"]["list"]["items"][number];
 export type RuleTestResult = Outputs["rules"]["test"];
 export type GroupRow = Outputs["groups"]["list"]["items"][number];
 export type SystemSettingsView = Outputs["settings"]["update"];
+export type SensitiveWordRow = Outputs["sensitiveWords"]["list"]["items"][number];
+export type SensitiveWordTestResult = Outputs["sensitiveWords"]["test"];

@@ -14,6 +14,7 @@ import type { Logger } from "../logger.ts";
 import type { Store } from "../store/store.ts";
 import { priceLookupNames, type PriceData } from "../gateway/usage/prices.ts";
 import type { ErrorRule } from "../gateway/resilience/error-rules.ts";
+import { MAX_SENSITIVE_WORDS, SensitiveWordMatcher, type SensitiveMatchType } from "../policy/sensitive-words/matcher.ts";
 import { toCachedKey, toCachedProvider, toCachedSettings } from "./mappers.ts";
 import type { CachedKey, CachedPrice, CachedProvider, CachedSettings } from "./types.ts";
 
@@ -26,7 +27,8 @@ export type Invalidation =
   | { kind: "prices" }
   | { kind: "settings" }
   | { kind: "groups" }
-  | { kind: "rules" };
+  | { kind: "rules" }
+  | { kind: "sensitive_words" };
 
 interface KeyEntry {
   key: CachedKey | null;
@@ -45,6 +47,8 @@ export class Catalog {
   private priceResolutions = new Map<string, { priceData: PriceData; pricedAs: string } | undefined>();
   private groupMultipliers = new Map<string, number>();
   private rules: ErrorRule[] = [];
+  /** Enabled sensitive words, compiled once per change (the automaton and the RE2 programs). */
+  private sensitiveWordMatcher = new SensitiveWordMatcher([]);
   private currentSettings!: CachedSettings;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -62,7 +66,7 @@ export class Catalog {
 
   /** Loads every snapshot and starts listening for invalidations. */
   async start(): Promise<void> {
-    await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups(), this.loadRules()]);
+    await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups(), this.loadRules(), this.loadSensitiveWords()]);
     this.unsubscribe = await this.store.subscribe(CATALOG_CHANNEL, (message) => void this.background(this.apply(message)));
     this.timer = setInterval(() => void this.background(this.refreshAll()), this.ttlMs);
     this.timer.unref();
@@ -159,6 +163,11 @@ export class Catalog {
     return this.rules;
   }
 
+  /** The matcher of the enabled sensitive words (empty when there are none). */
+  sensitiveWords(): SensitiveWordMatcher {
+    return this.sensitiveWordMatcher;
+  }
+
   /** The cost multiplier of a provider group (1 when the group has none). */
   groupMultiplier(group: string): number {
     return this.groupMultipliers.get(group) ?? 1;
@@ -233,9 +242,16 @@ export class Catalog {
     }));
   }
 
+  private async loadSensitiveWords() {
+    const rows = await this.db.sensitiveWord.findMany({ where: { isEnabled: true }, orderBy: { id: "asc" }, take: MAX_SENSITIVE_WORDS });
+    this.sensitiveWordMatcher = new SensitiveWordMatcher(
+      rows.map((r) => ({ id: r.id, word: r.word, matchType: r.matchType as SensitiveMatchType })),
+    );
+  }
+
   private async refreshAll() {
     try {
-      await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups(), this.loadRules()]);
+      await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups(), this.loadRules(), this.loadSensitiveWords()]);
     } catch (error) {
       // Keep serving the last good snapshot while the database is away.
       this.logger.warn({ err: (error as Error).message }, "catalog refresh failed; serving the last snapshot");
@@ -268,6 +284,8 @@ export class Catalog {
         return reload(this.loadGroups());
       case "rules":
         return reload(this.loadRules());
+      case "sensitive_words":
+        return reload(this.loadSensitiveWords());
     }
   }
 }

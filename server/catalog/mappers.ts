@@ -69,7 +69,7 @@ export function toCachedUser(row: User): CachedUser {
     isEnabled: row.isEnabled && !row.deletedAt,
     expiresAt: row.expiresAt?.getTime() ?? null,
     groups: parseGroups(row.providerGroup),
-    allowedModels: row.allowedModels,
+    allowedModels: rules(row.allowedModels),
     allowedClients: row.allowedClients,
     blockedClients: row.blockedClients,
     limits: toLimits(row),

@@ -34,7 +34,8 @@ export interface CachedUser {
   expiresAt: number | null;
   /** Provider groups this user may use (never empty: "default" when unset). */
   groups: string[];
-  allowedModels: string[];
+  /** Models this user may request (provider-style rules; empty allows every model). */
+  allowedModels: ModelRule[];
   allowedClients: string[];
   blockedClients: string[];
   limits: Limits;

@@ -10,6 +10,7 @@ import type { RequestInfo, WireFormat } from "./formats/types.ts";
 import type { CostBreakdown } from "./usage/cost.ts";
 import type { Admission } from "./steps/admit.ts";
 import type { Usage } from "./usage/usage.ts";
+import type { ClientIdentity } from "../policy/client-identity.ts";
 
 export interface GatewayOutcome {
   statusCode: number;
@@ -57,6 +58,8 @@ export interface GatewayContext {
   /** Why the current provider is being tried (the decision chain's attempt reason). */
   attemptReason?: AttemptReason;
   chain: DecisionChain;
+  /** The caller's client family and User-Agent, derived only when some access list needs it (steps/check-access.ts). */
+  client?: ClientIdentity;
   cost?: CostBreakdown | null;
   billedModel?: string;
   outcome: GatewayOutcome;

@@ -46,6 +46,11 @@ export interface DecisionChain {
   filtered: FilteredProvider[];
   attempts: AttemptRecord[];
   session?: { id: string; source: string; boundProviderId?: number; reused: boolean };
+  /**
+   * The policy that refused the request before any provider was tried: a sensitive word (its id
+   * and match type), a user's client list (the entry that matched), a user's model list.
+   */
+  policy?: { blockedBy: string; ruleId?: number; matchType?: string; rule?: string };
 }
 
 export function newDecisionChain(): DecisionChain {

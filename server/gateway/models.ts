@@ -13,6 +13,7 @@ import { GatewayError } from "./errors.ts";
 import type { WireFormat } from "./formats/types.ts";
 import { groupsIntersect } from "./routing/candidates.ts";
 import { extractApiKey } from "./steps/authenticate.ts";
+import { userModelAllowed } from "../policy/model-access.ts";
 
 const FAMILY: Record<ProviderType, (model: string, vendor: string | undefined) => boolean> = {
   claude: (m, v) => v === "anthropic" || m.startsWith("claude"),
@@ -60,10 +61,7 @@ export async function listModels(req: IncomingMessage, res: ServerResponse, path
     .filter((p) => p.isEnabled && groupsIntersect(groups, p.groups))
     .filter((p) => (gemini ? p.providerType === "gemini" || p.providerType === "gemini-cli" : true));
   let names = [...new Set(providers.flatMap((p) => modelsOf(p, priced)))].sort();
-  if (key.user.allowedModels.length) {
-    const allowed = new Set(key.user.allowedModels.map((m) => m.toLowerCase()));
-    names = names.filter((n) => allowed.has(n.toLowerCase()));
-  }
+  if (key.user.allowedModels.length) names = names.filter((n) => userModelAllowed(key.user.allowedModels, n));
   const created = Math.floor(now / 1000);
   if (gemini) {
     return send(200, {

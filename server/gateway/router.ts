@@ -4,7 +4,8 @@
  * pipeline below in order. Each step is its own file in steps/; a step ends the request by
  * throwing a GatewayError, which is rendered in the client's wire format.
  *
- *   authenticate → check-client-version → parse-request → intercept-warmup → resolve-session →
+ *   authenticate → check-client-version → parse-request → check-access → check-sensitive-words →
+ *   intercept-warmup → resolve-session →
  *   admit (one store trip: limits, provider choice, reservation) → forward (attempts, retries,
  *   failover) → settle (always; one store trip)
  */
@@ -29,6 +30,8 @@ import { parseRequest } from "./steps/parse-request.ts";
 import { admit } from "./steps/admit.ts";
 import { resolveSession } from "./steps/resolve-session.ts";
 import { settle } from "./steps/settle.ts";
+import { checkAccess } from "./steps/check-access.ts";
+import { checkSensitiveWords } from "./steps/check-sensitive-words.ts";
 
 export const GATEWAY_PREFIXES = ["/v1/", "/v1beta/", "/v1internal"];
 
@@ -127,6 +130,8 @@ export function createGateway(deps: GatewayDeps, inFlight = new InFlight()) {
       await authenticate(ctx, deps);
       checkClientVersion(ctx, deps);
       await parseRequest(ctx, deps);
+      checkAccess(ctx, deps);
+      checkSensitiveWords(ctx, deps);
       if (interceptWarmup(ctx, deps)) return;
       resolveSession(ctx);
       await admit(ctx, deps);

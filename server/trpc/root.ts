@@ -7,6 +7,7 @@ import { pricesRouter } from "./routers/prices.ts";
 import { providersRouter } from "./routers/providers.ts";
 import { quotasRouter } from "./routers/quotas.ts";
 import { rulesRouter } from "./routers/rules.ts";
+import { sensitiveWordsRouter } from "./routers/sensitive-words.ts";
 import { settingsRouter } from "./routers/settings.ts";
 import { statsRouter } from "./routers/stats.ts";
 import { usersRouter } from "./routers/users.ts";
@@ -24,6 +25,7 @@ export const appRouter = router({
   settings: settingsRouter,
   rules: rulesRouter,
   groups: groupsRouter,
+  sensitiveWords: sensitiveWordsRouter,
 });
 
 export type AppRouter = typeof appRouter;

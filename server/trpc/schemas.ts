@@ -80,6 +80,9 @@ export function limitData(input: Partial<Record<keyof typeof limitInputFields, u
   return data;
 }
 
+export const MODEL_MATCH = z.enum(["exact", "prefix", "suffix", "contains", "regex"]);
+export const modelRule = z.object({ match: MODEL_MATCH, pattern: z.string().min(1) });
+
 export const userView = z.object({
   id: z.number(),
   name: z.string(),
@@ -89,7 +92,7 @@ export const userView = z.object({
   expiresAt: z.string().nullable(),
   providerGroup: z.string().nullable(),
   tags: z.array(z.string()),
-  allowedModels: z.array(z.string()),
+  allowedModels: z.array(modelRule),
   allowedClients: z.array(z.string()),
   blockedClients: z.array(z.string()),
   ...limitOutputFields,
@@ -107,7 +110,7 @@ export function toUserView(row: User): z.infer<typeof userView> {
     expiresAt: iso(row.expiresAt),
     providerGroup: row.providerGroup,
     tags: row.tags,
-    allowedModels: row.allowedModels,
+    allowedModels: Array.isArray(row.allowedModels) ? (row.allowedModels as z.infer<typeof modelRule>[]) : [],
     allowedClients: row.allowedClients,
     blockedClients: row.blockedClients,
     ...limitView(row),
@@ -152,8 +155,6 @@ export function toKeyView(row: ApiKey): z.infer<typeof keyView> {
 }
 
 export const PROVIDER_TYPE = z.enum(["claude", "claude-auth", "codex", "openai-compatible", "gemini", "gemini-cli"]);
-export const MODEL_MATCH = z.enum(["exact", "prefix", "suffix", "contains", "regex"]);
-export const modelRule = z.object({ match: MODEL_MATCH, pattern: z.string().min(1) });
 export const modelRedirectRule = modelRule.extend({ target: z.string().min(1) });
 
 export const providerView = z.object({

@@ -7,6 +7,7 @@ import { useI18n } from "~/i18n/use-i18n.ts";
 import type { ProviderRow } from "~/lib/api-types.ts";
 import { SelectField, SwitchField, TextareaField, TextField } from "../form-field.tsx";
 import { LimitInputs } from "../limit-inputs.tsx";
+import { ClientListFields } from "../access-list-fields.tsx";
 
 export function ProviderFields({ provider }: { provider?: ProviderRow }) {
   const { t } = useI18n();
@@ -79,6 +80,11 @@ export function ProviderFields({ provider }: { provider?: ProviderRow }) {
               rows={3}
               hint={t("providers.modelRedirectsHint")}
             />
+          </fieldset>
+
+          <fieldset className="grid gap-3">
+            <legend className="mb-2 text-sm font-semibold">{t("access.clients")}</legend>
+            <ClientListFields allowed={p?.allowedClients} blocked={p?.blockedClients} scope="provider" />
           </fieldset>
 
           <fieldset className="grid gap-3">

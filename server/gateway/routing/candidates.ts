@@ -4,7 +4,8 @@
  *
  * Order of filters: group (strict: no fallback to other groups; untagged providers are
  * "default"; "*" on the caller's side matches all) → enabled → active time window → serves the
- * request's format → model allowed (by the original model) → caller-supplied exclusions.
+ * request's format → model allowed (by the original model) → the caller's client (provider client
+ * lists) → caller-supplied exclusions.
  */
 import type { CachedProvider } from "../../catalog/types.ts";
 import type { CandidateProvider, FilteredProvider } from "../decision-chain.ts";
@@ -12,6 +13,15 @@ import type { ApiFormat } from "../formats/types.ts";
 import { providerAdapter } from "../providers/registry.ts";
 import { modelAllowed } from "./model-rules.ts";
 import { isActive } from "./schedule.ts";
+import { judgeClient, type ClientIdentity } from "../../policy/client-identity.ts";
+
+/** A provider's client lists: a refused client makes it ineligible (noted with the rule), never fails the request. */
+function clientServed(p: CachedProvider, client: ClientIdentity, out: (p: CachedProvider, reason: string, detail?: string) => void): boolean {
+  const verdict = judgeClient(p.allowedClients, p.blockedClients, client);
+  if (verdict.allowed) return true;
+  out(p, verdict.reason, verdict.rule ? `${client.family}: rule "${verdict.rule.slice(0, 100)}"` : client.family);
+  return false;
+}
 
 export interface CandidateQuery {
   format: ApiFormat;
@@ -20,6 +30,8 @@ export interface CandidateQuery {
   groups: readonly string[];
   now: number;
   timeZone: string;
+  /** The caller's client, when some provider has client lists (steps/check-access.ts derives it). */
+  client?: ClientIdentity;
   /** Further exclusions decided by the caller (breaker open, limit reached, already failed…). */
   exclude?: (provider: CachedProvider) => string | undefined;
 }
@@ -44,6 +56,7 @@ export function findCandidates(providers: readonly CachedProvider[], q: Candidat
     else if (!isActive(p.activeTimeStart, p.activeTimeEnd, q.now, q.timeZone)) out(p, "outside_schedule", `${p.activeTimeStart}-${p.activeTimeEnd}`);
     else if (providerAdapter(p.providerType)?.format !== q.format) out(p, "format_mismatch", p.providerType);
     else if (!modelAllowed(p.allowedModels, q.model)) out(p, "model_not_allowed", q.model);
+    else if (q.client && (p.allowedClients.length || p.blockedClients.length) && !clientServed(p, q.client, out)) continue;
     else {
       const reason = q.exclude?.(p);
       if (reason) out(p, reason);

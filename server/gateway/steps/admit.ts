@@ -110,6 +110,7 @@ export async function admit(ctx: GatewayContext, deps: GatewayDeps): Promise<voi
     groups,
     now,
     timeZone: settings.timezone,
+    client: ctx.client,
   });
   ctx.chain.groups = groups;
   ctx.chain.filtered = filtered;

@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma } from "../../generated/prisma/client.ts";
 import { audit } from "../audit.ts";
+import { clientListInput } from "../policy-inputs.ts";
 import {
   HH_MM,
   limitData,
@@ -34,8 +35,8 @@ const providerFields = {
   activeTimeEnd: z.string().regex(HH_MM).nullable().optional(),
   allowedModels: z.array(modelRule).optional(),
   modelRedirects: z.array(modelRedirectRule).optional(),
-  allowedClients: z.array(z.string()).optional(),
-  blockedClients: z.array(z.string()).optional(),
+  allowedClients: clientListInput.optional(),
+  blockedClients: clientListInput.optional(),
   ...limitInputFields,
   maxRetryAttempts: z.number().int().min(1).max(10).nullable().optional(),
   circuitBreakerFailureThreshold: z.number().int().min(0).max(1000).optional(),

@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma } from "../../generated/prisma/client.ts";
 import { audit } from "../audit.ts";
+import { clientListInput, userModelRulesInput } from "../policy-inputs.ts";
 import { limitData, limitInputFields, toUserView, userView } from "../schemas.ts";
 import { adminProcedure, dashboardProcedure, isAdmin, router } from "../trpc.ts";
 
@@ -13,9 +14,9 @@ const userFields = {
   tags: z.array(z.string().max(50)).max(50).optional(),
   isEnabled: z.boolean().optional(),
   expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
-  allowedModels: z.array(z.string()).optional(),
-  allowedClients: z.array(z.string()).optional(),
-  blockedClients: z.array(z.string()).optional(),
+  allowedModels: userModelRulesInput.optional(),
+  allowedClients: clientListInput.optional(),
+  blockedClients: clientListInput.optional(),
   ...limitInputFields,
 };
 
