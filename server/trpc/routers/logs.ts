@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma, type RequestLog } from "../../generated/prisma/client.ts";
 import type { Db } from "../../db/database.ts";
+import { MEMBER_PROVIDER_NAME, memberDecisionChain, memberErrorMessage } from "./log-member-view.ts";
 import { boundedJson, boundedTexts, DETAIL_TEXT_LIMIT, LIST_TEXT_LIMIT, UNBOUNDED_COLUMNS, type BoundedTexts } from "./log-rows.ts";
 import { isAdmin, router, userProcedure, type Viewer } from "../trpc.ts";
 
@@ -59,8 +60,19 @@ export const logFilterInput = z.object({
   pageSize: z.number().int().min(1).max(200).default(50),
 });
 
+/**
+ * Admins see every request; a dashboard user sees their user's requests; a /my-usage-only key
+ * sees its own requests only (it is often one of several keys handed out to different people).
+ */
 function scopeWhere(viewer: Viewer): Prisma.RequestLogWhereInput {
-  return isAdmin(viewer) || viewer.kind !== "user" ? {} : { userId: viewer.userId };
+  if (isAdmin(viewer) || viewer.kind !== "user") return {};
+  return viewer.canLoginWebUi ? { userId: viewer.userId } : { keyId: viewer.keyId };
+}
+
+/** The same scope as `scopeWhere`, for SQL over the usage ledger. */
+function ledgerScope(viewer: Viewer): Prisma.Sql {
+  if (isAdmin(viewer) || viewer.kind !== "user") return Prisma.empty;
+  return viewer.canLoginWebUi ? Prisma.sql`AND user_id = ${viewer.userId}` : Prisma.sql`AND key_id = ${viewer.keyId}`;
 }
 
 /** A request-log row without its unbounded text columns (those come from `boundedTexts`). */
@@ -79,8 +91,9 @@ async function names(db: Db, rows: LogRow[]) {
 
 const NO_TEXTS: BoundedTexts = { model: null, redirectedModel: null, responseModel: null, errorMessage: null, sessionId: null, userAgent: null, clientIp: null };
 
-function toItem(row: LogRow, texts: BoundedTexts, n: Awaited<ReturnType<typeof names>>): z.infer<typeof logItem> {
-  return {
+/** A list row; for a member (`admin` false) without provider or upstream error text. */
+function toItem(row: LogRow, texts: BoundedTexts, n: Awaited<ReturnType<typeof names>>, admin: boolean): z.infer<typeof logItem> {
+  const item = {
     id: row.id.toString(),
     requestId: row.requestId,
     createdAt: row.createdAt.toISOString(),
@@ -112,6 +125,13 @@ function toItem(row: LogRow, texts: BoundedTexts, n: Awaited<ReturnType<typeof n
     sessionId: texts.sessionId,
     retryCount: row.retryCount,
   };
+  if (admin) return item;
+  return {
+    ...item,
+    providerId: null,
+    providerName: row.providerId === null ? null : MEMBER_PROVIDER_NAME,
+    errorMessage: memberErrorMessage(row.errorType, row.statusCode, texts.errorMessage),
+  };
 }
 
 export const logsRouter = router({
@@ -126,7 +146,8 @@ export const logsRouter = router({
           : {}),
         ...(input.userId !== undefined ? { userId: input.userId } : {}),
         ...(input.keyId !== undefined ? { keyId: input.keyId } : {}),
-        ...(input.providerId !== undefined ? { providerId: input.providerId } : {}),
+        // Members do not see providers, so they cannot filter by one either.
+        ...(input.providerId !== undefined && isAdmin(ctx.viewer) ? { providerId: input.providerId } : {}),
         ...(input.model ? { model: input.model } : {}),
         ...(input.statusCode !== undefined ? { statusCode: input.statusCode } : {}),
         ...(input.sessionId ? { sessionId: input.sessionId } : {}),
@@ -143,7 +164,7 @@ export const logsRouter = router({
         ctx.db.requestLog.count({ where }),
       ]);
       const [n, texts] = await Promise.all([names(ctx.db, rows), boundedTexts(ctx.db, rows.map((r) => r.id), LIST_TEXT_LIMIT)]);
-      return { items: rows.map((row) => toItem(row, texts.get(row.id) ?? NO_TEXTS, n)), total, page: input.page, pageSize: input.pageSize };
+      return { items: rows.map((row) => toItem(row, texts.get(row.id) ?? NO_TEXTS, n, isAdmin(ctx.viewer))), total, page: input.page, pageSize: input.pageSize };
     }),
 
   get: userProcedure
@@ -159,9 +180,10 @@ export const logsRouter = router({
         boundedJson(ctx.db, row.id),
       ]);
       const t = texts.get(row.id) ?? NO_TEXTS;
+      const admin = isAdmin(ctx.viewer);
       return {
-        ...toItem(row, t, n),
-        decisionChain: json.decisionChain,
+        ...toItem(row, t, n, admin),
+        decisionChain: admin ? json.decisionChain : memberDecisionChain(json.decisionChain),
         costBreakdown: json.costBreakdown,
         clientIp: t.clientIp,
         userAgent: t.userAgent,
@@ -193,7 +215,7 @@ export const logsRouter = router({
           SELECT DISTINCT left(model, ${LIST_TEXT_LIMIT}) AS model
           FROM usage_ledger
           WHERE created_at >= ${new Date(ctx.now() - 30 * 86400_000)}
-            ${admin || ctx.viewer.kind !== "user" ? Prisma.empty : Prisma.sql`AND user_id = ${ctx.viewer.userId}`}
+            ${ledgerScope(ctx.viewer)}
           LIMIT 200`,
       ]);
       return { users, providers, models: models.map((m) => m.model).filter((m): m is string => !!m).sort() };
