@@ -72,3 +72,8 @@ export function maskSecret(secret: string): string {
   const head = trimmed.startsWith("sk-") ? trimmed.slice(0, 5) : trimmed.slice(0, 2);
   return `${head}…${trimmed.slice(-4)}`;
 }
+
+/** Whether a stored value is a SecretBox ciphertext (as opposed to a plaintext from before it was encrypted). */
+export function isSealed(value: string): boolean {
+  return value.startsWith(`${VERSION}:`) && value.split(":").length === 5;
+}
