@@ -77,3 +77,16 @@ export function maskSecret(secret: string): string {
 export function isSealed(value: string): boolean {
   return value.startsWith(`${VERSION}:`) && value.split(":").length === 5;
 }
+
+/**
+ * Upstream error text with the given secrets cut out: some vendors echo the key they were sent
+ * ("Incorrect API key provided: sk-…"), and that text is relayed to the client and logged.
+ * Values shorter than 8 characters are left alone (they would match ordinary words).
+ */
+export function redactSecrets(text: Buffer, secrets: readonly string[]): Buffer {
+  const present = secrets.filter((s) => s.length >= 8 && text.includes(s));
+  if (present.length === 0) return text;
+  let out = text.toString("utf8");
+  for (const secret of present) out = out.split(secret).join("[redacted]");
+  return Buffer.from(out, "utf8");
+}
