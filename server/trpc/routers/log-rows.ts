@@ -100,6 +100,7 @@ export async function boundedJson(db: Db, id: bigint): Promise<{ decisionChain: 
   const row = await db.requestLog.findUnique({
     where: { id },
     select: {
+      id: true, // a select needs one field that is always true
       decisionChain: (sizes?.chain ?? 0) <= MAX_JSON_BYTES,
       costBreakdown: (sizes?.cost ?? 0) <= MAX_JSON_BYTES,
     },
