@@ -24,13 +24,15 @@ const REDACT_PATHS = [
 
 export type Logger = pino.Logger;
 
-export function createLogger(level: string, bindings: Record<string, unknown> = {}): Logger {
-  return pino({
+/** `destination` (default stdout) lets tests read exactly what the hub would log. */
+export function createLogger(level: string, bindings: Record<string, unknown> = {}, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: "claude-code-hub", ...bindings },
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 const SECRET_QUERY_PARAMS = /([?&](?:key|api_key|apikey|token|access_token|sig|signature)=)[^&#]*/gi;

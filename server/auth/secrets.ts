@@ -72,3 +72,21 @@ export function maskSecret(secret: string): string {
   const head = trimmed.startsWith("sk-") ? trimmed.slice(0, 5) : trimmed.slice(0, 2);
   return `${head}…${trimmed.slice(-4)}`;
 }
+
+/** Whether a stored value is a SecretBox ciphertext (as opposed to a plaintext from before it was encrypted). */
+export function isSealed(value: string): boolean {
+  return value.startsWith(`${VERSION}:`) && value.split(":").length === 5;
+}
+
+/**
+ * Upstream error text with the given secrets cut out: some vendors echo the key they were sent
+ * ("Incorrect API key provided: sk-…"), and that text is relayed to the client and logged.
+ * Values shorter than 8 characters are left alone (they would match ordinary words).
+ */
+export function redactSecrets(text: Buffer, secrets: readonly string[]): Buffer {
+  const present = secrets.filter((s) => s.length >= 8 && text.includes(s));
+  if (present.length === 0) return text;
+  let out = text.toString("utf8");
+  for (const secret of present) out = out.split(secret).join("[redacted]");
+  return Buffer.from(out, "utf8");
+}

@@ -16,6 +16,7 @@ import { priceLookupNames, type PriceData } from "../gateway/usage/prices.ts";
 import type { ErrorRule } from "../gateway/resilience/error-rules.ts";
 import { MAX_SENSITIVE_WORDS, SensitiveWordMatcher, type SensitiveMatchType } from "../policy/sensitive-words/matcher.ts";
 import { toCachedKey, toCachedProvider, toCachedSettings } from "./mappers.ts";
+import { sealPlaintextProviderSecrets } from "./provider-secrets.ts";
 import type { CachedKey, CachedPrice, CachedProvider, CachedSettings } from "./types.ts";
 
 export const CATALOG_CHANNEL = "catalog";
@@ -66,6 +67,10 @@ export class Catalog {
 
   /** Loads every snapshot and starts listening for invalidations. */
   async start(): Promise<void> {
+    // Rows from before proxy URLs and custom headers were encrypted; only here is the key known.
+    await sealPlaintextProviderSecrets(this.db, this.secrets, this.logger).catch((error: Error) =>
+      this.logger.error({ err: error.message }, "encrypting plaintext provider secrets failed; they stay readable in the database"),
+    );
     await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups(), this.loadRules(), this.loadSensitiveWords()]);
     this.unsubscribe = await this.store.subscribe(CATALOG_CHANNEL, (message) => void this.background(this.apply(message)));
     this.timer = setInterval(() => void this.background(this.refreshAll()), this.ttlMs);

@@ -2,6 +2,7 @@
 import type { ApiKey, Provider, SystemSettings, User } from "../generated/prisma/client.ts";
 import type { SecretBox } from "../auth/secrets.ts";
 import { usdToNano } from "../gateway/usage/money.ts";
+import { openCustomHeaders, openProxyUrl } from "./provider-secrets.ts";
 import type {
   CacheTtlPreference,
   CachedKey,
@@ -153,10 +154,10 @@ export function toCachedProvider(row: Provider, secrets: SecretBox): CachedProvi
     sessionTtlSeconds: row.sessionTtlSeconds,
     disableSessionReuse: row.disableSessionReuse,
     reclaimSessions: row.reclaimSessions,
-    proxyUrl: row.proxyUrl,
+    proxyUrl: openProxyUrl(row.proxyUrl, secrets),
     proxyFallbackToDirect: row.proxyFallbackToDirect,
     preserveClientIp: row.preserveClientIp,
-    customHeaders: stringRecord(row.customHeaders),
+    customHeaders: openCustomHeaders(row.customHeaders, secrets),
     cacheTtlPreference: row.cacheTtlPreference as CacheTtlPreference,
     mcpPassthroughType: (row.mcpPassthroughType as CachedProvider["mcpPassthroughType"]) ?? "none",
     mcpPassthroughUrl: row.mcpPassthroughUrl,

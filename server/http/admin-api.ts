@@ -24,6 +24,9 @@ import type { Services, TrpcContext } from "../trpc/trpc.ts";
 import { apiDocsRouter } from "./api-docs.ts";
 import { PUBLIC_DIR } from "../paths.ts";
 
+/** The most calls one tRPC request may batch (GET or POST). */
+export const TRPC_MAX_BATCH_SIZE = 10;
+
 export interface AdminApiDeps {
   env: Env;
   db: Db;
@@ -115,7 +118,14 @@ export function createAdminApi(deps: AdminApiDeps) {
   router.use(["/api/trpc", "/api/actions"], refuseLockedOut);
   router.use(
     "/api/trpc",
-    createExpressMiddleware({ router: appRouter, createContext: ({ req }) => contextFor(req as Request) }),
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: ({ req }) => contextFor(req as Request),
+      // Any key may call; a batch of 40 list calls once exhausted the heap. Larger batches are
+      // refused with 400 before any call runs (the dashboard's browser code does not batch).
+      maxBatchSize: TRPC_MAX_BATCH_SIZE,
+      maxBodySize: 2 * 1024 * 1024,
+    }),
   );
 
   router.use(apiDocsRouter(PUBLIC_DIR));

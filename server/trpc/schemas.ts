@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { ApiKey, Provider, User } from "../generated/prisma/client.ts";
 import { maskSecret, type SecretBox } from "../auth/secrets.ts";
+import { maskCustomHeaders, maskProxyUrl, openCustomHeaders, openProxyUrl } from "../catalog/provider-secrets.ts";
 
 const usd = z.number().min(0).max(1_000_000_000).nullable().optional();
 const count = z.number().int().min(0).max(1_000_000_000).nullable().optional();
@@ -191,9 +192,11 @@ export const providerView = z.object({
   sessionTtlSeconds: z.number().nullable(),
   disableSessionReuse: z.boolean(),
   reclaimSessions: z.boolean(),
+  /** The proxy URL with its password masked ("****"); send it back unchanged to keep the password. */
   proxyUrl: z.string().nullable(),
   proxyFallbackToDirect: z.boolean(),
   preserveClientIp: z.boolean(),
+  /** Header names with every value masked ("****"); a header sent back as "****" keeps its value. */
   customHeaders: z.record(z.string(), z.string()),
   cacheTtlPreference: z.enum(["inherit", "5m", "1h"]),
   mcpPassthroughType: z.enum(["none", "minimax", "glm"]),
@@ -202,6 +205,15 @@ export const providerView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+
+/** The proxy URL and headers as shown: password and header values masked, never decrypted out. */
+function maskedNetwork(row: Provider, secrets: SecretBox): { proxyUrl: string | null; customHeaders: Record<string, string> } {
+  try {
+    return { proxyUrl: maskProxyUrl(openProxyUrl(row.proxyUrl, secrets)), customHeaders: maskCustomHeaders(openCustomHeaders(row.customHeaders, secrets)) };
+  } catch {
+    return { proxyUrl: row.proxyUrl === null ? null : "(cannot decrypt: check ENCRYPTION_KEY)", customHeaders: {} };
+  }
+}
 
 function maskedKey(row: Provider, secrets: SecretBox) {
   try {
@@ -216,6 +228,7 @@ function asRecord<T>(value: unknown): Record<string, T> {
 }
 
 export function toProviderView(row: Provider, secrets: SecretBox): z.infer<typeof providerView> {
+  const network = maskedNetwork(row, secrets);
   return {
     id: row.id,
     name: row.name,
@@ -249,10 +262,10 @@ export function toProviderView(row: Provider, secrets: SecretBox): z.infer<typeo
     sessionTtlSeconds: row.sessionTtlSeconds,
     disableSessionReuse: row.disableSessionReuse,
     reclaimSessions: row.reclaimSessions,
-    proxyUrl: row.proxyUrl,
+    proxyUrl: network.proxyUrl,
     proxyFallbackToDirect: row.proxyFallbackToDirect,
     preserveClientIp: row.preserveClientIp,
-    customHeaders: asRecord<string>(row.customHeaders),
+    customHeaders: network.customHeaders,
     cacheTtlPreference: row.cacheTtlPreference as "inherit" | "5m" | "1h",
     mcpPassthroughType: row.mcpPassthroughType as "none" | "minimax" | "glm",
     mcpPassthroughUrl: row.mcpPassthroughUrl,

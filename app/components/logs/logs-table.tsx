@@ -65,10 +65,15 @@ export function LogsTable({ rows, showUser = true, detailBase }: LogsTableProps)
               ) : null}
               <TableCell>{row.providerName ?? "—"}</TableCell>
               <TableCell>
-                <span className="font-mono text-xs">{row.model ?? "—"}</span>
+                {/* Model names are client text (the API cuts them at 200 characters): one line, full name on hover. */}
+                <span className="inline-block max-w-[28ch] truncate align-bottom font-mono text-xs" title={row.model ?? undefined}>
+                  {row.model ?? "—"}
+                </span>
                 {row.isStream ? <span className="ml-1 text-[10px] uppercase text-muted-foreground">{t("logs.stream")}</span> : null}
                 {row.redirectedModel && row.redirectedModel !== row.model ? (
-                  <span className="block font-mono text-xs text-muted-foreground">→ {row.redirectedModel}</span>
+                  <span className="block max-w-[30ch] truncate font-mono text-xs text-muted-foreground" title={row.redirectedModel}>
+                    → {row.redirectedModel}
+                  </span>
                 ) : null}
               </TableCell>
               <TableCell className="text-right tabular-nums">{fmt.integer(row.inputTokens)}</TableCell>

@@ -24,6 +24,7 @@ import type { ProviderAdapter } from "../providers/types.ts";
 import { decoderFor, type Decoder } from "../upstream/body-decoder.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../upstream/headers.ts";
 import { startExchange, type Exchange } from "../upstream/http-exchange.ts";
+import { redactSecrets } from "../../auth/secrets.ts";
 
 /** A stream with no content event after this many bytes is committed anyway. */
 const HOLD_LIMIT_BYTES = 256 * 1024;
@@ -257,7 +258,8 @@ function exchangeWithUpstream(
 
     const handleEnd = () => {
       if (mode === "error") {
-        const body = Buffer.concat(held).subarray(0, ERROR_BODY_LIMIT);
+        // The hub's credentials for this upstream never go further, even when the vendor echoes them.
+        const body = redactSecrets(Buffer.concat(held).subarray(0, ERROR_BODY_LIMIT), [provider.secret, ...Object.values(provider.customHeaders)]);
         finish({
           ok: false,
           failure: { class: "http_error", status, headers: upstreamHeaders, body, message: `upstream answered ${status}: ${body.toString("utf8", 0, 300)}` },

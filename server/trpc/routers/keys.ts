@@ -23,6 +23,20 @@ function keyData(input: Record<string, unknown>) {
   return data;
 }
 
+/**
+ * A key created or updated with an expiry in the past would look configured yet refuse every
+ * request; say so instead. (The clock is the hub's, so tests can drive it.)
+ */
+function refusePastExpiry(expiresAt: string | null | undefined, now: number): void {
+  if (!expiresAt) return;
+  if (new Date(expiresAt).getTime() <= now) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `expiresAt ${expiresAt} is in the past; give a future time, or null for a key that never expires.`,
+    });
+  }
+}
+
 /** Non-admins reach only their own keys. */
 function ownWhere(viewer: Viewer): Prisma.ApiKeyWhereInput {
   return isAdmin(viewer) || viewer.kind !== "user" ? {} : { userId: viewer.userId };
@@ -34,6 +48,7 @@ export const keysRouter = router({
     .input(z.object({ userId: z.number().int(), name: z.string().trim().min(1).max(100), ...keyFields }))
     .output(keyView.extend({ key: z.string().describe("The full key. Store it now: it is never shown again.") }))
     .mutation(async ({ ctx, input }) => {
+      refusePastExpiry(input.expiresAt, ctx.now());
       const user = await ctx.db.user.findFirst({ where: { id: input.userId, deletedAt: null } });
       if (!user) throw new TRPCError({ code: "NOT_FOUND", message: `User ${input.userId} not found.` });
       const key = generateApiKey();
@@ -63,6 +78,7 @@ export const keysRouter = router({
     .input(z.object({ id: z.number().int(), name: z.string().trim().min(1).max(100).optional(), ...keyFields }))
     .output(keyView)
     .mutation(async ({ ctx, input }) => {
+      refusePastExpiry(input.expiresAt, ctx.now());
       const before = await ctx.db.apiKey.findFirst({ where: { id: input.id, deletedAt: null } });
       if (!before) throw new TRPCError({ code: "NOT_FOUND", message: `Key ${input.id} not found.` });
       const row = await ctx.db.apiKey.update({ where: { id: input.id }, data: keyData(input) });

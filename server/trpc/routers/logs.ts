@@ -1,8 +1,10 @@
 /** logs.*: the request log. Admins see every request; a user sees only their own. */
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import type { Prisma, RequestLog } from "../../generated/prisma/client.ts";
+import { Prisma, type RequestLog } from "../../generated/prisma/client.ts";
 import type { Db } from "../../db/database.ts";
+import { MEMBER_PROVIDER_NAME, memberDecisionChain, memberErrorMessage } from "./log-member-view.ts";
+import { boundedJson, boundedTexts, DETAIL_TEXT_LIMIT, LIST_TEXT_LIMIT, UNBOUNDED_COLUMNS, type BoundedTexts } from "./log-rows.ts";
 import { isAdmin, router, userProcedure, type Viewer } from "../trpc.ts";
 
 const logItem = z.object({
@@ -51,19 +53,33 @@ export const logFilterInput = z.object({
   userId: z.number().int().optional(),
   keyId: z.number().int().optional(),
   providerId: z.number().int().optional(),
-  model: z.string().optional(),
+  model: z.string().max(1000).optional(),
   statusCode: z.number().int().optional(),
-  sessionId: z.string().optional(),
+  sessionId: z.string().max(1000).optional(),
   page: z.number().int().min(1).default(1),
   pageSize: z.number().int().min(1).max(200).default(50),
 });
 
+/**
+ * Admins see every request; a dashboard user sees their user's requests; a /my-usage-only key
+ * sees its own requests only (it is often one of several keys handed out to different people).
+ */
 function scopeWhere(viewer: Viewer): Prisma.RequestLogWhereInput {
-  return isAdmin(viewer) || viewer.kind !== "user" ? {} : { userId: viewer.userId };
+  if (isAdmin(viewer) || viewer.kind !== "user") return {};
+  return viewer.canLoginWebUi ? { userId: viewer.userId } : { keyId: viewer.keyId };
 }
 
-async function names(db: Db, rows: RequestLog[]) {
-  const ids = (pick: (r: RequestLog) => number | null) => [...new Set(rows.map(pick).filter((v): v is number => v !== null))];
+/** The same scope as `scopeWhere`, for SQL over the usage ledger. */
+function ledgerScope(viewer: Viewer): Prisma.Sql {
+  if (isAdmin(viewer) || viewer.kind !== "user") return Prisma.empty;
+  return viewer.canLoginWebUi ? Prisma.sql`AND user_id = ${viewer.userId}` : Prisma.sql`AND key_id = ${viewer.keyId}`;
+}
+
+/** A request-log row without its unbounded text columns (those come from `boundedTexts`). */
+type LogRow = Omit<RequestLog, keyof typeof UNBOUNDED_COLUMNS>;
+
+async function names(db: Db, rows: LogRow[]) {
+  const ids = (pick: (r: LogRow) => number | null) => [...new Set(rows.map(pick).filter((v): v is number => v !== null))];
   const [users, keys, providers] = await Promise.all([
     db.user.findMany({ where: { id: { in: ids((r) => r.userId) } }, select: { id: true, name: true } }),
     db.apiKey.findMany({ where: { id: { in: ids((r) => r.keyId) } }, select: { id: true, name: true } }),
@@ -73,8 +89,11 @@ async function names(db: Db, rows: RequestLog[]) {
   return { users: map(users), keys: map(keys), providers: map(providers) };
 }
 
-function toItem(row: RequestLog, n: Awaited<ReturnType<typeof names>>): z.infer<typeof logItem> {
-  return {
+const NO_TEXTS: BoundedTexts = { model: null, redirectedModel: null, responseModel: null, errorMessage: null, sessionId: null, userAgent: null, clientIp: null };
+
+/** A list row; for a member (`admin` false) without provider or upstream error text. */
+function toItem(row: LogRow, texts: BoundedTexts, n: Awaited<ReturnType<typeof names>>, admin: boolean): z.infer<typeof logItem> {
+  const item = {
     id: row.id.toString(),
     requestId: row.requestId,
     createdAt: row.createdAt.toISOString(),
@@ -86,9 +105,9 @@ function toItem(row: RequestLog, n: Awaited<ReturnType<typeof names>>): z.infer<
     providerName: row.providerId === null ? null : (n.providers.get(row.providerId) ?? null),
     endpoint: row.endpoint,
     apiFormat: row.apiFormat,
-    model: row.model,
-    redirectedModel: row.redirectedModel,
-    responseModel: row.responseModel,
+    model: texts.model,
+    redirectedModel: texts.redirectedModel,
+    responseModel: texts.responseModel,
     isStream: row.isStream,
     inputTokens: row.inputTokens,
     outputTokens: row.outputTokens,
@@ -101,10 +120,17 @@ function toItem(row: RequestLog, n: Awaited<ReturnType<typeof names>>): z.infer<
     durationMs: row.durationMs,
     statusCode: row.statusCode,
     errorType: row.errorType,
-    errorMessage: row.errorMessage,
+    errorMessage: texts.errorMessage,
     blockedBy: row.blockedBy,
-    sessionId: row.sessionId,
+    sessionId: texts.sessionId,
     retryCount: row.retryCount,
+  };
+  if (admin) return item;
+  return {
+    ...item,
+    providerId: null,
+    providerName: row.providerId === null ? null : MEMBER_PROVIDER_NAME,
+    errorMessage: memberErrorMessage(row.errorType, row.statusCode, texts.errorMessage),
   };
 }
 
@@ -120,7 +146,8 @@ export const logsRouter = router({
           : {}),
         ...(input.userId !== undefined ? { userId: input.userId } : {}),
         ...(input.keyId !== undefined ? { keyId: input.keyId } : {}),
-        ...(input.providerId !== undefined ? { providerId: input.providerId } : {}),
+        // Members do not see providers, so they cannot filter by one either.
+        ...(input.providerId !== undefined && isAdmin(ctx.viewer) ? { providerId: input.providerId } : {}),
         ...(input.model ? { model: input.model } : {}),
         ...(input.statusCode !== undefined ? { statusCode: input.statusCode } : {}),
         ...(input.sessionId ? { sessionId: input.sessionId } : {}),
@@ -129,30 +156,37 @@ export const logsRouter = router({
       const [rows, total] = await Promise.all([
         ctx.db.requestLog.findMany({
           where,
+          omit: UNBOUNDED_COLUMNS,
           orderBy: [{ createdAt: "desc" }, { id: "desc" }],
           skip: (input.page - 1) * input.pageSize,
           take: input.pageSize,
         }),
         ctx.db.requestLog.count({ where }),
       ]);
-      const n = await names(ctx.db, rows);
-      return { items: rows.map((row) => toItem(row, n)), total, page: input.page, pageSize: input.pageSize };
+      const [n, texts] = await Promise.all([names(ctx.db, rows), boundedTexts(ctx.db, rows.map((r) => r.id), LIST_TEXT_LIMIT)]);
+      return { items: rows.map((row) => toItem(row, texts.get(row.id) ?? NO_TEXTS, n, isAdmin(ctx.viewer))), total, page: input.page, pageSize: input.pageSize };
     }),
 
   get: userProcedure
     .meta({ openapi: { method: "POST", path: "/logs/get", tags: ["logs"], summary: "One request with its decision chain", protect: true } })
-    .input(z.object({ requestId: z.string() }))
+    .input(z.object({ requestId: z.string().max(200) }))
     .output(logDetail)
     .query(async ({ ctx, input }) => {
-      const row = await ctx.db.requestLog.findFirst({ where: { requestId: input.requestId, ...scopeWhere(ctx.viewer) } });
+      const row = await ctx.db.requestLog.findFirst({ where: { requestId: input.requestId, ...scopeWhere(ctx.viewer) }, omit: UNBOUNDED_COLUMNS });
       if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No such request." });
-      const n = await names(ctx.db, [row]);
+      const [n, texts, json] = await Promise.all([
+        names(ctx.db, [row]),
+        boundedTexts(ctx.db, [row.id], DETAIL_TEXT_LIMIT),
+        boundedJson(ctx.db, row.id),
+      ]);
+      const t = texts.get(row.id) ?? NO_TEXTS;
+      const admin = isAdmin(ctx.viewer);
       return {
-        ...toItem(row, n),
-        decisionChain: row.decisionChain,
-        costBreakdown: row.costBreakdown,
-        clientIp: row.clientIp,
-        userAgent: row.userAgent,
+        ...toItem(row, t, n, admin),
+        decisionChain: admin ? json.decisionChain : memberDecisionChain(json.decisionChain),
+        costBreakdown: json.costBreakdown,
+        clientIp: t.clientIp,
+        userAgent: t.userAgent,
       };
     }),
 
@@ -175,13 +209,14 @@ export const logsRouter = router({
             ? ctx.db.user.findMany({ where: { id: ctx.viewer.userId }, select: { id: true, name: true } })
             : [],
         admin ? ctx.db.provider.findMany({ where: { deletedAt: null }, select: { id: true, name: true }, orderBy: { name: "asc" } }) : [],
-        // Models from the ledger's recent rows (indexed by time), not a DISTINCT over the whole log.
-        ctx.db.usageLedger.findMany({
-          where: { createdAt: { gte: new Date(ctx.now() - 30 * 86400_000) }, ...(admin || ctx.viewer.kind !== "user" ? {} : { userId: ctx.viewer.userId }) },
-          distinct: ["model"],
-          select: { model: true },
-          take: 200,
-        }),
+        // Models from the ledger's recent rows (indexed by time), not a DISTINCT over the whole log;
+        // cut in SQL like the list rows (a model name is client text of any length).
+        ctx.db.$queryRaw<Array<{ model: string | null }>>`
+          SELECT DISTINCT left(model, ${LIST_TEXT_LIMIT}) AS model
+          FROM usage_ledger
+          WHERE created_at >= ${new Date(ctx.now() - 30 * 86400_000)}
+            ${ledgerScope(ctx.viewer)}
+          LIMIT 200`,
       ]);
       return { users, providers, models: models.map((m) => m.model).filter((m): m is string => !!m).sort() };
     }),

@@ -1,7 +1,16 @@
 /** providers.*: upstreams. The upstream key is encrypted at rest and only ever shown masked. */
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { Prisma } from "../../generated/prisma/client.ts";
+import { Prisma, type Provider } from "../../generated/prisma/client.ts";
+import type { SecretBox } from "../../auth/secrets.ts";
+import {
+  mergeCustomHeaders,
+  mergeProxyUrl,
+  openCustomHeaders,
+  openProxyUrl,
+  sealCustomHeaders,
+  sealProxyUrl,
+} from "../../catalog/provider-secrets.ts";
 import { audit } from "../audit.ts";
 import { clientListInput } from "../policy-inputs.ts";
 import {
@@ -80,11 +89,23 @@ const updateInput = z.object({
 
 type ProviderInput = Partial<z.infer<typeof updateInput>>;
 
-function providerData(input: ProviderInput, encrypt: (secret: string) => string) {
-  const { id: _id, key, costMultiplier, ...rest } = input;
+/**
+ * Input → Prisma data. Secrets are sealed; on an update (`before` given) a proxy URL or header
+ * sent back masked, as the view showed it, keeps the stored secret.
+ */
+function providerData(input: ProviderInput, secrets: SecretBox, before?: Provider) {
+  const { id: _id, key, costMultiplier, proxyUrl, customHeaders, ...rest } = input;
   const data: Record<string, unknown> = { ...rest, ...limitData(rest) };
-  if (key !== undefined) data.keyEncrypted = encrypt(key.trim());
+  if (key !== undefined) data.keyEncrypted = secrets.encrypt(key.trim());
   if (costMultiplier !== undefined) data.costMultiplier = String(costMultiplier);
+  if (proxyUrl !== undefined) {
+    const current = before ? openProxyUrl(before.proxyUrl, secrets) : null;
+    data.proxyUrl = sealProxyUrl(mergeProxyUrl(proxyUrl, current), secrets);
+  }
+  if (customHeaders !== undefined) {
+    const current = before ? openCustomHeaders(before.customHeaders, secrets) : {};
+    data.customHeaders = sealCustomHeaders(mergeCustomHeaders(customHeaders, current), secrets);
+  }
   return data;
 }
 
@@ -105,7 +126,7 @@ export const providersRouter = router({
     .output(providerView)
     .mutation(async ({ ctx, input }) => {
       const row = await ctx.db.provider
-        .create({ data: providerData(input, (s) => ctx.secrets.encrypt(s)) as Prisma.ProviderCreateInput })
+        .create({ data: providerData(input, ctx.secrets) as Prisma.ProviderCreateInput })
         .catch(uniqueName);
       await ctx.catalog.invalidate({ kind: "providers" });
       const view = toProviderView(row, ctx.secrets);
@@ -133,7 +154,7 @@ export const providersRouter = router({
       const before = await ctx.db.provider.findFirst({ where: { id: input.id, deletedAt: null } });
       if (!before) throw new TRPCError({ code: "NOT_FOUND", message: `Provider ${input.id} not found.` });
       const row = await ctx.db.provider
-        .update({ where: { id: input.id }, data: providerData(input, (s) => ctx.secrets.encrypt(s)) })
+        .update({ where: { id: input.id }, data: providerData(input, ctx.secrets, before) })
         .catch(uniqueName);
       await ctx.catalog.invalidate({ kind: "providers" });
       const view = toProviderView(row, ctx.secrets);
