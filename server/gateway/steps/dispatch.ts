@@ -22,6 +22,7 @@ import { GatewayError } from "../errors.ts";
 import type { ResponseSummary, StreamTap, UpstreamRequest } from "../formats/types.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
 import { decoderFor, type Decoder } from "../upstream/body-decoder.ts";
+import { withoutHubCredentials } from "../upstream/credentials.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../upstream/headers.ts";
 import { startExchange, type Exchange } from "../upstream/http-exchange.ts";
 
@@ -327,7 +328,7 @@ function exchangeWithUpstream(
     };
 
     const request = {
-      url: adapter.upstreamUrl(provider, upstream.path, upstream.search),
+      url: adapter.upstreamUrl(provider, upstream.path, withoutHubCredentials(upstream.search)),
       method: "POST",
       headers: upstreamRequestHeaders(ctx.req.rawHeaders, { provider, authHeaders, defaultHeaders: adapter.defaultHeaders, addBetaFlags: upstream.addBetaFlags, clientIp: ctx.clientIp }),
       body: upstream.body,

@@ -84,7 +84,7 @@ async function nextProvider(ctx: GatewayContext, deps: GatewayDeps, failed: Cach
       estimateNano: admission.estimateNano,
       enforce: deps.env.ENABLE_RATE_LIMIT,
       holdMs: holdMs(deps),
-      passthrough: ctx.route.kind === "passthrough",
+      passthrough: false, // every route is held to the caller's limits (admit.ts isBilled)
     });
     if (result.status !== "admitted") {
       if (result.status === "no_provider") {
