@@ -3,6 +3,8 @@
  * the others were filtered out, and every attempt made. The log detail view renders it.
  */
 
+import type { UsageEstimate } from "./usage/dropped-stream.ts";
+
 export type AttemptReason = "initial" | "session_reuse" | "retry" | "failover";
 
 export interface FilteredProvider {
@@ -46,6 +48,8 @@ export interface DecisionChain {
   filtered: FilteredProvider[];
   attempts: AttemptRecord[];
   session?: { id: string; source: string; boundProviderId?: number; reused: boolean };
+  /** Set when the billed usage is partly estimated (a stream the client dropped before its usage report). */
+  usageEstimate?: UsageEstimate;
 }
 
 export function newDecisionChain(): DecisionChain {
