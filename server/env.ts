@@ -65,6 +65,7 @@ const schema = z.object({
   FETCH_HEADERS_TIMEOUT_MS: int(600_000, 100),
   FETCH_BODY_TIMEOUT_MS: int(600_000, 100),
   TRUST_PROXY: bool(false),
+  MAX_BUFFERED_BODY_BYTES: int(512 * 1024 * 1024, 1024),
 });
 
 export type Env = ReturnType<typeof toEnv>;

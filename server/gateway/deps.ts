@@ -6,6 +6,7 @@ import type { Logger } from "../logger.ts";
 import type { Store } from "../store/store.ts";
 import type { Dispatchers } from "./upstream/dispatchers.ts";
 import type { Hydrator } from "./limits/hydrate.ts";
+import type { BodyBudget } from "./body/body-budget.ts";
 
 export interface GatewayDeps {
   env: Env;
@@ -18,4 +19,6 @@ export interface GatewayDeps {
   hydrator: Hydrator;
   /** Epoch milliseconds; injectable so tests drive time. */
   now: () => number;
+  /** Hub-wide cap on request-body bytes held at once (none when absent). */
+  bodyBudget?: BodyBudget;
 }
