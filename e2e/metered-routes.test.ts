@@ -95,6 +95,22 @@ describe("MCP passthrough relays only its vendor's tool endpoints", () => {
     expect(fake.requests.map((r) => r.path)).toEqual(["/api/paas/v4/chat/completions"]);
   });
 
+  it("refuses an MCP call whose body is over the body limit without reading or forwarding it", async () => {
+    const g = group();
+    const s = await seedTenant(t, fake.url, { ...g, provider: { ...g.provider, mcpPassthroughType: "minimax" } });
+    const url = new URL(t.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: url.hostname, port: url.port, method: "POST", path: "/v1/coding_plan/search", headers: { authorization: `Bearer ${s.key.key}`, "content-length": String(t.hub.env.MAX_REQUEST_BODY_BYTES + 1) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.write("{");
+    });
+    expect(status).toBe(413);
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it("holds MCP calls to the key's requests per minute and logs each one", async () => {
     const g = group();
     const s = await seedTenant(t, fake.url, { ...g, key: { rpmLimit: 1 }, provider: { ...g.provider, mcpPassthroughType: "minimax" } });

@@ -167,6 +167,16 @@ export async function relayMcp(req: IncomingMessage, res: ServerResponse, path: 
   if (!provider) return false;
   const endpoint = req.method === "POST" ? toolEndpoint(provider, path) : undefined;
   if (!endpoint) return false;
+  // The body is streamed through, not buffered; its declared size is held to the body limit.
+  const declared = Number(req.headers["content-length"]);
+  if (!Number.isFinite(declared) || declared > deps.env.MAX_REQUEST_BODY_BYTES) {
+    const error = Number.isFinite(declared)
+      ? new GatewayError("request_too_large", `The request body exceeds the limit of ${deps.env.MAX_REQUEST_BODY_BYTES} bytes (MAX_REQUEST_BODY_BYTES).`)
+      : new GatewayError("invalid_request", "MCP tool calls need a Content-Length.", { status: 411 });
+    res.setHeader("connection", "close");
+    sendError(res, error, requestId);
+    return true;
+  }
 
   const started = performance.now();
   const startedAt = now;
