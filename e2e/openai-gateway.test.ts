@@ -244,7 +244,7 @@ describe("the Responses API through a codex provider", () => {
     expect(done?.item).toMatchObject({ type: "function_call", name: "exec_command", arguments: JSON.stringify({ cmd: "ls -la" }) });
   });
 
-  it("passes compaction through without billing it", async () => {
+  it("bills compaction from the usage the upstream reports (it runs the model)", async () => {
     fake.enqueue({ usage: { inputTokens: 3000, outputTokens: 800 } });
     const compacted = await client.responses.compact({
       model: RESPONSES_MODEL,
@@ -254,8 +254,9 @@ describe("the Responses API through a codex provider", () => {
     expect(fake.requests[0].path).toBe("/v1/responses/compact");
 
     const log = await lastLog();
-    expect(log).toMatchObject({ statusCode: 200, endpoint: "/v1/responses/compact", costUsd: null });
-    expect(await t.hub.db.prisma.usageLedger.count({ where: { requestId: log.requestId } })).toBe(0);
+    expect(log).toMatchObject({ statusCode: 200, endpoint: "/v1/responses/compact", inputTokens: 3000, outputTokens: 800 });
+    expect(Number(log.costUsd)).toBeGreaterThan(0);
+    expect(await t.hub.db.prisma.usageLedger.count({ where: { requestId: log.requestId } })).toBe(1);
   });
 });
 

@@ -87,6 +87,7 @@ const schema = z.object({
     .string()
     .optional()
     .transform((v) => (v ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean)),
+  MAX_BUFFERED_BODY_BYTES: int(512 * 1024 * 1024, 1024),
 });
 
 export type Env = ReturnType<typeof toEnv>;

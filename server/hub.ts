@@ -23,6 +23,7 @@ import { createResponsesWebSocket } from "./gateway/websocket/responses-ws.ts";
 import { extractApiKey } from "./gateway/steps/authenticate.ts";
 import { hashApiKey } from "./auth/api-keys.ts";
 import { Dispatchers } from "./gateway/upstream/dispatchers.ts";
+import { BodyBudget } from "./gateway/body/body-budget.ts";
 import { healthRouter } from "./http/health.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ExpectedOutput } from "./gateway/limits/expected-output.ts";
@@ -56,6 +57,8 @@ export interface Hub {
   expectedOutput: ExpectedOutput;
   logger: Logger;
   inFlight: InFlight;
+  /** Request-body bytes held by requests in flight (MAX_BUFFERED_BODY_BYTES). */
+  bodyBudget: BodyBudget;
   /** Graceful stop: refuse new work, let in-flight requests finish within the grace period, flush logs. */
   close(): Promise<void>;
 }
@@ -124,7 +127,8 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   const logCleanup = scheduleLogCleanup(db.sql, () => catalog.settings(), logger, now);
   const expectedOutput = new ExpectedOutput(store, logger, now);
   expectedOutput.start();
-  const gatewayDeps: GatewayDeps = { env, logger, catalog, store, logWriter, dispatchers, hydrator, expectedOutput, now };
+  const bodyBudget = new BodyBudget(env.MAX_BUFFERED_BODY_BYTES);
+  const gatewayDeps: GatewayDeps = { env, logger, catalog, store, logWriter, dispatchers, hydrator, expectedOutput, now, bodyBudget };
   const inFlight = new InFlight();
   const gateway = createGateway(gatewayDeps, inFlight);
 
@@ -151,6 +155,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
     selfUrl: () => selfUrl,
     clientIp: (req) => clientIp(req, env.TRUST_PROXY),
     logger,
+    maxFrameBytes: env.MAX_REQUEST_BODY_BYTES,
     authenticate: async (req) => {
       try {
         const presented = extractApiKey(req.headers, "");
@@ -199,7 +204,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
     return closing;
   };
 
-  return { url, port, env, db, store, catalog, secrets, logWriter, expectedOutput, logger, inFlight, close };
+  return { url, port, env, db, store, catalog, secrets, logWriter, expectedOutput, logger, inFlight, bodyBudget, close };
 }
 
 function readCaFile(file: string): string {

@@ -3,6 +3,8 @@
  * the others were filtered out, and every attempt made. The log detail view renders it.
  */
 
+import type { UsageEstimate } from "./usage/dropped-stream.ts";
+
 export type AttemptReason = "initial" | "session_reuse" | "retry" | "failover";
 
 export interface FilteredProvider {
@@ -51,6 +53,8 @@ export interface DecisionChain {
    * and match type), a user's client list (the entry that matched), a user's model list.
    */
   policy?: { blockedBy: string; ruleId?: number; matchType?: string; rule?: string };
+  /** Set when the billed usage is partly estimated (a stream the client dropped before its usage report). */
+  usageEstimate?: UsageEstimate;
 }
 
 export function newDecisionChain(): DecisionChain {

@@ -7,6 +7,7 @@ import type { Store } from "../store/store.ts";
 import type { Dispatchers } from "./upstream/dispatchers.ts";
 import type { ExpectedOutput } from "./limits/expected-output.ts";
 import type { Hydrator } from "./limits/hydrate.ts";
+import type { BodyBudget } from "./body/body-budget.ts";
 
 export interface GatewayDeps {
   env: Env;
@@ -21,4 +22,6 @@ export interface GatewayDeps {
   expectedOutput: ExpectedOutput;
   /** Epoch milliseconds; injectable so tests drive time. */
   now: () => number;
+  /** Hub-wide cap on request-body bytes held at once (none when absent). */
+  bodyBudget?: BodyBudget;
 }

@@ -7,7 +7,7 @@ describe("matchRoute", () => {
     ["/v1/messages/count_tokens", { format: "claude", kind: "passthrough" }],
     ["/v1/chat/completions", { format: "openai-chat", kind: "generate" }],
     ["/v1/responses", { format: "openai-responses", kind: "generate" }],
-    ["/v1/responses/compact", { format: "openai-responses", kind: "passthrough" }],
+    ["/v1/responses/compact", { format: "openai-responses", kind: "generate" }],
     ["/v1beta/models/gemini-2.5-pro:generateContent", { format: "gemini", kind: "generate", model: "gemini-2.5-pro", stream: false }],
     ["/v1beta/models/gemini-2.5-flash:streamGenerateContent", { format: "gemini", kind: "generate", model: "gemini-2.5-flash", stream: true }],
     ["/v1beta/models/gemini-2.5-flash:countTokens", { format: "gemini", kind: "passthrough", model: "gemini-2.5-flash" }],

@@ -8,8 +8,8 @@ export interface GatewayRoute {
   format: ApiFormat;
   /**
    * "generate" requests are billed, rate limited and count toward breakers. "passthrough"
-   * requests (count_tokens, compaction, Code Assist housekeeping) are forwarded as they are:
-   * not billed, not rate limited, not counted toward breakers.
+   * requests (count_tokens, Code Assist housekeeping) are forwarded as they are: not billed and
+   * not counted toward breakers, but held to the caller's limits like any request.
    */
   kind: "generate" | "passthrough";
   /** Normalised path (without query string) as sent upstream. */
@@ -35,7 +35,8 @@ export function matchRoute(method: string, path: string): GatewayRoute | undefin
     case "/v1/responses":
       return { format: "openai-responses", kind: "generate", path };
     case "/v1/responses/compact":
-      return { format: "openai-responses", kind: "passthrough", path };
+      // Compaction runs the model over the whole conversation and reports usage: billed.
+      return { format: "openai-responses", kind: "generate", path };
   }
   const gemini = GEMINI_METHOD.exec(path);
   if (gemini) {

@@ -38,6 +38,11 @@ export interface ResponseSummary {
   error: EmbeddedError | undefined;
   /** The first content event arrived (the point after which a stream may be committed). */
   sawContent: boolean;
+  /**
+   * Streams cut off by the client: UTF-8 bytes of generated text the stream carried (from
+   * StreamTap.generatedBytes). What the output of such a stream is billed from.
+   */
+  generatedBytes?: number;
 }
 
 /**
@@ -50,6 +55,12 @@ export interface StreamTap {
   /** Called once at the end; returns bytes still to forward (held back by push), if any. */
   end(): Buffer | undefined;
   summary(): ResponseSummary;
+  /**
+   * UTF-8 bytes of generated text (content, reasoning, tool-call arguments) seen so far, read
+   * from the events' bytes. A stream dropped before its usage report is billed from this
+   * (usage/dropped-stream.ts).
+   */
+  generatedBytes(): number;
   /**
    * An error that ends this stream in its own framing (e.g. inside a JSON-array stream). When
    * absent, the format's renderStreamError is used.

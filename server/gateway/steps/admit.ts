@@ -55,8 +55,15 @@ export function candidateOf(ctx: GatewayContext, deps: GatewayDeps, p: CachedPro
     reclaimSessions: p.reclaimSessions,
     disableSessionReuse: p.disableSessionReuse,
     breaker: breakerConfig(p),
-    limits: scoped.spec,
+    // An unbilled call (count_tokens, Code Assist housekeeping) is held to the caller's limits
+    // only: it must not use up a provider's own request or session budget meant for generation.
+    limits: isBilled(ctx) ? scoped.spec : { scope: scoped.spec.scope, rpm: null, concurrentSessions: null, windows: [], signature: scoped.spec.signature },
   };
+}
+
+/** Whether the route consumes model tokens and is billed ("generate"); every route is limited. */
+export function isBilled(ctx: GatewayContext): boolean {
+  return ctx.route.kind === "generate";
 }
 
 export function callerGroups(ctx: GatewayContext): string[] {
@@ -117,14 +124,17 @@ export async function admit(ctx: GatewayContext, deps: GatewayDeps): Promise<voi
   ctx.chain.candidates = topTier(eligible, groups);
   if (!eligible.length) throw noProvider(ctx, "every provider is disabled, filtered out or of another type");
 
-  const passthrough = ctx.route.kind === "passthrough";
-  const scopes = passthrough ? [] : [keyScope(ctx.key!, settings, now), userScope(ctx.key!, settings, now)];
+  // Every route answers to the caller's limits (RPM, concurrent sessions, a money limit already
+  // reached): a key over its limit must not keep using count_tokens or Code Assist housekeeping
+  // as a free side door. Only billed routes reserve an estimate of their cost.
+  const billed = isBilled(ctx);
+  const scopes = [keyScope(ctx.key!, settings, now), userScope(ctx.key!, settings, now)];
   const order = orderCandidates(eligible, groups);
   const admission: Admission = {
     scopes,
     order,
     providerScopes: new Map(),
-    estimateNano: passthrough ? 0 : estimateFor(ctx, deps),
+    estimateNano: !billed ? 0 : estimateFor(ctx, deps),
     degraded: false,
     tried: new Set(),
     breakerState: "closed",
@@ -142,7 +152,8 @@ export async function admit(ctx: GatewayContext, deps: GatewayDeps): Promise<voi
       candidates,
       enforce: deps.env.ENABLE_RATE_LIMIT,
       holdMs: holdMs(deps),
-      passthrough,
+      // The store's "pick a provider only" mode is not used by the gateway any more (see isBilled).
+      passthrough: false,
     });
 
   let result: AdmitResult;

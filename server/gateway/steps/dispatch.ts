@@ -22,6 +22,7 @@ import { GatewayError } from "../errors.ts";
 import type { ResponseSummary, StreamTap, UpstreamRequest } from "../formats/types.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
 import { decoderFor, type Decoder } from "../upstream/body-decoder.ts";
+import { withoutHubCredentials } from "../upstream/credentials.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../upstream/headers.ts";
 import { startExchange, type Exchange } from "../upstream/http-exchange.ts";
 import { redactSecrets } from "../../auth/secrets.ts";
@@ -207,8 +208,11 @@ function exchangeWithUpstream(
       return ok;
     };
 
+    /** The stream's summary with how much generated text it carried (what a dropped stream is billed from). */
+    const tapSummary = (): ResponseSummary | undefined => (tap ? { ...tap.summary(), generatedBytes: tap.generatedBytes() } : undefined);
+
     const endAfterCommit = (failure: AttemptFailure | undefined, tellClient = true) => {
-      const summary = tap?.summary() ?? format.summarizeJson(Buffer.alloc(0), tapOptions);
+      const summary = tapSummary() ?? format.summarizeJson(Buffer.alloc(0), tapOptions);
       if (failure && tellClient && !res.destroyed && !draining) {
         const error = new GatewayError(failure.class === "timeout" ? "upstream_timeout" : "bad_gateway", `The upstream stream broke off: ${failure.message}`);
         res.write(tap?.renderError ? tap.renderError(error, ctx.requestId) : format.renderStreamError(error, ctx.requestId));
@@ -317,7 +321,7 @@ function exchangeWithUpstream(
     const handleError = (error: Error) => {
       if (error instanceof ClientAbortError || (ctx.clientGone.signal.aborted && !draining)) {
         if (committed && !res.destroyed) res.destroy();
-        finish({ ok: false, failure: { class: "client_abort", status: 499, message: "the client closed the connection", summary: tap?.summary() } });
+        finish({ ok: false, failure: { class: "client_abort", status: 499, message: "the client closed the connection", summary: tapSummary() } });
         return;
       }
       const failure: AttemptFailure = { class: isTimeout(error) ? "timeout" : "network_error", message: networkMessage(error) };
@@ -329,7 +333,7 @@ function exchangeWithUpstream(
     };
 
     const request = {
-      url: adapter.upstreamUrl(provider, upstream.path, upstream.search),
+      url: adapter.upstreamUrl(provider, upstream.path, withoutHubCredentials(upstream.search)),
       method: "POST",
       headers: upstreamRequestHeaders(ctx.req.rawHeaders, { provider, authHeaders, defaultHeaders: adapter.defaultHeaders, addBetaFlags: upstream.addBetaFlags, clientIp: ctx.clientIp }),
       body: upstream.body,

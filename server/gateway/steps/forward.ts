@@ -17,6 +17,9 @@ import { providerAdapter } from "../providers/registry.ts";
 import { classifyFailure, type Classification } from "../resilience/classify.ts";
 import { extractMessage } from "../resilience/error-rules.ts";
 import { redirectModel } from "../routing/model-rules.ts";
+import type { ResponseSummary } from "../formats/types.ts";
+import { droppedStreamUsage } from "../usage/dropped-stream.ts";
+import type { Usage } from "../usage/usage.ts";
 import { breakerConfig, callerGroups, candidateOf, holdMs } from "./admit.ts";
 import { runAttempt, type AttemptFailure } from "./dispatch.ts";
 
@@ -84,7 +87,7 @@ async function nextProvider(ctx: GatewayContext, deps: GatewayDeps, failed: Cach
       estimateNano: admission.estimateNano,
       enforce: deps.env.ENABLE_RATE_LIMIT,
       holdMs: holdMs(deps),
-      passthrough: ctx.route.kind === "passthrough",
+      passthrough: false, // every route is held to the caller's limits (admit.ts isBilled)
     });
     if (result.status !== "admitted") {
       if (result.status === "no_provider") {
@@ -99,6 +102,19 @@ async function nextProvider(ctx: GatewayContext, deps: GatewayDeps, failed: Cach
     admission.degraded = true;
     return remaining[0];
   }
+}
+
+/**
+ * The usage to bill for what an attempt showed: as reported, or — for a stream the client
+ * dropped before the upstream's usage report — with the missing side estimated and the
+ * estimate recorded in the decision chain (usage/dropped-stream.ts).
+ */
+function billedUsage(ctx: GatewayContext, summary: ResponseSummary | undefined, dropped: boolean): Usage | undefined {
+  if (!summary || !dropped || summary.completed || !ctx.request?.stream) return summary?.usage;
+  const estimated = droppedStreamUsage(summary, ctx.body);
+  if (!estimated) return summary.usage;
+  ctx.chain.usageEstimate = estimated.estimate;
+  return estimated.usage;
 }
 
 /** The key's cache TTL preference wins over the provider's; "inherit" on both leaves the request alone. */
@@ -128,7 +144,7 @@ export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<v
 
     if (result.ok) {
       ctx.outcome.statusCode = result.status;
-      ctx.outcome.usage = result.summary?.usage;
+      ctx.outcome.usage = billedUsage(ctx, result.summary, result.brokenAfterCommit?.class === "client_abort");
       ctx.outcome.responseModel = result.summary?.model;
       ctx.outcome.completed = !result.brokenAfterCommit && !!result.summary?.completed;
       if (result.brokenAfterCommit) {
@@ -145,7 +161,7 @@ export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<v
 
     const failure = result.failure;
     if (failure.summary) {
-      ctx.outcome.usage = failure.summary.usage;
+      ctx.outcome.usage = billedUsage(ctx, failure.summary, failure.class === "client_abort");
       ctx.outcome.responseModel = failure.summary.model;
     }
     const c = classifyFailure(failure, deps.catalog.errorRules(), settings.enableCircuitBreakerOnNetworkErrors);

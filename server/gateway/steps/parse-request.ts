@@ -8,7 +8,7 @@ import type { GatewayDeps } from "../deps.ts";
 import { GatewayError } from "../errors.ts";
 
 export async function parseRequest(ctx: GatewayContext, deps: GatewayDeps): Promise<void> {
-  const body = await readBody(ctx.req, deps.env.MAX_REQUEST_BODY_BYTES);
+  const body = await readBody(ctx.req, deps.env.MAX_REQUEST_BODY_BYTES, deps.bodyBudget && { budget: deps.bodyBudget, until: ctx.res });
   ctx.body = body;
   const info = ctx.format.readRequest(body, ctx.route, ctx.search);
   // Passthrough calls (Code Assist housekeeping such as loadCodeAssist) name no model.

@@ -23,7 +23,25 @@ import type { Logger } from "../../logger.ts";
 /** Client headers replayed on every turn (credentials and the ones that identify the session). */
 const FORWARDED_HEADERS = ["authorization", "x-api-key", "user-agent", "session-id", "session_id", "thread-id", "x-client-request-id", "originator", "openai-beta", "x-codex-turn-metadata", "x-codex-beta-features", "version"];
 
+/** Default largest frame: the HTTP door's default body limit, since a frame becomes a POST body. */
 const MAX_FRAME_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Frames a connection may have waiting behind the turn in progress. Turns run one after another
+ * and Codex sends the next only after the previous one ended (a warm-up may come just before),
+ * so a client past this is flooding: each waiting frame is held in memory until its turn.
+ */
+export const MAX_QUEUED_FRAMES = 4;
+
+/** Close codes (RFC 6455 §7.4.1). */
+const POLICY_VIOLATION = 1008;
+
+/**
+ * Bytes handed to a connection but not yet written to its socket, past which a turn stops
+ * reading its stream until they are out: a client that reads slowly holds the upstream back
+ * (backpressure through the loopback request), not the hub's memory.
+ */
+const SEND_HIGH_WATER_BYTES = 1024 * 1024;
 
 interface Turn {
   responseId: string;
@@ -39,10 +57,16 @@ export interface ResponsesWebSocketOptions {
   /** Checks the client's credentials before upgrading: null if they are good, else why not. */
   authenticate: (req: IncomingMessage) => Promise<{ status: number; message: string } | null>;
   logger: Logger;
+  /** Largest frame accepted (a bigger one closes the connection with 1009); default 32 MiB. */
+  maxFrameBytes?: number;
 }
 
 export function createResponsesWebSocket(options: ResponsesWebSocketOptions) {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const maxFrameBytes = options.maxFrameBytes ?? MAX_FRAME_BYTES;
+  // A frame over the limit is refused by ws while it arrives (never buffered whole): the
+  // connection is closed with 1009 "message too big". No error event can precede that close
+  // frame (nothing may follow a close frame), so the close code is the client's answer.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes, perMessageDeflate: false });
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const path = (req.url ?? "").split("?")[0];
@@ -73,15 +97,37 @@ export function createResponsesWebSocket(options: ResponsesWebSocketOptions) {
     let last: Turn | undefined;
     // Turns of one connection run one after another, as the protocol requires.
     let queue = Promise.resolve();
+    // Frames waiting behind the turn in progress, and their bytes (both bounded).
+    let queuedFrames = 0;
+    let queuedBytes = 0;
     const aborts = new Set<AbortController>();
     ws.on("close", () => {
       for (const a of aborts) a.abort();
     });
+    // ws reports protocol faults (an oversized frame, bad framing) here after closing the
+    // connection with the matching code; without a listener they would crash the process.
+    ws.on("error", (error: Error & { code?: string }) => {
+      options.logger.warn({ err: error.message, code: error.code }, "responses websocket closed on a protocol error");
+    });
     ws.on("message", (data: RawData, isBinary: boolean) => {
-      queue = queue.then(() => onFrame(data, isBinary)).catch((error: Error) => {
-        options.logger.warn({ err: error.message }, "responses websocket turn failed");
-        sendError(ws, 500, "server_error", "The hub failed to handle this turn.");
-      });
+      const size = frameBytes(data);
+      if (queuedFrames >= MAX_QUEUED_FRAMES || queuedBytes + size > maxFrameBytes) {
+        sendError(ws, 400, "invalid_request_error", `Too many frames are waiting (at most ${MAX_QUEUED_FRAMES}): send the next response.create after the current turn has ended.`);
+        ws.close(POLICY_VIOLATION, "too many queued frames");
+        return;
+      }
+      queuedFrames++;
+      queuedBytes += size;
+      queue = queue
+        .then(() => {
+          queuedFrames--;
+          queuedBytes -= size;
+          return ws.readyState === ws.OPEN ? onFrame(data, isBinary) : undefined;
+        })
+        .catch((error: Error) => {
+          options.logger.warn({ err: error.message }, "responses websocket turn failed");
+          sendError(ws, 500, "server_error", "The hub failed to handle this turn.");
+        });
     });
 
     async function onFrame(data: RawData, isBinary: boolean) {
@@ -124,13 +170,18 @@ export function createResponsesWebSocket(options: ResponsesWebSocketOptions) {
           ws.send(JSON.stringify({ type: "error", status: res.status, error }));
           return;
         }
+        // Settles when the last frame handed to ws has been written to the socket (or failed).
+        let flushed: Promise<void> = Promise.resolve();
         const splitter = new SseSplitter((event) => {
           const payload = sseEventData(event);
           if (!payload || ws.readyState !== ws.OPEN) return;
-          ws.send(payload);
+          flushed = new Promise((resolve) => ws.send(payload, () => resolve()));
           remember(turn, payload);
         });
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) splitter.push(Buffer.from(chunk));
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          splitter.push(Buffer.from(chunk));
+          if (ws.bufferedAmount > SEND_HIGH_WATER_BYTES) await flushed;
+        }
         splitter.end();
         if (turn.responseId) last = turn;
       } catch (error) {
@@ -149,6 +200,11 @@ export function createResponsesWebSocket(options: ResponsesWebSocketOptions) {
       wss.close();
     },
   };
+}
+
+function frameBytes(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
 
 /** Keeps what the next incremental turn needs: the response id and its complete output items. */

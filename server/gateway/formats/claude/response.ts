@@ -5,6 +5,7 @@
  */
 import { SseSplitter, sseEventData, sseEventName } from "../../streaming/sse-splitter.ts";
 import type { EmbeddedError, ResponseOptions, ResponseSummary, StreamTap } from "../types.ts";
+import { generatedBytes } from "../../streaming/generated-bytes.ts";
 import { mergeClaudeUsage } from "./usage.ts";
 import { bodyNotJson, emptySummary, unexpectedBody } from "../summary.ts";
 
@@ -48,6 +49,7 @@ const INTERESTING = new Set(["message_start", "message_delta", "message_stop", "
 class ClaudeStreamTap implements StreamTap {
   private readonly state = emptySummary();
   private readonly splitter = new SseSplitter((event) => this.onEvent(event));
+  private generated = 0;
 
   constructor(private readonly options: ResponseOptions) {}
 
@@ -65,10 +67,19 @@ class ClaudeStreamTap implements StreamTap {
     return this.state;
   }
 
+  generatedBytes(): number {
+    return this.generated;
+  }
+
   private onEvent(event: Buffer) {
     const name = sseEventName(event);
     if (name === undefined) return;
     if (!this.state.sawContent && name.startsWith("content_block")) this.state.sawContent = true;
+    if (name === "content_block_delta") {
+      // text_delta, thinking_delta, input_json_delta: what the client has been sent of the answer.
+      this.generated += generatedBytes(event.toString("latin1"), ["text", "thinking", "partial_json"]);
+      return;
+    }
     if (!INTERESTING.has(name)) return;
     if (name === "message_stop") {
       this.state.completed = true;

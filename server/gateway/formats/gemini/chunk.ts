@@ -60,3 +60,18 @@ export function isBlockedPrompt(chunk: Json): boolean {
 export function hasCandidates(chunk: Json): boolean {
   return Array.isArray(chunk.candidates) && chunk.candidates.length > 0;
 }
+
+/** UTF-8 size of the generated text of one chunk's candidates (text, thoughts, function-call arguments). */
+export function generatedChunkBytes(chunk: unknown): number {
+  if (!isObject(chunk) || !Array.isArray(chunk.candidates)) return 0;
+  let bytes = 0;
+  for (const candidate of chunk.candidates) {
+    if (!isObject(candidate) || !isObject(candidate.content) || !Array.isArray(candidate.content.parts)) continue;
+    for (const part of candidate.content.parts) {
+      if (!isObject(part)) continue;
+      if (typeof part.text === "string") bytes += Buffer.byteLength(part.text);
+      if (isObject(part.functionCall)) bytes += Buffer.byteLength(JSON.stringify(part.functionCall.args ?? {}));
+    }
+  }
+  return bytes;
+}

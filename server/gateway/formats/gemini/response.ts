@@ -11,7 +11,7 @@
 import type { GatewayError } from "../../errors.ts";
 import { SseSplitter, sseEventData } from "../../streaming/sse-splitter.ts";
 import type { ResponseOptions, ResponseSummary, StreamTap } from "../types.ts";
-import { applyGeminiChunk, embeddedGeminiError, hasCandidates, isBlockedPrompt, isObject } from "./chunk.ts";
+import { applyGeminiChunk, embeddedGeminiError, generatedChunkBytes, hasCandidates, isBlockedPrompt, isObject } from "./chunk.ts";
 import { renderGeminiStreamError } from "./errors.ts";
 import { JsonArraySplitter } from "./json-array-splitter.ts";
 import { bodyNotJson, emptySummary, unexpectedBody } from "../summary.ts";
@@ -97,6 +97,7 @@ export class GeminiStreamTap implements StreamTap {
   private readonly state = emptySummary();
   private sse: SseSplitter | undefined;
   private array: JsonArraySplitter | undefined;
+  private generated = 0;
 
   constructor(private readonly unwrap: Unwrap = identity) {}
 
@@ -153,6 +154,11 @@ export class GeminiStreamTap implements StreamTap {
       return; // not a chunk we can read; the client gets the bytes anyway
     }
     applyWrappedChunk(this.state, value, this.unwrap);
+    this.generated += generatedChunkBytes(this.unwrap(value));
+  }
+
+  generatedBytes(): number {
+    return this.generated;
   }
 }
 

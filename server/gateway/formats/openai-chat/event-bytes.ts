@@ -55,12 +55,12 @@ export function findWatchedMembers(text: string): Partial<Record<WatchedMember, 
   return found;
 }
 
-/** The first member called `name` (at any depth), or undefined. */
-export function findMember(text: string, name: string): MemberHit | undefined {
+/** The first member called `name` (at any depth) at or after offset `from`, or undefined. */
+export function findMember(text: string, name: string, from = 0): MemberHit | undefined {
   // Searched without its opening quote: a quote starts every key and string, so a pattern that
   // begins with one stops the search at every member, while a name's first letter is rarer.
   const tail = `${name}"`;
-  for (let at = text.indexOf(tail); at >= 0; at = text.indexOf(tail, at + 1)) {
+  for (let at = text.indexOf(tail, from); at >= 0; at = text.indexOf(tail, at + 1)) {
     const nameStart = at - 1;
     if (text.charCodeAt(nameStart) !== QUOTE) continue;
     const separator = separatorBefore(text, nameStart);

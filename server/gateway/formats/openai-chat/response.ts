@@ -20,6 +20,7 @@
 import { SseSplitter, sseEventData } from "../../streaming/sse-splitter.ts";
 import type { ResponseOptions, ResponseSummary, StreamTap } from "../types.ts";
 import { openAiEmbeddedError } from "./errors.ts";
+import { generatedBytes } from "../../streaming/generated-bytes.ts";
 import { findWatchedMembers, nullMemberSpan, type MemberHit, type WatchedMember } from "./event-bytes.ts";
 import { isUsageObject, openAiChatUsage } from "./usage.ts";
 import { bodyNotJson, emptySummary, unexpectedBody } from "../summary.ts";
@@ -28,6 +29,9 @@ type Raw = Record<string, unknown>;
 
 const OPEN_OBJECT = 0x7b;
 const QUOTE = 0x22;
+
+/** Delta members whose string values are generated text (tool arguments included). */
+const GENERATED_MEMBERS = ["content", "reasoning_content", "reasoning", "refusal", "arguments"];
 
 /**
  * Largest event held for rewriting while usage is hidden. The splitter drops events above its
@@ -104,6 +108,7 @@ class OpenAiChatStreamTap implements StreamTap {
   private sawFinishReason = false;
   private sawUsageChunk = false;
   private sawDone = false;
+  private generated = 0;
   /** Pieces of complete events to forward from the current push, when usage is hidden. */
   private pending: Buffer[] = [];
 
@@ -129,6 +134,10 @@ class OpenAiChatStreamTap implements StreamTap {
     return this.state;
   }
 
+  generatedBytes(): number {
+    return this.generated;
+  }
+
   private takePending(): Buffer {
     const out = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
     this.pending = [];
@@ -142,6 +151,7 @@ class OpenAiChatStreamTap implements StreamTap {
     }
     // One latin1 view per event: byte offsets stay valid, and the searches below stay in JavaScript.
     const text = event.toString("latin1");
+    this.generated += generatedBytes(text, GENERATED_MEMBERS);
     const members = findWatchedMembers(text);
     const payload = this.decodeIfNeeded(event, text, members);
     if (payload === "done") {

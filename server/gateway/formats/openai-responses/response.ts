@@ -10,6 +10,7 @@
  */
 import { SseSplitter, sseEventData } from "../../streaming/sse-splitter.ts";
 import { findMember } from "../openai-chat/event-bytes.ts";
+import { generatedBytes } from "../../streaming/generated-bytes.ts";
 import { openAiEmbeddedError } from "../openai-chat/errors.ts";
 import type { GatewayError } from "../../errors.ts";
 import type { EmbeddedError, ResponseOptions, ResponseSummary, StreamTap } from "../types.ts";
@@ -162,6 +163,13 @@ function sequenceNumber(event: Buffer): number | undefined {
   return digits ? Number(digits[0]) : undefined;
 }
 
+const DELTA_SUFFIX = Buffer.from(".delta");
+
+/** Whether the event's type ends in `.delta`, compared by bytes. */
+function isDeltaType(event: Buffer, [start, end]: [number, number]): boolean {
+  return end - start > DELTA_SUFFIX.length && hasPrefix(event, DELTA_SUFFIX, end - DELTA_SUFFIX.length);
+}
+
 /** Whether an event shows output the client will use (the point after which a stream may be committed). */
 function isContentEvent(type: string): boolean {
   return type === "response.output_item.added" || type.endsWith(".delta");
@@ -173,6 +181,7 @@ class OpenAiResponsesStreamTap implements StreamTap {
   /** Typed events seen, and the first one's sequence_number: the next number is their sum. */
   private eventsSeen = 0;
   private firstSequenceNumber: number | undefined;
+  private generated = 0;
 
   push(chunk: Buffer): Buffer {
     this.splitter.push(chunk);
@@ -188,6 +197,10 @@ class OpenAiResponsesStreamTap implements StreamTap {
     return this.state;
   }
 
+  generatedBytes(): number {
+    return this.generated;
+  }
+
   /** A response.failed that continues the upstream's numbering (OpenAI numbers events one by one). */
   renderError(error: GatewayError, requestId: string): string {
     const next = this.firstSequenceNumber === undefined ? undefined : this.firstSequenceNumber + this.eventsSeen;
@@ -200,6 +213,8 @@ class OpenAiResponsesStreamTap implements StreamTap {
     if (this.eventsSeen++ === 0) this.firstSequenceNumber = sequenceNumber(event);
     // The type as a string only until the first content event: a few events per stream.
     if (!this.state.sawContent && isContentEvent(event.toString("latin1", bounds[0], bounds[1]))) this.state.sawContent = true;
+    // Every generated piece (output text, reasoning, refusal, tool arguments) is a `*.delta` event's `delta`.
+    if (isDeltaType(event, bounds)) this.generated += generatedBytes(event.toString("latin1"), ["delta"]);
     const type = decodedType(event, bounds);
     if (type === undefined) return;
     if (type === "response.created") {
