@@ -8,7 +8,7 @@
  * more (its own top level only) for generationConfig, session_id, contents and a countTokens model. That
  * second pass walks most of the body again, but only with the scanner (no object tree).
  */
-import { parseField, replaceField, scanTopLevel, type FieldRange } from "../../body/json-scan.ts";
+import { parseField, replaceField, type FieldRange } from "../../body/json-scan.ts";
 import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import type { GatewayRoute } from "../../endpoints.ts";
 import { GatewayError } from "../../errors.ts";
@@ -40,10 +40,10 @@ export function readCodeAssistRequest(body: Buffer, route: GatewayRoute): Reques
   const hints: Record<string, unknown> = {};
   const requestRange = ranges.get("request");
   if (requestRange && body[requestRange.start] === 0x7b /* { */) {
-    // Already validated by the first scan, so this cannot throw a syntax error.
+    // The first scan validated the structure; this one decodes the inner keys (and may refuse a duplicate).
     const request = body.subarray(requestRange.start, requestRange.end);
-    const inner = scanTopLevel(request, INNER_FIELDS);
-    maxTokens = maxOutputTokens(request, inner.get("generationConfig"));
+    const inner = scanRequestBody(request, INNER_FIELDS, "request");
+    maxTokens = maxOutputTokens(request, inner.get("generationConfig"), "request.generationConfig");
     const sessionId = requestField(request, inner.get("session_id"), "request.session_id");
     if (typeof sessionId === "string" && sessionId) hints.session_id = sessionId;
     const contents = inner.get("contents");
