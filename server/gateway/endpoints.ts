@@ -3,6 +3,7 @@
  * The format comes from the endpoint, never from guessing at the body.
  */
 import type { ApiFormat } from "./formats/types.ts";
+import { INPUT_BOUNDS, RequestRejected } from "./limits/input-bounds.ts";
 
 export interface GatewayRoute {
   format: ApiFormat;
@@ -23,6 +24,25 @@ export interface GatewayRoute {
 const GEMINI_METHOD = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/;
 const CODE_ASSIST_METHOD = /^\/v1internal:([A-Za-z]+)$/;
 
+/**
+ * The model segment of a Gemini path, decoded. A malformed percent escape or an over-long model
+ * is the client's 400 in Gemini's envelope (thrown as RequestRejected: the router has no
+ * request context yet when it matches the route).
+ */
+function geminiPathModel(segment: string): string {
+  let model: string;
+  try {
+    model = decodeURIComponent(segment);
+  } catch {
+    throw new RequestRejected("gemini", "invalid_request", "The model in the path has a malformed percent escape.");
+  }
+  if (model.length > INPUT_BOUNDS.modelChars) {
+    throw new RequestRejected("gemini", "invalid_request", `The model in the path is longer than ${INPUT_BOUNDS.modelChars} characters.`);
+  }
+  return model;
+}
+
+/** The route of `path`, or undefined; throws RequestRejected for a Gemini path with a bad model segment. */
 export function matchRoute(method: string, path: string): GatewayRoute | undefined {
   if (method !== "POST") return undefined;
   switch (path) {
@@ -39,7 +59,7 @@ export function matchRoute(method: string, path: string): GatewayRoute | undefin
   }
   const gemini = GEMINI_METHOD.exec(path);
   if (gemini) {
-    const model = decodeURIComponent(gemini[1]);
+    const model = geminiPathModel(gemini[1]);
     const operation = gemini[2];
     return operation === "countTokens"
       ? { format: "gemini", kind: "passthrough", path, model }

@@ -12,6 +12,7 @@ import { parseField, replaceField, type FieldRange } from "../../body/json-scan.
 import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import type { GatewayRoute } from "../../endpoints.ts";
 import { GatewayError } from "../../errors.ts";
+import { boundedField, INPUT_BOUNDS } from "../../limits/input-bounds.ts";
 import { CONVERSATION, maxOutputTokens } from "../gemini/request.ts";
 import { withoutApiKey } from "../gemini/query.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
@@ -30,7 +31,8 @@ function offset(range: FieldRange, by: number): FieldRange {
 function parseString(body: Buffer, range: FieldRange | undefined, name: string): string | undefined {
   const value = requestField(body, range, name);
   if (value !== undefined && typeof value !== "string") throw new GatewayError("invalid_request", `${name}: must be a string`);
-  return value;
+  // Only models are read as strings here; the "models/" prefix fits in the margin of the limit.
+  return boundedField(value, INPUT_BOUNDS.modelChars, name);
 }
 
 export function readCodeAssistRequest(body: Buffer, route: GatewayRoute): RequestInfo {
@@ -44,7 +46,7 @@ export function readCodeAssistRequest(body: Buffer, route: GatewayRoute): Reques
     const request = body.subarray(requestRange.start, requestRange.end);
     const inner = scanRequestBody(request, INNER_FIELDS, "request");
     maxTokens = maxOutputTokens(request, inner.get("generationConfig"), "request.generationConfig");
-    const sessionId = requestField(request, inner.get("session_id"), "request.session_id");
+    const sessionId = boundedField(requestField(request, inner.get("session_id"), "request.session_id"), INPUT_BOUNDS.sessionIdChars, "request.session_id");
     if (typeof sessionId === "string" && sessionId) hints.session_id = sessionId;
     const contents = inner.get("contents");
     if (contents) ranges.set(CONVERSATION, offset(contents, requestRange.start));
