@@ -3,7 +3,7 @@
  * The format comes from the endpoint, never from guessing at the body.
  */
 import type { ApiFormat } from "./formats/types.ts";
-import { INPUT_BOUNDS, RequestRejected } from "./limits/input-bounds.ts";
+import { boundedModel, RequestRejected } from "./limits/input-bounds.ts";
 
 export interface GatewayRoute {
   format: ApiFormat;
@@ -25,8 +25,8 @@ const GEMINI_METHOD = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenera
 const CODE_ASSIST_METHOD = /^\/v1internal:([A-Za-z]+)$/;
 
 /**
- * The model segment of a Gemini path, decoded. A malformed percent escape or an over-long model
- * is the client's 400 in Gemini's envelope (thrown as RequestRejected: the router has no
+ * The model segment of a Gemini path, decoded. A malformed percent escape, or a model over its
+ * limit or with a control character (input-bounds.ts), is the client's 400 in Gemini's envelope (thrown as RequestRejected: the router has no
  * request context yet when it matches the route).
  */
 function geminiPathModel(segment: string): string {
@@ -36,10 +36,11 @@ function geminiPathModel(segment: string): string {
   } catch {
     throw new RequestRejected("gemini", "invalid_request", "The model in the path has a malformed percent escape.");
   }
-  if (model.length > INPUT_BOUNDS.modelChars) {
-    throw new RequestRejected("gemini", "invalid_request", `The model in the path is longer than ${INPUT_BOUNDS.modelChars} characters.`);
+  try {
+    return boundedModel(model, "The model in the path");
+  } catch (error) {
+    throw new RequestRejected("gemini", "invalid_request", (error as Error).message);
   }
-  return model;
 }
 
 /** The route of `path`, or undefined; throws RequestRejected for a Gemini path with a bad model segment. */

@@ -44,6 +44,15 @@ describe("body fields over their limit are the client's 400", () => {
     expect(refusal(read)).toMatchObject({ kind: "invalid_request", status: 400 });
   });
 
+  it.each([
+    ["Messages", () => readClaudeRequest(body({ model: "claude\u0000x", max_tokens: 1 }))],
+    ["Chat", () => readOpenAiChatRequest(body({ model: "gpt-5\n" }))],
+    ["Code Assist request.model", () => readCodeAssistRequest(body({ request: { model: "models/a\u007fb" } }), { ...codeAssist, kind: "passthrough" })],
+    ["the Gemini path", () => matchRoute("POST", "/v1beta/models/gemini%00x:generateContent")],
+  ])("a model with a control character is refused (%s)", (_name, read) => {
+    expect(refusal(read)).toMatchObject({ kind: "invalid_request", status: 400 });
+  });
+
   it("accepts values at the limit", () => {
     const model = long(INPUT_BOUNDS.modelChars);
     expect(readClaudeRequest(body({ model, metadata: { user_id: long(INPUT_BOUNDS.metadataUserIdChars) } })).model).toBe(model);

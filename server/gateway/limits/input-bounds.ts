@@ -113,6 +113,21 @@ export function boundedField<T>(value: T, limit: number, name: string): T {
 }
 
 /**
+ * A model name within its limit and without control characters (U+0000–U+001F, U+007F): no
+ * model id has one, and the request log's text column cannot hold a NUL, so such a name would
+ * be served but could never be logged or billed. Returns `value` (any non-string as it is).
+ */
+export function boundedModel<T>(value: T, name = "model"): T {
+  if (typeof value !== "string") return value;
+  boundedField(value, INPUT_BOUNDS.modelChars, name);
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) throw new GatewayError("invalid_request", `${name}: contains a control character.`);
+  }
+  return value;
+}
+
+/**
  * Names of the body's string identifiers the hub keeps, with their limit (a session id is kept
  * as the log's session id and in a store key; the others travel in the request's hints).
  */

@@ -2,7 +2,7 @@
 import { replaceField } from "../../body/json-scan.ts";
 import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import { GatewayError } from "../../errors.ts";
-import { boundedField, boundedMetadata, INPUT_BOUNDS } from "../../limits/input-bounds.ts";
+import { boundedMetadata, boundedModel } from "../../limits/input-bounds.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 
 const FIELDS = new Set(["model", "stream", "max_tokens", "metadata", "messages"]);
@@ -13,7 +13,7 @@ export function readClaudeRequest(body: Buffer): RequestInfo {
   if (model !== undefined && typeof model !== "string") {
     throw new GatewayError("invalid_request", "model: must be a string");
   }
-  boundedField(model, INPUT_BOUNDS.modelChars, "model");
+  boundedModel(model);
   const stream = requestField(body, ranges.get("stream"), "stream");
   const maxTokens = requestField(body, ranges.get("max_tokens"), "max_tokens");
   const metadataRange = ranges.get("metadata");

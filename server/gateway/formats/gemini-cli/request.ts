@@ -12,7 +12,7 @@ import { parseField, replaceField, type FieldRange } from "../../body/json-scan.
 import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import type { GatewayRoute } from "../../endpoints.ts";
 import { GatewayError } from "../../errors.ts";
-import { boundedField, INPUT_BOUNDS } from "../../limits/input-bounds.ts";
+import { boundedField, boundedModel, INPUT_BOUNDS } from "../../limits/input-bounds.ts";
 import { CONVERSATION, maxOutputTokens } from "../gemini/request.ts";
 import { withoutApiKey } from "../gemini/query.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
@@ -32,7 +32,7 @@ function parseString(body: Buffer, range: FieldRange | undefined, name: string):
   const value = requestField(body, range, name);
   if (value !== undefined && typeof value !== "string") throw new GatewayError("invalid_request", `${name}: must be a string`);
   // Only models are read as strings here; the "models/" prefix fits in the margin of the limit.
-  return boundedField(value, INPUT_BOUNDS.modelChars, name);
+  return boundedModel(value, name);
 }
 
 export function readCodeAssistRequest(body: Buffer, route: GatewayRoute): RequestInfo {

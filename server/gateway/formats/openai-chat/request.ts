@@ -4,7 +4,7 @@
  */
 import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import { GatewayError } from "../../errors.ts";
-import { BOUNDED_HINTS, boundedField, boundedMetadata, INPUT_BOUNDS } from "../../limits/input-bounds.ts";
+import { BOUNDED_HINTS, boundedField, boundedMetadata, boundedModel } from "../../limits/input-bounds.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 
 /** Small top-level fields kept as hints: the caller's own identifiers, and the stream options prepareUpstream merges into. */
@@ -21,7 +21,7 @@ export function readOpenAiChatRequest(body: Buffer): RequestInfo {
   if (model !== undefined && typeof model !== "string") {
     throw new GatewayError("invalid_request", "model: must be a string");
   }
-  boundedField(model, INPUT_BOUNDS.modelChars, "model");
+  boundedModel(model);
   // max_completion_tokens replaced max_tokens (which reasoning models reject); either may come.
   const maxCompletion = requestField(body, ranges.get("max_completion_tokens"), "max_completion_tokens");
   const maxTokens = requestField(body, ranges.get("max_tokens"), "max_tokens");

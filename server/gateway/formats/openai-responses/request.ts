@@ -6,7 +6,7 @@
 import { replaceField } from "../../body/json-scan.ts";
 import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import { GatewayError } from "../../errors.ts";
-import { BOUNDED_HINTS, boundedField, boundedMetadata, INPUT_BOUNDS } from "../../limits/input-bounds.ts";
+import { BOUNDED_HINTS, boundedField, boundedMetadata, boundedModel } from "../../limits/input-bounds.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 
 /** Small top-level fields kept as session hints (Codex puts its thread id in prompt_cache_key). */
@@ -23,7 +23,7 @@ export function readOpenAiResponsesRequest(body: Buffer): RequestInfo {
   if (model !== undefined && typeof model !== "string") {
     throw new GatewayError("invalid_request", "model: must be a string");
   }
-  boundedField(model, INPUT_BOUNDS.modelChars, "model");
+  boundedModel(model);
   const maxOutputTokens = requestField(body, ranges.get("max_output_tokens"), "max_output_tokens");
   const hints: Record<string, unknown> = {};
   for (const name of HINT_FIELDS) {
