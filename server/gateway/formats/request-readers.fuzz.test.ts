@@ -23,6 +23,8 @@ import type { RequestInfo } from "./types.ts";
 
 const RUNS = fuzzRuns(10_000);
 const params = { numRuns: RUNS, seed: FUZZ_SEED, endOnFailure: true } as const;
+/** Vitest's time limit per property, grown with FUZZ_RUNS (10 000 runs take a few seconds). */
+const TIME_LIMIT_MS = Math.max(30_000, RUNS * 5);
 
 type Parsed = Record<string, unknown>;
 const isObject = (v: unknown): v is Parsed => !!v && typeof v === "object" && !Array.isArray(v);
@@ -143,7 +145,7 @@ function check(family: Family, generated: GeneratedBody): void {
 describe.each(FAMILIES)("$name request reader", (family) => {
   it(`reads what JSON.parse reads, or refuses with 400, for ${RUNS} generated bodies`, () => {
     fc.assert(fc.property(bodies(family.plain), (generated) => check(family, generated)), params);
-  });
+  }, TIME_LIMIT_MS);
 });
 
 describe("paths, headers and query strings", () => {
@@ -164,7 +166,7 @@ describe("paths, headers and query strings", () => {
       }),
       params,
     );
-  });
+  }, TIME_LIMIT_MS);
 
   it(`bounds or passes ${RUNS} generated header sets and query strings`, () => {
     const route: GatewayRoute = { format: "claude", kind: "generate", path: "/v1/messages" };
@@ -182,5 +184,5 @@ describe("paths, headers and query strings", () => {
       }),
       params,
     );
-  });
+  }, TIME_LIMIT_MS);
 });
