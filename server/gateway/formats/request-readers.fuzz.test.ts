@@ -29,7 +29,8 @@ const TIME_LIMIT_MS = Math.max(30_000, RUNS * 5);
 type Parsed = Record<string, unknown>;
 const isObject = (v: unknown): v is Parsed => !!v && typeof v === "object" && !Array.isArray(v);
 const num = (v: unknown) => (typeof v === "number" ? v : undefined);
-const finite = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+// An accepted output cap is a finite, non-negative number (input-bounds.ts refuses the others).
+const finite = num;
 
 /** What the hub should read, from JSON.parse's object. */
 interface Expected {
@@ -132,6 +133,8 @@ function check(family: Family, generated: GeneratedBody): void {
     return;
   }
   if (!generated.mutated) expect(hasDuplicate(generated.names, Object.keys(family.plain)), "a repeated field the hub acts on was accepted").toBe(false);
+  // The output cap sizes the quota reservation: never negative, never Infinity.
+  if (info!.maxTokens !== undefined) expect(Number.isFinite(info!.maxTokens) && info!.maxTokens >= 0, `max tokens ${info!.maxTokens}`).toBe(true);
   const parsed = reference(generated.body);
   if (generated.plain) expect(parsed, "a plain body must be valid JSON").toBeDefined();
   if (!parsed) return; // accepted bytes JSON.parse refuses (e.g. a bad escape in a field the hub skips): the upstream judges them

@@ -9,6 +9,7 @@ import { GatewayError } from "../errors.ts";
 import { readClaudeRequest } from "../formats/claude/request.ts";
 import { readCodeAssistRequest } from "../formats/gemini-cli/request.ts";
 import { readOpenAiChatRequest } from "../formats/openai-chat/request.ts";
+import { readGeminiRequest } from "../formats/gemini/request.ts";
 import { readOpenAiResponsesRequest } from "../formats/openai-responses/request.ts";
 import { checkRequestBounds, INPUT_BOUNDS, RequestRejected } from "./input-bounds.ts";
 
@@ -50,6 +51,19 @@ describe("body fields over their limit are the client's 400", () => {
     ["Code Assist request.model", () => readCodeAssistRequest(body({ request: { model: "models/a\u007fb" } }), { ...codeAssist, kind: "passthrough" })],
     ["the Gemini path", () => matchRoute("POST", "/v1beta/models/gemini%00x:generateContent")],
   ])("a model with a control character is refused (%s)", (_name, read) => {
+    expect(refusal(read)).toMatchObject({ kind: "invalid_request", status: 400 });
+  });
+
+  // The output cap sizes the quota reservation; 1e400 parses as Infinity, and Infinity × a free
+  // model's output price is NaN, which would poison the window's reserved total.
+  it.each([
+    ["Messages 1e400", () => readClaudeRequest(Buffer.from('{"model":"m","max_tokens":1e400}'))],
+    ["Messages negative", () => readClaudeRequest(Buffer.from('{"model":"m","max_tokens":-5}'))],
+    ["Chat max_completion_tokens", () => readOpenAiChatRequest(Buffer.from('{"model":"m","max_completion_tokens":-1e400}'))],
+    ["Chat max_tokens", () => readOpenAiChatRequest(Buffer.from('{"model":"m","max_tokens":-1}'))],
+    ["Responses", () => readOpenAiResponsesRequest(Buffer.from('{"model":"m","max_output_tokens":1e999}'))],
+    ["Gemini", () => readGeminiRequest(Buffer.from('{"generationConfig":{"maxOutputTokens":-7}}'), { format: "gemini", kind: "generate", path: "/v1beta/models/m:generateContent", model: "m" })],
+  ])("an output cap that is negative or not finite is refused (%s)", (_name, read) => {
     expect(refusal(read)).toMatchObject({ kind: "invalid_request", status: 400 });
   });
 

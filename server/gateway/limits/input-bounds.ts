@@ -128,6 +128,18 @@ export function boundedModel<T>(value: T, name = "model"): T {
 }
 
 /**
+ * An output cap (max_tokens and its equivalents) as the hub uses it: a number becomes the
+ * reservation's size, so one that is negative or not finite (1e400 parses as Infinity, and
+ * Infinity × a free model's price is NaN) is the client's 400 — every upstream refuses it too.
+ * Anything that is not a number is left to the upstream and reserves the default.
+ */
+export function outputCap(value: unknown, name: string): number | undefined {
+  if (typeof value !== "number") return undefined;
+  if (!Number.isFinite(value) || value < 0) throw new GatewayError("invalid_request", `${name}: must be a non-negative number.`);
+  return value;
+}
+
+/**
  * Names of the body's string identifiers the hub keeps, with their limit (a session id is kept
  * as the log's session id and in a store key; the others travel in the request's hints).
  */

@@ -2,7 +2,7 @@
 import { replaceField } from "../../body/json-scan.ts";
 import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import { GatewayError } from "../../errors.ts";
-import { boundedMetadata, boundedModel } from "../../limits/input-bounds.ts";
+import { boundedMetadata, boundedModel, outputCap } from "../../limits/input-bounds.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 
 const FIELDS = new Set(["model", "stream", "max_tokens", "metadata", "messages"]);
@@ -24,7 +24,7 @@ export function readClaudeRequest(body: Buffer): RequestInfo {
   return {
     model,
     stream: stream === true,
-    maxTokens: typeof maxTokens === "number" ? maxTokens : undefined,
+    maxTokens: outputCap(maxTokens, "max_tokens"),
     hints: metadata && typeof metadata === "object" ? { metadata } : {},
     ranges,
   };

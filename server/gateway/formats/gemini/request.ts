@@ -6,6 +6,7 @@
  */
 import type { FieldRange } from "../../body/json-scan.ts";
 import { requestField, scanRequestBody } from "../../body/request-fields.ts";
+import { outputCap } from "../../limits/input-bounds.ts";
 import type { GatewayRoute } from "../../endpoints.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 import { withoutApiKey } from "./query.ts";
@@ -22,14 +23,14 @@ export const CONVERSATION = "conversation";
 const MAX_OUTPUT_TOKENS = new Set(["maxOutputTokens"]);
 
 /**
- * generationConfig.maxOutputTokens, when present and a number. The config object is scanned like
+ * generationConfig.maxOutputTokens, when present and a number (see outputCap). The config object is scanned like
  * the top level, so an escaped or repeated key means the same here as there (decision 0012).
  */
 export function maxOutputTokens(body: Buffer, range: FieldRange | undefined, where = "generationConfig"): number | undefined {
   if (!range || body[range.start] !== 0x7b /* { */) return undefined;
   const config = body.subarray(range.start, range.end);
   const value = requestField(config, scanRequestBody(config, MAX_OUTPUT_TOKENS, where).get("maxOutputTokens"), `${where}.maxOutputTokens`);
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+  return outputCap(value, `${where}.maxOutputTokens`);
 }
 
 export function readGeminiRequest(body: Buffer, route: GatewayRoute): RequestInfo {

@@ -4,7 +4,7 @@
  */
 import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import { GatewayError } from "../../errors.ts";
-import { BOUNDED_HINTS, boundedField, boundedMetadata, boundedModel } from "../../limits/input-bounds.ts";
+import { BOUNDED_HINTS, boundedField, boundedMetadata, boundedModel, outputCap } from "../../limits/input-bounds.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 
 /** Small top-level fields kept as hints: the caller's own identifiers, and the stream options prepareUpstream merges into. */
@@ -39,7 +39,7 @@ export function readOpenAiChatRequest(body: Buffer): RequestInfo {
   return {
     model,
     stream: requestField(body, ranges.get("stream"), "stream") === true,
-    maxTokens: typeof maxCompletion === "number" ? maxCompletion : typeof maxTokens === "number" ? maxTokens : undefined,
+    maxTokens: outputCap(maxCompletion, "max_completion_tokens") ?? outputCap(maxTokens, "max_tokens"),
     hints,
     ranges,
   };

@@ -6,7 +6,7 @@
 import { replaceField } from "../../body/json-scan.ts";
 import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import { GatewayError } from "../../errors.ts";
-import { BOUNDED_HINTS, boundedField, boundedMetadata, boundedModel } from "../../limits/input-bounds.ts";
+import { BOUNDED_HINTS, boundedField, boundedMetadata, boundedModel, outputCap } from "../../limits/input-bounds.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 
 /** Small top-level fields kept as session hints (Codex puts its thread id in prompt_cache_key). */
@@ -40,7 +40,7 @@ export function readOpenAiResponsesRequest(body: Buffer): RequestInfo {
   return {
     model,
     stream: requestField(body, ranges.get("stream"), "stream") === true,
-    maxTokens: typeof maxOutputTokens === "number" ? maxOutputTokens : undefined,
+    maxTokens: outputCap(maxOutputTokens, "max_output_tokens"),
     hints,
     ranges,
   };
