@@ -61,14 +61,16 @@ describe("request bounds through the hub", () => {
     expect(items[0]).toMatchObject({ statusCode: 400, model: null });
   });
 
-  it("refuses a model with a control character (PostgreSQL cannot store a NUL) in the body and in a Gemini path", async () => {
+  it("refuses a model PostgreSQL cannot store (a NUL, a lone surrogate) in the body and in a Gemini path", async () => {
     const before = await logCount();
     const body = await post("/v1/messages", '{"model":"claude-sonnet-4-5\\u0000x","max_tokens":1,"messages":[]}', { "x-api-key": key });
     expect(body.status).toBe(400);
+    const surrogate = await post("/v1/messages", '{"model":"claude-\\ud800","max_tokens":1,"messages":[]}', { "x-api-key": key });
+    expect(surrogate.status).toBe(400);
     const path = await post("/v1beta/models/gemini%00x:generateContent", "{}", { "x-goog-api-key": key });
     expect(path.status).toBe(400);
     expect(await path.json()).toMatchObject({ error: { code: 400, status: "INVALID_ARGUMENT" } });
-    // The body's refusal is logged (without the model); the path's is answered before any log row.
-    expect(await logCount()).toBe(before + 1);
+    // The body's refusals are logged (without the model); the path's is answered before any log row.
+    expect(await logCount()).toBe(before + 2);
   });
 });

@@ -50,7 +50,9 @@ describe("body fields over their limit are the client's 400", () => {
     ["Chat", () => readOpenAiChatRequest(body({ model: "gpt-5\n" }))],
     ["Code Assist request.model", () => readCodeAssistRequest(body({ request: { model: "models/a\u007fb" } }), { ...codeAssist, kind: "passthrough" })],
     ["the Gemini path", () => matchRoute("POST", "/v1beta/models/gemini%00x:generateContent")],
-  ])("a model with a control character is refused (%s)", (_name, read) => {
+    ["Responses, a lone high surrogate", () => readOpenAiResponsesRequest(Buffer.from('{"model":"gpt-\\ud800"}'))],
+    ["Chat, a lone low surrogate", () => readOpenAiChatRequest(Buffer.from('{"model":"\\udc00gpt"}'))],
+  ])("a model with a control character or a lone surrogate is refused (%s)", (_name, read) => {
     expect(refusal(read)).toMatchObject({ kind: "invalid_request", status: 400 });
   });
 
@@ -65,6 +67,10 @@ describe("body fields over their limit are the client's 400", () => {
     ["Gemini", () => readGeminiRequest(Buffer.from('{"generationConfig":{"maxOutputTokens":-7}}'), { format: "gemini", kind: "generate", path: "/v1beta/models/m:generateContent", model: "m" })],
   ])("an output cap that is negative or not finite is refused (%s)", (_name, read) => {
     expect(refusal(read)).toMatchObject({ kind: "invalid_request", status: 400 });
+  });
+
+  it("accepts a model with characters outside the basic plane (a valid surrogate pair)", () => {
+    expect(readClaudeRequest(body({ model: "claude-😀" })).model).toBe("claude-😀");
   });
 
   it("accepts values at the limit", () => {

@@ -113,9 +113,11 @@ export function boundedField<T>(value: T, limit: number, name: string): T {
 }
 
 /**
- * A model name within its limit and without control characters (U+0000–U+001F, U+007F): no
- * model id has one, and the request log's text column cannot hold a NUL, so such a name would
- * be served but could never be logged or billed. Returns `value` (any non-string as it is).
+ * A model name within its limit, without control characters (U+0000–U+001F, U+007F) and
+ * without a lone surrogate ("\ud800", which JSON allows): no model id has either, and the log
+ * writer hands its rows to PostgreSQL as JSON, which refuses both ("\u0000" and an unpaired
+ * surrogate escape), so one such name was served but made its whole batch of log and ledger
+ * rows fail. Returns `value` (any non-string as it is).
  */
 export function boundedModel<T>(value: T, name = "model"): T {
   if (typeof value !== "string") return value;
@@ -123,6 +125,11 @@ export function boundedModel<T>(value: T, name = "model"): T {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c < 0x20 || c === 0x7f) throw new GatewayError("invalid_request", `${name}: contains a control character.`);
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = value.charCodeAt(i + 1);
+      if (c >= 0xdc00 || !(next >= 0xdc00 && next <= 0xdfff)) throw new GatewayError("invalid_request", `${name}: is not valid Unicode (a lone surrogate).`);
+      i++;
+    }
   }
   return value;
 }
