@@ -3,6 +3,7 @@
  * The format comes from the endpoint, never from guessing at the body.
  */
 import type { ApiFormat } from "./formats/types.ts";
+import { boundedModel, RequestRejected } from "./limits/input-bounds.ts";
 
 export interface GatewayRoute {
   format: ApiFormat;
@@ -23,6 +24,26 @@ export interface GatewayRoute {
 const GEMINI_METHOD = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/;
 const CODE_ASSIST_METHOD = /^\/v1internal:([A-Za-z]+)$/;
 
+/**
+ * The model segment of a Gemini path, decoded. A malformed percent escape, or a model over its
+ * limit or with a control character (input-bounds.ts), is the client's 400 in Gemini's envelope (thrown as RequestRejected: the router has no
+ * request context yet when it matches the route).
+ */
+function geminiPathModel(segment: string): string {
+  let model: string;
+  try {
+    model = decodeURIComponent(segment);
+  } catch {
+    throw new RequestRejected("gemini", "invalid_request", "The model in the path has a malformed percent escape.");
+  }
+  try {
+    return boundedModel(model, "The model in the path");
+  } catch (error) {
+    throw new RequestRejected("gemini", "invalid_request", (error as Error).message);
+  }
+}
+
+/** The route of `path`, or undefined; throws RequestRejected for a Gemini path with a bad model segment. */
 export function matchRoute(method: string, path: string): GatewayRoute | undefined {
   if (method !== "POST") return undefined;
   switch (path) {
@@ -40,7 +61,7 @@ export function matchRoute(method: string, path: string): GatewayRoute | undefin
   }
   const gemini = GEMINI_METHOD.exec(path);
   if (gemini) {
-    const model = decodeURIComponent(gemini[1]);
+    const model = geminiPathModel(gemini[1]);
     const operation = gemini[2];
     return operation === "countTokens"
       ? { format: "gemini", kind: "passthrough", path, model }

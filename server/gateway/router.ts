@@ -15,7 +15,8 @@ import { clientIp } from "./client-ip.ts";
 import type { GatewayContext } from "./context.ts";
 import { newDecisionChain } from "./decision-chain.ts";
 import type { GatewayDeps } from "./deps.ts";
-import { matchRoute } from "./endpoints.ts";
+import { matchRoute, type GatewayRoute } from "./endpoints.ts";
+import { checkRequestBounds, RequestRejected } from "./limits/input-bounds.ts";
 import { listModels } from "./models.ts";
 import { relayMcp } from "./mcp-passthrough.ts";
 import { GatewayError, UpstreamHttpError } from "./errors.ts";
@@ -85,7 +86,17 @@ export function createGateway(deps: GatewayDeps, inFlight = new InFlight()) {
       });
       return;
     }
-    const route = matchRoute(req.method ?? "GET", path);
+    let route: GatewayRoute | undefined;
+    try {
+      route = matchRoute(req.method ?? "GET", path);
+      if (route) checkRequestBounds(route, req.headers, search);
+    } catch (error) {
+      if (!(error instanceof RequestRejected)) throw error;
+      // A malformed or over-long path, query or kept header: answered before anything is logged.
+      sendError(res, wireFormat(error.format) ?? claudeFormat, error, requestId);
+      req.resume();
+      return;
+    }
     const format = route && wireFormat(route.format);
     if (!route && path.startsWith("/v1/")) {
       inFlight.enter();

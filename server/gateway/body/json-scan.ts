@@ -6,13 +6,28 @@
  * body would cost several times the hub's per-request budget, so this scanner walks the bytes
  * once, validates the JSON structure (brackets, commas, colons, literals, numbers, string
  * boundaries), jumps over string contents with the native indexOf, and reports the byte range
- * of each wanted field. String escape sequences are not validated; the upstream does that.
+ * of each wanted field. String escape sequences in values are not validated; the upstream does
+ * that. Property names are compared as a JSON parser decodes them: a top-level key spelled with
+ * escapes ("str\u0065am") is decoded exactly (the rare slow path), and a wanted field that
+ * appears twice is reported, because parsers disagree on which copy wins (decision 0012).
  */
 
 export class JsonSyntaxError extends Error {
   constructor(message: string, readonly offset: number) {
     super(`${message} at byte ${offset}`);
     this.name = "JsonSyntaxError";
+  }
+}
+
+/**
+ * A wanted field appears more than once in the same object. The JSON is valid, but the hub and
+ * the upstream could read different copies (JSON.parse keeps the last, some parsers the first or
+ * refuse), so the request cannot be priced and checked as it will be served.
+ */
+export class JsonDuplicateKeyError extends Error {
+  constructor(readonly key: string, readonly offset: number) {
+    super(`the field ${JSON.stringify(key)} appears more than once (at byte ${offset})`);
+    this.name = "JsonDuplicateKeyError";
   }
 }
 
@@ -146,8 +161,27 @@ function expectKeyAndColon(buf: Buffer, pos: number): number {
 }
 
 /**
+ * The decoded name of the key whose quotes are at [keyStart, keyEnd). Keys without a backslash
+ * (all real clients' keys) are their own UTF-8 bytes; the others go through JSON.parse, so
+ * "\u0065" and friends mean what they mean to every other JSON reader.
+ */
+function decodeKey(buf: Buffer, keyStart: number, keyEnd: number): string {
+  for (let i = keyStart + 1; i < keyEnd - 1; i++) {
+    if (buf[i] === BACKSLASH) {
+      try {
+        return JSON.parse(buf.toString("utf8", keyStart, keyEnd)) as string;
+      } catch {
+        throw new JsonSyntaxError("invalid escape in a property name", keyStart);
+      }
+    }
+  }
+  return buf.toString("utf8", keyStart + 1, keyEnd - 1);
+}
+
+/**
  * Validates that `buf` is one JSON object and returns the ranges of the wanted top-level
- * fields. Throws JsonSyntaxError for anything else (including a non-object top level).
+ * fields. Throws JsonSyntaxError for anything else (including a non-object top level), and
+ * JsonDuplicateKeyError when a wanted field appears twice.
  */
 export function scanTopLevel(buf: Buffer, wanted: ReadonlySet<string>): Map<string, FieldRange> {
   const found = new Map<string, FieldRange>();
@@ -166,9 +200,12 @@ export function scanTopLevel(buf: Buffer, wanted: ReadonlySet<string>): Map<stri
       pos = skipWhitespace(buf, pos + 1);
       const valueStart = pos;
       pos = skipValue(buf, pos);
-      // Top-level keys are few and short; decoding them is cheap. Later duplicates win, as in JSON.parse.
-      const key = buf.toString("utf8", keyStart + 1, keyEnd - 1);
-      if (wanted.has(key)) found.set(key, { start: valueStart, end: pos, keyStart });
+      // Top-level keys are few and short; decoding them is cheap.
+      const key = decodeKey(buf, keyStart, keyEnd);
+      if (wanted.has(key)) {
+        if (found.has(key)) throw new JsonDuplicateKeyError(key, keyStart);
+        found.set(key, { start: valueStart, end: pos, keyStart });
+      }
       pos = skipWhitespace(buf, pos);
       if (buf[pos] === COMMA) {
         pos = skipWhitespace(buf, pos + 1);

@@ -8,8 +8,13 @@
  */
 import { createHash } from "node:crypto";
 import type { GatewayContext } from "../context.ts";
+import { INPUT_BOUNDS } from "../limits/input-bounds.ts";
 
-const VALID_ID = /^[A-Za-z0-9_\-.:]{1,256}$/;
+/**
+ * Ids kept as they are; others (odd characters) are hashed. Over-long ones never get here: the
+ * router refuses such headers (431) and the readers such body fields (400), input-bounds.ts.
+ */
+const VALID_ID = new RegExp(`^[A-Za-z0-9_\\-.:]{1,${INPUT_BOUNDS.sessionIdChars}}$`);
 const LEGACY_USER_ID = /_session_([0-9a-fA-F-]{36})/;
 /** Bytes of the conversation's beginning that identify it (system prompt and first turns). */
 const FINGERPRINT_BYTES = 4096;
@@ -51,7 +56,7 @@ export function clientSessionId(ctx: GatewayContext): { id: string; source: stri
   ];
   for (const [value, source] of candidates) {
     if (!value) continue;
-    // Over-long or odd ids are hashed rather than trusted as they are.
+    // Odd ids (and a session id inside metadata.user_id's JSON over the id limit) are hashed rather than trusted as they are.
     const id = VALID_ID.test(value) ? value : `h_${createHash("sha256").update(value).digest("hex").slice(0, 32)}`;
     return { id, source };
   }

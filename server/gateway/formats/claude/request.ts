@@ -2,6 +2,7 @@
 import { replaceField } from "../../body/json-scan.ts";
 import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import { GatewayError } from "../../errors.ts";
+import { boundedMetadata, boundedModel, outputCap } from "../../limits/input-bounds.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 
 const FIELDS = new Set(["model", "stream", "max_tokens", "metadata", "messages"]);
@@ -12,16 +13,18 @@ export function readClaudeRequest(body: Buffer): RequestInfo {
   if (model !== undefined && typeof model !== "string") {
     throw new GatewayError("invalid_request", "model: must be a string");
   }
+  boundedModel(model);
   const stream = requestField(body, ranges.get("stream"), "stream");
   const maxTokens = requestField(body, ranges.get("max_tokens"), "max_tokens");
-  const metadata = requestField(body, ranges.get("metadata"), "metadata");
+  const metadataRange = ranges.get("metadata");
+  const metadata = boundedMetadata(requestField(body, metadataRange, "metadata"), metadataRange ? metadataRange.end - metadataRange.start : 0);
   // The conversation's range (not parsed) lets the gateway derive a session id from its start.
   const messages = ranges.get("messages");
   if (messages) ranges.set("conversation", messages);
   return {
     model,
     stream: stream === true,
-    maxTokens: typeof maxTokens === "number" ? maxTokens : undefined,
+    maxTokens: outputCap(maxTokens, "max_tokens"),
     hints: metadata && typeof metadata === "object" ? { metadata } : {},
     ranges,
   };

@@ -8,10 +8,11 @@
  * more (its own top level only) for generationConfig, session_id, contents and a countTokens model. That
  * second pass walks most of the body again, but only with the scanner (no object tree).
  */
-import { parseField, replaceField, scanTopLevel, type FieldRange } from "../../body/json-scan.ts";
+import { parseField, replaceField, type FieldRange } from "../../body/json-scan.ts";
 import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import type { GatewayRoute } from "../../endpoints.ts";
 import { GatewayError } from "../../errors.ts";
+import { boundedField, boundedModel, INPUT_BOUNDS } from "../../limits/input-bounds.ts";
 import { CONVERSATION, maxOutputTokens } from "../gemini/request.ts";
 import { withoutApiKey } from "../gemini/query.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
@@ -30,7 +31,8 @@ function offset(range: FieldRange, by: number): FieldRange {
 function parseString(body: Buffer, range: FieldRange | undefined, name: string): string | undefined {
   const value = requestField(body, range, name);
   if (value !== undefined && typeof value !== "string") throw new GatewayError("invalid_request", `${name}: must be a string`);
-  return value;
+  // Only models are read as strings here; the "models/" prefix fits in the margin of the limit.
+  return boundedModel(value, name);
 }
 
 export function readCodeAssistRequest(body: Buffer, route: GatewayRoute): RequestInfo {
@@ -40,11 +42,11 @@ export function readCodeAssistRequest(body: Buffer, route: GatewayRoute): Reques
   const hints: Record<string, unknown> = {};
   const requestRange = ranges.get("request");
   if (requestRange && body[requestRange.start] === 0x7b /* { */) {
-    // Already validated by the first scan, so this cannot throw a syntax error.
+    // The first scan validated the structure; this one decodes the inner keys (and may refuse a duplicate).
     const request = body.subarray(requestRange.start, requestRange.end);
-    const inner = scanTopLevel(request, INNER_FIELDS);
-    maxTokens = maxOutputTokens(request, inner.get("generationConfig"));
-    const sessionId = requestField(request, inner.get("session_id"), "request.session_id");
+    const inner = scanRequestBody(request, INNER_FIELDS, "request");
+    maxTokens = maxOutputTokens(request, inner.get("generationConfig"), "request.generationConfig");
+    const sessionId = boundedField(requestField(request, inner.get("session_id"), "request.session_id"), INPUT_BOUNDS.sessionIdChars, "request.session_id");
     if (typeof sessionId === "string" && sessionId) hints.session_id = sessionId;
     const contents = inner.get("contents");
     if (contents) ranges.set(CONVERSATION, offset(contents, requestRange.start));

@@ -4,11 +4,11 @@
  * only validated as a JSON object (by the scanner, without building it) and searched for
  * generationConfig.maxOutputTokens and the range of `contents`.
  */
-import { parseField, type FieldRange } from "../../body/json-scan.ts";
-import { scanRequestBody } from "../../body/request-fields.ts";
+import type { FieldRange } from "../../body/json-scan.ts";
+import { requestField, scanRequestBody } from "../../body/request-fields.ts";
+import { outputCap } from "../../limits/input-bounds.ts";
 import type { GatewayRoute } from "../../endpoints.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
-import { isObject } from "./chunk.ts";
 import { withoutApiKey } from "./query.ts";
 
 const FIELDS = new Set(["generationConfig", "contents"]);
@@ -20,16 +20,17 @@ const FIELDS = new Set(["generationConfig", "contents"]);
  */
 export const CONVERSATION = "conversation";
 
-/** generationConfig.maxOutputTokens, when present and a number (the config object is small). */
-export function maxOutputTokens(body: Buffer, range: FieldRange | undefined): number | undefined {
-  let config: unknown;
-  try {
-    config = parseField(body, range);
-  } catch {
-    return undefined;
-  }
-  const value = isObject(config) ? config.maxOutputTokens : undefined;
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+const MAX_OUTPUT_TOKENS = new Set(["maxOutputTokens"]);
+
+/**
+ * generationConfig.maxOutputTokens, when present and a number (see outputCap). The config object is scanned like
+ * the top level, so an escaped or repeated key means the same here as there (decision 0012).
+ */
+export function maxOutputTokens(body: Buffer, range: FieldRange | undefined, where = "generationConfig"): number | undefined {
+  if (!range || body[range.start] !== 0x7b /* { */) return undefined;
+  const config = body.subarray(range.start, range.end);
+  const value = requestField(config, scanRequestBody(config, MAX_OUTPUT_TOKENS, where).get("maxOutputTokens"), `${where}.maxOutputTokens`);
+  return outputCap(value, `${where}.maxOutputTokens`);
 }
 
 export function readGeminiRequest(body: Buffer, route: GatewayRoute): RequestInfo {

@@ -4,6 +4,7 @@
  */
 import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import { GatewayError } from "../../errors.ts";
+import { BOUNDED_HINTS, boundedField, boundedMetadata, boundedModel, outputCap } from "../../limits/input-bounds.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 
 /** Small top-level fields kept as hints: the caller's own identifiers, and the stream options prepareUpstream merges into. */
@@ -20,20 +21,25 @@ export function readOpenAiChatRequest(body: Buffer): RequestInfo {
   if (model !== undefined && typeof model !== "string") {
     throw new GatewayError("invalid_request", "model: must be a string");
   }
+  boundedModel(model);
   // max_completion_tokens replaced max_tokens (which reasoning models reject); either may come.
   const maxCompletion = requestField(body, ranges.get("max_completion_tokens"), "max_completion_tokens");
   const maxTokens = requestField(body, ranges.get("max_tokens"), "max_tokens");
   const hints: Record<string, unknown> = {};
   for (const name of HINT_FIELDS) {
-    const value = requestField(body, ranges.get(name), name);
-    if (value !== undefined) hints[name] = value;
+    const range = ranges.get(name);
+    const value = requestField(body, range, name);
+    if (value === undefined) continue;
+    if (name === "metadata") boundedMetadata(value, range!.end - range!.start);
+    else boundedField(value, BOUNDED_HINTS[name] ?? Infinity, name);
+    hints[name] = value;
   }
   const messages = ranges.get("messages");
   if (messages) ranges.set(CONVERSATION, messages);
   return {
     model,
     stream: requestField(body, ranges.get("stream"), "stream") === true,
-    maxTokens: typeof maxCompletion === "number" ? maxCompletion : typeof maxTokens === "number" ? maxTokens : undefined,
+    maxTokens: outputCap(maxCompletion, "max_completion_tokens") ?? outputCap(maxTokens, "max_tokens"),
     hints,
     ranges,
   };

@@ -6,6 +6,7 @@
 import { replaceField } from "../../body/json-scan.ts";
 import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import { GatewayError } from "../../errors.ts";
+import { BOUNDED_HINTS, boundedField, boundedMetadata, boundedModel, outputCap } from "../../limits/input-bounds.ts";
 import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 
 /** Small top-level fields kept as session hints (Codex puts its thread id in prompt_cache_key). */
@@ -22,11 +23,16 @@ export function readOpenAiResponsesRequest(body: Buffer): RequestInfo {
   if (model !== undefined && typeof model !== "string") {
     throw new GatewayError("invalid_request", "model: must be a string");
   }
+  boundedModel(model);
   const maxOutputTokens = requestField(body, ranges.get("max_output_tokens"), "max_output_tokens");
   const hints: Record<string, unknown> = {};
   for (const name of HINT_FIELDS) {
-    const value = requestField(body, ranges.get(name), name);
-    if (value !== undefined) hints[name] = value;
+    const range = ranges.get(name);
+    const value = requestField(body, range, name);
+    if (value === undefined) continue;
+    if (name === "metadata") boundedMetadata(value, range!.end - range!.start);
+    else boundedField(value, BOUNDED_HINTS[name] ?? Infinity, name);
+    hints[name] = value;
   }
   // Codex's input starts with the same developer and environment messages in every turn of a thread.
   const input = ranges.get("input");
@@ -34,7 +40,7 @@ export function readOpenAiResponsesRequest(body: Buffer): RequestInfo {
   return {
     model,
     stream: requestField(body, ranges.get("stream"), "stream") === true,
-    maxTokens: typeof maxOutputTokens === "number" ? maxOutputTokens : undefined,
+    maxTokens: outputCap(maxOutputTokens, "max_output_tokens"),
     hints,
     ranges,
   };
