@@ -63,6 +63,11 @@ const ACCESS: Record<string, Access> = {
   "groups.create": "admin",
   "groups.update": "admin",
   "groups.delete": "admin",
+  "sensitiveWords.list": "admin",
+  "sensitiveWords.create": "admin",
+  "sensitiveWords.update": "admin",
+  "sensitiveWords.delete": "admin",
+  "sensitiveWords.test": "admin",
 };
 
 type Identity = "anonymous" | "usageOnlyKey" | "adminRoleUsageOnlyKey" | "member" | "adminRoleMember" | "adminToken";
