@@ -14,6 +14,8 @@ import type { Logger } from "../logger.ts";
 import type { Store } from "../store/store.ts";
 import { priceLookupNames, type PriceData } from "../gateway/usage/prices.ts";
 import type { ErrorRule } from "../gateway/resilience/error-rules.ts";
+import { byRunOrder, compileFilter, type CompiledFilter } from "../gateway/filters/rules.ts";
+import { toFilterDefinition } from "../gateway/filters/rows.ts";
 import { toCachedKey, toCachedProvider, toCachedSettings } from "./mappers.ts";
 import type { CachedKey, CachedPrice, CachedProvider, CachedSettings } from "./types.ts";
 
@@ -26,7 +28,8 @@ export type Invalidation =
   | { kind: "prices" }
   | { kind: "settings" }
   | { kind: "groups" }
-  | { kind: "rules" };
+  | { kind: "rules" }
+  | { kind: "filters" };
 
 interface KeyEntry {
   key: CachedKey | null;
@@ -45,6 +48,7 @@ export class Catalog {
   private priceResolutions = new Map<string, { priceData: PriceData; pricedAs: string } | undefined>();
   private groupMultipliers = new Map<string, number>();
   private rules: ErrorRule[] = [];
+  private filters: CompiledFilter[] = [];
   private currentSettings!: CachedSettings;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -62,7 +66,7 @@ export class Catalog {
 
   /** Loads every snapshot and starts listening for invalidations. */
   async start(): Promise<void> {
-    await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups(), this.loadRules()]);
+    await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups(), this.loadRules(), this.loadFilters()]);
     this.unsubscribe = await this.store.subscribe(CATALOG_CHANNEL, (message) => void this.background(this.apply(message)));
     this.timer = setInterval(() => void this.background(this.refreshAll()), this.ttlMs);
     this.timer.unref();
@@ -159,6 +163,11 @@ export class Catalog {
     return this.rules;
   }
 
+  /** Enabled request filters, compiled, in run order (empty when none: the gateway then does nothing). */
+  requestFilters(): readonly CompiledFilter[] {
+    return this.filters;
+  }
+
   /** The cost multiplier of a provider group (1 when the group has none). */
   groupMultiplier(group: string): number {
     return this.groupMultipliers.get(group) ?? 1;
@@ -233,9 +242,23 @@ export class Catalog {
     }));
   }
 
+  private async loadFilters() {
+    const rows = await this.db.requestFilter.findMany({ where: { isEnabled: true } });
+    const list: CompiledFilter[] = [];
+    for (const row of rows) {
+      try {
+        list.push(compileFilter(toFilterDefinition(row)));
+      } catch (error) {
+        // Only a row written behind the admin API's back can fail here; the others still run.
+        this.logger.error({ filterId: row.id, err: (error as Error).message }, "request filter cannot be compiled; filter skipped");
+      }
+    }
+    this.filters = list.sort(byRunOrder);
+  }
+
   private async refreshAll() {
     try {
-      await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups(), this.loadRules()]);
+      await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups(), this.loadRules(), this.loadFilters()]);
     } catch (error) {
       // Keep serving the last good snapshot while the database is away.
       this.logger.warn({ err: (error as Error).message }, "catalog refresh failed; serving the last snapshot");
@@ -268,6 +291,8 @@ export class Catalog {
         return reload(this.loadGroups());
       case "rules":
         return reload(this.loadRules());
+      case "filters":
+        return reload(this.loadFilters());
     }
   }
 }

@@ -13,6 +13,7 @@ import type { GatewayContext } from "../context.ts";
 import type { AttemptReason } from "../decision-chain.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { GatewayError, UpstreamHttpError } from "../errors.ts";
+import { AttemptFilters } from "../filters/attempt.ts";
 import { providerAdapter } from "../providers/registry.ts";
 import { classifyFailure, type Classification } from "../resilience/classify.ts";
 import { extractMessage } from "../resilience/error-rules.ts";
@@ -123,8 +124,11 @@ export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<v
     // Redirect rules rewrite the model per provider; the original stays for the log and billing.
     const model = original === undefined ? "" : redirectModel(provider.modelRedirects, original);
     ctx.redirectedModel = original !== undefined && model !== original ? model : undefined;
-    const upstream = ctx.format.prepareUpstream({ route: ctx.route, search: ctx.search, body: ctx.body!, info: ctx.request!, model, cacheTtl: cacheTtlFor(ctx, provider) });
-    const result = await runAttempt(ctx, deps, { provider, adapter, upstream, model, reason, attempt, breakerState: ctx.admission?.breakerState });
+    const prepared = ctx.format.prepareUpstream({ route: ctx.route, search: ctx.search, body: ctx.body!, info: ctx.request!, model, cacheTtl: cacheTtlFor(ctx, provider) });
+    // Request filters may be scoped to a provider: they run per attempt (none configured: no work).
+    const filters = AttemptFilters.forAttempt(deps.catalog.requestFilters(), provider, ctx.chain);
+    const upstream = filters ? filters.rewriteRequestBody(prepared) : prepared;
+    const result = await runAttempt(ctx, deps, { provider, adapter, upstream, model, reason, attempt, breakerState: ctx.admission?.breakerState, filters });
 
     if (result.ok) {
       ctx.outcome.statusCode = result.status;
