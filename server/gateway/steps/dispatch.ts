@@ -18,7 +18,7 @@ import type { CachedProvider } from "../../catalog/types.ts";
 import type { GatewayContext } from "../context.ts";
 import type { AttemptReason, AttemptRecord } from "../decision-chain.ts";
 import type { GatewayDeps } from "../deps.ts";
-import { GatewayError } from "../errors.ts";
+import { streamBreakError } from "../error-detail.ts";
 import type { AttemptFilters } from "../filters/attempt.ts";
 import type { ResponseSummary, StreamTap, UpstreamRequest } from "../formats/types.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
@@ -217,7 +217,7 @@ function exchangeWithUpstream(
     const endAfterCommit = (failure: AttemptFailure | undefined, tellClient = true) => {
       const summary = tap?.summary() ?? format.summarizeJson(Buffer.alloc(0), tapOptions);
       if (failure && tellClient && !res.destroyed && !draining) {
-        const error = new GatewayError(failure.class === "timeout" ? "upstream_timeout" : "bad_gateway", `The upstream stream broke off: ${failure.message}`);
+        const error = streamBreakError(failure.class === "timeout" ? "upstream_timeout" : "bad_gateway", failure.message, ctx.requestId, deps.catalog.settings());
         res.write(tap?.renderError ? tap.renderError(error, ctx.requestId) : format.renderStreamError(error, ctx.requestId));
       }
       if (!res.destroyed) res.end();

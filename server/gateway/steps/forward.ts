@@ -39,20 +39,23 @@ function failureToError(failure: AttemptFailure, c: Classification | undefined):
   if (c?.rule && (c.rule.overrideMessage || c.rule.overrideStatusCode)) {
     const status = c.rule.overrideStatusCode ?? failure.status ?? 400;
     const message = c.rule.overrideMessage ?? extractMessage(failure.body?.toString("utf8") ?? failure.message);
-    return new GatewayError(kindForStatus(status), message, { status });
+    // A message the admin wrote is the hub's; without one it is the upstream's (error-detail.ts).
+    return new GatewayError(kindForStatus(status), message, { status, upstream: c.rule.overrideMessage ? undefined : { message } });
   }
   switch (failure.class) {
     case "http_error":
       return new UpstreamHttpError(failure.status!, failure.headers ?? {}, failure.body ?? Buffer.alloc(0), failure.message);
     case "timeout":
-      return new GatewayError("upstream_timeout", `The upstream did not answer in time (${failure.message}).`);
+      return new GatewayError("upstream_timeout", `The upstream did not answer in time (${failure.message}).`, { upstream: {} });
     case "client_abort":
       return new GatewayError("client_closed", failure.message);
     case "fake_200":
     case "empty_stream":
-      return new GatewayError("bad_gateway", `The upstream returned an invalid response (${failure.message}).`);
+      return new GatewayError("bad_gateway", `The upstream returned an invalid response (${failure.message}).`, {
+        upstream: failure.class === "fake_200" ? { message: failure.body ? extractMessage(failure.body.toString("utf8")) : failure.message.replace(/^stream error event: /, "") } : {},
+      });
     default:
-      return new GatewayError("bad_gateway", `The upstream could not be reached (${failure.message}).`);
+      return new GatewayError("bad_gateway", `The upstream could not be reached (${failure.message}).`, { upstream: {} });
   }
 }
 
