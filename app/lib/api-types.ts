@@ -18,5 +18,7 @@ export type PriceRow = Outputs["prices"]["list"]["items"][number];
 export type PriceSyncCounts = Outputs["prices"]["sync"];
 export type ErrorRuleRow = Outputs["rules"]["list"]["items"][number];
 export type RuleTestResult = Outputs["rules"]["test"];
+export type FilterRow = Outputs["filters"]["list"]["items"][number];
+export type FilterTestResult = Outputs["filters"]["test"];
 export type GroupRow = Outputs["groups"]["list"]["items"][number];
 export type SystemSettingsView = Outputs["settings"]["update"];

@@ -16,6 +16,7 @@ const PAGES: Array<{ to: string; label: MessageKey; end?: boolean }> = [
   { to: "/dashboard/settings/prices", label: "settings.navPrices" },
   { to: "/dashboard/settings/error-rules", label: "settings.navErrorRules" },
   { to: "/dashboard/settings/groups", label: "settings.navGroups" },
+  { to: "/dashboard/settings/filters", label: "settings.navFilters" },
 ];
 
 export default function SettingsLayout() {
