@@ -21,6 +21,8 @@ interface FormatCase {
   body: Record<string, unknown>;
   /** Where the sample field sits in the upstream body (Gemini CLI wraps the request). */
   field: string;
+  provider?: Record<string, unknown>;
+  user?: Record<string, unknown>;
 }
 
 const FORMATS: FormatCase[] = [
@@ -28,6 +30,21 @@ const FORMATS: FormatCase[] = [
   { name: "Chat", providerType: "openai-compatible", path: "/v1/chat/completions", auth: (k) => ({ authorization: `Bearer ${k}` }), body: { model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }, field: "metadata" },
   { name: "Responses", providerType: "codex", path: "/v1/responses", auth: (k) => ({ authorization: `Bearer ${k}` }), body: { model: "gpt-5", input: "hi" }, field: "metadata" },
   { name: "Gemini", providerType: "gemini", path: "/v1beta/models/gemini-2.5-flash:generateContent", auth: (k) => ({ "x-goog-api-key": k }), body: { contents: [{ role: "user", parts: [{ text: "hi" }] }] }, field: "labels" },
+  {
+    name: "Gemini CLI",
+    providerType: "gemini-cli",
+    path: "/v1internal:generateContent",
+    auth: (k) => ({ authorization: `Bearer ${k}` }),
+    body: { model: "gemini-2.5-pro", project: "proj-1", request: { contents: [{ role: "user", parts: [{ text: "hi" }] }] } },
+    // Paths address the body as sent upstream: Code Assist's wrapper, with the request inside.
+    field: "user_prompt_id",
+    // A token that is still valid: no refresh (and no token server) is needed.
+    provider: {
+      groupTag: "codeassist",
+      key: JSON.stringify({ access_token: "ya29.valid", refresh_token: "1//r", client_id: "c", client_secret: "s", expiry_date: Date.now() + 3_600_000, token_uri: "http://127.0.0.1:9/token" }),
+    },
+    user: { providerGroup: "codeassist" },
+  },
 ];
 
 function send(format: FormatCase, headers: Record<string, string> = {}, body: Record<string, unknown> = format.body) {
@@ -64,7 +81,7 @@ async function createFilter(filter: Record<string, unknown>): Promise<{ id: numb
 beforeAll(async () => {
   fake = await startFakeUpstream();
   t = await startTestHub();
-  for (const f of FORMATS) tenants[f.name] = await seedTenant(t, fake.url, { providerType: f.providerType });
+  for (const f of FORMATS) tenants[f.name] = await seedTenant(t, fake.url, { providerType: f.providerType, provider: f.provider, user: f.user });
 });
 
 afterAll(async () => {
@@ -93,7 +110,7 @@ describe.each(FORMATS)("request filters on $name", (format) => {
     expect(seen.headers["user-agent"]).toBe("relay/7 (linux)");
     expect(seen.headers["x-internal"]).toBeUndefined();
     // The upstream still gets the provider's credentials, never the client's key.
-    expect(JSON.stringify(seen.headers)).toContain(tenants[format.name].upstreamKey);
+    expect(JSON.stringify(seen.headers)).toContain(format.name === "Gemini CLI" ? "Bearer ya29.valid" : tenants[format.name].upstreamKey);
     expect(JSON.stringify(seen.headers)).not.toContain(tenants[format.name].key.key);
 
     const notes = await chainFilters(res);
@@ -117,6 +134,7 @@ describe.each(FORMATS)("request filters on $name", (format) => {
       Chat: ["choices[*].message.content", "choices[*].delta.content"],
       Responses: ["output[*].content[*].text", "delta"],
       Gemini: ["candidates[*].content.parts[*].text", "candidates[*].content.parts[*].text"],
+      "Gemini CLI": ["response.candidates[*].content.parts[*].text", "response.candidates[*].content.parts[*].text"],
     };
     const [jsonPath, eventPath] = paths[format.name];
     await createFilter({ name: "json", phase: "response", scope: "body", action: "replace", target: jsonPath, matchPattern: "secret", value: "[hidden]", bindingType: "providers", providerIds });
@@ -128,8 +146,9 @@ describe.each(FORMATS)("request filters on $name", (format) => {
     expect(text).toContain("the [hidden] word");
     expect(text).not.toContain("secret");
 
-    const streamBody = format.name === "Gemini" ? format.body : { ...format.body, stream: true };
-    const streamFormat = format.name === "Gemini" ? { ...format, path: "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse" } : format;
+    const streamPaths: Record<string, string> = { Gemini: "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", "Gemini CLI": "/v1internal:streamGenerateContent?alt=sse" };
+    const streamBody = streamPaths[format.name] ? format.body : { ...format.body, stream: true };
+    const streamFormat = streamPaths[format.name] ? { ...format, path: streamPaths[format.name] } : format;
     // One delta per word: "secret" arrives whole in one event.
     const stream = await send(streamFormat, { "x-fake-behaviour": JSON.stringify({ text: "a secret b secret", chunks: 2 }) }, streamBody);
     expect(stream.status).toBe(200);
