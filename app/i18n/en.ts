@@ -306,6 +306,8 @@ export const en = {
   "cost.priceMissing": "No price is known for this model, so the request was not billed.",
 
   // Decision chain
+  "chain.requestFilters": "Request filters",
+  "chain.filterCounts": "applied {applied}, skipped {skipped}",
   "chain.title": "Decision chain",
   "chain.none": "No routing decision was recorded for this request.",
   "chain.groups": "Caller groups",

@@ -292,6 +292,8 @@ export const zhCN: Messages = {
   "cost.tier": "长上下文档位 {tier}",
   "cost.priceMissing": "此模型没有已知价格，因此该请求未计费。",
 
+  "chain.requestFilters": "请求过滤器",
+  "chain.filterCounts": "生效 {applied} 次，跳过 {skipped} 次",
   "chain.title": "决策链",
   "chain.none": "此请求没有记录路由决策。",
   "chain.groups": "调用方分组",
