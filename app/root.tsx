@@ -16,11 +16,12 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches);
 
-/** The viewer's preferences, from cookies: language (default English) and time zone. */
-export async function loader({ request }: LoaderFunctionArgs): Promise<RootData> {
+/** The viewer's preferences, from cookies: language (default English) and time zone; the hub's display currency. */
+export async function loader({ request, context }: LoaderFunctionArgs): Promise<RootData> {
   const cookies = parseCookies(request.headers.get("Cookie"));
   const lang = isLang(cookies[LANG_COOKIE]) ? cookies[LANG_COOKIE] : DEFAULT_LANG;
-  return { lang, timeZone: safeTimeZone(cookies[TZ_COOKIE]) };
+  const display = await context.trpc.settings.display({});
+  return { lang, timeZone: safeTimeZone(cookies[TZ_COOKIE]), currency: { code: display.currency, rate: display.rate } };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {

@@ -305,7 +305,8 @@ describe("bad input and faults, answered in Anthropic's envelope with a request 
     fake.enqueue({ kind: "fake-200", message: "upstream account suspended" }, { kind: "fake-200", message: "upstream account suspended" });
     const r = await post(ok, { "x-api-key": s.key.key });
     expect(r.status).toBe(502);
-    expect(r.json.error.message).toMatch(/invalid response/);
+    // Pass-through is on by default: the upstream's own words (see e2e/error-detail.test.ts).
+    expect(r.json.error.message).toBe("upstream account suspended");
     expect(fake.requests).toHaveLength(2);
   });
 

@@ -228,7 +228,8 @@ describe("Gemini faults, answered in Google's envelope", () => {
     fake.setDefault({ kind: "fake-200", message: "project suspended" });
     const res = await post("/v1beta/models/gemini-2.5-flash:generateContent", hello, { "x-goog-api-key": single.key.key });
     expect(res.status).toBe(502);
-    expect(await res.json()).toMatchObject({ error: { code: 502, status: "UNAVAILABLE", message: expect.stringMatching(/invalid response/) } });
+    // Verbose errors are off and pass-through on by default: the upstream's words, not the hub's detail.
+    expect(await res.json()).toMatchObject({ error: { code: 502, status: "UNAVAILABLE", message: "project suspended" } });
   });
 
   it("ends an SSE stream that breaks after the first byte with a CRLF-framed error chunk", async () => {

@@ -88,7 +88,7 @@ describe("settings forms", () => {
   });
 
   it("refuse an unknown time zone", () => {
-    const fields = { siteTitle: "Hub", currencyDisplay: "USD", billingModelSource: "original", priceSyncUrl: "https://x.example/p.json" };
+    const fields = { siteTitle: "Hub", currencyDisplay: "USD", billingModelSource: "original", priceSyncUrl: "https://x.example/p.json", exchangeRate: "1" };
     expect(parseForm(generalSettingsSchema, form({ ...fields, timezone: "Asia/Shanghai" })).ok).toBe(true);
     expect(parseForm(generalSettingsSchema, form({ ...fields, timezone: "Mars/Olympus" }))).toMatchObject({ ok: false, fieldErrors: { timezone: "form.timeZone" } });
   });

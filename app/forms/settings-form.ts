@@ -50,6 +50,7 @@ export const generalSettingsSchema = z.object({
   timezone: timeZone,
   billingModelSource: z.enum(["original", "redirected"], { error: msg("form.required") }),
   priceSyncUrl: httpUrl,
+  exchangeRate: requiredNumber({ min: 0.000001, max: 1_000_000 }),
 });
 
 export const limitSettingsSchema = z.object({

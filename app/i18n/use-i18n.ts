@@ -1,13 +1,15 @@
 /** The viewer's language, translator and formatters, from the root loader's data. */
 import { useRouteLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
-import { createFormatters, type Formatters } from "~/lib/format.ts";
+import { createFormatters, USD_DISPLAY, type DisplayCurrency, type Formatters } from "~/lib/format.ts";
 import { DEFAULT_LANG, LOCALES, translate, translateMessage, type Lang, type MessageKey, type Vars } from "./index.ts";
 
 /** What the root loader returns (app/root.tsx). */
 export interface RootData {
   lang: Lang;
   timeZone: string;
+  /** The hub's display currency and rate (absent: US dollars). */
+  currency?: DisplayCurrency;
 }
 
 export interface I18n {
@@ -25,6 +27,8 @@ export function useI18n(): I18n {
   const data = useRouteLoaderData("root") as RootData | undefined;
   const lang = data?.lang ?? DEFAULT_LANG;
   const timeZone = data?.timeZone ?? "UTC";
+  const code = data?.currency?.code ?? USD_DISPLAY.code;
+  const rate = data?.currency?.rate ?? USD_DISPLAY.rate;
   return useMemo(() => {
     const locale = LOCALES[lang];
     return {
@@ -33,7 +37,7 @@ export function useI18n(): I18n {
       timeZone,
       t: (key, vars) => translate(lang, key, vars),
       tm: (message) => translateMessage(lang, message),
-      fmt: createFormatters(locale, timeZone),
+      fmt: createFormatters(locale, timeZone, { code, rate }),
     };
-  }, [lang, timeZone]);
+  }, [lang, timeZone, code, rate]);
 }

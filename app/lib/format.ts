@@ -6,9 +6,25 @@
 
 const EMPTY = "—";
 
+/**
+ * How money is shown: the hub stores, bills and limits in US dollars; the admin picks a display
+ * currency and its rate per dollar. Every amount on a page goes through money() with this.
+ */
+export interface DisplayCurrency {
+  code: "USD" | "CNY" | "EUR";
+  /** Units of `code` per US dollar (1 for USD). */
+  rate: number;
+}
+
+export const USD_DISPLAY: DisplayCurrency = { code: "USD", rate: 1 };
+
 export interface Formatters {
-  /** US dollars with 4–6 decimals: request costs are often fractions of a cent. */
+  /** An amount stored in US dollars, in the display currency, with 4–6 decimals: request costs are often fractions of a cent. */
   money(usd: number | null | undefined): string;
+  /** The same with 2–4 decimals, for limits and totals. */
+  moneyShort(usd: number | null | undefined): string;
+  /** The display currency's code, e.g. for an axis label. */
+  currency: DisplayCurrency["code"];
   /** A whole number with the locale's grouping (token counts, request counts). */
   integer(value: number | null | undefined): string;
   /** A short form for cards: 12.3K, 4.5M. */
@@ -25,8 +41,10 @@ export interface Formatters {
   day(value: string): string;
 }
 
-export function createFormatters(locale: string, timeZone: string): Formatters {
-  const money = new Intl.NumberFormat(locale, { style: "currency", currency: "USD", minimumFractionDigits: 4, maximumFractionDigits: 6 });
+export function createFormatters(locale: string, timeZone: string, display: DisplayCurrency = USD_DISPLAY): Formatters {
+  const money = new Intl.NumberFormat(locale, { style: "currency", currency: display.code, minimumFractionDigits: 4, maximumFractionDigits: 6 });
+  const moneyShort = new Intl.NumberFormat(locale, { style: "currency", currency: display.code, minimumFractionDigits: 2, maximumFractionDigits: 4 });
+  const rate = display.code === "USD" ? 1 : display.rate;
   const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   const compact = new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 });
   const seconds = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -50,7 +68,9 @@ export function createFormatters(locale: string, timeZone: string): Formatters {
   const toDate = (v: string | number) => new Date(v);
 
   return {
-    money: (v) => (missing(v) ? EMPTY : money.format(v)),
+    money: (v) => (missing(v) ? EMPTY : money.format(v * rate)),
+    moneyShort: (v) => (missing(v) ? EMPTY : moneyShort.format(v * rate)),
+    currency: display.code,
     integer: (v) => (missing(v) ? EMPTY : integer.format(v)),
     compact: (v) => (missing(v) ? EMPTY : compact.format(v)),
     ms: (v) => (missing(v) ? EMPTY : v < 1000 ? `${integer.format(v)} ms` : `${seconds.format(v / 1000)} s`),

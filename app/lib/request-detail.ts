@@ -37,6 +37,16 @@ const attempt = z.object({
   model: optionalString,
 });
 
+const filterNote = z.object({
+  id: z.number(),
+  name: z.string(),
+  phase: z.string(),
+  providerId: z.number(),
+  applied: z.number(),
+  skipped: z.number(),
+  skipReason: optionalString,
+});
+
 const decisionChainSchema = z.object({
   groups: z.array(z.string()).optional().catch(undefined),
   candidates: z.array(candidate).catch([]),
@@ -46,6 +56,7 @@ const decisionChainSchema = z.object({
     .object({ id: z.string(), source: z.string(), boundProviderId: optionalNumber, reused: z.boolean() })
     .optional()
     .catch(undefined),
+  filters: z.array(filterNote).catch([]).optional(),
 });
 
 export type DecisionChainView = z.infer<typeof decisionChainSchema>;

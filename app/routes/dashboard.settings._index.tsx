@@ -35,7 +35,7 @@ const TIME_ZONE_LIST = "settings-time-zones";
 
 export default function SettingsPage() {
   const { settings: s, timeZones } = useLoaderData<typeof loader>();
-  const { t } = useI18n();
+  const { t, fmt } = useI18n();
   const number = (value: number | null | undefined) => (value === null || value === undefined ? "" : value);
   return (
     <>
@@ -47,6 +47,14 @@ export default function SettingsPage() {
             <SelectField name="currencyDisplay" label={t("settings.currency")} defaultValue={s.currencyDisplay} hint={t("settings.currencyHint")} options={CURRENCIES.map((c) => ({ value: c, label: c }))} />
             <TextField name="timezone" label={t("settings.timezone")} defaultValue={s.timezone} list={TIME_ZONE_LIST} hint={t("settings.timezoneHint")} autoComplete="off" />
           </div>
+          <TextField
+            name="exchangeRate"
+            label={t("settings.exchangeRate")}
+            type="number"
+            step="any"
+            defaultValue={s.exchangeRate}
+            hint={s.exchangeRateSetAt ? t("settings.exchangeRateHintSet", { date: fmt.date(s.exchangeRateSetAt) }) : t("settings.exchangeRateHint")}
+          />
           <SelectField
             name="billingModelSource"
             label={t("settings.billingModelSource")}

@@ -17,6 +17,7 @@ const PAGES: Array<{ to: string; label: MessageKey; end?: boolean }> = [
   { to: "/dashboard/settings/error-rules", label: "settings.navErrorRules" },
   { to: "/dashboard/settings/groups", label: "settings.navGroups" },
   { to: "/dashboard/settings/sensitive-words", label: "settings.navSensitiveWords" },
+  { to: "/dashboard/settings/filters", label: "settings.navFilters" },
 ];
 
 export default function SettingsLayout() {

@@ -15,6 +15,8 @@ import type { Store } from "../store/store.ts";
 import { priceLookupNames, type PriceData } from "../gateway/usage/prices.ts";
 import type { ErrorRule } from "../gateway/resilience/error-rules.ts";
 import { MAX_SENSITIVE_WORDS, SensitiveWordMatcher, type SensitiveMatchType } from "../policy/sensitive-words/matcher.ts";
+import { byRunOrder, compileFilter, type CompiledFilter } from "../gateway/filters/rules.ts";
+import { toFilterDefinition } from "../gateway/filters/rows.ts";
 import { toCachedKey, toCachedProvider, toCachedSettings } from "./mappers.ts";
 import { sealPlaintextProviderSecrets } from "./provider-secrets.ts";
 import type { CachedKey, CachedPrice, CachedProvider, CachedSettings } from "./types.ts";
@@ -29,7 +31,8 @@ export type Invalidation =
   | { kind: "settings" }
   | { kind: "groups" }
   | { kind: "rules" }
-  | { kind: "sensitive_words" };
+  | { kind: "sensitive_words" }
+  | { kind: "filters" };
 
 interface KeyEntry {
   key: CachedKey | null;
@@ -50,6 +53,7 @@ export class Catalog {
   private rules: ErrorRule[] = [];
   /** Enabled sensitive words, compiled once per change (the automaton and the RE2 programs). */
   private sensitiveWordMatcher = new SensitiveWordMatcher([]);
+  private filters: CompiledFilter[] = [];
   private currentSettings!: CachedSettings;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -71,7 +75,7 @@ export class Catalog {
     await sealPlaintextProviderSecrets(this.db, this.secrets, this.logger).catch((error: Error) =>
       this.logger.error({ err: error.message }, "encrypting plaintext provider secrets failed; they stay readable in the database"),
     );
-    await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups(), this.loadRules(), this.loadSensitiveWords()]);
+    await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups(), this.loadRules(), this.loadSensitiveWords(), this.loadFilters()]);
     this.unsubscribe = await this.store.subscribe(CATALOG_CHANNEL, (message) => void this.background(this.apply(message)));
     this.timer = setInterval(() => void this.background(this.refreshAll()), this.ttlMs);
     this.timer.unref();
@@ -173,6 +177,11 @@ export class Catalog {
     return this.sensitiveWordMatcher;
   }
 
+  /** Enabled request filters, compiled, in run order (empty when none: the gateway then does nothing). */
+  requestFilters(): readonly CompiledFilter[] {
+    return this.filters;
+  }
+
   /** The cost multiplier of a provider group (1 when the group has none). */
   groupMultiplier(group: string): number {
     return this.groupMultipliers.get(group) ?? 1;
@@ -254,9 +263,23 @@ export class Catalog {
     );
   }
 
+  private async loadFilters() {
+    const rows = await this.db.requestFilter.findMany({ where: { isEnabled: true } });
+    const list: CompiledFilter[] = [];
+    for (const row of rows) {
+      try {
+        list.push(compileFilter(toFilterDefinition(row)));
+      } catch (error) {
+        // Only a row written behind the admin API's back can fail here; the others still run.
+        this.logger.error({ filterId: row.id, err: (error as Error).message }, "request filter cannot be compiled; filter skipped");
+      }
+    }
+    this.filters = list.sort(byRunOrder);
+  }
+
   private async refreshAll() {
     try {
-      await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups(), this.loadRules(), this.loadSensitiveWords()]);
+      await Promise.all([this.loadProviders(), this.loadPrices(), this.loadSettings(), this.loadGroups(), this.loadRules(), this.loadSensitiveWords(), this.loadFilters()]);
     } catch (error) {
       // Keep serving the last good snapshot while the database is away.
       this.logger.warn({ err: (error as Error).message }, "catalog refresh failed; serving the last snapshot");
@@ -291,6 +314,8 @@ export class Catalog {
         return reload(this.loadRules());
       case "sensitive_words":
         return reload(this.loadSensitiveWords());
+      case "filters":
+        return reload(this.loadFilters());
     }
   }
 }

@@ -168,6 +168,8 @@ export function toCachedSettings(row: SystemSettings): CachedSettings {
   return {
     siteTitle: row.siteTitle,
     currencyDisplay: row.currencyDisplay,
+    exchangeRate: Number(row.exchangeRate.toString()),
+    exchangeRateSetAt: row.exchangeRateSetAt?.toISOString() ?? null,
     billingModelSource: row.billingModelSource === "redirected" ? "redirected" : "original",
     timezone: row.timezone,
     verboseProviderError: row.verboseProviderError,

@@ -105,6 +105,10 @@ export interface CachedProvider {
 export interface CachedSettings {
   siteTitle: string;
   currencyDisplay: string;
+  /** Units of currencyDisplay per US dollar (display only). */
+  exchangeRate: number;
+  /** ISO time the admin last set exchangeRate, or null. */
+  exchangeRateSetAt: string | null;
   billingModelSource: "original" | "redirected";
   timezone: string;
   verboseProviderError: boolean;

@@ -55,6 +55,21 @@ export interface DecisionChain {
   policy?: { blockedBy: string; ruleId?: number; matchType?: string; rule?: string };
   /** Set when the billed usage is partly estimated (a stream the client dropped before its usage report). */
   usageEstimate?: UsageEstimate;
+  /** Request filters that ran (or tried to) on this request, one entry per filter and provider. */
+  filters?: FilterNote[];
+}
+
+export interface FilterNote {
+  id: number;
+  name: string;
+  phase: "request" | "response";
+  providerId: number;
+  /** How many times it acted: once for a request or a JSON response, once per stream event. */
+  applied: number;
+  /** How many times it could not act (path absent, value of another type); the request went on. */
+  skipped: number;
+  /** Why it last could not act. */
+  skipReason?: string;
 }
 
 export function newDecisionChain(): DecisionChain {

@@ -43,6 +43,8 @@ export interface GatewayErrorOptions {
   /** What refused the request before any provider was tried (logged as blocked_by). */
   blockedBy?: string;
   cause?: unknown;
+  /** The upstream caused this error (see error-detail.ts); `message` is its own words, when it gave any. */
+  upstream?: { message?: string };
 }
 
 export class GatewayError extends Error {
@@ -50,6 +52,7 @@ export class GatewayError extends Error {
   readonly headers: Record<string, string>;
   readonly details: Record<string, unknown>;
   readonly blockedBy: string | undefined;
+  readonly upstream: { message?: string } | undefined;
 
   constructor(readonly kind: GatewayErrorKind, message: string, options: GatewayErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -58,6 +61,7 @@ export class GatewayError extends Error {
     this.headers = options.headers ?? {};
     this.details = options.details ?? {};
     this.blockedBy = options.blockedBy;
+    this.upstream = options.upstream;
   }
 }
 

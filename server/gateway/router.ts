@@ -19,6 +19,7 @@ import { matchRoute, type GatewayRoute } from "./endpoints.ts";
 import { checkRequestBounds, RequestRejected } from "./limits/input-bounds.ts";
 import { listModels } from "./models.ts";
 import { relayMcp } from "./mcp-passthrough.ts";
+import { presentError } from "./error-detail.ts";
 import { GatewayError, UpstreamHttpError } from "./errors.ts";
 import { claudeFormat } from "./formats/claude/index.ts";
 import { wireFormat } from "./formats/registry.ts";
@@ -161,12 +162,15 @@ export function createGateway(deps: GatewayDeps, inFlight = new InFlight()) {
 
   function respondWithError(ctx: GatewayContext, error: unknown, deps: GatewayDeps) {
     const { outcome } = ctx;
+    // What the client is told depends on the error-detail settings; the log keeps the detail.
+    const presented = presentError(error, ctx, deps.catalog.settings());
     if (error instanceof UpstreamHttpError) {
       // Same format in and out: the upstream's own error envelope is what the client expects.
       outcome.statusCode = error.status;
       outcome.errorType = "upstream_http_error";
       outcome.errorMessage = error.body.toString("utf8", 0, 2000);
-      if (!ctx.res.headersSent) {
+      if (ctx.res.headersSent) return;
+      if ("relay" in presented) {
         const headers: Record<string, string> = {
           "content-type": String(error.headers["content-type"] ?? "application/json"),
           "x-request-id": ctx.requestId,
@@ -177,7 +181,7 @@ export function createGateway(deps: GatewayDeps, inFlight = new InFlight()) {
         }
         ctx.res.writeHead(error.status, headers);
         ctx.res.end(error.body);
-      }
+      } else sendError(ctx.res, ctx.format, presented.error as GatewayError, ctx.requestId);
       return;
     }
     const gatewayError =
@@ -196,7 +200,8 @@ export function createGateway(deps: GatewayDeps, inFlight = new InFlight()) {
       // The rest of an oversized body is not read: close the connection after answering.
       ctx.res.setHeader("connection", "close");
     }
-    sendError(ctx.res, ctx.format, gatewayError, ctx.requestId);
+    const shown = "error" in presented && presented.error instanceof GatewayError ? presented.error : gatewayError;
+    sendError(ctx.res, ctx.format, shown, ctx.requestId);
   }
 
   return { handle, inFlight };

@@ -68,6 +68,13 @@ const ACCESS: Record<string, Access> = {
   "sensitiveWords.update": "admin",
   "sensitiveWords.delete": "admin",
   "sensitiveWords.test": "admin",
+  "filters.list": "admin",
+  "filters.create": "admin",
+  "filters.update": "admin",
+  "filters.delete": "admin",
+  "filters.reorder": "admin",
+  "filters.test": "admin",
+  "settings.display": "public",
 };
 
 type Identity = "anonymous" | "usageOnlyKey" | "adminRoleUsageOnlyKey" | "member" | "adminRoleMember" | "adminToken";

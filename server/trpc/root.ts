@@ -1,4 +1,5 @@
 /** The root router: one router per domain. */
+import { filtersRouter } from "./routers/filters.ts";
 import { groupsRouter } from "./routers/groups.ts";
 import { keysRouter } from "./routers/keys.ts";
 import { logsRouter } from "./routers/logs.ts";
@@ -26,6 +27,7 @@ export const appRouter = router({
   rules: rulesRouter,
   groups: groupsRouter,
   sensitiveWords: sensitiveWordsRouter,
+  filters: filtersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -163,6 +163,12 @@ function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
             {chain.session.reused ? t("chain.sessionReused") : t("chain.sessionNew")} ({chain.session.source})
           </p>
         ) : null}
+        {chain.filters?.length ? (
+          <p>
+            <span className="text-muted-foreground">{t("chain.requestFilters")}: </span>
+            {chain.filters.map((f) => `${f.name} (${f.phase}: ${t("chain.filterCounts", { applied: f.applied, skipped: f.skipped })}${f.skipReason ? ` — ${f.skipReason}` : ""})`).join("; ")}
+          </p>
+        ) : null}
       </div>
 
       <h4 className="mt-2 text-xs font-semibold uppercase tracking-wide text-muted-foreground">{t("chain.candidates")}</h4>

@@ -2,7 +2,7 @@
  * One user's, key's or provider's limits: a bar of use against each limit that is set, the
  * spend of windows without a limit, and when each window starts over.
  */
-import { useId, useMemo } from "react";
+import { useId } from "react";
 import type { MessageKey } from "~/i18n/index.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import type { QuotaEntity, QuotaLimit } from "~/lib/api-types.ts";
@@ -26,20 +26,10 @@ const SOURCES: Record<NonNullable<QuotaLimit["source"]>, MessageKey> = {
   default: "quotas.sourceDefault",
 };
 
-/** Dollars with cents (limits are whole amounts; request costs elsewhere need more decimals). */
-function useUsd() {
-  const { locale } = useI18n();
-  return useMemo(() => {
-    const format = new Intl.NumberFormat(locale, { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 4 });
-    return (value: number) => format.format(value);
-  }, [locale]);
-}
-
 function LimitRow({ limit }: { limit: QuotaLimit }) {
   const { t, fmt } = useI18n();
-  const usd = useUsd();
   const label = t(LABELS[limit.kind]);
-  const amount = (v: number) => (limit.unit === "usd" ? usd(v) : fmt.integer(v));
+  const amount = (v: number) => (limit.unit === "usd" ? fmt.moneyShort(v) : fmt.integer(v));
   const value = limit.limit === null ? t("quotas.usedNoLimit", { used: amount(limit.used) }) : t("quotas.usedOfLimit", { used: amount(limit.used), limit: amount(limit.limit) });
 
   let window: string;
@@ -69,7 +59,7 @@ function LimitRow({ limit }: { limit: QuotaLimit }) {
       )}
       <div className="flex flex-wrap justify-between gap-x-3 text-xs text-muted-foreground">
         <span>{window}</span>
-        {limit.reserved > 0 ? <span className="tabular-nums">{t("quotas.inFlight", { amount: usd(limit.reserved) })}</span> : null}
+        {limit.reserved > 0 ? <span className="tabular-nums">{t("quotas.inFlight", { amount: fmt.moneyShort(limit.reserved) })}</span> : null}
       </div>
     </li>
   );

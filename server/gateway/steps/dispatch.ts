@@ -18,7 +18,8 @@ import type { CachedProvider } from "../../catalog/types.ts";
 import type { GatewayContext } from "../context.ts";
 import type { AttemptReason, AttemptRecord } from "../decision-chain.ts";
 import type { GatewayDeps } from "../deps.ts";
-import { GatewayError } from "../errors.ts";
+import { streamBreakError } from "../error-detail.ts";
+import type { AttemptFilters } from "../filters/attempt.ts";
 import type { ResponseSummary, StreamTap, UpstreamRequest } from "../formats/types.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
 import { decoderFor, type Decoder } from "../upstream/body-decoder.ts";
@@ -85,6 +86,8 @@ export interface AttemptPlan {
   attempt: number;
   /** The provider's breaker state as admission saw it (for the decision chain). */
   breakerState?: string;
+  /** Request filters for this provider (headers and response; the body is already filtered). */
+  filters?: AttemptFilters;
 }
 
 export async function runAttempt(ctx: GatewayContext, deps: GatewayDeps, plan: AttemptPlan): Promise<AttemptResult> {
@@ -130,7 +133,7 @@ function exchangeWithUpstream(
   direct: boolean,
 ): Promise<AttemptResult> {
   const { res, format } = ctx;
-  const { provider, adapter, upstream } = plan;
+  const { provider, adapter, upstream, filters } = plan;
   const streaming = ctx.request?.stream ?? false;
   const tapOptions = { defaultCacheTtl: upstream.cacheTtl ?? "5m", usageInjected: upstream.usageInjected };
 
@@ -140,6 +143,7 @@ function exchangeWithUpstream(
     let mode: "error" | "json" | "stream" = "json";
     let committed = false;
     let tap: StreamTap | undefined;
+    let events: ReturnType<AttemptFilters["responseStream"]>;
     let decoder: Decoder | undefined;
     const held: Buffer[] = [];
     let heldBytes = 0;
@@ -147,6 +151,10 @@ function exchangeWithUpstream(
     let draining = false;
     let exchange: Exchange | undefined = undefined;
     let timer: NodeJS.Timeout | undefined;
+    const responseHeaders = () => {
+      const headers = clientResponseHeaders(upstreamHeaders, ctx.requestId);
+      return filters ? filters.rewriteResponseHeaders(headers) : headers;
+    };
 
     // --- timers -------------------------------------------------------------------------------
     const arm = (ms: number, what: string) => {
@@ -198,7 +206,7 @@ function exchangeWithUpstream(
     const commit = () => {
       committed = true;
       ctx.outcome.ttfbMs = Math.round(performance.now() - ctx.startTick);
-      res.writeHead(status, clientResponseHeaders(upstreamHeaders, ctx.requestId));
+      res.writeHead(status, responseHeaders());
     };
 
     const writeToClient = (chunk: Buffer, resume: () => void): boolean => {
@@ -214,7 +222,7 @@ function exchangeWithUpstream(
     const endAfterCommit = (failure: AttemptFailure | undefined, tellClient = true) => {
       const summary = tapSummary() ?? format.summarizeJson(Buffer.alloc(0), tapOptions);
       if (failure && tellClient && !res.destroyed && !draining) {
-        const error = new GatewayError(failure.class === "timeout" ? "upstream_timeout" : "bad_gateway", `The upstream stream broke off: ${failure.message}`);
+        const error = streamBreakError(failure.class === "timeout" ? "upstream_timeout" : "bad_gateway", failure.message, ctx.requestId, deps.catalog.settings());
         res.write(tap?.renderError ? tap.renderError(error, ctx.requestId) : format.renderStreamError(error, ctx.requestId));
       }
       if (!res.destroyed) res.end();
@@ -228,7 +236,8 @@ function exchangeWithUpstream(
     // --- reading the upstream (plain bytes; compressed bodies go through the decoder first) ---
     const handleChunk = (chunk: Buffer, resume: () => void): boolean => {
       if (mode === "stream") {
-        const forward = tap!.push(chunk);
+        const tapped = tap!.push(chunk);
+        const forward = events ? events.push(tapped) : tapped;
         if (committed) return forward.length ? writeToClient(forward, resume) : true;
         if (forward.length) held.push(forward);
         heldBytes += chunk.length;
@@ -275,15 +284,16 @@ function exchangeWithUpstream(
           endAfterCommit(undefined);
           return;
         }
-        const body = Buffer.concat(held, heldBytes);
-        const summary = format.summarizeJson(body, tapOptions);
+        const received = Buffer.concat(held, heldBytes);
+        const summary = format.summarizeJson(received, tapOptions);
         if (summary.error) {
-          finish({ ok: false, failure: { class: "fake_200", status, message: `${summary.error.type}: ${summary.error.message}`, body } });
+          finish({ ok: false, failure: { class: "fake_200", status, message: `${summary.error.type}: ${summary.error.message}`, body: received } });
           return;
         }
         committed = true;
         ctx.outcome.ttfbMs = Math.round(performance.now() - ctx.startTick);
-        const headers = clientResponseHeaders(upstreamHeaders, ctx.requestId);
+        const body = filters ? filters.rewriteResponseJson(received) : received;
+        const headers = responseHeaders();
         headers["content-length"] = String(body.length);
         res.writeHead(status, headers);
         res.end(body);
@@ -291,7 +301,8 @@ function exchangeWithUpstream(
         return;
       }
       // stream
-      const rest = tap!.end();
+      const tail = tap!.end();
+      const rest = events ? Buffer.concat([events.push(tail ?? Buffer.alloc(0)), events.end()]) : tail;
       if (rest?.length) held.push(rest);
       const summary = tap!.summary();
       if (!committed) {
@@ -332,10 +343,11 @@ function exchangeWithUpstream(
       finish({ ok: false, failure });
     };
 
+    const withFilteredHeaders = (headers: Record<string, string>) => (filters ? filters.rewriteRequestHeaders(headers, authHeaders) : headers);
     const request = {
       url: adapter.upstreamUrl(provider, upstream.path, withoutHubCredentials(upstream.search)),
       method: "POST",
-      headers: upstreamRequestHeaders(ctx.req.rawHeaders, { provider, authHeaders, defaultHeaders: adapter.defaultHeaders, addBetaFlags: upstream.addBetaFlags, clientIp: ctx.clientIp }),
+      headers: withFilteredHeaders(upstreamRequestHeaders(ctx.req.rawHeaders, { provider, authHeaders, defaultHeaders: adapter.defaultHeaders, addBetaFlags: upstream.addBetaFlags, clientIp: ctx.clientIp })),
       body: upstream.body,
     };
 
@@ -347,6 +359,7 @@ function exchangeWithUpstream(
         else if (String(headers["content-type"] ?? "").includes("text/event-stream") || (streaming && format.streamsJson)) {
           mode = "stream";
           tap = format.createStreamTap(tapOptions);
+          events = filters?.responseStream(String(headers["content-type"] ?? "").includes("text/event-stream"));
         } else mode = "json";
         const makeDecoder = decoderFor(headers["content-encoding"] as string | undefined);
         if (makeDecoder) {

@@ -13,6 +13,7 @@ import type { GatewayContext } from "../context.ts";
 import type { AttemptReason } from "../decision-chain.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { GatewayError, UpstreamHttpError } from "../errors.ts";
+import { AttemptFilters } from "../filters/attempt.ts";
 import { providerAdapter } from "../providers/registry.ts";
 import { classifyFailure, type Classification } from "../resilience/classify.ts";
 import { extractMessage } from "../resilience/error-rules.ts";
@@ -41,20 +42,23 @@ function failureToError(failure: AttemptFailure, c: Classification | undefined):
   if (c?.rule && (c.rule.overrideMessage || c.rule.overrideStatusCode)) {
     const status = c.rule.overrideStatusCode ?? failure.status ?? 400;
     const message = c.rule.overrideMessage ?? extractMessage(failure.body?.toString("utf8") ?? failure.message);
-    return new GatewayError(kindForStatus(status), message, { status });
+    // A message the admin wrote is the hub's; without one it is the upstream's (error-detail.ts).
+    return new GatewayError(kindForStatus(status), message, { status, upstream: c.rule.overrideMessage ? undefined : { message } });
   }
   switch (failure.class) {
     case "http_error":
       return new UpstreamHttpError(failure.status!, failure.headers ?? {}, failure.body ?? Buffer.alloc(0), failure.message);
     case "timeout":
-      return new GatewayError("upstream_timeout", `The upstream did not answer in time (${failure.message}).`);
+      return new GatewayError("upstream_timeout", `The upstream did not answer in time (${failure.message}).`, { upstream: {} });
     case "client_abort":
       return new GatewayError("client_closed", failure.message);
     case "fake_200":
     case "empty_stream":
-      return new GatewayError("bad_gateway", `The upstream returned an invalid response (${failure.message}).`);
+      return new GatewayError("bad_gateway", `The upstream returned an invalid response (${failure.message}).`, {
+        upstream: failure.class === "fake_200" ? { message: failure.body ? extractMessage(failure.body.toString("utf8")) : failure.message.replace(/^stream error event: /, "") } : {},
+      });
     default:
-      return new GatewayError("bad_gateway", `The upstream could not be reached (${failure.message}).`);
+      return new GatewayError("bad_gateway", `The upstream could not be reached (${failure.message}).`, { upstream: {} });
   }
 }
 
@@ -139,8 +143,11 @@ export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<v
     // Redirect rules rewrite the model per provider; the original stays for the log and billing.
     const model = original === undefined ? "" : redirectModel(provider.modelRedirects, original);
     ctx.redirectedModel = original !== undefined && model !== original ? model : undefined;
-    const upstream = ctx.format.prepareUpstream({ route: ctx.route, search: ctx.search, body: ctx.body!, info: ctx.request!, model, cacheTtl: cacheTtlFor(ctx, provider) });
-    const result = await runAttempt(ctx, deps, { provider, adapter, upstream, model, reason, attempt, breakerState: ctx.admission?.breakerState });
+    const prepared = ctx.format.prepareUpstream({ route: ctx.route, search: ctx.search, body: ctx.body!, info: ctx.request!, model, cacheTtl: cacheTtlFor(ctx, provider) });
+    // Request filters may be scoped to a provider: they run per attempt (none configured: no work).
+    const filters = AttemptFilters.forAttempt(deps.catalog.requestFilters(), provider, ctx.chain);
+    const upstream = filters ? filters.rewriteRequestBody(prepared) : prepared;
+    const result = await runAttempt(ctx, deps, { provider, adapter, upstream, model, reason, attempt, breakerState: ctx.admission?.breakerState, filters });
 
     if (result.ok) {
       ctx.outcome.statusCode = result.status;

@@ -110,3 +110,24 @@ describe("settings as a user", () => {
     expect((await t.adminRaw("settings/get", {}, cliKey)).status).toBe(403);
   });
 });
+
+describe("display currency", () => {
+  it("gives every page the currency and the admin's rate, dated when the rate was set", async () => {
+    await t.admin("settings/update", { currencyDisplay: "USD" });
+    // USD is shown as stored whatever rate is on file.
+    expect(await t.admin("settings/display", {})).toMatchObject({ currency: "USD", rate: 1 });
+
+    const before = Date.now();
+    const saved = await t.admin<{ exchangeRate: number; exchangeRateSetAt: string }>("settings/update", { currencyDisplay: "CNY", exchangeRate: 7.1234 });
+    expect(saved.exchangeRate).toBe(7.1234);
+    expect(Date.parse(saved.exchangeRateSetAt)).toBeGreaterThanOrEqual(before - 1000);
+    // Readable without logging in: the login page and my-usage format money too.
+    const res = await fetch(`${t.url}/api/actions/settings/display`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(await res.json()).toEqual({ currency: "CNY", rate: 7.1234, rateSetAt: saved.exchangeRateSetAt });
+
+    // Saving other fields, or the same rate, keeps the date of the rate.
+    const again = await t.admin<{ exchangeRateSetAt: string }>("settings/update", { exchangeRate: 7.1234, siteTitle: "Relay 2" });
+    expect(again.exchangeRateSetAt).toBe(saved.exchangeRateSetAt);
+    expect((await t.adminRaw("settings/update", { exchangeRate: 0 })).status).toBe(400);
+  });
+});

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Prisma, SystemSettings } from "../../generated/prisma/client.ts";
 import { isValidTimeZone } from "../../gateway/limits/windows.ts";
 import { audit } from "../audit.ts";
-import { adminProcedure, dashboardProcedure, isAdmin, router } from "../trpc.ts";
+import { adminProcedure, dashboardProcedure, isAdmin, publicProcedure, router } from "../trpc.ts";
 
 export const CURRENCIES = ["USD", "CNY", "EUR"] as const;
 
@@ -53,9 +53,10 @@ const settingsFields = {
   priceSyncUrl: z.url({ protocol: /^https?$/ }).max(2000),
   logCleanupEnabled: z.boolean(),
   logRetentionDays: z.number().int().min(1).max(3650),
+  exchangeRate: z.number().positive().max(1_000_000).describe("Units of the display currency per US dollar (display only); setting it records the date"),
 };
 
-const settingsView = z.object({ ...settingsFields, updatedAt: z.string() });
+const settingsView = z.object({ ...settingsFields, exchangeRateSetAt: z.string().nullable().describe("When exchangeRate was last set"), updatedAt: z.string() });
 type SettingsView = z.infer<typeof settingsView>;
 
 const DECIMAL_FIELDS = [
@@ -65,6 +66,7 @@ const DECIMAL_FIELDS = [
   "defaultLimitMonthlyUsd",
   "defaultLimitTotalUsd",
   "reservationCapUsd",
+  "exchangeRate",
 ] as const;
 
 const decimal = (d: { toString(): string } | null) => (d === null ? null : Number(d.toString()));
@@ -98,6 +100,8 @@ function toSettingsView(row: SystemSettings): SettingsView {
     priceSyncUrl: row.priceSyncUrl,
     logCleanupEnabled: row.logCleanupEnabled,
     logRetentionDays: row.logRetentionDays,
+    exchangeRate: Number(row.exchangeRate.toString()),
+    exchangeRateSetAt: row.exchangeRateSetAt?.toISOString() ?? null,
     updatedAt: row.updatedAt.toISOString(),
   };
 }
@@ -116,6 +120,18 @@ export const settingsRouter = router({
       return { siteTitle: view.siteTitle, currencyDisplay: view.currencyDisplay };
     }),
 
+  display: publicProcedure
+    .meta({ openapi: { method: "POST", path: "/settings/display", tags: ["settings"], summary: "How the dashboard shows money: the display currency and its rate per US dollar" } })
+    .input(z.object({}).default({}))
+    .output(z.object({ currency: z.enum(CURRENCIES), rate: z.number(), rateSetAt: z.string().nullable() }))
+    .query(({ ctx }) => {
+      // From the catalog: every page asks, and none should cost a query.
+      const s = ctx.catalog.settings();
+      const currency = (CURRENCIES as readonly string[]).includes(s.currencyDisplay) ? (s.currencyDisplay as (typeof CURRENCIES)[number]) : "USD";
+      // USD is shown as stored, whatever rate was set for another currency.
+      return { currency, rate: currency === "USD" ? 1 : s.exchangeRate, rateSetAt: s.exchangeRateSetAt };
+    }),
+
   update: adminProcedure
     .meta({ openapi: { method: "POST", path: "/settings/update", tags: ["settings"], summary: "Change system settings (omitted fields stay as they are)", protect: true } })
     .input(z.object(settingsFields).partial())
@@ -127,6 +143,8 @@ export const settingsRouter = router({
         const value = input[field];
         if (value !== undefined) data[field] = value === null ? null : String(value);
       }
+      // The rate's date tells the admin (and every viewer) how old the conversion is.
+      if (input.exchangeRate !== undefined && input.exchangeRate !== before.exchangeRate) data.exchangeRateSetAt = new Date();
       const row = await ctx.db.systemSettings.update({ where: { id: 1 }, data: data as Prisma.SystemSettingsUpdateInput });
       await ctx.catalog.invalidate({ kind: "settings" });
       const after = toSettingsView(row);
