@@ -74,6 +74,16 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect((await store.admit(admitReq({ scopes: [moved], candidates: [candidate(p)] }))).status).toBe("unhydrated");
     });
 
+    it("reports no spend from counters it does not trust until they are rebuilt", async () => {
+      const k = scope(`k:${tag()}`, { windows: [daily(1000)] });
+      await store.hydrate(k, { signature: k.signature, buckets: {}, fixed: { daily: { start: k.windows[0].start!, spentNano: 700 } } }, T0);
+      await store.resetScope(k.scope); // e.g. "reset total": the ledger is the truth now
+      // The dashboard sees "not hydrated" and rebuilds from the ledger; stale counters are no answer.
+      expect((await peer.usage([k], T0))[0]).toMatchObject({ hydrated: false, windows: [{ kind: "daily", spentNano: 0 }] });
+      const moved = { ...k, signature: "sig-2" };
+      expect((await peer.usage([moved], T0))[0]).toMatchObject({ hydrated: false, windows: [{ kind: "daily", spentNano: 0 }] });
+    });
+
     it("limits requests per minute, sliding", async () => {
       const k = scope(`k:${tag()}`, { rpm: 2 });
       for (const t of [T0, T0 + 10_000]) expect(admittedOn(await store.admit(admitReq({ now: t, scopes: [k], candidates: [candidate(p)] })))).toBe(p);

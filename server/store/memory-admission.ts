@@ -253,12 +253,15 @@ export class MemoryAdmission implements AdmissionStore {
       const state = this.scopes.get(spec.scope);
       if (state) this.sweep(spec.scope, state, now);
       const rpmUsed = state ? state.rpm.filter((t) => t > now - RPM_WINDOW_MS).length : 0;
+      // Counters kept under another signature (or reset) are not trusted: they report nothing
+      // until the ledger rebuilds them, as usage.lua does.
+      const hydrated = !!state && state.signature === spec.signature;
       return {
         scope: spec.scope,
-        hydrated: !!state && state.signature === spec.signature,
+        hydrated,
         windows: spec.windows.map((w) => ({
           kind: w.kind,
-          spentNano: state ? this.spent(state, w, now) : 0,
+          spentNano: hydrated ? this.spent(state, w, now) : 0,
           reservedNano: state?.reserved ?? 0,
           limitNano: w.limitNano,
           resetAt: w.end ?? null,
