@@ -238,6 +238,17 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect(moved).toMatchObject({ status: "admitted", providerId: p, via: "order", sessionMoved: true });
     });
 
+    it("forgets a session's binding when its time is up, by the clock it is given", async () => {
+      const session = { id: "sess", bindingKey: `bind-${tag()}` };
+      const first = admitReq({ session, candidates: [candidate(p), candidate(p + 1)] });
+      await store.admit(first);
+      await store.settle(settleReq(first.requestId, { providerId: p + 1, bind: { bindingKey: session.bindingKey, providerId: p + 1, ttlMs: MIN } }));
+      const within = await peer.admit(admitReq({ now: T0 + MIN - 1, session, candidates: [candidate(p), candidate(p + 1)] }));
+      expect(within).toMatchObject({ providerId: p + 1, via: "session" });
+      const after = await peer.admit(admitReq({ now: T0 + MIN, session, candidates: [candidate(p), candidate(p + 1)] }));
+      expect(after).toMatchObject({ providerId: p, via: "order", sessionMoved: false });
+    });
+
     it("returns sessions to a better-priority provider that reclaims them", async () => {
       const now = Date.now();
       const session = { id: "sess", bindingKey: `bind-${tag()}` };

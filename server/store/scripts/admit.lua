@@ -30,7 +30,15 @@ end
 local skipped = {}
 local bound = nil
 if REQ.session ~= cjson.null and REQ.session ~= nil then
-  bound = tonumber(redis.call('GET', P .. 'sb:' .. REQ.session.bindingKey))
+  -- "<provider id>:<expires at>": the expiry is compared with the `now` passed in, like every
+  -- other time in these scripts (the key's PX only removes it afterwards). A bare id was
+  -- written before the expiry was stored; its PX alone ends it.
+  local v = redis.call('GET', P .. 'sb:' .. REQ.session.bindingKey)
+  if v then
+    local pid, expiresAt = string.match(v, '^(%d+):(%d+)$')
+    if not pid then bound = tonumber(v)
+    elseif tonumber(expiresAt) > now then bound = tonumber(pid) end
+  end
 end
 local boundCandidate = nil
 if bound then

@@ -14,7 +14,7 @@
 --   P..'rpm:'..scope  ZSET  request id -> admission time (ms), last 60 s
 -- per request: P..'r:'..id HASH (scopes, amt, sess, pid, probe, settled)
 -- per provider: P..'b:'..id HASH breaker (state, failures, openUntil, hos); P..'bp:'..id ZSET probes
--- per session binding: P..'sb:'..bindingKey STRING provider id
+-- per session binding: P..'sb:'..bindingKey STRING "<provider id>:<expires at ms>" (PX: the TTL)
 -- All money is integer nano-USD; numbers go out as "%.0f" strings (cjson would round them).
 
 local P = ARGV[1]
