@@ -140,6 +140,20 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect(await store.admit(admitReq({ scopes: [k], candidates: [candidate(p)], estimateNano: 50 }))).toMatchObject({ status: "admitted", reservedNano: 5 });
     });
 
+    it("keeps the partial room taken while the counters are rebuilt", async () => {
+      const k = scope(`k:${tag()}`, { windows: [daily(100)] });
+      const ledger = { signature: k.signature, buckets: {}, fixed: { daily: { start: k.windows[0].start!, spentNano: 90 } } };
+      await store.hydrate(k, ledger, T0);
+      const partial = admitReq({ scopes: [k], candidates: [candidate(p)], estimateNano: 50 });
+      expect(await store.admit(partial)).toMatchObject({ status: "admitted", reservedNano: 10 });
+      // An admin resets the scope's counters while that request is still in flight; the ledger
+      // now says only 40 was spent, so there is room, but not for a whole 100.
+      await store.resetScope(k.scope);
+      await peer.hydrate(k, { ...ledger, fixed: { daily: { start: k.windows[0].start!, spentNano: 40 } } }, T0);
+      const second = await peer.admit(admitReq({ scopes: [k], candidates: [candidate(p)], estimateNano: 100 }));
+      expect(second).toEqual({ status: "limited", hit: { scope: k.scope, limit: "daily", current: 50, max: 100, resetAt: k.windows[0].end } });
+    });
+
     it("settles once per request id", async () => {
       const k = scope(`k:${tag()}`, { windows: [daily(1_000_000)] });
       await store.hydrate(k, { signature: k.signature, buckets: {}, fixed: {} }, T0);

@@ -4,9 +4,12 @@
 
 local sk = KEYS[1]
 if redis.call('HGET', sk, 'sig') == REQ.signature then return 'kept' end
-local res = redis.call('HGET', sk, 'res')
+-- What is in flight is not the ledger's business: the reservations and the request holding the
+-- partial room (decision 0009) survive the rebuild, as in memory-admission.ts hydrate().
+local kept = redis.call('HMGET', sk, 'res', 'pr')
 redis.call('DEL', sk)
-local fields = { 'sig', REQ.signature, 'res', res or 0 }
+local fields = { 'sig', REQ.signature, 'res', kept[1] or 0 }
+if kept[2] then table.insert(fields, 'pr'); table.insert(fields, kept[2]) end
 for kind, r in pairs(ROLLING) do
   local pfx = r[1]
   local sum, n, min = 0, 0, -1
