@@ -240,6 +240,29 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect((await store.inFlight(`p:${p + 1}`, T0)).requests).toBe(0);
     });
 
+    it("holds a failed-over request on the next provider only until its admission's hold ends", async () => {
+      const next = scope(`p:${p + 1}`, { concurrentSessions: 1 });
+      const r = admitReq({ holdMs: 2 * MIN, candidates: [candidate(p), candidate(p + 1, { limits: next })], session: { id: "S", bindingKey: `b${tag()}` } });
+      expect(admittedOn(await store.admit(r))).toBe(p);
+      // Its process fails over late, then vanishes without settling.
+      const moved = await peer.failover({
+        requestId: r.requestId,
+        now: T0 + MIN,
+        failedProviderId: p,
+        countFailure: false,
+        failedBreaker: BREAKER,
+        candidates: [candidate(p + 1, { limits: next })],
+        estimateNano: 0,
+        enforce: true,
+        holdMs: 2 * MIN,
+        passthrough: false,
+      });
+      expect(moved).toMatchObject({ status: "admitted", providerId: p + 1 });
+      // Every hold of a request ends together, when the hold taken at admission ends.
+      const other = admitReq({ now: T0 + 2 * MIN, candidates: [candidate(p + 1, { limits: next })], session: { id: "T", bindingKey: `b${tag()}` } });
+      expect(await store.admit(other)).toMatchObject({ status: "admitted", providerId: p + 1 });
+    });
+
     it("keeps a session on its provider, and moves it when that provider cannot serve", async () => {
       const now = Date.now();
       const session = { id: "sess", bindingKey: `bind-${tag()}` };

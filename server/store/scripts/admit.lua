@@ -78,7 +78,7 @@ end
 for _, scope in ipairs(partials) do setf(scope, 'pr', id) end
 local rk = KEYS[1]
 redis.call('HSET', rk, 'scopes', table.concat(scopeNames, ' '), 'amt', int(amount), 'sess', session,
-  'pid', chosen.providerId, 'probe', probe and 1 or 0, 'settled', 0)
+  'pid', chosen.providerId, 'probe', probe and 1 or 0, 'settled', 0, 'exp', int(expiresAt))
 redis.call('PEXPIRE', rk, REQ.holdMs + RECORD_GRACE_MS)
 
 local moved = bound ~= nil and bound ~= chosen.providerId

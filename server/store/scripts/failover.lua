@@ -7,7 +7,7 @@ local id = REQ.requestId
 local rk = KEYS[1]
 local failed = REQ.failedProviderId
 local failedScope = 'p:' .. failed
-local rec = redis.call('HMGET', rk, 'scopes', 'amt', 'sess', 'probe', 'settled')
+local rec = redis.call('HMGET', rk, 'scopes', 'amt', 'sess', 'probe', 'settled', 'exp')
 local exists = rec[1] ~= false
 local scopes = {}
 if exists and rec[5] ~= '1' then
@@ -35,9 +35,12 @@ if not chosen then return done(cjson.encode({ status = 'no_provider', skipped = 
 
 local amount = 0
 if exists then amount = num(rec[2]) end
-local expiresAt = now + REQ.holdMs
-local probe = takeProbe(chosen.providerId, state, id, expiresAt)
+local probe = takeProbe(chosen.providerId, state, id, now + REQ.holdMs)
 if exists and rec[5] ~= '1' then
+  -- Every hold of a request ends when the one taken at admission ends (memory-admission.ts
+  -- hold() uses the record's expiry): a failover does not extend what a vanished process keeps.
+  -- Records written before 'exp' was stored hold from now.
+  local expiresAt = tonumber(rec[6]) or (now + REQ.holdMs)
   if not REQ.passthrough and limited(chosen.limits) then
     table.insert(scopes, hold(chosen.limits, id, amount, session, expiresAt, REQ.holdMs))
   end

@@ -12,7 +12,7 @@
 --   P..'f:'..scope    ZSET  in-flight request id -> hold expiry (ms)
 --   P..'ss:'..scope   HASH  session -> requests in flight (scopes with a session limit only)
 --   P..'rpm:'..scope  ZSET  request id -> admission time (ms), last 60 s
--- per request: P..'r:'..id HASH (scopes, amt, sess, pid, probe, settled)
+-- per request: P..'r:'..id HASH (scopes, amt, sess, pid, probe, settled, exp = end of its holds)
 -- per provider: P..'b:'..id HASH breaker (state, failures, openUntil, hos); P..'bp:'..id ZSET probes
 -- per session binding: P..'sb:'..bindingKey STRING "<provider id>:<expires at ms>" (PX: the TTL)
 -- All money is integer nano-USD; numbers go out as "%.0f" strings (cjson would round them).
