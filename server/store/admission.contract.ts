@@ -318,6 +318,16 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect(await store.inFlight(k.scope, T0 + 2000)).toMatchObject({ requests: 1, reservedNano: 0 });
     });
 
+    it("does not let a vanished request's expired hold shrink the next reservation", async () => {
+      const k = scope(`k:${tag()}`, { windows: [daily(100)] });
+      await store.hydrate(k, { signature: k.signature, buckets: {}, fixed: {} }, T0);
+      await store.admit(admitReq({ scopes: [k], candidates: [candidate(p)], estimateNano: 60, holdMs: 1000 }));
+      // Never settled. Once its hold has expired, the whole window is free again: the next
+      // request reserves its whole estimate, not the 40 that was left beside the dead hold.
+      const next = await peer.admit(admitReq({ now: T0 + 2000, scopes: [k], candidates: [candidate(p)], estimateNano: 50 }));
+      expect(next).toMatchObject({ status: "admitted", reservedNano: 50 });
+    });
+
     it("passthrough requests pick a provider but are neither limited nor held", async () => {
       const k = scope(`k:${tag()}`, { rpm: 1, windows: [daily(1)] });
       const r1 = await store.admit(admitReq({ scopes: [k], candidates: [candidate(p)], passthrough: true }));

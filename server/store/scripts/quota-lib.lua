@@ -202,11 +202,13 @@ local function hit(scope, limit, current, max, resetAt)
   return { scope = scope, limit = limit, current = int(current), max = int(max), resetAt = resetAt and int(resetAt) or false }
 end
 
--- The first limit of a scope that leaves no room, or nil. Holds of vanished requests only
--- matter when they would refuse a request: they are swept then, and the scope checked again.
-local function check(spec, session, swept)
+-- The first limit of a scope that leaves no room, or nil. Holds of vanished requests are swept
+-- first: they would otherwise refuse a request, shrink its reservation, or keep the partial
+-- room (see memory-admission.ts check).
+local function check(spec, session)
   if not limited(spec) then return nil end
   local scope = spec.scope
+  sweep(scope)
   local h = nil
   if has(spec.rpm) then
     redis.call('ZREMRANGEBYSCORE', key('rpm', scope), '-inf', now - RPM_MS)
@@ -232,10 +234,6 @@ local function check(spec, session, swept)
       end
     end
   end
-  if h and not swept then
-    sweep(scope)
-    return check(spec, session, true)
-  end
   return h
 end
 
@@ -251,8 +249,8 @@ local function partialBlocked(spec, estimate, partials)
     if best == nil or room < best then best, bestW, bestUsed = room, w, used end
   end
   if best == nil or best >= estimate then return nil end
+  -- check() has just swept the scope's expired holds.
   local holder = S(spec.scope).pr
-  if holder then sweep(spec.scope) holder = S(spec.scope).pr end
   if holder and redis.call('ZSCORE', key('f', spec.scope), holder) then
     return hit(spec.scope, bestW.kind, bestUsed, bestW.limitNano, bestW['end'])
   end
