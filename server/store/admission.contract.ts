@@ -263,6 +263,29 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect(await store.admit(other)).toMatchObject({ status: "admitted", providerId: p + 1 });
     });
 
+    it("treats a request whose hold has expired as unknown when it fails over", async () => {
+      const k = scope(`k:${tag()}`, { windows: [daily(1000)] });
+      await store.hydrate(k, { signature: k.signature, buckets: {}, fixed: {} }, T0);
+      const r = admitReq({ holdMs: 1000, scopes: [k], estimateNano: 300, candidates: [candidate(p), candidate(p + 1)] });
+      expect(await store.admit(r)).toMatchObject({ status: "admitted", providerId: p, reservedNano: 300 });
+      // Its holds were freed when they expired; a late failover picks the next provider but
+      // holds nothing there, as for a request admitted while the store was unreachable.
+      const late = await peer.failover({
+        requestId: r.requestId,
+        now: T0 + 2000,
+        failedProviderId: p,
+        countFailure: false,
+        failedBreaker: BREAKER,
+        candidates: [candidate(p + 1)],
+        estimateNano: 300,
+        enforce: true,
+        holdMs: 1000,
+        passthrough: false,
+      });
+      expect(late).toMatchObject({ status: "admitted", providerId: p + 1, reservedNano: 0 });
+      expect(await store.inFlight(k.scope, T0 + 2000)).toEqual({ requests: 0, sessions: 0, reservedNano: 0 });
+    });
+
     it("keeps a session on its provider, and moves it when that provider cannot serve", async () => {
       const now = Date.now();
       const session = { id: "sess", bindingKey: `bind-${tag()}` };

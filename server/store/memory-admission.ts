@@ -165,7 +165,7 @@ export class MemoryAdmission implements AdmissionStore {
 
   async failover(req: FailoverRequest): Promise<AdmitResult> {
     const { now } = req;
-    const record = this.requests.get(req.requestId);
+    const record = this.liveRecord(req.requestId, now);
     const failedScope = `p:${req.failedProviderId}`;
     if (record && !record.settled) {
       this.release(failedScope, req.requestId, record);
@@ -566,19 +566,33 @@ export class MemoryAdmission implements AdmissionStore {
     }
   }
 
+  /**
+   * A request's record, unless its holds expired before it settled: its process is taken to
+   * have vanished, so what it held is freed and the record forgotten, whether or not gc() got
+   * to it yet (failover.lua does the same).
+   */
+  private liveRecord(id: string, now: number): RequestRecord | undefined {
+    const r = this.requests.get(id);
+    if (!r || r.settled || r.expiresAt > now) return r;
+    this.forget(id, r);
+    return undefined;
+  }
+
+  private forget(id: string, r: RequestRecord) {
+    if (!r.settled) {
+      // Its process vanished before settling: free what it held.
+      for (const scope of r.scopes) this.release(scope, id, r);
+      if (r.probe && r.providerId !== null) this.releaseProbe(r.providerId, id);
+    }
+    this.requests.delete(id);
+  }
+
   /** Drops expired request records, bindings and idle scopes (bounded work per call). */
   private gc(now: number) {
     let n = 0;
     for (const [id, r] of this.requests) {
       if (n++ > SWEEP_LIMIT) break;
-      if (r.expiresAt <= now) {
-        if (!r.settled) {
-          // Its process vanished before settling: free what it held.
-          for (const scope of r.scopes) this.release(scope, id, r);
-          if (r.probe && r.providerId !== null) this.releaseProbe(r.providerId, id);
-        }
-        this.requests.delete(id);
-      }
+      if (r.expiresAt <= now) this.forget(id, r);
     }
     n = 0;
     for (const [scope, state] of this.scopes) {

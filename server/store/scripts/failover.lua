@@ -7,8 +7,17 @@ local id = REQ.requestId
 local rk = KEYS[1]
 local failed = REQ.failedProviderId
 local failedScope = 'p:' .. failed
-local rec = redis.call('HMGET', rk, 'scopes', 'amt', 'sess', 'probe', 'settled', 'exp')
+local rec = redis.call('HMGET', rk, 'scopes', 'amt', 'sess', 'probe', 'settled', 'exp', 'pid')
 local exists = rec[1] ~= false
+if exists and rec[5] ~= '1' and tonumber(rec[6]) and tonumber(rec[6]) <= now then
+  -- Its holds expired before it settled: its process was taken to have vanished. Free what it
+  -- held and forget it, so it continues like a request the store never saw (as
+  -- memory-admission.ts liveRecord() does).
+  for entry in string.gmatch(rec[1], '%S+') do release(entry, id, num(rec[2]), rec[3] or '') end
+  if rec[4] == '1' and rec[7] and rec[7] ~= '' then releaseProbe(tonumber(rec[7]), id) end
+  redis.call('DEL', rk)
+  exists = false
+end
 local scopes = {}
 if exists and rec[5] ~= '1' then
   for entry in string.gmatch(rec[1], '%S+') do
