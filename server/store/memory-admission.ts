@@ -594,6 +594,15 @@ export class MemoryAdmission implements AdmissionStore {
       if (n++ > SWEEP_LIMIT) break;
       if (r.expiresAt <= now) this.forget(id, r);
     }
+    // Bindings of sessions that never come back are never read again, so reading cannot be
+    // what drops them: look at a few per call, dropping the expired ones and moving the rest to
+    // the back, so every binding is looked at in turn whatever its TTL.
+    n = 0;
+    for (const [key, b] of this.bindings) {
+      if (n++ >= SWEEP_LIMIT) break;
+      this.bindings.delete(key);
+      if (b.expiresAt > now) this.bindings.set(key, b);
+    }
     n = 0;
     for (const [scope, state] of this.scopes) {
       if (n++ > SWEEP_LIMIT) break;
