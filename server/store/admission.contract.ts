@@ -84,6 +84,15 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect((await peer.usage([moved], T0))[0]).toMatchObject({ hydrated: false, windows: [{ kind: "daily", spentNano: 0 }] });
     });
 
+    it("labels rebuilt counters with the signature the ledger sums were loaded under", async () => {
+      const k = scope(`k:${tag()}`, { windows: [daily(1000)] });
+      // Sums loaded under other boundaries (the reset time changed meanwhile) are not this
+      // spec's: they must not be trusted for it, so the scope is rebuilt again.
+      await store.hydrate(k, { signature: "sig-0", buckets: {}, fixed: { daily: { start: k.windows[0].start!, spentNano: 10 } } }, T0);
+      expect((await peer.usage([k], T0))[0]).toMatchObject({ hydrated: false });
+      expect(await peer.admit(admitReq({ scopes: [k], candidates: [candidate(p)] }))).toEqual({ status: "unhydrated", scopes: [k.scope] });
+    });
+
     it("limits requests per minute, sliding", async () => {
       const k = scope(`k:${tag()}`, { rpm: 2 });
       for (const t of [T0, T0 + 10_000]) expect(admittedOn(await store.admit(admitReq({ now: t, scopes: [k], candidates: [candidate(p)] })))).toBe(p);

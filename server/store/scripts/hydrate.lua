@@ -8,7 +8,9 @@ if redis.call('HGET', sk, 'sig') == REQ.signature then return 'kept' end
 -- partial room (decision 0009) survive the rebuild, as in memory-admission.ts hydrate().
 local kept = redis.call('HMGET', sk, 'res', 'pr')
 redis.call('DEL', sk)
-local fields = { 'sig', REQ.signature, 'res', kept[1] or 0 }
+-- Labelled with the signature the sums were loaded under: if that is not the spec's any more,
+-- the counters stay untrusted and are rebuilt again (memory-admission.ts does the same).
+local fields = { 'sig', REQ.data.signature, 'res', kept[1] or 0 }
 if kept[2] then table.insert(fields, 'pr'); table.insert(fields, kept[2]) end
 for kind, r in pairs(ROLLING) do
   local pfx = r[1]
