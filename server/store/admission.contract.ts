@@ -295,6 +295,28 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect(await store.inFlight(k.scope, T0 + 2000)).toEqual({ requests: 0, sessions: 0, reservedNano: 0 });
     });
 
+    it("holds nothing for a failover of a request already settled", async () => {
+      const next = scope(`p:${p + 1}`, { concurrentSessions: 1 });
+      const r = admitReq({ candidates: [candidate(p), candidate(p + 1, { limits: next })] });
+      expect(admittedOn(await store.admit(r))).toBe(p);
+      await store.settle(settleReq(r.requestId, { providerId: p }));
+      // A late, duplicated failover (e.g. a retried call) must not take a slot nobody releases.
+      const late = await peer.failover({
+        requestId: r.requestId,
+        now: T0,
+        failedProviderId: p,
+        countFailure: false,
+        failedBreaker: BREAKER,
+        candidates: [candidate(p + 1, { limits: next })],
+        estimateNano: 0,
+        enforce: true,
+        holdMs: 10 * MIN,
+        passthrough: false,
+      });
+      expect(late).toMatchObject({ status: "admitted", providerId: p + 1 });
+      expect(await store.inFlight(next.scope, T0)).toEqual({ requests: 0, sessions: 0, reservedNano: 0 });
+    });
+
     it("keeps a session on its provider, and moves it when that provider cannot serve", async () => {
       const now = Date.now();
       const session = { id: "sess", bindingKey: `bind-${tag()}` };

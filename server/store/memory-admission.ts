@@ -183,11 +183,13 @@ export class MemoryAdmission implements AdmissionStore {
     if (!chosen) return { status: "no_provider", skipped };
     const probe = this.takeProbe(chosen.candidate.providerId, chosen.state, req.requestId, now + req.holdMs);
     const amount = record?.amount ?? 0;
-    if (record && !req.passthrough && limited(chosen.candidate.limits)) {
+    // A settled request holds nothing any more (a late failover must not take what no
+    // settlement will release), as in failover.lua.
+    if (record && !record.settled && !req.passthrough && limited(chosen.candidate.limits)) {
       this.hold(chosen.candidate.limits, req.requestId, record, now);
       record.scopes.push(chosen.candidate.limits.scope);
     }
-    if (record) {
+    if (record && !record.settled) {
       record.providerId = chosen.candidate.providerId;
       record.probe = probe;
     }
