@@ -382,6 +382,16 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect(next).toMatchObject({ status: "admitted", reservedNano: 50 });
     });
 
+    it("reserves beside no expired hold when limits are counted but not enforced", async () => {
+      const provider = scope(`p:${p}`, { windows: [daily(100)] });
+      await store.hydrate(provider, { signature: provider.signature, buckets: {}, fixed: {} }, T0);
+      await store.admit(admitReq({ candidates: [candidate(p, { limits: provider })], estimateNano: 60, holdMs: 1000 }));
+      // Never settled; with ENABLE_RATE_LIMIT=false nothing is checked, yet the dead hold must
+      // not shrink what the next request reserves on the provider.
+      const next = await peer.admit(admitReq({ now: T0 + 2000, candidates: [candidate(p, { limits: provider })], estimateNano: 50, enforce: false }));
+      expect(next).toMatchObject({ status: "admitted", reservedNano: 50 });
+    });
+
     it("passthrough requests pick a provider but are neither limited nor held", async () => {
       const k = scope(`k:${tag()}`, { rpm: 1, windows: [daily(1)] });
       const r1 = await store.admit(admitReq({ scopes: [k], candidates: [candidate(p)], passthrough: true }));

@@ -406,11 +406,16 @@ export class MemoryAdmission implements AdmissionStore {
     return undefined;
   }
 
-  /** min(estimate, the smallest room left in any window of these scopes), never negative. */
+  /**
+   * min(estimate, the smallest room left in any window of these scopes), never negative. Expired
+   * holds are swept first: a scope not checked (enforcement off) may still carry some, and gc()
+   * reaches only a few records per call.
+   */
   private reservable(specs: ScopeSpec[], estimate: number, now: number): number {
     let amount = Math.max(0, estimate);
     for (const spec of specs) {
       const state = this.state(spec.scope, now);
+      this.sweep(spec.scope, state, now);
       for (const w of spec.windows) amount = Math.min(amount, Math.max(0, w.limitNano - this.spent(state, w, now) - state.reserved));
     }
     return amount;

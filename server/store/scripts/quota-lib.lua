@@ -258,10 +258,12 @@ local function partialBlocked(spec, estimate, partials)
   return nil
 end
 
--- min(estimate, the smallest room left in any window of these scopes), never negative.
+-- min(estimate, the smallest room left in any window of these scopes), never negative. Expired
+-- holds are swept first: a scope not checked (enforcement off) may still carry some.
 local function reservable(specs, estimate)
   local amount = math.max(0, estimate)
   for _, spec in ipairs(specs) do
+    sweep(spec.scope)
     local res = reserved(spec.scope)
     for _, w in ipairs(spec.windows) do
       amount = math.min(amount, math.max(0, w.limitNano - spent(spec.scope, w) - res))
