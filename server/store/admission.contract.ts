@@ -297,7 +297,9 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
 
     it("holds nothing for a failover of a request already settled", async () => {
       const next = scope(`p:${p + 1}`, { concurrentSessions: 1 });
-      const r = admitReq({ candidates: [candidate(p), candidate(p + 1, { limits: next })] });
+      const k = scope(`k:${tag()}`, { windows: [daily(1000)] });
+      await store.hydrate(k, { signature: k.signature, buckets: {}, fixed: {} }, T0);
+      const r = admitReq({ scopes: [k], estimateNano: 300, candidates: [candidate(p), candidate(p + 1, { limits: next })] });
       expect(admittedOn(await store.admit(r))).toBe(p);
       await store.settle(settleReq(r.requestId, { providerId: p }));
       // A late, duplicated failover (e.g. a retried call) must not take a slot nobody releases.
@@ -313,7 +315,7 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
         holdMs: 10 * MIN,
         passthrough: false,
       });
-      expect(late).toMatchObject({ status: "admitted", providerId: p + 1 });
+      expect(late).toMatchObject({ status: "admitted", providerId: p + 1, reservedNano: 0 });
       expect(await store.inFlight(next.scope, T0)).toEqual({ requests: 0, sessions: 0, reservedNano: 0 });
     });
 

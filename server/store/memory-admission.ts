@@ -182,7 +182,8 @@ export class MemoryAdmission implements AdmissionStore {
     const chosen = this.firstAcceptable(req.candidates, req, session, now, skipped);
     if (!chosen) return { status: "no_provider", skipped };
     const probe = this.takeProbe(chosen.candidate.providerId, chosen.state, req.requestId, now + req.holdMs);
-    const amount = record?.amount ?? 0;
+    // What the request holds: nothing once it has settled.
+    const amount = record && !record.settled ? record.amount : 0;
     // A settled request holds nothing any more (a late failover must not take what no
     // settlement will release), as in failover.lua.
     if (record && !record.settled && !req.passthrough && limited(chosen.candidate.limits)) {

@@ -42,8 +42,9 @@ local skipped = {}
 local chosen, state = firstAcceptable(REQ.candidates, session, skipped)
 if not chosen then return done(cjson.encode({ status = 'no_provider', skipped = skipped })) end
 
+-- What the request holds: nothing once it has settled.
 local amount = 0
-if exists then amount = num(rec[2]) end
+if exists and rec[5] ~= '1' then amount = num(rec[2]) end
 local probe = takeProbe(chosen.providerId, state, id, now + REQ.holdMs)
 if exists and rec[5] ~= '1' then
   -- Every hold of a request ends when the one taken at admission ends (memory-admission.ts
