@@ -208,6 +208,7 @@ type Op =
   | { op: "settle"; pick: number; costPct: number; breaker: "success" | "failure" | "none"; bind: boolean; ttlMs: number }
   | { op: "abandon"; pick: number }
   | { op: "settleAgain"; pick: number }
+  | { op: "lateFailover"; pick: number; seed: number }
   | { op: "settleUnknown"; key: number; cost: number }
   | { op: "hydrate"; scope: number; seed: number }
   | { op: "resetScope"; scope: number }
@@ -224,7 +225,7 @@ function randomOp(rng: Rng): Op {
       session: chance(rng, 0.75) ? int(rng, 0, 3) : null,
       estimate: chance(rng, 0.1) ? 0 : int(rng, 20, 600),
       order: shuffled(rng, PROVIDER_IDS).slice(0, int(rng, 1, PROVIDER_IDS.length)),
-      enforce: !chance(rng, 0.05),
+      enforce: !chance(rng, 0.1),
       passthrough: chance(rng, 0.04),
       holdMs: pickOne(rng, [2 * MINUTE, 10 * MINUTE, HOUR]),
       seed: int(rng, 0, 2 ** 31),
@@ -242,7 +243,8 @@ function randomOp(rng: Rng): Op {
     };
   }
   if (r < 0.65) return { op: "abandon", pick: int(rng, 0, 99) };
-  if (r < 0.67) return { op: "settleAgain", pick: int(rng, 0, 99) };
+  if (r < 0.665) return { op: "settleAgain", pick: int(rng, 0, 99) };
+  if (r < 0.67) return { op: "lateFailover", pick: int(rng, 0, 99), seed: int(rng, 0, 2 ** 31) };
   if (r < 0.68) return { op: "settleUnknown", key: int(rng, 0, KEYS.length - 1), cost: int(rng, 1, 500) };
   if (r < 0.71) return { op: "hydrate", scope: int(rng, 0, SCOPES.length - 1), seed: int(rng, 0, 2 ** 31) };
   if (r < 0.73) return { op: "resetScope", scope: int(rng, 0, SCOPES.length - 1) };
@@ -477,6 +479,31 @@ async function play(world: World, ops: Op[]): Promise<Mismatch | null> {
           );
           break;
         }
+        case "lateFailover": {
+          // A duplicated failover call arriving after the request settled.
+          const recent = settled.filter((s) => s.at > now - RECORD_GRACE_MS);
+          if (!recent.length) break;
+          const { id } = recent[op.pick % recent.length];
+          await admitting(
+            "failover",
+            0,
+            (store) =>
+              store.failover({
+                requestId: id,
+                now,
+                failedProviderId: PROVIDER_IDS[op.seed % PROVIDER_IDS.length],
+                countFailure: false,
+                failedBreaker: provider(PROVIDER_IDS[op.seed % PROVIDER_IDS.length]).breaker,
+                candidates: PROVIDER_IDS.map(candidate),
+                estimateNano: 0,
+                enforce: true,
+                holdMs: 10 * MINUTE,
+                passthrough: false,
+              }),
+            op.seed,
+          );
+          break;
+        }
         case "settleUnknown": {
           // Admitted while the store was unreachable: settled all the same.
           const id = `lost${++reqSeq}`;
@@ -486,9 +513,18 @@ async function play(world: World, ops: Op[]): Promise<Mismatch | null> {
           settled.push({ id, at: now });
           break;
         }
-        case "hydrate":
-          await hydrateAll([SCOPES[op.scope]], op.seed);
+        case "hydrate": {
+          const scope = SCOPES[op.scope];
+          if (op.seed % 5 === 0) {
+            // Sums loaded just before the limits changed: labelled with the old signature.
+            const s = spec(scope);
+            const data = { ...ledgerData(s, limits[scope], now, op.seed), signature: "before-the-change" };
+            await both(`hydrate ${scope} (old signature)`, (store) => store.hydrate(s, data, now));
+          } else {
+            await hydrateAll([scope], op.seed);
+          }
           break;
+        }
         case "resetScope":
           await both("resetScope", (store) => store.resetScope(SCOPES[op.scope]));
           break;
