@@ -1,7 +1,8 @@
 /**
  * Admission, failover and settlement for the in-process store. This is the reference version
  * of the algorithm; scripts/admit.lua, failover.lua and settle.lua implement the same steps on
- * Redis, and store.contract.ts holds both to the same behaviour.
+ * Redis. admission.contract.ts pins the cases; stores.differential.integration.test.ts holds
+ * both to the same answers on long random sequences (docs/decisions/0016).
  */
 import {
   type AdmissionStore,

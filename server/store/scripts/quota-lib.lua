@@ -1,6 +1,7 @@
 -- Shared functions of admit.lua, failover.lua, settle.lua, hydrate.lua and usage.lua; the
 -- store prepends this file to each of them. It mirrors server/store/memory-admission.ts step
--- by step (same names), and store.contract.ts holds both to the same behaviour.
+-- by step (same names); admission.contract.ts and the differential test
+-- (stores.differential.integration.test.ts, decision 0016) hold both to the same behaviour.
 --
 -- Every script is called as: KEYS[1] = the request record (or a scope key), routing the call
 -- to the quota slot; ARGV[1] = key prefix ending in the "{q}" hash tag, so every key built here
