@@ -163,6 +163,17 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect(second).toEqual({ status: "limited", hit: { scope: k.scope, limit: "daily", current: 50, max: 100, resetAt: k.windows[0].end } });
     });
 
+    it("forgets rolling spend on time even when the ledger reported an empty bucket", async () => {
+      const k = scope(`k:${tag()}`, { windows: [fiveHour(1_000_000)] });
+      // A bucket of zero: only requests that cost nothing were logged in those five minutes.
+      await store.hydrate(k, { signature: k.signature, buckets: { "5h": { [Math.floor(T0 / (5 * MIN))]: 0 } }, fixed: {} }, T0);
+      await store.settle(settleReq(rid(), { costNano: 100, scopes: [k] }));
+      const later = T0 + 8 * 24 * HOUR;
+      await store.settle(settleReq(rid(), { now: later, costNano: 148, scopes: [k] }));
+      expect((await peer.usage([k], later))[0].windows[0].spentNano).toBe(148);
+      expect((await peer.usage([k], later + 6 * HOUR))[0].windows[0].spentNano).toBe(0);
+    });
+
     it("settles once per request id", async () => {
       const k = scope(`k:${tag()}`, { windows: [daily(1_000_000)] });
       await store.hydrate(k, { signature: k.signature, buckets: {}, fixed: {} }, T0);

@@ -241,6 +241,8 @@ export class MemoryAdmission implements AdmissionStore {
     for (const kind of ["5h", "daily"] as const) {
       const rolling = state.rolling[kind];
       for (const [idx, nano] of Object.entries(data.buckets[kind] ?? {})) {
+        // An empty bucket adds nothing; kept out so both stores walk the same buckets (hydrate.lua).
+        if (nano === 0) continue;
         rolling.buckets.set(Number(idx), nano);
         rolling.sum += nano;
       }

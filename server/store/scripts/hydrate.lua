@@ -18,11 +18,16 @@ for kind, r in pairs(ROLLING) do
   local buckets = REQ.data.buckets[kind]
   if buckets and buckets ~= cjson.null then
     for idx, nano in pairs(buckets) do
-      local i = tonumber(idx)
-      table.insert(fields, pfx .. ':' .. int(i)); table.insert(fields, int(nano))
-      sum = sum + nano
-      n = n + 1
-      if min == -1 or i < min then min = i end
+      -- An empty bucket is not stored: addSpend counts a bucket as new when HINCRBY returns
+      -- just the cost, which a stored 0 would make it count twice (n too high, so the window
+      -- stopped forgetting old spend in time).
+      if nano ~= 0 then
+        local i = tonumber(idx)
+        table.insert(fields, pfx .. ':' .. int(i)); table.insert(fields, int(nano))
+        sum = sum + nano
+        n = n + 1
+        if min == -1 or i < min then min = i end
+      end
     end
   end
   table.insert(fields, pfx .. ':sum'); table.insert(fields, int(sum))
