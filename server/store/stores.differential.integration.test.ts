@@ -183,7 +183,9 @@ function ledgerData(spec: ScopeSpec, l: Limits, now: number, seed: number): Hydr
     const out: Record<number, number> = {};
     const newest = Math.floor(now / bucketMs);
     const span = Math.ceil(lengthMs / bucketMs);
-    for (let i = int(rng, 0, 4); i > 0; i--) out[newest - int(rng, 0, span - 1)] = chance(rng, 0.1) ? 0 : int(rng, 1, 800);
+    // Often the current bucket (live settlements add to it next), sometimes empty (requests
+    // that cost nothing).
+    for (let i = int(rng, 0, 4); i > 0; i--) out[chance(rng, 0.3) ? newest : newest - int(rng, 0, span - 1)] = chance(rng, 0.15) ? 0 : int(rng, 1, 800);
     return out;
   };
   const spent = () => int(rng, 0, 1500);
