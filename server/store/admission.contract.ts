@@ -330,6 +330,31 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect(await store.inFlight(next.scope, T0)).toEqual({ requests: 0, sessions: 0, reservedNano: 0 });
     });
 
+    it("counts a late failover of a settled request as no session of the conversation", async () => {
+      const busy = scope(`p:${p + 1}`, { concurrentSessions: 1 });
+      const session = { id: "A", bindingKey: `b${tag()}` };
+      const r = admitReq({ session, candidates: [candidate(p)] });
+      await store.admit(r);
+      await store.settle(settleReq(r.requestId, { providerId: p }));
+      // Session A goes on with another request, which holds the only slot of p+1.
+      expect(await store.admit(admitReq({ session, candidates: [candidate(p + 1, { limits: busy })] }))).toMatchObject({ status: "admitted" });
+      // A duplicated failover of the settled request is not that conversation any more (and
+      // whether its record is still kept must not matter): the slot is not its to share.
+      const late = await peer.failover({
+        requestId: r.requestId,
+        now: T0,
+        failedProviderId: p,
+        countFailure: false,
+        failedBreaker: BREAKER,
+        candidates: [candidate(p + 1, { limits: busy })],
+        estimateNano: 0,
+        enforce: true,
+        holdMs: 10 * MIN,
+        passthrough: false,
+      });
+      expect(late).toMatchObject({ status: "no_provider", skipped: [{ providerId: p + 1, reason: "limit" }] });
+    });
+
     it("keeps a session on its provider, and moves it when that provider cannot serve", async () => {
       const now = Date.now();
       const session = { id: "sess", bindingKey: `bind-${tag()}` };

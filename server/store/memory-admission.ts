@@ -178,7 +178,9 @@ export class MemoryAdmission implements AdmissionStore {
     if (req.countFailure) this.breakerFailure(req.failedProviderId, req.failedBreaker, now);
     const unhydrated = this.unhydrated(req.passthrough ? [] : req.candidates.map((c) => c.limits));
     if (unhydrated.length) return { status: "unhydrated", scopes: unhydrated };
-    const session = record?.session ?? req.requestId;
+    // A settled request is no longer part of its conversation: it counts as its own session,
+    // whether or not its record is still kept (failover.lua does the same).
+    const session = record && !record.settled ? record.session : req.requestId;
     const skipped: CandidateSkip[] = [];
     const chosen = this.firstAcceptable(req.candidates, req, session, now, skipped);
     if (!chosen) return { status: "no_provider", skipped };

@@ -37,7 +37,8 @@ if not REQ.passthrough then
 end
 
 local session = id
-if exists and rec[3] then session = rec[3] end
+-- A settled request counts as its own session, whether or not its record is still kept.
+if exists and rec[5] ~= '1' and rec[3] then session = rec[3] end
 local skipped = {}
 local chosen, state = firstAcceptable(REQ.candidates, session, skipped)
 if not chosen then return done(cjson.encode({ status = 'no_provider', skipped = skipped })) end
