@@ -74,6 +74,25 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect((await store.admit(admitReq({ scopes: [moved], candidates: [candidate(p)] }))).status).toBe("unhydrated");
     });
 
+    it("reports no spend from counters it does not trust until they are rebuilt", async () => {
+      const k = scope(`k:${tag()}`, { windows: [daily(1000)] });
+      await store.hydrate(k, { signature: k.signature, buckets: {}, fixed: { daily: { start: k.windows[0].start!, spentNano: 700 } } }, T0);
+      await store.resetScope(k.scope); // e.g. "reset total": the ledger is the truth now
+      // The dashboard sees "not hydrated" and rebuilds from the ledger; stale counters are no answer.
+      expect((await peer.usage([k], T0))[0]).toMatchObject({ hydrated: false, windows: [{ kind: "daily", spentNano: 0 }] });
+      const moved = { ...k, signature: "sig-2" };
+      expect((await peer.usage([moved], T0))[0]).toMatchObject({ hydrated: false, windows: [{ kind: "daily", spentNano: 0 }] });
+    });
+
+    it("labels rebuilt counters with the signature the ledger sums were loaded under", async () => {
+      const k = scope(`k:${tag()}`, { windows: [daily(1000)] });
+      // Sums loaded under other boundaries (the reset time changed meanwhile) are not this
+      // spec's: they must not be trusted for it, so the scope is rebuilt again.
+      await store.hydrate(k, { signature: "sig-0", buckets: {}, fixed: { daily: { start: k.windows[0].start!, spentNano: 10 } } }, T0);
+      expect((await peer.usage([k], T0))[0]).toMatchObject({ hydrated: false });
+      expect(await peer.admit(admitReq({ scopes: [k], candidates: [candidate(p)] }))).toEqual({ status: "unhydrated", scopes: [k.scope] });
+    });
+
     it("limits requests per minute, sliding", async () => {
       const k = scope(`k:${tag()}`, { rpm: 2 });
       for (const t of [T0, T0 + 10_000]) expect(admittedOn(await store.admit(admitReq({ now: t, scopes: [k], candidates: [candidate(p)] })))).toBe(p);
@@ -132,6 +151,31 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       await store.settle(settleReq(r3.id, { costNano: 10, providerId: p, scopes: [k] }));
       // r3 no longer holds the partial room: the next one may take what is left (5).
       expect(await store.admit(admitReq({ scopes: [k], candidates: [candidate(p)], estimateNano: 50 }))).toMatchObject({ status: "admitted", reservedNano: 5 });
+    });
+
+    it("keeps the partial room taken while the counters are rebuilt", async () => {
+      const k = scope(`k:${tag()}`, { windows: [daily(100)] });
+      const ledger = { signature: k.signature, buckets: {}, fixed: { daily: { start: k.windows[0].start!, spentNano: 90 } } };
+      await store.hydrate(k, ledger, T0);
+      const partial = admitReq({ scopes: [k], candidates: [candidate(p)], estimateNano: 50 });
+      expect(await store.admit(partial)).toMatchObject({ status: "admitted", reservedNano: 10 });
+      // An admin resets the scope's counters while that request is still in flight; the ledger
+      // now says only 40 was spent, so there is room, but not for a whole 100.
+      await store.resetScope(k.scope);
+      await peer.hydrate(k, { ...ledger, fixed: { daily: { start: k.windows[0].start!, spentNano: 40 } } }, T0);
+      const second = await peer.admit(admitReq({ scopes: [k], candidates: [candidate(p)], estimateNano: 100 }));
+      expect(second).toEqual({ status: "limited", hit: { scope: k.scope, limit: "daily", current: 50, max: 100, resetAt: k.windows[0].end } });
+    });
+
+    it("forgets rolling spend on time even when the ledger reported an empty bucket", async () => {
+      const k = scope(`k:${tag()}`, { windows: [fiveHour(1_000_000)] });
+      // A bucket of zero: only requests that cost nothing were logged in those five minutes.
+      await store.hydrate(k, { signature: k.signature, buckets: { "5h": { [Math.floor(T0 / (5 * MIN))]: 0 } }, fixed: {} }, T0);
+      await store.settle(settleReq(rid(), { costNano: 100, scopes: [k] }));
+      const later = T0 + 8 * 24 * HOUR;
+      await store.settle(settleReq(rid(), { now: later, costNano: 148, scopes: [k] }));
+      expect((await peer.usage([k], later))[0].windows[0].spentNano).toBe(148);
+      expect((await peer.usage([k], later + 6 * HOUR))[0].windows[0].spentNano).toBe(0);
     });
 
     it("settles once per request id", async () => {
@@ -220,6 +264,101 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect((await store.inFlight(`p:${p + 1}`, T0)).requests).toBe(0);
     });
 
+    it("holds a failed-over request on the next provider only until its admission's hold ends", async () => {
+      const next = scope(`p:${p + 1}`, { concurrentSessions: 1 });
+      const r = admitReq({ holdMs: 2 * MIN, candidates: [candidate(p), candidate(p + 1, { limits: next })], session: { id: "S", bindingKey: `b${tag()}` } });
+      expect(admittedOn(await store.admit(r))).toBe(p);
+      // Its process fails over late, then vanishes without settling.
+      const moved = await peer.failover({
+        requestId: r.requestId,
+        now: T0 + MIN,
+        failedProviderId: p,
+        countFailure: false,
+        failedBreaker: BREAKER,
+        candidates: [candidate(p + 1, { limits: next })],
+        estimateNano: 0,
+        enforce: true,
+        holdMs: 2 * MIN,
+        passthrough: false,
+      });
+      expect(moved).toMatchObject({ status: "admitted", providerId: p + 1 });
+      // Every hold of a request ends together, when the hold taken at admission ends.
+      const other = admitReq({ now: T0 + 2 * MIN, candidates: [candidate(p + 1, { limits: next })], session: { id: "T", bindingKey: `b${tag()}` } });
+      expect(await store.admit(other)).toMatchObject({ status: "admitted", providerId: p + 1 });
+    });
+
+    it("treats a request whose hold has expired as unknown when it fails over", async () => {
+      const k = scope(`k:${tag()}`, { windows: [daily(1000)] });
+      await store.hydrate(k, { signature: k.signature, buckets: {}, fixed: {} }, T0);
+      const r = admitReq({ holdMs: 1000, scopes: [k], estimateNano: 300, candidates: [candidate(p), candidate(p + 1)] });
+      expect(await store.admit(r)).toMatchObject({ status: "admitted", providerId: p, reservedNano: 300 });
+      // Its holds were freed when they expired; a late failover picks the next provider but
+      // holds nothing there, as for a request admitted while the store was unreachable.
+      const late = await peer.failover({
+        requestId: r.requestId,
+        now: T0 + 2000,
+        failedProviderId: p,
+        countFailure: false,
+        failedBreaker: BREAKER,
+        candidates: [candidate(p + 1)],
+        estimateNano: 300,
+        enforce: true,
+        holdMs: 1000,
+        passthrough: false,
+      });
+      expect(late).toMatchObject({ status: "admitted", providerId: p + 1, reservedNano: 0 });
+      expect(await store.inFlight(k.scope, T0 + 2000)).toEqual({ requests: 0, sessions: 0, reservedNano: 0 });
+    });
+
+    it("holds nothing for a failover of a request already settled", async () => {
+      const next = scope(`p:${p + 1}`, { concurrentSessions: 1 });
+      const k = scope(`k:${tag()}`, { windows: [daily(1000)] });
+      await store.hydrate(k, { signature: k.signature, buckets: {}, fixed: {} }, T0);
+      const r = admitReq({ scopes: [k], estimateNano: 300, candidates: [candidate(p), candidate(p + 1, { limits: next })] });
+      expect(admittedOn(await store.admit(r))).toBe(p);
+      await store.settle(settleReq(r.requestId, { providerId: p }));
+      // A late, duplicated failover (e.g. a retried call) must not take a slot nobody releases.
+      const late = await peer.failover({
+        requestId: r.requestId,
+        now: T0,
+        failedProviderId: p,
+        countFailure: false,
+        failedBreaker: BREAKER,
+        candidates: [candidate(p + 1, { limits: next })],
+        estimateNano: 0,
+        enforce: true,
+        holdMs: 10 * MIN,
+        passthrough: false,
+      });
+      expect(late).toMatchObject({ status: "admitted", providerId: p + 1, reservedNano: 0 });
+      expect(await store.inFlight(next.scope, T0)).toEqual({ requests: 0, sessions: 0, reservedNano: 0 });
+    });
+
+    it("counts a late failover of a settled request as no session of the conversation", async () => {
+      const busy = scope(`p:${p + 1}`, { concurrentSessions: 1 });
+      const session = { id: "A", bindingKey: `b${tag()}` };
+      const r = admitReq({ session, candidates: [candidate(p)] });
+      await store.admit(r);
+      await store.settle(settleReq(r.requestId, { providerId: p }));
+      // Session A goes on with another request, which holds the only slot of p+1.
+      expect(await store.admit(admitReq({ session, candidates: [candidate(p + 1, { limits: busy })] }))).toMatchObject({ status: "admitted" });
+      // A duplicated failover of the settled request is not that conversation any more (and
+      // whether its record is still kept must not matter): the slot is not its to share.
+      const late = await peer.failover({
+        requestId: r.requestId,
+        now: T0,
+        failedProviderId: p,
+        countFailure: false,
+        failedBreaker: BREAKER,
+        candidates: [candidate(p + 1, { limits: busy })],
+        estimateNano: 0,
+        enforce: true,
+        holdMs: 10 * MIN,
+        passthrough: false,
+      });
+      expect(late).toMatchObject({ status: "no_provider", skipped: [{ providerId: p + 1, reason: "limit" }] });
+    });
+
     it("keeps a session on its provider, and moves it when that provider cannot serve", async () => {
       const now = Date.now();
       const session = { id: "sess", bindingKey: `bind-${tag()}` };
@@ -230,6 +369,17 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect(second).toMatchObject({ status: "admitted", providerId: p + 1, via: "session", sessionMoved: false });
       const moved = await store.admit(admitReq({ now, session, candidates: [candidate(p), candidate(p + 1, { disableSessionReuse: true })] }));
       expect(moved).toMatchObject({ status: "admitted", providerId: p, via: "order", sessionMoved: true });
+    });
+
+    it("forgets a session's binding when its time is up, by the clock it is given", async () => {
+      const session = { id: "sess", bindingKey: `bind-${tag()}` };
+      const first = admitReq({ session, candidates: [candidate(p), candidate(p + 1)] });
+      await store.admit(first);
+      await store.settle(settleReq(first.requestId, { providerId: p + 1, bind: { bindingKey: session.bindingKey, providerId: p + 1, ttlMs: MIN } }));
+      const within = await peer.admit(admitReq({ now: T0 + MIN - 1, session, candidates: [candidate(p), candidate(p + 1)] }));
+      expect(within).toMatchObject({ providerId: p + 1, via: "session" });
+      const after = await peer.admit(admitReq({ now: T0 + MIN, session, candidates: [candidate(p), candidate(p + 1)] }));
+      expect(after).toMatchObject({ providerId: p, via: "order", sessionMoved: false });
     });
 
     it("returns sessions to a better-priority provider that reclaims them", async () => {
@@ -262,6 +412,26 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       const r = await peer.admit(admitReq({ now: T0 + 2000, scopes: [k], candidates: [candidate(p)], session: { id: "Y", bindingKey: `b${tag()}` } }));
       expect(r).toMatchObject({ status: "admitted" });
       expect(await store.inFlight(k.scope, T0 + 2000)).toMatchObject({ requests: 1, reservedNano: 0 });
+    });
+
+    it("does not let a vanished request's expired hold shrink the next reservation", async () => {
+      const k = scope(`k:${tag()}`, { windows: [daily(100)] });
+      await store.hydrate(k, { signature: k.signature, buckets: {}, fixed: {} }, T0);
+      await store.admit(admitReq({ scopes: [k], candidates: [candidate(p)], estimateNano: 60, holdMs: 1000 }));
+      // Never settled. Once its hold has expired, the whole window is free again: the next
+      // request reserves its whole estimate, not the 40 that was left beside the dead hold.
+      const next = await peer.admit(admitReq({ now: T0 + 2000, scopes: [k], candidates: [candidate(p)], estimateNano: 50 }));
+      expect(next).toMatchObject({ status: "admitted", reservedNano: 50 });
+    });
+
+    it("reserves beside no expired hold when limits are counted but not enforced", async () => {
+      const provider = scope(`p:${p}`, { windows: [daily(100)] });
+      await store.hydrate(provider, { signature: provider.signature, buckets: {}, fixed: {} }, T0);
+      await store.admit(admitReq({ candidates: [candidate(p, { limits: provider })], estimateNano: 60, holdMs: 1000 }));
+      // Never settled; with ENABLE_RATE_LIMIT=false nothing is checked, yet the dead hold must
+      // not shrink what the next request reserves on the provider.
+      const next = await peer.admit(admitReq({ now: T0 + 2000, candidates: [candidate(p, { limits: provider })], estimateNano: 50, enforce: false }));
+      expect(next).toMatchObject({ status: "admitted", reservedNano: 50 });
     });
 
     it("passthrough requests pick a provider but are neither limited nor held", async () => {

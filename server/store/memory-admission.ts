@@ -1,7 +1,8 @@
 /**
  * Admission, failover and settlement for the in-process store. This is the reference version
  * of the algorithm; scripts/admit.lua, failover.lua and settle.lua implement the same steps on
- * Redis, and store.contract.ts holds both to the same behaviour.
+ * Redis. admission.contract.ts pins the cases; stores.differential.integration.test.ts holds
+ * both to the same answers on long random sequences (docs/decisions/0016).
  */
 import {
   type AdmissionStore,
@@ -165,7 +166,7 @@ export class MemoryAdmission implements AdmissionStore {
 
   async failover(req: FailoverRequest): Promise<AdmitResult> {
     const { now } = req;
-    const record = this.requests.get(req.requestId);
+    const record = this.liveRecord(req.requestId, now);
     const failedScope = `p:${req.failedProviderId}`;
     if (record && !record.settled) {
       this.release(failedScope, req.requestId, record);
@@ -177,17 +178,22 @@ export class MemoryAdmission implements AdmissionStore {
     if (req.countFailure) this.breakerFailure(req.failedProviderId, req.failedBreaker, now);
     const unhydrated = this.unhydrated(req.passthrough ? [] : req.candidates.map((c) => c.limits));
     if (unhydrated.length) return { status: "unhydrated", scopes: unhydrated };
-    const session = record?.session ?? req.requestId;
+    // A settled request is no longer part of its conversation: it counts as its own session,
+    // whether or not its record is still kept (failover.lua does the same).
+    const session = record && !record.settled ? record.session : req.requestId;
     const skipped: CandidateSkip[] = [];
     const chosen = this.firstAcceptable(req.candidates, req, session, now, skipped);
     if (!chosen) return { status: "no_provider", skipped };
     const probe = this.takeProbe(chosen.candidate.providerId, chosen.state, req.requestId, now + req.holdMs);
-    const amount = record?.amount ?? 0;
-    if (record && !req.passthrough && limited(chosen.candidate.limits)) {
+    // What the request holds: nothing once it has settled.
+    const amount = record && !record.settled ? record.amount : 0;
+    // A settled request holds nothing any more (a late failover must not take what no
+    // settlement will release), as in failover.lua.
+    if (record && !record.settled && !req.passthrough && limited(chosen.candidate.limits)) {
       this.hold(chosen.candidate.limits, req.requestId, record, now);
       record.scopes.push(chosen.candidate.limits.scope);
     }
-    if (record) {
+    if (record && !record.settled) {
       record.providerId = chosen.candidate.providerId;
       record.probe = probe;
     }
@@ -237,6 +243,8 @@ export class MemoryAdmission implements AdmissionStore {
     for (const kind of ["5h", "daily"] as const) {
       const rolling = state.rolling[kind];
       for (const [idx, nano] of Object.entries(data.buckets[kind] ?? {})) {
+        // An empty bucket adds nothing; kept out so both stores walk the same buckets (hydrate.lua).
+        if (nano === 0) continue;
         rolling.buckets.set(Number(idx), nano);
         rolling.sum += nano;
       }
@@ -253,12 +261,15 @@ export class MemoryAdmission implements AdmissionStore {
       const state = this.scopes.get(spec.scope);
       if (state) this.sweep(spec.scope, state, now);
       const rpmUsed = state ? state.rpm.filter((t) => t > now - RPM_WINDOW_MS).length : 0;
+      // Counters kept under another signature (or reset) are not trusted: they report nothing
+      // until the ledger rebuilds them, as usage.lua does.
+      const hydrated = !!state && state.signature === spec.signature;
       return {
         scope: spec.scope,
-        hydrated: !!state && state.signature === spec.signature,
+        hydrated,
         windows: spec.windows.map((w) => ({
           kind: w.kind,
-          spentNano: state ? this.spent(state, w, now) : 0,
+          spentNano: hydrated ? this.spent(state, w, now) : 0,
           reservedNano: state?.reserved ?? 0,
           limitNano: w.limitNano,
           resetAt: w.end ?? null,
@@ -401,11 +412,16 @@ export class MemoryAdmission implements AdmissionStore {
     return undefined;
   }
 
-  /** min(estimate, the smallest room left in any window of these scopes), never negative. */
+  /**
+   * min(estimate, the smallest room left in any window of these scopes), never negative. Expired
+   * holds are swept first: a scope not checked (enforcement off) may still carry some, and gc()
+   * reaches only a few records per call.
+   */
   private reservable(specs: ScopeSpec[], estimate: number, now: number): number {
     let amount = Math.max(0, estimate);
     for (const spec of specs) {
       const state = this.state(spec.scope, now);
+      this.sweep(spec.scope, state, now);
       for (const w of spec.windows) amount = Math.min(amount, Math.max(0, w.limitNano - this.spent(state, w, now) - state.reserved));
     }
     return amount;
@@ -563,19 +579,42 @@ export class MemoryAdmission implements AdmissionStore {
     }
   }
 
+  /**
+   * A request's record, unless its holds expired before it settled: its process is taken to
+   * have vanished, so what it held is freed and the record forgotten, whether or not gc() got
+   * to it yet (failover.lua does the same).
+   */
+  private liveRecord(id: string, now: number): RequestRecord | undefined {
+    const r = this.requests.get(id);
+    if (!r || r.settled || r.expiresAt > now) return r;
+    this.forget(id, r);
+    return undefined;
+  }
+
+  private forget(id: string, r: RequestRecord) {
+    if (!r.settled) {
+      // Its process vanished before settling: free what it held.
+      for (const scope of r.scopes) this.release(scope, id, r);
+      if (r.probe && r.providerId !== null) this.releaseProbe(r.providerId, id);
+    }
+    this.requests.delete(id);
+  }
+
   /** Drops expired request records, bindings and idle scopes (bounded work per call). */
   private gc(now: number) {
     let n = 0;
     for (const [id, r] of this.requests) {
       if (n++ > SWEEP_LIMIT) break;
-      if (r.expiresAt <= now) {
-        if (!r.settled) {
-          // Its process vanished before settling: free what it held.
-          for (const scope of r.scopes) this.release(scope, id, r);
-          if (r.probe && r.providerId !== null) this.releaseProbe(r.providerId, id);
-        }
-        this.requests.delete(id);
-      }
+      if (r.expiresAt <= now) this.forget(id, r);
+    }
+    // Bindings of sessions that never come back are never read again, so reading cannot be
+    // what drops them: look at a few per call, dropping the expired ones and moving the rest to
+    // the back, so every binding is looked at in turn whatever its TTL.
+    n = 0;
+    for (const [key, b] of this.bindings) {
+      if (n++ >= SWEEP_LIMIT) break;
+      this.bindings.delete(key);
+      if (b.expiresAt > now) this.bindings.set(key, b);
     }
     n = 0;
     for (const [scope, state] of this.scopes) {

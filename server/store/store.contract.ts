@@ -7,6 +7,26 @@ import type { Store } from "./store.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const READY = "__listening__";
+
+/**
+ * A subscription takes effect when Redis acknowledges it, some time after subscribe() returns
+ * (longer on a busy machine than any fixed pause): publish a marker until every listener heard it.
+ */
+async function untilListening(store: Store, channel: string, heard: Array<() => boolean>) {
+  for (let i = 0; i < 500 && !heard.every((h) => h()); i++) {
+    await store.publish(channel, READY);
+    await sleep(10);
+  }
+}
+
+/** A listener that records messages, and whether it heard the READY marker (not recorded). */
+function recorder() {
+  const got: string[] = [];
+  let ready = false;
+  return { got, heard: () => ready, listen: (m: string) => (m === READY ? (ready = true) : got.push(m)) };
+}
+
 /**
  * makeStore returns the store under test and a peer: another instance sharing its state (a
  * second Redis connection; for the in-process store, the same instance, since it cannot share).
@@ -28,32 +48,28 @@ export function runStoreContract(name: string, makeStore: () => Promise<{ store:
     });
 
     it("delivers published messages to every subscriber, on every instance, until it unsubscribes", async () => {
-      const got: string[] = [];
-      const gotToo: string[] = [];
-      const real = (m: string) => m !== "probe";
-      const stop = await store.subscribe("invalidate", (m) => got.push(m));
-      await other.subscribe("invalidate", (m) => gotToo.push(m));
-      // Redis subscriptions take effect asynchronously: probe until both listeners hear, so a
-      // loaded machine cannot make the test publish into a subscription that is not there yet.
-      for (let i = 0; !(got.includes("probe") && gotToo.includes("probe")); i++) {
-        if (i > 400) throw new Error("subscriptions never became active");
-        await store.publish("invalidate", "probe");
-        await sleep(10);
-      }
+      const a = recorder();
+      const b = recorder();
+      const { got } = a;
+      const gotToo = b.got;
+      const stop = await store.subscribe("invalidate", a.listen);
+      await other.subscribe("invalidate", b.listen);
+      await untilListening(store, "invalidate", [a.heard, b.heard]);
       await store.publish("invalidate", "keys:1");
-      await waitFor(() => got.filter(real).length === 1 && gotToo.filter(real).length === 1);
-      expect(got.filter(real)).toEqual(["keys:1"]);
+      await waitFor(() => got.length === 1 && gotToo.length === 1);
+      expect(got).toEqual(["keys:1"]);
       stop();
       await store.publish("invalidate", "keys:2");
-      await waitFor(() => gotToo.filter(real).length === 2);
-      expect(got.filter(real)).toEqual(["keys:1"]);
-      expect(gotToo.filter(real)).toEqual(["keys:1", "keys:2"]);
+      await waitFor(() => gotToo.length === 2);
+      expect(got).toEqual(["keys:1"]);
+      expect(gotToo).toEqual(["keys:1", "keys:2"]);
     });
 
     it("does not deliver messages of other channels", async () => {
-      const got: string[] = [];
-      await store.subscribe("a", (m) => got.push(m));
-      await sleep(20);
+      const a = recorder();
+      const { got } = a;
+      await store.subscribe("a", a.listen);
+      await untilListening(store, "a", [a.heard]);
       await store.publish("b", "x");
       await store.publish("a", "y");
       await waitFor(() => got.length === 1);

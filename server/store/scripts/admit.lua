@@ -30,7 +30,15 @@ end
 local skipped = {}
 local bound = nil
 if REQ.session ~= cjson.null and REQ.session ~= nil then
-  bound = tonumber(redis.call('GET', P .. 'sb:' .. REQ.session.bindingKey))
+  -- "<provider id>:<expires at>": the expiry is compared with the `now` passed in, like every
+  -- other time in these scripts (the key's PX only removes it afterwards). A bare id was
+  -- written before the expiry was stored; its PX alone ends it.
+  local v = redis.call('GET', P .. 'sb:' .. REQ.session.bindingKey)
+  if v then
+    local pid, expiresAt = string.match(v, '^(%d+):(%d+)$')
+    if not pid then bound = tonumber(v)
+    elseif tonumber(expiresAt) > now then bound = tonumber(pid) end
+  end
 end
 local boundCandidate = nil
 if bound then
@@ -70,7 +78,7 @@ end
 for _, scope in ipairs(partials) do setf(scope, 'pr', id) end
 local rk = KEYS[1]
 redis.call('HSET', rk, 'scopes', table.concat(scopeNames, ' '), 'amt', int(amount), 'sess', session,
-  'pid', chosen.providerId, 'probe', probe and 1 or 0, 'settled', 0)
+  'pid', chosen.providerId, 'probe', probe and 1 or 0, 'settled', 0, 'exp', int(expiresAt))
 redis.call('PEXPIRE', rk, REQ.holdMs + RECORD_GRACE_MS)
 
 local moved = bound ~= nil and bound ~= chosen.providerId

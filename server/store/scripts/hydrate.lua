@@ -4,20 +4,30 @@
 
 local sk = KEYS[1]
 if redis.call('HGET', sk, 'sig') == REQ.signature then return 'kept' end
-local res = redis.call('HGET', sk, 'res')
+-- What is in flight is not the ledger's business: the reservations and the request holding the
+-- partial room (decision 0009) survive the rebuild, as in memory-admission.ts hydrate().
+local kept = redis.call('HMGET', sk, 'res', 'pr')
 redis.call('DEL', sk)
-local fields = { 'sig', REQ.signature, 'res', res or 0 }
+-- Labelled with the signature the sums were loaded under: if that is not the spec's any more,
+-- the counters stay untrusted and are rebuilt again (memory-admission.ts does the same).
+local fields = { 'sig', REQ.data.signature, 'res', kept[1] or 0 }
+if kept[2] then table.insert(fields, 'pr'); table.insert(fields, kept[2]) end
 for kind, r in pairs(ROLLING) do
   local pfx = r[1]
   local sum, n, min = 0, 0, -1
   local buckets = REQ.data.buckets[kind]
   if buckets and buckets ~= cjson.null then
     for idx, nano in pairs(buckets) do
-      local i = tonumber(idx)
-      table.insert(fields, pfx .. ':' .. int(i)); table.insert(fields, int(nano))
-      sum = sum + nano
-      n = n + 1
-      if min == -1 or i < min then min = i end
+      -- An empty bucket is not stored: addSpend counts a bucket as new when HINCRBY returns
+      -- just the cost, which a stored 0 would make it count twice (n too high, so the window
+      -- stopped forgetting old spend in time).
+      if nano ~= 0 then
+        local i = tonumber(idx)
+        table.insert(fields, pfx .. ':' .. int(i)); table.insert(fields, int(nano))
+        sum = sum + nano
+        n = n + 1
+        if min == -1 or i < min then min = i end
+      end
     end
   end
   table.insert(fields, pfx .. ':sum'); table.insert(fields, int(sum))

@@ -1,6 +1,7 @@
 -- Shared functions of admit.lua, failover.lua, settle.lua, hydrate.lua and usage.lua; the
 -- store prepends this file to each of them. It mirrors server/store/memory-admission.ts step
--- by step (same names), and store.contract.ts holds both to the same behaviour.
+-- by step (same names); admission.contract.ts and the differential test
+-- (stores.differential.integration.test.ts, decision 0016) hold both to the same behaviour.
 --
 -- Every script is called as: KEYS[1] = the request record (or a scope key), routing the call
 -- to the quota slot; ARGV[1] = key prefix ending in the "{q}" hash tag, so every key built here
@@ -12,9 +13,9 @@
 --   P..'f:'..scope    ZSET  in-flight request id -> hold expiry (ms)
 --   P..'ss:'..scope   HASH  session -> requests in flight (scopes with a session limit only)
 --   P..'rpm:'..scope  ZSET  request id -> admission time (ms), last 60 s
--- per request: P..'r:'..id HASH (scopes, amt, sess, pid, probe, settled)
+-- per request: P..'r:'..id HASH (scopes, amt, sess, pid, probe, settled, exp = end of its holds)
 -- per provider: P..'b:'..id HASH breaker (state, failures, openUntil, hos); P..'bp:'..id ZSET probes
--- per session binding: P..'sb:'..bindingKey STRING provider id
+-- per session binding: P..'sb:'..bindingKey STRING "<provider id>:<expires at ms>" (PX: the TTL)
 -- All money is integer nano-USD; numbers go out as "%.0f" strings (cjson would round them).
 
 local P = ARGV[1]
@@ -203,11 +204,13 @@ local function hit(scope, limit, current, max, resetAt, held)
   return { scope = scope, limit = limit, current = int(current), max = int(max), resetAt = resetAt and int(resetAt) or false, held = held and int(held) or false }
 end
 
--- The first limit of a scope that leaves no room, or nil. Holds of vanished requests only
--- matter when they would refuse a request: they are swept then, and the scope checked again.
-local function check(spec, session, swept)
+-- The first limit of a scope that leaves no room, or nil. Holds of vanished requests are swept
+-- first: they would otherwise refuse a request, shrink its reservation, or keep the partial
+-- room (see memory-admission.ts check).
+local function check(spec, session)
   if not limited(spec) then return nil end
   local scope = spec.scope
+  sweep(scope)
   local h = nil
   if has(spec.rpm) then
     redis.call('ZREMRANGEBYSCORE', key('rpm', scope), '-inf', now - RPM_MS)
@@ -233,10 +236,6 @@ local function check(spec, session, swept)
       end
     end
   end
-  if h and not swept then
-    sweep(scope)
-    return check(spec, session, true)
-  end
   return h
 end
 
@@ -252,8 +251,8 @@ local function partialBlocked(spec, estimate, partials)
     if best == nil or room < best then best, bestW, bestUsed = room, w, used end
   end
   if best == nil or best >= estimate then return nil end
+  -- check() has just swept the scope's expired holds.
   local holder = S(spec.scope).pr
-  if holder then sweep(spec.scope) holder = S(spec.scope).pr end
   if holder and redis.call('ZSCORE', key('f', spec.scope), holder) then
     return hit(spec.scope, bestW.kind, bestUsed, bestW.limitNano, bestW['end'], res)
   end
@@ -261,10 +260,12 @@ local function partialBlocked(spec, estimate, partials)
   return nil
 end
 
--- min(estimate, the smallest room left in any window of these scopes), never negative.
+-- min(estimate, the smallest room left in any window of these scopes), never negative. Expired
+-- holds are swept first: a scope not checked (enforcement off) may still carry some.
 local function reservable(specs, estimate)
   local amount = math.max(0, estimate)
   for _, spec in ipairs(specs) do
+    sweep(spec.scope)
     local res = reserved(spec.scope)
     for _, w in ipairs(spec.windows) do
       amount = math.min(amount, math.max(0, w.limitNano - spent(spec.scope, w) - res))

@@ -26,6 +26,6 @@ if REQ.providerId ~= cjson.null and REQ.breakerConfig ~= cjson.null then
   elseif REQ.breaker == 'failure' then breakerFailure(REQ.providerId, REQ.breakerConfig) end
 end
 if REQ.bind ~= cjson.null and REQ.bind ~= nil then
-  redis.call('SET', P .. 'sb:' .. REQ.bind.bindingKey, REQ.bind.providerId, 'PX', REQ.bind.ttlMs)
+  redis.call('SET', P .. 'sb:' .. REQ.bind.bindingKey, REQ.bind.providerId .. ':' .. int(now + REQ.bind.ttlMs), 'PX', REQ.bind.ttlMs)
 end
 return done('settled')
