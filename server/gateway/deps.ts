@@ -1,6 +1,6 @@
 /** What the gateway needs from the rest of the process, passed in once at start. */
 import type { Catalog } from "../catalog/catalog.ts";
-import type { LogWriter } from "../db/log-writer.ts";
+import type { LogRecord, LogWriter } from "../db/log-writer.ts";
 import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/store.ts";
@@ -21,4 +21,6 @@ export interface GatewayDeps {
   expectedOutput: ExpectedOutput;
   /** Epoch milliseconds; injectable so tests drive time. */
   now: () => number;
+  /** Told about every settled request's log record (metrics, unpriced-model watch); must not throw or block. */
+  onSettled?: (record: LogRecord) => void;
 }
