@@ -17,7 +17,9 @@ import { createApp } from "./app.ts";
 import { clientIp } from "./gateway/client-ip.ts";
 import type { GatewayDeps } from "./gateway/deps.ts";
 import { Hydrator } from "./gateway/limits/hydrate.ts";
-import { scheduleLogCleanup } from "./jobs/log-cleanup.ts";
+import { hubJobs } from "./jobs/hub-jobs.ts";
+import { JobScheduler } from "./jobs/scheduler.ts";
+import { UnpricedModelWatch } from "./jobs/unpriced-models.ts";
 import { createGateway, InFlight } from "./gateway/router.ts";
 import { createResponsesWebSocket } from "./gateway/websocket/responses-ws.ts";
 import { extractApiKey } from "./gateway/steps/authenticate.ts";
@@ -126,12 +128,23 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   });
 
   const hydrator = new Hydrator(db.sql, store);
-  const logCleanup = scheduleLogCleanup(db.sql, () => catalog.settings(), logger, now);
+  const jobs = new JobScheduler({ db: db.prisma, store, logger, now }, hubJobs({ db: db.prisma, sql: db.sql, catalog, logger }));
+  jobs.start();
+  const unpriced = new UnpricedModelWatch({
+    logger,
+    store,
+    now,
+    syncAllowed: () => catalog.settings().priceSyncScheduled,
+    sync: () => jobs.runNow("price-sync"),
+  });
   const expectedOutput = new ExpectedOutput(store, logger, now);
   expectedOutput.start();
   const inFlight = new InFlight();
   metrics.watch({ catalog, store, logWriter, inFlight, now });
-  const onSettled = (record: LogRecord) => metrics.recordSettled(record);
+  const onSettled = (record: LogRecord) => {
+    metrics.recordSettled(record);
+    unpriced.observe(record);
+  };
   const gatewayDeps: GatewayDeps = { env, logger, catalog, store, logWriter, dispatchers, hydrator, expectedOutput, now, onSettled };
   const gateway = createGateway(gatewayDeps, inFlight);
 
@@ -194,7 +207,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
       const drained = await inFlight.idle(env.SHUTDOWN_GRACE_MS);
       if (!drained) logger.warn({ inFlight: inFlight.size }, "grace period over; closing the remaining connections");
       server.closeAllConnections();
-      logCleanup.stop();
+      await jobs.stop();
       metrics.close();
       await logWriter.close(5_000);
       await expectedOutput.close();
