@@ -26,3 +26,32 @@ describe("countStoreErrors", () => {
     expect(store.kind).toBe("memory");
   });
 });
+
+describe("scrape-time gauges", () => {
+  it("read breaker states, the log writer and the store when scraped", async () => {
+    let deadLetter: () => void = () => {};
+    const metrics = new HubMetrics();
+    metrics.watch({
+      catalog: { providers: () => [{ id: 7, name: "anthropic-main" }] as never, provider: (id: number) => (id === 7 ? ({ id, name: "anthropic-main" } as never) : undefined) },
+      store: {
+        ping: () => Promise.reject(new Error("unreachable")),
+        breakerStatus: async (ids: number[]) => ids.map((providerId) => ({ providerId, state: "open" as const, failures: 5, openUntil: 1, halfOpenSuccesses: 0 })),
+      },
+      logWriter: {
+        stats: () => ({ pending: 3, written: 0, spooled: 2, failedFlushes: 1, deadLettered: 1 }),
+        onDeadLetter: (listener) => ((deadLetter = listener as () => void), () => {}),
+      },
+      inFlight: { size: 4 },
+      now: () => 0,
+    });
+    deadLetter();
+    const body = (await metrics.scrape()).body;
+    expect(body).toContain('cch_provider_breaker_state{provider="anthropic-main",state="open"} 1');
+    expect(body).toContain('cch_provider_breaker_state{provider="anthropic-main",state="closed"} 0');
+    expect(body).toContain("cch_log_writer_pending 3");
+    expect(body).toContain("cch_log_writer_spooled 2");
+    expect(body).toContain("cch_log_writer_dead_lettered_total 1");
+    expect(body).toContain("cch_requests_in_flight 4");
+    expect(body).toContain("cch_store_up 0");
+  });
+});
