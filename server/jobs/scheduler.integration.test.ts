@@ -159,4 +159,19 @@ describe("job scheduler", () => {
     expect(runs).toEqual([]);
     expect((await row())?.nextRunAt?.toISOString()).toBe("2026-12-07T19:00:00.000Z");
   });
+
+  it("keeps running the other jobs when one's stored time cannot be planned", async () => {
+    const c = clock(at("2026-12-06T12:00:00Z"));
+    const { job: broken, runs: brokenRuns } = countingJob({ time: "25:00" });
+    const cleanupRuns: number[] = [];
+    const cleanup: ScheduledJob = { name: "log-cleanup", schedule: () => ({ time: "13:00", timeZone: "UTC" }), run: async (now) => (cleanupRuns.push(now), "0 deleted") };
+    const store = new MemoryStore();
+    stores.push(store);
+    const scheduler = new JobScheduler({ db: db.prisma, store, logger, now: c.now }, [broken, cleanup]);
+    await expect(scheduler.tick()).resolves.toEqual([]);
+    c.set("2026-12-06T13:00:00Z");
+    expect(await scheduler.tick()).toEqual(["log-cleanup"]);
+    expect(cleanupRuns).toHaveLength(1);
+    expect(brokenRuns).toEqual([]);
+  });
 });

@@ -86,49 +86,58 @@ export class JobScheduler {
     const started: Array<Promise<void>> = [];
     const names: JobName[] = [];
     for (const job of this.jobs) {
-      let schedule;
       try {
-        schedule = job.schedule();
-      } catch (error) {
-        this.deps.logger.error({ job: job.name, err: (error as Error).message }, "scheduled job: its schedule could not be read");
-        continue;
-      }
-      const plan = this.plans.get(job.name);
-      if (!schedule) {
-        if (plan !== null) {
-          this.plans.set(job.name, null);
-          await this.save(job.name, { nextRunAt: null });
+        const begun = await this.consider(job, now);
+        if (begun) {
+          names.push(job.name);
+          started.push(begun.run);
         }
-        continue;
-      }
-      const key = `${schedule.time}|${schedule.timeZone}`;
-      if (!plan || plan.key !== key) {
-        const nextRunAt = nextOccurrence(now, schedule.time, schedule.timeZone);
-        this.plans.set(job.name, { key, nextRunAt });
-        await this.save(job.name, { nextRunAt: new Date(nextRunAt) });
-        continue;
-      }
-      if (now < plan.nextRunAt || this.running.has(job.name)) continue;
-      const occurrence = plan.nextRunAt;
-      plan.nextRunAt = nextOccurrence(now, schedule.time, schedule.timeZone);
-      let token: string | null;
-      try {
-        token = await this.deps.store.tryLock(`job:${job.name}:${occurrence}`, LOCK_TTL_MS, now);
       } catch (error) {
-        // Without the lock we cannot know that no other instance runs it: skip this occurrence.
-        this.deps.logger.error({ job: job.name, err: (error as Error).message }, "scheduled job skipped: the store is unreachable, so its lock could not be taken");
-        await this.save(job.name, { nextRunAt: new Date(plan.nextRunAt) });
-        continue;
+        // A schedule that cannot be read or planned (a bad time or zone written around the
+        // validation) stops this job only, and says so.
+        this.deps.logger.error({ job: job.name, err: (error as Error).message }, "scheduled job could not be planned");
       }
-      if (!token) {
-        await this.save(job.name, { nextRunAt: new Date(plan.nextRunAt) });
-        continue; // another instance runs this occurrence
-      }
-      names.push(job.name);
-      started.push(this.execute(job, now, plan.nextRunAt));
     }
     await Promise.all(started);
     return names;
+  }
+
+  /** Plans one job; starts it and returns its run when its instant has come and the lock is ours. */
+  private async consider(job: ScheduledJob, now: number): Promise<{ run: Promise<void> } | undefined> {
+    const schedule = job.schedule();
+    const plan = this.plans.get(job.name);
+    if (!schedule) {
+      if (plan !== null) {
+        this.plans.set(job.name, null);
+        await this.save(job.name, { nextRunAt: null });
+      }
+      return undefined;
+    }
+    const key = `${schedule.time}|${schedule.timeZone}`;
+    if (!plan || plan.key !== key) {
+      const nextRunAt = nextOccurrence(now, schedule.time, schedule.timeZone);
+      this.plans.set(job.name, { key, nextRunAt });
+      await this.save(job.name, { nextRunAt: new Date(nextRunAt) });
+      return undefined;
+    }
+    if (now < plan.nextRunAt || this.running.has(job.name)) return undefined;
+    const occurrence = plan.nextRunAt;
+    plan.nextRunAt = nextOccurrence(now, schedule.time, schedule.timeZone);
+    let token: string | null;
+    try {
+      token = await this.deps.store.tryLock(`job:${job.name}:${occurrence}`, LOCK_TTL_MS, now);
+    } catch (error) {
+      // Without the lock we cannot know that no other instance runs it: skip this occurrence.
+      this.deps.logger.error({ job: job.name, err: (error as Error).message }, "scheduled job skipped: the store is unreachable, so its lock could not be taken");
+      await this.save(job.name, { nextRunAt: new Date(plan.nextRunAt) });
+      return undefined;
+    }
+    if (!token) {
+      await this.save(job.name, { nextRunAt: new Date(plan.nextRunAt) });
+      return undefined; // another instance runs this occurrence
+    }
+    // Wrapped: an async function returning the run's promise would wait for the run itself.
+    return { run: this.execute(job, now, plan.nextRunAt) };
   }
 
   /** Runs a job now, outside its schedule (the unpriced-model trigger); recorded like any run. */

@@ -154,7 +154,6 @@ export class HubMetrics {
         this.set(sources.logWriter.stats().spooled);
       },
     });
-    const storeErrors = this.storeErrors;
     new Gauge({
       name: "cch_store_up",
       help: "1 when the store (Redis or in-process) answered a ping during this scrape, else 0",
@@ -164,8 +163,7 @@ export class HubMetrics {
           await withTimeout(sources.store.ping(), STORE_PROBE_MS);
           this.set(1);
         } catch {
-          this.set(0);
-          storeErrors.inc({ operation: "ping" });
+          this.set(0); // the failure itself is counted by countStoreErrors, which wraps this store
         }
       },
     });
@@ -185,8 +183,7 @@ export class HubMetrics {
             sources.now(),
           );
         } catch {
-          storeErrors.inc({ operation: "breakerStatus" });
-          return; // no breaker series rather than made-up ones
+          return; // no breaker series rather than made-up ones (the failure is counted by countStoreErrors)
         }
         for (const status of statuses) {
           const provider = sources.catalog.provider(status.providerId)?.name ?? `#${status.providerId}`;
