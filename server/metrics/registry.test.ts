@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { MemoryStore } from "../store/memory-store.ts";
 import { countStoreErrors, HubMetrics, routeLabel } from "./registry.ts";
@@ -30,6 +33,9 @@ describe("countStoreErrors", () => {
 describe("scrape-time gauges", () => {
   it("read breaker states, the log writer and the store when scraped", async () => {
     let deadLetter: () => void = () => {};
+    const spoolDir = mkdtempSync(path.join(os.tmpdir(), "cch-metrics-"));
+    writeFileSync(path.join(spoolDir, "requests-1.ndjson"), "x".repeat(1234));
+    writeFileSync(path.join(spoolDir, "note.txt"), "not a spool file");
     const metrics = new HubMetrics();
     metrics.watch({
       catalog: { providers: () => [{ id: 7, name: "anthropic-main" }] as never, provider: (id: number) => (id === 7 ? ({ id, name: "anthropic-main" } as never) : undefined) },
@@ -40,6 +46,7 @@ describe("scrape-time gauges", () => {
       logWriter: {
         stats: () => ({ pending: 3, written: 0, spooled: 2, failedFlushes: 1, deadLettered: 1 }),
         onDeadLetter: (listener) => ((deadLetter = listener as () => void), () => {}),
+        spoolDir,
       },
       inFlight: { size: 4 },
       now: () => 0,
@@ -49,7 +56,9 @@ describe("scrape-time gauges", () => {
     expect(body).toContain('cch_provider_breaker_state{provider="anthropic-main",state="open"} 1');
     expect(body).toContain('cch_provider_breaker_state{provider="anthropic-main",state="closed"} 0');
     expect(body).toContain("cch_log_writer_pending 3");
-    expect(body).toContain("cch_log_writer_spooled 2");
+    expect(body).toContain("cch_log_writer_spooled_total 2");
+    expect(body).toContain("cch_log_writer_spool_bytes 1234");
+    rmSync(spoolDir, { recursive: true, force: true });
     expect(body).toContain("cch_log_writer_dead_lettered_total 1");
     expect(body).toContain("cch_requests_in_flight 4");
     expect(body).toContain("cch_store_up 0");

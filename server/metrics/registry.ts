@@ -11,6 +11,8 @@
  * template, the model is the price-table name a request was priced as (else "other"), the
  * provider is a name from the catalog, the status is an HTTP code.
  */
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { LogRecord, LogWriter } from "../db/log-writer.ts";
@@ -21,7 +23,7 @@ import type { Store } from "../store/store.ts";
 export interface MetricsSources {
   catalog: Pick<Catalog, "providers" | "provider">;
   store: Pick<Store, "breakerStatus" | "ping">;
-  logWriter: Pick<LogWriter, "stats" | "onDeadLetter">;
+  logWriter: Pick<LogWriter, "stats" | "onDeadLetter" | "spoolDir">;
   inFlight: { readonly size: number };
   now: () => number;
 }
@@ -58,6 +60,17 @@ function pricedAs(breakdown: unknown): { model: string; totalNano: number } | un
   if (!breakdown || typeof breakdown !== "object") return undefined;
   const b = breakdown as { pricedAs?: unknown; totalNano?: unknown };
   return typeof b.pricedAs === "string" && b.pricedAs && typeof b.totalNano === "number" ? { model: b.pricedAs, totalNano: b.totalNano } : undefined;
+}
+
+/** Bytes of the spool files (*.ndjson) in the spool directory; 0 when it cannot be read. */
+async function spoolBytes(dir: string): Promise<number> {
+  try {
+    const names = (await readdir(dir)).filter((f) => f.endsWith(".ndjson"));
+    const sizes = await Promise.all(names.map((f) => stat(path.join(dir, f)).then((s) => s.size, () => 0)));
+    return sizes.reduce((a, b) => a + b, 0);
+  } catch {
+    return 0;
+  }
 }
 
 const withTimeout = (promise: Promise<void>, ms: number) =>
@@ -146,12 +159,22 @@ export class HubMetrics {
         this.set(sources.logWriter.stats().pending);
       },
     });
-    new Gauge({
-      name: "cch_log_writer_spooled",
+    new Counter({
+      name: "cch_log_writer_spooled_total",
       help: "Request-log rows written to the disk spool since start (the database was unreachable)",
       registers,
       collect() {
-        this.set(sources.logWriter.stats().spooled);
+        // Mirrors the writer's own counter, which only grows.
+        this.reset();
+        this.inc(sources.logWriter.stats().spooled);
+      },
+    });
+    new Gauge({
+      name: "cch_log_writer_spool_bytes",
+      help: "Size of the spool files waiting to be replayed into the database",
+      registers,
+      async collect() {
+        this.set(await spoolBytes(sources.logWriter.spoolDir));
       },
     });
     new Gauge({
