@@ -3,7 +3,7 @@
  * request: no body parser, compression or session middleware runs before it.
  *
  *   1. gateway    /v1/*, /v1beta/*, /v1internal*       (AI clients)
- *   2. ops        /api/health/*                         (load balancers)
+ *   2. ops        /api/health/*, /metrics               (load balancers, Prometheus)
  *   3. admin API  /api/auth/*, /api/trpc/*, /api/actions/*
  *   4. dashboard  everything else (Remix)
  *
@@ -17,6 +17,8 @@ import { isGatewayPath } from "./gateway/router.ts";
 export interface AppParts {
   gateway: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   health: Router;
+  /** GET /metrics (ops door, after health). */
+  metrics?: Router;
   adminApi?: Router;
   dashboard?: RequestHandler;
   /** Checks run before the admin API and the dashboard (not before the gateway or health). */
@@ -34,6 +36,7 @@ export function createApp(parts: AppParts) {
     else next();
   });
   app.use(parts.health);
+  if (parts.metrics) app.use(parts.metrics);
   for (const guard of parts.webGuards ?? []) app.use(guard);
   if (parts.adminApi) app.use(parts.adminApi);
   if (parts.dashboard) app.use(parts.dashboard);

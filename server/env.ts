@@ -88,6 +88,8 @@ const schema = z.object({
     .optional()
     .transform((v) => (v ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean)),
   MAX_BUFFERED_BODY_BYTES: int(512 * 1024 * 1024, 1024),
+  /** Bearer token of GET /metrics; unset = the endpoint is off (404). */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, "use at least 16 characters").optional()),
 });
 
 export type Env = ReturnType<typeof toEnv>;

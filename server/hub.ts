@@ -10,14 +10,16 @@ import { loadSecretBox, type SecretBox } from "./auth/secrets.ts";
 import { Catalog } from "./catalog/catalog.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { installationId, spoolDirFor, warnUnownedSpool } from "./db/installation.ts";
-import { LogWriter } from "./db/log-writer.ts";
+import { LogWriter, type LogRecord } from "./db/log-writer.ts";
 import { seedDefaults } from "./db/seed.ts";
 import type { Env } from "./env.ts";
 import { createApp } from "./app.ts";
 import { clientIp } from "./gateway/client-ip.ts";
 import type { GatewayDeps } from "./gateway/deps.ts";
 import { Hydrator } from "./gateway/limits/hydrate.ts";
-import { scheduleLogCleanup } from "./jobs/log-cleanup.ts";
+import { hubJobs } from "./jobs/hub-jobs.ts";
+import { JobScheduler } from "./jobs/scheduler.ts";
+import { UnpricedModelWatch } from "./jobs/unpriced-models.ts";
 import { createGateway, InFlight } from "./gateway/router.ts";
 import { createResponsesWebSocket } from "./gateway/websocket/responses-ws.ts";
 import { extractApiKey } from "./gateway/steps/authenticate.ts";
@@ -25,6 +27,8 @@ import { hashApiKey } from "./auth/api-keys.ts";
 import { Dispatchers } from "./gateway/upstream/dispatchers.ts";
 import { BodyBudget } from "./gateway/body/body-budget.ts";
 import { healthRouter } from "./http/health.ts";
+import { metricsRouter } from "./http/metrics.ts";
+import { countStoreErrors, HubMetrics } from "./metrics/registry.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ExpectedOutput } from "./gateway/limits/expected-output.ts";
 import { MemoryStore } from "./store/memory-store.ts";
@@ -59,6 +63,7 @@ export interface Hub {
   inFlight: InFlight;
   /** Request-body bytes held by requests in flight (MAX_BUFFERED_BODY_BYTES). */
   bodyBudget: BodyBudget;
+  metrics: HubMetrics;
   /** Graceful stop: refuse new work, let in-flight requests finish within the grace period, flush logs. */
   close(): Promise<void>;
 }
@@ -91,12 +96,14 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   const seeded = await seedDefaults(db.prisma);
   if (seeded.prices || seeded.errorRules) logger.info(seeded, "built-in model prices and error rules loaded");
 
-  const store: Store = env.REDIS_URL
+  const rawStore: Store = env.REDIS_URL
     ? new RedisStore({ url: env.REDIS_URL, keyPrefix: options.storeKeyPrefix ?? env.REDIS_KEY_PREFIX, logger, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS })
     : new MemoryStore();
-  if (store instanceof RedisStore && !(await store.ready(3000))) {
+  if (rawStore instanceof RedisStore && !(await rawStore.ready(3000))) {
     logger.error("Redis is not reachable: starting degraded (see /api/health/ready); the hub reconnects by itself");
   }
+  const metrics = new HubMetrics();
+  const store = countStoreErrors(rawStore, metrics);
   logger.info(
     { store: store.kind },
     store.kind === "redis" ? "store: Redis (REDIS_URL)" : "store: in-process (no REDIS_URL): single instance only, state is lost on restart",
@@ -124,12 +131,25 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   });
 
   const hydrator = new Hydrator(db.sql, store);
-  const logCleanup = scheduleLogCleanup(db.sql, () => catalog.settings(), logger, now);
+  const jobs = new JobScheduler({ db: db.prisma, store, logger, now }, hubJobs({ db: db.prisma, sql: db.sql, catalog, logger }));
+  jobs.start();
+  const unpriced = new UnpricedModelWatch({
+    logger,
+    store,
+    now,
+    syncAllowed: () => catalog.settings().priceSyncScheduled,
+    sync: () => jobs.runNow("price-sync"),
+  });
   const expectedOutput = new ExpectedOutput(store, logger, now);
   expectedOutput.start();
   const bodyBudget = new BodyBudget(env.MAX_BUFFERED_BODY_BYTES);
-  const gatewayDeps: GatewayDeps = { env, logger, catalog, store, logWriter, dispatchers, hydrator, expectedOutput, now, bodyBudget };
   const inFlight = new InFlight();
+  metrics.watch({ catalog, store, logWriter, inFlight, now });
+  const onSettled = (record: LogRecord) => {
+    metrics.recordSettled(record);
+    unpriced.observe(record);
+  };
+  const gatewayDeps: GatewayDeps = { env, logger, catalog, store, logWriter, dispatchers, hydrator, expectedOutput, now, bodyBudget, onSettled };
   const gateway = createGateway(gatewayDeps, inFlight);
 
   let shuttingDown = false;
@@ -147,7 +167,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   const adminApi = createAdminApi({ env, db: db.prisma, store, catalog, secrets, logger, logWriter, now });
   const dashboard = options.dashboard === false ? undefined : await loadDashboard(env, adminApi, logger);
 
-  const app = createApp({ gateway: gateway.handle, health, adminApi: adminApi.router, dashboard, webGuards: webDoorGuards(env) });
+  const app = createApp({ gateway: gateway.handle, health, metrics: metricsRouter(metrics, env.METRICS_TOKEN, logger), adminApi: adminApi.router, dashboard, webGuards: webDoorGuards(env) });
   const server = createHttpServer(app, { requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS, headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS });
   // Codex CLI's WebSocket transport for /v1/responses; each turn re-enters the HTTP pipeline.
   let selfUrl = "";
@@ -192,7 +212,8 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
       const drained = await inFlight.idle(env.SHUTDOWN_GRACE_MS);
       if (!drained) logger.warn({ inFlight: inFlight.size }, "grace period over; closing the remaining connections");
       server.closeAllConnections();
-      logCleanup.stop();
+      await jobs.stop();
+      metrics.close();
       await logWriter.close(5_000);
       await expectedOutput.close();
       await catalog.stop();
@@ -204,7 +225,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
     return closing;
   };
 
-  return { url, port, env, db, store, catalog, secrets, logWriter, expectedOutput, logger, inFlight, bodyBudget, close };
+  return { url, port, env, db, store, catalog, secrets, logWriter, expectedOutput, logger, inFlight, bodyBudget, metrics, close };
 }
 
 function readCaFile(file: string): string {

@@ -58,6 +58,10 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     logger: createLogger(env.LOG_LEVEL),
     ...options,
   });
+  // Test hubs never reach the internet: the daily price sync (and the sync an unpriced model
+  // starts) is off unless a test turns it on.
+  await hub.db.prisma.systemSettings.update({ where: { id: 1 }, data: { priceSyncScheduled: false } });
+  await hub.catalog.invalidate({ kind: "settings" });
   const adminRaw = (p: string, body: unknown = {}, token = TEST_ADMIN_TOKEN) =>
     fetch(`${hub.url}/api/actions/${p}`, {
       method: "POST",

@@ -6,7 +6,7 @@ import { keyFormSchema } from "./key-form.ts";
 import { extraPriceJson, priceFormSchema } from "./price-form.ts";
 import { providerUpdateSchema } from "./provider-form.ts";
 import { ruleFormSchema } from "./rule-form.ts";
-import { generalSettingsSchema, parseClientVersions, resilienceSettingsSchema } from "./settings-form.ts";
+import { generalSettingsSchema, jobSettingsSchema, parseClientVersions, resilienceSettingsSchema } from "./settings-form.ts";
 
 const form = (fields: Record<string, string>) => {
   const data = new FormData();
@@ -91,6 +91,19 @@ describe("settings forms", () => {
     const fields = { siteTitle: "Hub", currencyDisplay: "USD", billingModelSource: "original", priceSyncUrl: "https://x.example/p.json", exchangeRate: "1" };
     expect(parseForm(generalSettingsSchema, form({ ...fields, timezone: "Asia/Shanghai" })).ok).toBe(true);
     expect(parseForm(generalSettingsSchema, form({ ...fields, timezone: "Mars/Olympus" }))).toMatchObject({ ok: false, fieldErrors: { timezone: "form.timeZone" } });
+  });
+});
+
+describe("scheduled job settings", () => {
+  it("take the daily times as HH:MM and refuse a time that does not parse", () => {
+    expect(parseForm(jobSettingsSchema, form({ priceSyncScheduled: "on", priceSyncTime: "03:00", logCleanupTime: " 23:15 " }))).toMatchObject({
+      ok: true,
+      data: { priceSyncScheduled: true, priceSyncTime: "03:00", logCleanupTime: "23:15" },
+    });
+    expect(parseForm(jobSettingsSchema, form({ priceSyncTime: "3am", logCleanupTime: "24:00" }))).toMatchObject({
+      ok: false,
+      fieldErrors: { priceSyncTime: "form.timeOfDay", logCleanupTime: "form.timeOfDay" },
+    });
   });
 });
 

@@ -83,12 +83,25 @@ export const logSettingsSchema = z.object({
   logRetentionDays: requiredNumber({ min: 1, max: 3650, integer: true }),
 });
 
+/** A daily job's time: HH:MM on a 24-hour clock (the hub refuses anything else too). */
+const timeOfDay = z.preprocess(
+  (v) => (typeof v === "string" ? v.trim() : v),
+  z.string({ error: msg("form.timeOfDay") }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, msg("form.timeOfDay")),
+);
+
+export const jobSettingsSchema = z.object({
+  priceSyncScheduled: checkbox(),
+  priceSyncTime: timeOfDay,
+  logCleanupTime: timeOfDay,
+});
+
 /** Section intent → its schema. */
 export const SETTINGS_SECTIONS = {
   "settings-general": generalSettingsSchema,
   "settings-limits": limitSettingsSchema,
   "settings-resilience": resilienceSettingsSchema,
   "settings-logs": logSettingsSchema,
+  "settings-jobs": jobSettingsSchema,
 } as const;
 
 export type SettingsSection = keyof typeof SETTINGS_SECTIONS;

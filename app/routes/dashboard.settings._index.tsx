@@ -1,6 +1,6 @@
 /**
- * /dashboard/settings (admins): the system settings in four sections — general and billing,
- * default limits and fail mode, resilience, logs — each saved on its own.
+ * /dashboard/settings (admins): the system settings in five sections — general and billing,
+ * default limits and fail mode, resilience, logs, scheduled jobs — each saved on its own.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
@@ -17,10 +17,10 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.setti
 
 export async function loader({ context }: LoaderFunctionArgs) {
   requireAdmin(context);
-  const settings = await query(context.trpc.settings.get({}));
+  const [settings, jobs] = await Promise.all([query(context.trpc.settings.get({})), query(context.trpc.settings.jobs({}))]);
   // The server's list, so the suggestions are the zones the hub will accept.
   const timeZones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
-  return { settings, timeZones };
+  return { settings, jobs, timeZones };
 }
 
 export async function action({ context, request }: ActionFunctionArgs): Promise<ActionResult> {
@@ -34,7 +34,7 @@ export async function action({ context, request }: ActionFunctionArgs): Promise<
 const TIME_ZONE_LIST = "settings-time-zones";
 
 export default function SettingsPage() {
-  const { settings: s, timeZones } = useLoaderData<typeof loader>();
+  const { settings: s, jobs, timeZones } = useLoaderData<typeof loader>();
   const { t, fmt } = useI18n();
   const number = (value: number | null | undefined) => (value === null || value === undefined ? "" : value);
   return (
@@ -125,6 +125,36 @@ export default function SettingsPage() {
         <SettingsSection intent="settings-logs" title={t("settings.logs")} description={t("settings.logsHint")}>
           <SwitchField name="logCleanupEnabled" label={t("settings.logCleanup")} hint={t("settings.logCleanupHint")} defaultChecked={s.logCleanupEnabled} />
           <TextField name="logRetentionDays" label={t("settings.logRetentionDays")} type="number" min={1} max={3650} step={1} defaultValue={number(s.logRetentionDays)} className="sm:max-w-[50%]" />
+        </SettingsSection>
+
+        <SettingsSection intent="settings-jobs" title={t("settings.jobs")} description={t("settings.jobsHint")}>
+          <SwitchField name="priceSyncScheduled" label={t("settings.priceSyncScheduled")} hint={t("settings.priceSyncScheduledHint")} defaultChecked={s.priceSyncScheduled} />
+          <div className="grid gap-3 sm:grid-cols-2">
+            <TextField name="priceSyncTime" label={t("settings.priceSyncTime")} type="time" defaultValue={s.priceSyncTime} hint={t("settings.jobTimeHint", { zone: s.timezone ?? "UTC" })} />
+            <TextField name="logCleanupTime" label={t("settings.logCleanupTime")} type="time" defaultValue={s.logCleanupTime} hint={t("settings.jobTimeHint", { zone: s.timezone ?? "UTC" })} />
+          </div>
+          <table className="w-full text-sm" aria-label={t("settings.jobRuns")}>
+            <thead>
+              <tr className="text-left text-muted-foreground">
+                <th className="py-1 pr-2 font-medium">{t("settings.jobName")}</th>
+                <th className="py-1 pr-2 font-medium">{t("settings.jobLastRun")}</th>
+                <th className="py-1 pr-2 font-medium">{t("settings.jobResult")}</th>
+                <th className="py-1 font-medium">{t("settings.jobNextRun")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((job) => (
+                <tr key={job.name} className="border-t align-top">
+                  <td className="py-1 pr-2">{job.name === "price-sync" ? t("settings.jobPriceSync") : t("settings.jobLogCleanup")}</td>
+                  <td className="py-1 pr-2">{job.lastStartedAt ? fmt.dateTime(job.lastStartedAt) : t("settings.jobNever")}</td>
+                  <td className={`py-1 pr-2 ${job.lastStatus === "failed" ? "text-destructive" : ""}`}>
+                    {job.lastStatus === null ? (job.lastStartedAt ? t("settings.jobRunning") : "—") : `${job.lastStatus === "ok" ? t("settings.jobOk") : t("settings.jobFailed")}${job.lastMessage ? `: ${job.lastMessage}` : ""}`}
+                  </td>
+                  <td className="py-1">{job.nextRunAt ? fmt.dateTime(job.nextRunAt) : t("settings.jobOff")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </SettingsSection>
       </div>
     </>

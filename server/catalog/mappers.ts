@@ -199,5 +199,8 @@ export function toCachedSettings(row: SystemSettings): CachedSettings {
     priceSyncUrl: row.priceSyncUrl,
     logCleanupEnabled: row.logCleanupEnabled,
     logRetentionDays: row.logRetentionDays,
+    priceSyncScheduled: row.priceSyncScheduled,
+    priceSyncTime: row.priceSyncTime,
+    logCleanupTime: row.logCleanupTime,
   };
 }

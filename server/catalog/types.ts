@@ -129,6 +129,10 @@ export interface CachedSettings {
   priceSyncUrl: string;
   logCleanupEnabled: boolean;
   logRetentionDays: number;
+  /** Scheduled jobs (decision 0019): the daily price sync on/off and its time, the log cleanup's time (HH:MM, system time zone). */
+  priceSyncScheduled: boolean;
+  priceSyncTime: string;
+  logCleanupTime: string;
 }
 
 export interface CachedPrice {

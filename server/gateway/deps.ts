@@ -1,6 +1,6 @@
 /** What the gateway needs from the rest of the process, passed in once at start. */
 import type { Catalog } from "../catalog/catalog.ts";
-import type { LogWriter } from "../db/log-writer.ts";
+import type { LogRecord, LogWriter } from "../db/log-writer.ts";
 import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/store.ts";
@@ -24,4 +24,6 @@ export interface GatewayDeps {
   now: () => number;
   /** Hub-wide cap on request-body bytes held at once (none when absent). */
   bodyBudget?: BodyBudget;
+  /** Told about every settled request's log record (metrics, unpriced-model watch); must not throw or block. */
+  onSettled?: (record: LogRecord) => void;
 }

@@ -1,17 +1,16 @@
 /**
  * Request-log retention: when the system setting enables it, request-log rows older than the
- * retention period are deleted in batches, once an hour. The usage ledger is never touched
+ * retention period are deleted in batches, once a day at the time the admin set (the scheduler,
+ * scheduler.ts, runs it on one instance). The usage ledger is never touched
  * (it is append-only and quotas, statistics and leaderboards read it), so cleanup changes no
  * number anywhere but the log page. Several instances may run the job: each batch takes a
  * transaction-level advisory lock (statements go through a pool, so a session-level lock could
  * be taken and released on different connections), so batches of two instances never overlap.
  */
 import type { SqlQuery } from "../db/database.ts";
-import type { Logger } from "../logger.ts";
 
 const LOCK_ID = 72707370;
 const BATCH = 10_000;
-const INTERVAL_MS = 3_600_000;
 
 export interface CleanupSettings {
   logCleanupEnabled: boolean;
@@ -37,20 +36,4 @@ export async function cleanupRequestLog(sql: SqlQuery, retentionDays: number, no
     total += n;
     if (n < BATCH) return total;
   }
-}
-
-export function scheduleLogCleanup(sql: SqlQuery, settings: () => CleanupSettings, logger: Logger, now: () => number = Date.now) {
-  const run = async () => {
-    const s = settings();
-    if (!s.logCleanupEnabled) return;
-    try {
-      const deleted = await cleanupRequestLog(sql, s.logRetentionDays, now());
-      if (deleted) logger.info({ deleted, retentionDays: s.logRetentionDays }, "old request-log rows deleted (the usage ledger is kept)");
-    } catch (error) {
-      logger.warn({ err: (error as Error).message }, "request-log cleanup failed; it runs again in an hour");
-    }
-  };
-  const timer = setInterval(() => void run(), INTERVAL_MS);
-  timer.unref();
-  return { run, stop: () => clearInterval(timer) };
 }

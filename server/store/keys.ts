@@ -25,6 +25,8 @@ export interface KeyBuilder {
     breaker(providerId: number): string;
     probes(providerId: number): string;
   };
+  /** A named lock (store.tryLock); its value is the holder's token (TTL: the lock's). */
+  lock(name: string): string;
 }
 
 export function createKeyBuilder(prefix = "cch:"): KeyBuilder {
@@ -41,5 +43,6 @@ export function createKeyBuilder(prefix = "cch:"): KeyBuilder {
       breaker: (id) => `${prefix}{q}b:${id}`,
       probes: (id) => `${prefix}{q}bp:${id}`,
     },
+    lock: (name) => `${prefix}lock:${name}`,
   };
 }

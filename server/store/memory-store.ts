@@ -3,6 +3,7 @@
  * as RedisStore (see store.contract.ts), but its state lives in this process only: it cannot
  * be shared by several hub instances, and it is lost on restart.
  */
+import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { AdmitRequest, FailoverRequest, HydrationData, ScopeSpec, SettleRequest } from "./admission.ts";
 import { MemoryAdmission } from "./memory-admission.ts";
@@ -20,6 +21,8 @@ export class MemoryStore implements Store {
   private readonly failures = new Map<string, Expiring<number>>();
   private readonly locks = new Map<string, number>();
   private closed = false;
+  /** Named locks: name → holder token and expiry (tryLock). */
+  private readonly namedLocks = new Map<string, Expiring<string>>();
   private readonly admission = new MemoryAdmission();
   /** Output-token figures: bucket → (name|t, name|n) → value, as the Redis hashes hold them. */
   private readonly figures = new Map<number, Record<string, string>>();
@@ -116,6 +119,18 @@ export class MemoryStore implements Store {
 
   async clearLoginFailures(scope: string): Promise<void> {
     this.failures.delete(scope);
+  }
+
+  async tryLock(name: string, ttlMs: number, now: number): Promise<string | null> {
+    const held = this.namedLocks.get(name);
+    if (held && held.expiresAt > now) return null;
+    const token = randomUUID();
+    this.namedLocks.set(name, { value: token, expiresAt: now + ttlMs });
+    return token;
+  }
+
+  async unlock(name: string, token: string): Promise<void> {
+    if (this.namedLocks.get(name)?.value === token) this.namedLocks.delete(name);
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@
  * script (scripts/*.lua, registered once with defineCommand), so it is atomic and costs one
  * round trip. Pub/sub uses a second connection, as Redis requires.
  */
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,6 +49,9 @@ function script(name: string) {
 function quotaScript(name: string) {
   return `${script("quota-lib")}\n${script(name)}`;
 }
+
+/** Deletes a lock only while it still holds the caller's token. */
+const UNLOCK_SCRIPT = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`;
 
 type QuotaCommand = (key: string, prefix: string, json: string) => Promise<string>;
 
@@ -300,6 +304,18 @@ export class RedisStore implements Store {
       mergeFigureHash(figures, hash as Record<string, string>);
     }
     return figures;
+  }
+
+  async tryLock(name: string, ttlMs: number): Promise<string | null> {
+    // SET NX PX: taken atomically, with its TTL, or not at all. Redis's clock ends it, not `now`.
+    const token = randomUUID();
+    const ok = await this.redis.set(this.keys.lock(name), token, "PX", Math.max(1, Math.round(ttlMs)), "NX");
+    return ok === "OK" ? token : null;
+  }
+
+  async unlock(name: string, token: string): Promise<void> {
+    // Compare-and-delete has no single command; this two-line check is atomic as a script.
+    await this.redis.eval(UNLOCK_SCRIPT, 1, this.keys.lock(name), token);
   }
 
   async close(): Promise<void> {

@@ -109,6 +109,35 @@ export function runStoreContract(name: string, makeStore: () => Promise<{ store:
       await store.clearLoginFailures(scope);
       expect(await store.recordLoginFailure(scope, policy, now)).toMatchObject({ locked: false, failures: 1 });
     });
+
+    it("gives a named lock to one holder at a time, until it is released", async () => {
+      const name = `job-${Math.random()}`;
+      const now = Date.now();
+      const [a, b] = await Promise.all([store.tryLock(name, 60_000, now), other.tryLock(name, 60_000, now)]);
+      expect([a, b].filter((t) => t !== null)).toHaveLength(1);
+      const token = (a ?? b)!;
+      expect(await store.tryLock(name, 60_000, now + 1)).toBeNull();
+      // Another lock name is independent.
+      expect(await other.tryLock(`${name}-other`, 60_000, now)).not.toBeNull();
+      // A wrong token releases nothing.
+      await other.unlock(name, "not-the-holder");
+      expect(await store.tryLock(name, 60_000, now + 2)).toBeNull();
+      await other.unlock(name, token);
+      expect(await store.tryLock(name, 60_000, now + 3)).not.toBeNull();
+    });
+
+    it("frees a named lock whose holder never released it once its time is up", async () => {
+      const name = `job-${Math.random()}`;
+      const t0 = Date.now();
+      const stale = await store.tryLock(name, 100, t0);
+      expect(stale).not.toBeNull();
+      await sleep(200);
+      const fresh = await other.tryLock(name, 60_000, Date.now());
+      expect(fresh).not.toBeNull();
+      // The first holder's late release leaves the new holder's lock in place.
+      await store.unlock(name, stale!);
+      expect(await store.tryLock(name, 60_000, Date.now())).toBeNull();
+    });
   });
 }
 

@@ -53,5 +53,14 @@ export interface Store extends AdmissionStore {
   /** The running output-token figures over the last hour, by name. */
   outputFigures(now: number): Promise<Map<string, OutputFigure>>;
 
+  /**
+   * Takes the named lock for ttlMs unless another holder has it (used so that a scheduled job
+   * runs on one instance only). Returns the holder's token, or null when the lock is taken.
+   * The lock ends by itself after ttlMs, so a holder that dies never blocks the others for long.
+   */
+  tryLock(name: string, ttlMs: number, now: number): Promise<string | null>;
+  /** Releases the lock if `token` still holds it (a lock that expired and was retaken is left alone). */
+  unlock(name: string, token: string): Promise<void>;
+
   close(): Promise<void>;
 }

@@ -75,6 +75,7 @@ const ACCESS: Record<string, Access> = {
   "filters.reorder": "admin",
   "filters.test": "admin",
   "settings.display": "public",
+  "settings.jobs": "admin",
 };
 
 type Identity = "anonymous" | "usageOnlyKey" | "adminRoleUsageOnlyKey" | "member" | "adminRoleMember" | "adminToken";

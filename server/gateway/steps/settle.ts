@@ -132,6 +132,7 @@ export async function settle(ctx: GatewayContext, deps: GatewayDeps): Promise<Lo
     };
   }
   deps.logWriter.enqueue(record);
+  deps.onSettled?.(record);
   // A completed answer is what the next estimate of this model should expect; a cut one is not.
   if (billable && key && ctx.cost && outcome.completed && ctx.request?.model) {
     deps.expectedOutput.observe(key.id, ctx.request.model, usage.outputTokens);

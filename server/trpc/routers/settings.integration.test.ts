@@ -48,6 +48,9 @@ const CHANGES = {
   priceSyncUrl: "https://prices.example.com/litellm.json",
   logCleanupEnabled: true,
   logRetentionDays: 14,
+  priceSyncScheduled: false,
+  priceSyncTime: "02:30",
+  logCleanupTime: "23:15",
 };
 
 describe("settings as an admin", () => {
@@ -89,6 +92,9 @@ describe("settings as an admin", () => {
       [{ moneyLimitFailMode: "maybe" }, "moneyLimitFailMode"],
       [{ minClientVersions: { "claude-cli": "latest" } }, "minClientVersions"],
       [{ defaultLimitDailyUsd: -1 }, "defaultLimitDailyUsd"],
+      [{ priceSyncTime: "25:00" }, "priceSyncTime"],
+      [{ logCleanupTime: "3pm" }, "logCleanupTime"],
+      [{ logCleanupTime: "" }, "logCleanupTime"],
     ] as const) {
       const res = await t.adminRaw("settings/update", body);
       expect(res.status, JSON.stringify(body)).toBe(400);
@@ -98,12 +104,26 @@ describe("settings as an admin", () => {
   });
 });
 
+describe("scheduled jobs in the settings", () => {
+  it("shows each job's next run from the saved time in the system time zone, and none for a job that is off", async () => {
+    // From the round-trip above: cleanup on at 23:15 Asia/Shanghai (15:15 UTC), price sync off.
+    const jobs = await t.admin<Array<{ name: string; nextRunAt: string | null; lastStatus: string | null }>>("settings/jobs", {});
+    const cleanup = jobs.find((j) => j.name === "log-cleanup")!;
+    expect(cleanup.nextRunAt).toMatch(/T15:15:00\.000Z$/);
+    const next = Date.parse(cleanup.nextRunAt!);
+    expect(next).toBeGreaterThan(Date.now());
+    expect(next - Date.now()).toBeLessThanOrEqual(86_400_000);
+    expect(jobs.find((j) => j.name === "price-sync")).toMatchObject({ nextRunAt: null, lastStatus: null });
+  });
+});
+
 describe("settings as a user", () => {
   it("shows a dashboard user only the site title and currency, and refuses changes", async () => {
     const res = await t.adminRaw("settings/get", {}, webKey);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ siteTitle: "Relay 2", currencyDisplay: "CNY" });
     expect((await t.adminRaw("settings/update", { siteTitle: "mine" }, webKey)).status).toBe(403);
+    expect((await t.adminRaw("settings/jobs", {}, webKey)).status).toBe(403);
   });
 
   it("is closed to keys without dashboard access", async () => {

@@ -5,6 +5,9 @@
 import { z } from "zod";
 import type { Prisma, SystemSettings } from "../../generated/prisma/client.ts";
 import { isValidTimeZone } from "../../gateway/limits/windows.ts";
+import { isTimeOfDay } from "../../jobs/schedule.ts";
+import { jobSchedules } from "../../jobs/hub-jobs.ts";
+import { listJobRuns } from "../../jobs/scheduler.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, dashboardProcedure, isAdmin, publicProcedure, router } from "../trpc.ts";
 
@@ -14,6 +17,9 @@ const usd = z.number().min(0).max(1_000_000_000).nullable();
 const count = z.number().int().min(0).max(1_000_000_000).nullable();
 /** A client version such as "1.0.80" (numbers only, compared part by part). */
 const VERSION = /^\d+(\.\d+){0,3}$/;
+
+/** A daily job's time: refused at save time unless it is HH:MM, so a job is never silently off. */
+const timeOfDay = z.string().trim().refine(isTimeOfDay, { message: "Use a 24-hour time of day such as 03:00." });
 
 /** Every editable field, with the same names as the SystemSettings columns. */
 const settingsFields = {
@@ -54,6 +60,9 @@ const settingsFields = {
   logCleanupEnabled: z.boolean(),
   logRetentionDays: z.number().int().min(1).max(3650),
   exchangeRate: z.number().positive().max(1_000_000).describe("Units of the display currency per US dollar (display only); setting it records the date"),
+  priceSyncScheduled: z.boolean().describe("Sync prices from priceSyncUrl every day at priceSyncTime (and when a model without a price is first seen)"),
+  priceSyncTime: timeOfDay.describe("HH:MM (24-hour) in the system time zone"),
+  logCleanupTime: timeOfDay.describe("HH:MM (24-hour) in the system time zone; the cleanup runs daily when logCleanupEnabled"),
 };
 
 const settingsView = z.object({ ...settingsFields, exchangeRateSetAt: z.string().nullable().describe("When exchangeRate was last set"), updatedAt: z.string() });
@@ -102,6 +111,9 @@ function toSettingsView(row: SystemSettings): SettingsView {
     logRetentionDays: row.logRetentionDays,
     exchangeRate: Number(row.exchangeRate.toString()),
     exchangeRateSetAt: row.exchangeRateSetAt?.toISOString() ?? null,
+    priceSyncScheduled: row.priceSyncScheduled,
+    priceSyncTime: row.priceSyncTime,
+    logCleanupTime: row.logCleanupTime,
     updatedAt: row.updatedAt.toISOString(),
   };
 }
@@ -151,4 +163,21 @@ export const settingsRouter = router({
       audit(ctx, "settings.update", { type: "settings", id: 1 }, { before, after });
       return after;
     }),
+
+  jobs: adminProcedure
+    .meta({ openapi: { method: "POST", path: "/settings/jobs", tags: ["settings"], summary: "Scheduled jobs: last run, its result, next run", protect: true } })
+    .input(z.object({}).default({}))
+    .output(
+      z.array(
+        z.object({
+          name: z.enum(["price-sync", "log-cleanup"]),
+          lastStartedAt: z.string().nullable(),
+          lastFinishedAt: z.string().nullable(),
+          lastStatus: z.enum(["ok", "failed"]).nullable(),
+          lastMessage: z.string().nullable(),
+          nextRunAt: z.string().nullable(),
+        }),
+      ),
+    )
+    .query(({ ctx }) => listJobRuns(ctx.db, jobSchedules(ctx.catalog.settings()), ctx.now())),
 });
