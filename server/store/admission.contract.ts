@@ -164,7 +164,7 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       await store.resetScope(k.scope);
       await peer.hydrate(k, { ...ledger, fixed: { daily: { start: k.windows[0].start!, spentNano: 40 } } }, T0);
       const second = await peer.admit(admitReq({ scopes: [k], candidates: [candidate(p)], estimateNano: 100 }));
-      expect(second).toEqual({ status: "limited", hit: { scope: k.scope, limit: "daily", current: 50, max: 100, resetAt: k.windows[0].end } });
+      expect(second).toEqual({ status: "limited", hit: { scope: k.scope, limit: "daily", current: 50, heldNano: 10, max: 100, resetAt: k.windows[0].end } });
     });
 
     it("forgets rolling spend on time even when the ledger reported an empty bucket", async () => {
