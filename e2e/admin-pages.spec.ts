@@ -328,7 +328,8 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
       activeTimeEnd: "23:59",
       clientAbortPolicy: "drain",
       drainTimeoutMs: 5000,
-      customHeaders: { "X-Title": "e2e hub" },
+      // Header values may be secrets: the API names the header and masks its value (decision 0015).
+      customHeaders: { "X-Title": "****" },
       reclaimSessions: true,
       mcpPassthroughType: "glm",
     });

@@ -29,9 +29,19 @@ let providerId = 0;
 let userId = 0;
 
 test.beforeAll(async () => {
-  userId = (await admin<{ id: number }>("users/create", { name: "filters-e2e" })).id;
+  // A group of its own: the other specs' providers must not serve this user's request (the
+  // filter is scoped to this provider).
+  userId = (await admin<{ id: number }>("users/create", { name: "filters-e2e", providerGroup: "filters-e2e" })).id;
   apiKey = (await admin<{ key: string }>("keys/create", { userId, name: "filters-e2e-cli" })).key;
-  providerId = (await admin<{ id: number }>("providers/create", { name: "filters-e2e-provider", url: FAKE_UPSTREAM_URL, key: "sk-ant-e2e-filters-0001", providerType: "claude" })).id;
+  providerId = (
+    await admin<{ id: number }>("providers/create", {
+      name: "filters-e2e-provider",
+      url: FAKE_UPSTREAM_URL,
+      key: "sk-ant-e2e-filters-0001",
+      providerType: "claude",
+      groupTag: "filters-e2e",
+    })
+  ).id;
 });
 
 test.afterAll(async () => {
