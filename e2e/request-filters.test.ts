@@ -218,6 +218,24 @@ describe("request filters, across formats", () => {
     expect(items).toEqual([]);
   });
 
+  it.each([
+    ["Gemini", "/v1beta/models/gemini-2.5-flash:streamGenerateContent", "candidates[*].content.parts[*].text"],
+    ["Gemini CLI", "/v1internal:streamGenerateContent", "response.candidates[*].content.parts[*].text"],
+  ])("rewrites every element of a %s stream sent as one JSON array (no alt=sse)", async (name, path, target) => {
+    const format = FORMATS.find((f) => f.name === name)!;
+    await createFilter({ name: "elements", phase: "response", scope: "body", action: "replace", target, matchPattern: "secret", value: "[hidden]", bindingType: "providers", providerIds: [tenants[name].provider.id] });
+    const res = await send({ ...format, path }, { "x-fake-behaviour": JSON.stringify({ text: "a secret b secret", chunks: 2 }) });
+    expect(res.status).toBe(200);
+    const raw = await res.text();
+    // Still one well-formed array, element for element, with the text rewritten in each.
+    const elements = JSON.parse(raw) as unknown[];
+    expect(elements.length).toBeGreaterThan(1);
+    expect(raw).not.toContain("secret");
+    expect((raw.match(/\[hidden\]/g) ?? []).length).toBe(2);
+    const notes = await chainFilters(res);
+    expect(notes.find((n) => n.name === "elements")).toMatchObject({ applied: 2, skipped: 0 });
+  });
+
   it("shows a sample request before and after in the tester", async () => {
     await createFilter({ name: "tag", scope: "body", action: "set", target: "metadata.user_id", value: "anon" });
     await createFilter({ name: "org", scope: "header", action: "set", target: "x-org", value: "acme" });
