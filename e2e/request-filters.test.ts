@@ -247,4 +247,34 @@ describe("request filters, across formats", () => {
     expect(out.after.headers).toEqual({ "x-org": "acme" });
     expect(out.ran.map((r) => r.name)).toEqual(["tag", "org"]);
   });
+
+  it("shows a sample response before and after the response filters: JSON, pasted events and a JSON-array stream", async () => {
+    await createFilter({ name: "hide", phase: "response", scope: "body", action: "replace", target: "delta.text", matchPattern: "secret", value: "[hidden]" });
+    await createFilter({ name: "hide-json", phase: "response", scope: "body", action: "replace", target: "content[*].text", matchPattern: "secret", value: "[hidden]" });
+    await createFilter({ name: "hide-gemini", phase: "response", scope: "body", action: "replace", target: "candidates[*].content.parts[*].text", matchPattern: "secret", value: "[hidden]" });
+    await createFilter({ name: "tag", scope: "body", action: "set", target: "metadata.user_id", value: "anon" });
+    type Out = { after: { body: string }; ran: FilterNote[]; response?: { kind: string; before: { body: string }; after: { body: string }; ran: FilterNote[] } };
+    const tryIt = (body: string) => t.admin<Out>("filters/test", { sample: { body: '{"model":"m"}' }, response: { body } });
+
+    const json = await tryIt(JSON.stringify({ content: [{ type: "text", text: "the secret" }] }));
+    expect(json.response!.kind).toBe("json");
+    expect(JSON.parse(json.response!.after.body)).toEqual({ content: [{ type: "text", text: "the [hidden]" }] });
+    expect(json.response!.ran.find((r) => r.name === "hide-json")).toMatchObject({ applied: 1 });
+    // The request side is still shown, with the request filters only.
+    expect(json.ran.map((r) => r.name)).toEqual(["tag"]);
+
+    // As pasted into a text area: CRLF line ends, and no blank line after the last event.
+    const events = 'event: content_block_delta\r\ndata: {"delta":{"text":"a secret"}}\r\n\r\nevent: content_block_delta\r\ndata: {"delta":{"text":"b secret"}}';
+    const sse = await tryIt(events);
+    expect(sse.response!.kind).toBe("sse");
+    expect(sse.response!.before.body).toBe(events);
+    expect(sse.response!.after.body).not.toContain("secret");
+    expect(sse.response!.after.body.match(/\[hidden\]/g)).toHaveLength(2);
+    expect(sse.response!.ran.find((r) => r.name === "hide")).toMatchObject({ applied: 2 });
+    expect(sse.response!.ran.find((r) => r.name === "hide-json")).toMatchObject({ applied: 0, skipReason: "content[*].text: reached nothing in the sample" });
+
+    const array = await tryIt(`[{"candidates":[{"content":{"parts":[{"text":"a secret"}]}}]},\r\n{"candidates":[{"content":{"parts":[{"text":"plain"}]}}]}]`);
+    expect(array.response!.kind).toBe("json-array");
+    expect(array.response!.after.body).toBe(`[{"candidates":[{"content":{"parts":[{"text":"a [hidden]"}]}}]},\r\n{"candidates":[{"content":{"parts":[{"text":"plain"}]}}]}]`);
+  });
 });
