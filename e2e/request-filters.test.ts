@@ -219,17 +219,20 @@ describe("request filters, across formats", () => {
   });
 
   it.each([
-    ["Gemini", "/v1beta/models/gemini-2.5-flash:streamGenerateContent", "candidates[*].content.parts[*].text"],
-    ["Gemini CLI", "/v1internal:streamGenerateContent", "response.candidates[*].content.parts[*].text"],
-  ])("rewrites every element of a %s stream sent as one JSON array (no alt=sse)", async (name, path, target) => {
+    ["Gemini", "/v1beta/models/gemini-2.5-flash:streamGenerateContent", "candidates[*].content.parts[*].text", false],
+    ["Gemini", "/v1beta/models/gemini-2.5-flash:streamGenerateContent", "candidates[*].content.parts[*].text", true],
+    ["Gemini CLI", "/v1internal:streamGenerateContent", "response.candidates[*].content.parts[*].text", false],
+  ])("rewrites every element of a %s stream sent as one JSON array (no alt=sse; gzip %s)", async (name, path, target, gzip) => {
     const format = FORMATS.find((f) => f.name === name)!;
     await createFilter({ name: "elements", phase: "response", scope: "body", action: "replace", target, matchPattern: "secret", value: "[hidden]", bindingType: "providers", providerIds: [tenants[name].provider.id] });
-    const res = await send({ ...format, path }, { "x-fake-behaviour": JSON.stringify({ text: "a secret b secret", chunks: 2 }) });
+    const res = await send({ ...format, path }, { "x-fake-behaviour": JSON.stringify({ text: "a secret b secret", chunks: 2, gzip }) });
     expect(res.status).toBe(200);
     const raw = await res.text();
     // Still one well-formed array, element for element, with the text rewritten in each.
     const elements = JSON.parse(raw) as unknown[];
     expect(elements.length).toBeGreaterThan(1);
+    // The upstream's framing is kept: its ",\r\n" between every two elements.
+    expect(raw.split(",\r\n")).toHaveLength(elements.length);
     expect(raw).not.toContain("secret");
     expect((raw.match(/\[hidden\]/g) ?? []).length).toBe(2);
     const notes = await chainFilters(res);
