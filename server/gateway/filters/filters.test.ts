@@ -159,12 +159,21 @@ describe("JSON-array stream elements", () => {
     expect(run([Buffer.from(stream.slice(0, 40)), Buffer.from(stream.slice(40))], () => false)).toBe(stream);
   });
 
-  it("holds only the unfinished element: earlier elements and separators leave at once", () => {
+  it("holds only the unfinished element, or a separator no element has followed yet", () => {
     const f = new JsonArrayElementFilter(() => false);
     const second = element("second");
-    const out = f.push(Buffer.from(`[${element("first")},\r\n${second.slice(0, 10)}`));
-    expect(out.toString()).toBe(`[${element("first")},\r\n`);
-    expect(f.push(Buffer.from(`${second.slice(10)}]`)).toString()).toBe(`${second}]`);
+    expect(f.push(Buffer.from(`[${element("first")},\r\n${second.slice(0, 10)}`)).toString()).toBe(`[${element("first")},\r\n`);
+    expect(f.push(Buffer.from(`${second.slice(10)},`)).toString()).toBe(second);
+    expect(f.push(Buffer.from("\r\n")).length).toBe(0);
+    expect(f.push(Buffer.from("]")).toString()).toBe(",\r\n]");
+  });
+
+  it("leaves the array closable with the hub's error element when the stream breaks after a separator", () => {
+    const f = new JsonArrayElementFilter(() => false);
+    const sent = f.push(Buffer.from(`[${element("first")},\r\n`)).toString();
+    // What dispatch.ts appends when the upstream breaks off (renderGeminiStreamError, one element sent).
+    const closed = `${sent},\r\n{"error":{"code":502}}\r\n]`;
+    expect(JSON.parse(closed)).toHaveLength(2);
   });
 
   it("passes an element larger than the cap through unfiltered, says so, and filters the next one", () => {

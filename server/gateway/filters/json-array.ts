@@ -1,9 +1,10 @@
 /**
  * Response filters on a streamed JSON array (Gemini's :streamGenerateContent without alt=sse:
  * `[{…},\r\n{…}]` written element by element), one element at a time. Only the unfinished
- * element is held between chunks; the brackets, commas and whitespace between elements leave
- * at once, so the stream keeps its pace. An element no filter changed leaves as the very bytes
- * that came in; a changed one leaves re-serialized, in its place, with the separators untouched.
+ * element (or the separator after the last complete one) is held between chunks; a complete
+ * element leaves at once, so the stream keeps its pace. An element no filter changed leaves as
+ * the very bytes that came in; a changed one leaves re-serialized, in its place, with the
+ * separators untouched.
  *
  * The scan follows only what delimits elements (strings with their escapes, which may straddle
  * chunks, and bracket depth), like formats/gemini/json-array-splitter.ts, which reports elements
@@ -25,6 +26,8 @@ function isWhitespace(c: number) {
 /** Past this, an element is passed through unfiltered instead of held (memory stays bounded). */
 export const MAX_FILTERED_ELEMENT_BYTES = 4 * 1024 * 1024;
 
+const MAX_HELD_SEPARATOR_BYTES = 64 * 1024;
+
 export class JsonArrayElementFilter {
   private phase: "start" | "between" | "element" | "done" | "invalid" = "start";
   private depth = 0;
@@ -35,6 +38,14 @@ export class JsonArrayElementFilter {
   private carryBytes = 0;
   /** The current element outgrew the cap: its bytes pass through as they come. */
   private oversized = false;
+  /** At least one element is complete: a separator after it waits for what follows. */
+  private afterElement = false;
+  /**
+   * The comma and whitespace after the last complete element, held until the next element or
+   * the closing bracket starts. If the stream breaks there, the hub closes the array with its
+   * own ",{error}]" (renderGeminiStreamError): a separator already sent would make it ",,".
+   */
+  private separator: Buffer[] = [];
 
   /**
    * `rewrite` gets each element's parsed value and returns true when it changed it (in place).
@@ -77,9 +88,11 @@ export class JsonArrayElementFilter {
         }
         if (c === CLOSE_ARRAY) {
           this.phase = "done";
+          out.push(...this.takeSeparator());
           break;
         }
         // An element starts: what came before it leaves now.
+        out.push(...this.takeSeparator());
         if (i > passFrom) out.push(chunk.subarray(passFrom, i));
         passFrom = i;
         this.phase = "element";
@@ -97,26 +110,40 @@ export class JsonArrayElementFilter {
         break;
       }
       if (this.oversized) {
-        // The oversized element's remaining bytes pass with the rest of the chunk.
+        // The oversized element's remaining bytes pass as they came.
         this.oversized = false;
+        out.push(chunk.subarray(passFrom, end));
       } else {
         out.push(this.element(chunk.subarray(elementStart, end)));
-        passFrom = end;
       }
+      passFrom = end;
+      this.afterElement = true;
       elementStart = -1;
       this.phase = "between";
       i = end;
     }
-    if (passFrom < n) out.push(chunk.subarray(passFrom));
+    if (passFrom < n) {
+      if (this.phase === "between" && this.afterElement) {
+        this.separator.push(Buffer.from(chunk.subarray(passFrom)));
+        // Only a comma and a line break are expected; a flood of whitespace is not held.
+        if (this.separator.reduce((sum, b) => sum + b.length, 0) > MAX_HELD_SEPARATOR_BYTES) out.push(...this.takeSeparator());
+      } else out.push(chunk.subarray(passFrom));
+    }
     return out.length === 1 ? out[0] : Buffer.concat(out);
   }
 
   /** Whatever is left when the stream ends (an element cut off by the end goes out as it is). */
   end(): Buffer {
-    const rest = this.carry.length ? Buffer.concat(this.carry) : Buffer.alloc(0);
+    const rest = Buffer.concat([...this.takeSeparator(), ...this.carry]);
     this.carry = [];
     this.carryBytes = 0;
     return rest;
+  }
+
+  private takeSeparator(): Buffer[] {
+    const held = this.separator;
+    this.separator = [];
+    return held;
   }
 
   /** Holds the start of an element that goes on in the next chunk, or gives up holding it. */
