@@ -218,6 +218,27 @@ describe("request filters, across formats", () => {
     expect(items).toEqual([]);
   });
 
+  it.each([
+    ["Gemini", "/v1beta/models/gemini-2.5-flash:streamGenerateContent", "candidates[*].content.parts[*].text", false],
+    ["Gemini", "/v1beta/models/gemini-2.5-flash:streamGenerateContent", "candidates[*].content.parts[*].text", true],
+    ["Gemini CLI", "/v1internal:streamGenerateContent", "response.candidates[*].content.parts[*].text", false],
+  ])("rewrites every element of a %s stream sent as one JSON array (no alt=sse; gzip %s)", async (name, path, target, gzip) => {
+    const format = FORMATS.find((f) => f.name === name)!;
+    await createFilter({ name: "elements", phase: "response", scope: "body", action: "replace", target, matchPattern: "secret", value: "[hidden]", bindingType: "providers", providerIds: [tenants[name].provider.id] });
+    const res = await send({ ...format, path }, { "x-fake-behaviour": JSON.stringify({ text: "a secret b secret", chunks: 2, gzip }) });
+    expect(res.status).toBe(200);
+    const raw = await res.text();
+    // Still one well-formed array, element for element, with the text rewritten in each.
+    const elements = JSON.parse(raw) as unknown[];
+    expect(elements.length).toBeGreaterThan(1);
+    // The upstream's framing is kept: its ",\r\n" between every two elements.
+    expect(raw.split(",\r\n")).toHaveLength(elements.length);
+    expect(raw).not.toContain("secret");
+    expect((raw.match(/\[hidden\]/g) ?? []).length).toBe(2);
+    const notes = await chainFilters(res);
+    expect(notes.find((n) => n.name === "elements")).toMatchObject({ applied: 2, skipped: 0 });
+  });
+
   it("shows a sample request before and after in the tester", async () => {
     await createFilter({ name: "tag", scope: "body", action: "set", target: "metadata.user_id", value: "anon" });
     await createFilter({ name: "org", scope: "header", action: "set", target: "x-org", value: "acme" });
@@ -228,5 +249,35 @@ describe("request filters, across formats", () => {
     expect(JSON.parse(out.after.body)).toEqual({ model: "m", metadata: { user_id: "anon" } });
     expect(out.after.headers).toEqual({ "x-org": "acme" });
     expect(out.ran.map((r) => r.name)).toEqual(["tag", "org"]);
+  });
+
+  it("shows a sample response before and after the response filters: JSON, pasted events and a JSON-array stream", async () => {
+    await createFilter({ name: "hide", phase: "response", scope: "body", action: "replace", target: "delta.text", matchPattern: "secret", value: "[hidden]" });
+    await createFilter({ name: "hide-json", phase: "response", scope: "body", action: "replace", target: "content[*].text", matchPattern: "secret", value: "[hidden]" });
+    await createFilter({ name: "hide-gemini", phase: "response", scope: "body", action: "replace", target: "candidates[*].content.parts[*].text", matchPattern: "secret", value: "[hidden]" });
+    await createFilter({ name: "tag", scope: "body", action: "set", target: "metadata.user_id", value: "anon" });
+    type Out = { after: { body: string }; ran: FilterNote[]; response?: { kind: string; before: { body: string }; after: { body: string }; ran: FilterNote[] } };
+    const tryIt = (body: string) => t.admin<Out>("filters/test", { sample: { body: '{"model":"m"}' }, response: { body } });
+
+    const json = await tryIt(JSON.stringify({ content: [{ type: "text", text: "the secret" }] }));
+    expect(json.response!.kind).toBe("json");
+    expect(JSON.parse(json.response!.after.body)).toEqual({ content: [{ type: "text", text: "the [hidden]" }] });
+    expect(json.response!.ran.find((r) => r.name === "hide-json")).toMatchObject({ applied: 1 });
+    // The request side is still shown, with the request filters only.
+    expect(json.ran.map((r) => r.name)).toEqual(["tag"]);
+
+    // As pasted into a text area: CRLF line ends, and no blank line after the last event.
+    const events = 'event: content_block_delta\r\ndata: {"delta":{"text":"a secret"}}\r\n\r\nevent: content_block_delta\r\ndata: {"delta":{"text":"b secret"}}';
+    const sse = await tryIt(events);
+    expect(sse.response!.kind).toBe("sse");
+    expect(sse.response!.before.body).toBe(events);
+    expect(sse.response!.after.body).not.toContain("secret");
+    expect(sse.response!.after.body.match(/\[hidden\]/g)).toHaveLength(2);
+    expect(sse.response!.ran.find((r) => r.name === "hide")).toMatchObject({ applied: 2 });
+    expect(sse.response!.ran.find((r) => r.name === "hide-json")).toMatchObject({ applied: 0, skipReason: "content[*].text: reached nothing in the sample" });
+
+    const array = await tryIt(`[{"candidates":[{"content":{"parts":[{"text":"a secret"}]}}]},\r\n{"candidates":[{"content":{"parts":[{"text":"plain"}]}}]}]`);
+    expect(array.response!.kind).toBe("json-array");
+    expect(array.response!.after.body).toBe(`[{"candidates":[{"content":{"parts":[{"text":"a [hidden]"}]}}]},\r\n{"candidates":[{"content":{"parts":[{"text":"plain"}]}}]}]`);
   });
 });

@@ -31,4 +31,10 @@ describe("the request filter form", () => {
     expect(parseForm(filterTestSchema, form({ body: "{}", headers: "user-agent: x/1", providerId: "" }))).toMatchObject({ ok: true, data: { headers: { "user-agent": "x/1" }, providerId: null } });
     expect(parseForm(filterTestSchema, form({ body: "{}", headers: "nonsense", providerId: "2" }))).toMatchObject({ ok: false, fieldErrors: { headers: "form.headerLine|line=1" } });
   });
+
+  it("reads the tester's optional sample response with its header lines", () => {
+    expect(parseForm(filterTestSchema, form({ body: "{}", providerId: "" }))).toMatchObject({ ok: true, data: { responseBody: "", responseHeaders: {} } });
+    const withResponse = parseForm(filterTestSchema, form({ body: "{}", providerId: "", responseBody: 'data: {"a":1}', responseHeaders: "x-trace: 1" }));
+    expect(withResponse).toMatchObject({ ok: true, data: { responseBody: 'data: {"a":1}', responseHeaders: { "x-trace": "1" } } });
+  });
 });

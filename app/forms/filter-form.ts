@@ -57,4 +57,7 @@ export const filterTestSchema = z.object({
   body: requiredText(1_000_000),
   headers: linesField(parseHeaderLines, "form.headerLine"),
   providerId: z.preprocess((v) => (v === "" || v === undefined ? null : Number(v)), z.number().int().nullable()),
+  /** Optional: a sample response for the response filters ("" = request filters only). */
+  responseBody: optionalText(1_000_000),
+  responseHeaders: linesField(parseHeaderLines, "form.headerLine"),
 });

@@ -712,4 +712,10 @@ export const en = {
   "settings.jobOk": "done",
   "settings.jobFailed": "failed",
   "settings.jobOff": "off",
+  "filters.testerResponseBody": "Response body (optional: JSON, a JSON-array stream, or server-sent events as received)",
+  "filters.testerResponseHeaders": "Response headers (one per line)",
+  "filters.responseBefore": "Response before",
+  "filters.responseAfter": "Response after",
+  "filters.responseKind": "Read as: {kind}",
+  "filters.testerNoneRanResponse": "No response filter applies.",
 } satisfies Record<string, string>;

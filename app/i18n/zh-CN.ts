@@ -684,4 +684,10 @@ export const zhCN: Messages = {
   "settings.jobOk": "完成",
   "settings.jobFailed": "失败",
   "settings.jobOff": "已关闭",
+  "filters.testerResponseBody": "响应正文（可选：JSON、JSON 数组流，或原样粘贴的 SSE 事件）",
+  "filters.testerResponseHeaders": "响应头（每行一个）",
+  "filters.responseBefore": "响应处理前",
+  "filters.responseAfter": "响应处理后",
+  "filters.responseKind": "解析为：{kind}",
+  "filters.testerNoneRanResponse": "没有适用的响应过滤器。",
 };

@@ -1,7 +1,8 @@
 /**
  * /dashboard/settings/filters (admins): request filters, which rewrite a request's headers or
  * JSON body before it is forwarded, or a response's before it is returned; in run order, with
- * a tester that shows a sample request before and after the filters.
+ * a tester that shows a sample request before and after the request filters, and (if one is
+ * pasted) a sample response before and after the response filters.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
@@ -63,7 +64,9 @@ export async function action({ context, request }: ActionFunctionArgs): Promise<
     case "filter-test": {
       const parsed = parseForm(filterTestSchema, form);
       if (!parsed.ok) return { ok: false, intent, fieldErrors: parsed.fieldErrors };
-      return mutate(intent, () => context.trpc.filters.test({ sample: { body: parsed.data.body, headers: parsed.data.headers }, providerId: parsed.data.providerId }));
+      const { body, headers, providerId, responseBody, responseHeaders } = parsed.data;
+      const response = responseBody ? { body: responseBody, headers: responseHeaders } : undefined;
+      return mutate(intent, () => context.trpc.filters.test({ sample: { body, headers }, providerId, response }));
     }
     default:
       return invalidRequest(intent);
@@ -119,6 +122,8 @@ function FilterTester({ providers }: { providers: Array<{ id: number; name: stri
           <FieldErrors value={result?.ok === false ? result.fieldErrors : undefined}>
             <TextareaField name="body" label={t("filters.testerBody")} rows={4} defaultValue='{"model":"claude-sonnet-4-5","max_tokens":100,"metadata":{"user_id":"alice"},"messages":[{"role":"user","content":"hi"}]}' />
             <TextareaField name="headers" label={t("filters.testerHeaders")} rows={2} placeholder="user-agent: claude-cli/2.0.0" />
+            <TextareaField name="responseBody" label={t("filters.testerResponseBody")} rows={4} placeholder={'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}'} />
+            <TextareaField name="responseHeaders" label={t("filters.testerResponseHeaders")} rows={2} placeholder="x-trace-id: abc" />
             <SelectField name="providerId" label={t("filters.testerProvider")} defaultValue="" options={[{ value: "", label: t("filters.testerGlobalOnly") }, ...providers.map((p) => ({ value: String(p.id), label: p.name }))]} />
           </FieldErrors>
           <FormError message={result?.ok === false && !result.fieldErrors ? result.formError : undefined} />
@@ -144,10 +149,33 @@ function FilterTester({ providers }: { providers: Array<{ id: number; name: stri
                 ? result.result.ran.map((r) => (r.applied ? `✓ ${r.name}` : `– ${r.name}: ${r.skipReason ?? ""}`)).join(" · ")
                 : t("filters.testerNoneRan")}
             </p>
+            {result.result.response ? <ResponseResult response={result.result.response} /> : null}
           </div>
         ) : null}
       </CardContent>
     </Card>
+  );
+}
+
+/** The sample response before and after the response filters (the tester's second half). */
+function ResponseResult({ response }: { response: NonNullable<FilterTestResult["response"]> }) {
+  const { t } = useI18n();
+  const shown = (side: { headers: Record<string, string>; body: string }) => `${Object.entries(side.headers).map(([k, v]) => `${k}: ${v}\n`).join("")}\n${side.body}`;
+  return (
+    <>
+      <figure>
+        <figcaption className="text-xs font-medium">{t("filters.responseBefore")}</figcaption>
+        <pre data-testid="filter-response-before" className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-muted p-2 text-xs">{shown(response.before)}</pre>
+      </figure>
+      <figure>
+        <figcaption className="text-xs font-medium">{t("filters.responseAfter")}</figcaption>
+        <pre data-testid="filter-response-after" className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-muted p-2 text-xs">{shown(response.after)}</pre>
+      </figure>
+      <p className="text-xs text-muted-foreground md:col-span-2">
+        {t("filters.responseKind", { kind: response.kind })} ·{" "}
+        {response.ran.length ? response.ran.map((r) => (r.applied ? `✓ ${r.name} (${r.applied})` : `– ${r.name}: ${r.skipReason ?? ""}`)).join(" · ") : t("filters.testerNoneRanResponse")}
+      </p>
+    </>
   );
 }
 

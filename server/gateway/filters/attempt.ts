@@ -12,7 +12,14 @@ import type { DecisionChain, FilterNote } from "../decision-chain.ts";
 import type { UpstreamRequest } from "../formats/types.ts";
 import { applyToDocument, applyToHeaders, type ActionResult } from "./apply.ts";
 import { appliesTo, type CompiledFilter } from "./rules.ts";
+import { JsonArrayElementFilter } from "./json-array.ts";
 import { SseEventFilter } from "./sse.ts";
+
+/** What dispatch.ts feeds a streamed response through: the bytes that may leave now, then the rest. */
+export interface ResponseStreamFilter {
+  push(chunk: Buffer): Buffer;
+  end(): Buffer;
+}
 
 export class AttemptFilters {
   private readonly notes = new Map<number, FilterNote>();
@@ -107,18 +114,14 @@ export class AttemptFilters {
 
   /**
    * A per-event transformer for a streamed response, or undefined when no response body filter
-   * applies. Only server-sent events are filtered: a Gemini stream without alt=sse is one JSON
-   * array sent piece by piece, which cannot be rewritten without holding it whole, so the filters
-   * skip it (and say so).
+   * applies: server-sent events one event at a time, and a Gemini stream without alt=sse (one
+   * JSON array sent piece by piece) one array element at a time. Either holds only the
+   * unfinished event or element.
    */
-  responseStream(isSse: boolean): SseEventFilter | undefined {
+  responseStream(isSse: boolean): ResponseStreamFilter | undefined {
     const filters = this.some("response", "body");
     if (!filters.length) return undefined;
-    if (!isSse) {
-      for (const f of filters) this.note(f, { applied: false, reason: "a JSON-array stream (not server-sent events) is not filtered" });
-      return undefined;
-    }
-    return new SseEventFilter((doc) => {
+    const rewrite = (doc: unknown) => {
       let changed = false;
       for (const f of filters) {
         const result = applyToDocument(f, doc);
@@ -127,6 +130,10 @@ export class AttemptFilters {
         changed ||= result.applied;
       }
       return changed;
+    };
+    if (isSse) return new SseEventFilter(rewrite);
+    return new JsonArrayElementFilter(rewrite, (reason) => {
+      for (const f of filters) this.note(f, { applied: false, reason });
     });
   }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { applyToDocument, applyToHeaders } from "./apply.ts";
 import { FilterPathError, parsePath } from "./path.ts";
 import { compileFilter, FilterRuleError, type FilterDefinition } from "./rules.ts";
+import { JsonArrayElementFilter } from "./json-array.ts";
 import { SseEventFilter } from "./sse.ts";
 
 function filter(overrides: Partial<FilterDefinition>) {
@@ -120,5 +121,77 @@ describe("stream events", () => {
     const second = events.push(Buffer.from('pe":"ping"}\r\n\r\ndata: [DONE]\n\n'));
     expect(second.toString()).toBe('event: ping\ndata: {"type":"ping"}\r\n\r\ndata: [DONE]\n\n');
     expect(events.end().length).toBe(0);
+  });
+});
+
+describe("JSON-array stream elements", () => {
+  const hide = () => filter({ phase: "response", action: "replace", target: "candidates[*].content.parts[*].text", matchPattern: "secret", value: "[hidden]" });
+  // Strings that look like structure (brackets, commas, escaped quotes and backslashes, a
+  // multi-byte character) so that a cut anywhere inside them tests the scan's state across chunks.
+  const element = (text: string) => `{"candidates":[{"content":{"parts":[{"text":${JSON.stringify(text)}}]}}]}`;
+  const stream = `[${element('a secret, "quoted" ]} [{ \\ é')},\r\n${element("nothing to see")},\r\n${element("secret\\")}]`;
+  const expected = `[${JSON.stringify(JSON.parse(element('a [hidden], "quoted" ]} [{ \\ é')))},\r\n${element("nothing to see")},\r\n${JSON.stringify(JSON.parse(element("[hidden]\\")))}]`;
+
+  function run(parts: Buffer[], rewrite: (doc: unknown) => boolean) {
+    const f = new JsonArrayElementFilter(rewrite);
+    const out = parts.map((p) => f.push(p));
+    out.push(f.end());
+    return Buffer.concat(out).toString("utf8");
+  }
+
+  it("rewrites each element wherever the stream is cut into two chunks, and passes unchanged elements byte for byte", () => {
+    const f = hide();
+    const bytes = Buffer.from(stream);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const out = run([bytes.subarray(0, cut), bytes.subarray(cut)], (doc) => applyToDocument(f, doc).applied);
+      expect(out, `cut at ${cut}`).toBe(expected);
+    }
+  });
+
+  it("rewrites the same when the stream arrives one byte at a time", () => {
+    const f = hide();
+    const bytes = Buffer.from(stream);
+    const parts = [...bytes].map((b) => Buffer.from([b]));
+    expect(run(parts, (doc) => applyToDocument(f, doc).applied)).toBe(expected);
+  });
+
+  it("leaves the stream as it came when no filter changes an element", () => {
+    expect(run([Buffer.from(stream.slice(0, 40)), Buffer.from(stream.slice(40))], () => false)).toBe(stream);
+  });
+
+  it("holds only the unfinished element, or a separator no element has followed yet", () => {
+    const f = new JsonArrayElementFilter(() => false);
+    const second = element("second");
+    expect(f.push(Buffer.from(`[${element("first")},\r\n${second.slice(0, 10)}`)).toString()).toBe(`[${element("first")},\r\n`);
+    expect(f.push(Buffer.from(`${second.slice(10)},`)).toString()).toBe(second);
+    expect(f.push(Buffer.from("\r\n")).length).toBe(0);
+    expect(f.push(Buffer.from("]")).toString()).toBe(",\r\n]");
+  });
+
+  it("leaves the array closable with the hub's error element when the stream breaks after a separator", () => {
+    const f = new JsonArrayElementFilter(() => false);
+    const sent = f.push(Buffer.from(`[${element("first")},\r\n`)).toString();
+    // What dispatch.ts appends when the upstream breaks off (renderGeminiStreamError, one element sent).
+    const closed = `${sent},\r\n{"error":{"code":502}}\r\n]`;
+    expect(JSON.parse(closed)).toHaveLength(2);
+  });
+
+  it("passes an element larger than the cap through unfiltered, says so, and filters the next one", () => {
+    const f = hide();
+    const reasons: string[] = [];
+    const filterer = new JsonArrayElementFilter((doc) => applyToDocument(f, doc).applied, (r) => reasons.push(r), 64);
+    const big = element(`secret ${"x".repeat(200)}`);
+    const input = `[${big},${element("secret")}]`;
+    const parts = [input.slice(0, 30), input.slice(30, 100), input.slice(100)].map((s) => Buffer.from(s));
+    const out = Buffer.concat([...parts.map((p) => filterer.push(p)), filterer.end()]).toString();
+    expect(out).toBe(`[${big},${element("[hidden]")}]`);
+    expect(reasons).toEqual(["an element larger than 64 bytes is not filtered"]);
+  });
+
+  it("passes a body that is not an array through as it came", () => {
+    const reasons: string[] = [];
+    const f = new JsonArrayElementFilter(() => true, (r) => reasons.push(r));
+    expect(f.push(Buffer.from('{"a":1}')).toString()).toBe('{"a":1}');
+    expect(reasons).toEqual(["the stream is not a JSON array"]);
   });
 });

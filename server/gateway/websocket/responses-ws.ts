@@ -167,7 +167,11 @@ export function createResponsesWebSocket(options: ResponsesWebSocketOptions) {
           } catch {
             // not JSON: keep the text
           }
-          ws.send(JSON.stringify({ type: "error", status: res.status, error }));
+          // Over HTTP the client reads the request id from x-request-id; a WebSocket client sees
+          // no headers per turn, so the event carries it (a relayed upstream error has no other
+          // trace the admin could look up).
+          const requestId = res.headers.get("x-request-id");
+          ws.send(JSON.stringify({ type: "error", status: res.status, error, ...(requestId ? { request_id: requestId } : {}) }));
           return;
         }
         // Settles when the last frame handed to ws has been written to the socket (or failed).

@@ -10,6 +10,7 @@ import { Prisma, type RequestFilter as FilterRow } from "../../generated/prisma/
 import { AttemptFilters } from "../../gateway/filters/attempt.ts";
 import { toFilterDefinition } from "../../gateway/filters/rows.ts";
 import {
+  appliesTo,
   byRunOrder,
   compileFilter,
   FILTER_ACTIONS,
@@ -90,6 +91,58 @@ const sample = z.object({
   headers: z.record(z.string(), z.string()).default({}),
   body: z.string().max(1_000_000).describe("A JSON body"),
 });
+
+const responseSample = z.object({
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().max(1_000_000).describe('A response body: JSON ("{…}"), a streamed JSON array as Gemini sends without alt=sse ("[{…},{…}]"), or server-sent events as received'),
+});
+
+const ranFilter = z.object({ id: z.number(), name: z.string(), applied: z.number(), skipped: z.number(), skipReason: z.string().optional() });
+
+type ResponseSampleKind = "json" | "json-array" | "sse";
+
+/**
+ * How the gateway would read a pasted response body. No vendor answers a non-streamed request
+ * with a top-level array, so "[" means Gemini's streamed array; anything not JSON is taken as
+ * server-sent events.
+ */
+function responseSampleKind(body: string): ResponseSampleKind {
+  const head = body.trimStart();
+  if (head.startsWith("{")) return "json";
+  if (head.startsWith("[")) return "json-array";
+  return "sse";
+}
+
+/**
+ * Runs the response filters on a sample the way dispatch.ts runs them on an answer: the whole
+ * body for JSON, event by event or element by element for a stream.
+ */
+function runResponseFilters(compiled: readonly CompiledFilter[], provider: { id: number; groups: readonly string[] }, input: z.infer<typeof responseSample>) {
+  const responseOnly = compiled.filter((f) => f.phase === "response");
+  const chain = newDecisionChain();
+  const filters = AttemptFilters.forAttempt(responseOnly, provider, chain);
+  const headers = Object.fromEntries(Object.entries(input.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const kind = responseSampleKind(input.body);
+  let body = input.body;
+  let afterHeaders: Record<string, string> = { ...headers };
+  if (filters) {
+    if (kind === "json") body = filters.rewriteResponseJson(Buffer.from(body)).toString("utf8");
+    else {
+      // A pasted stream often loses the blank line that ends its last event (text areas trim);
+      // without it that event would be held as unfinished and left unfiltered.
+      const text = kind === "sse" && !/\r?\n\r?\n$/.test(body) ? `${body.replace(/\r?\n$/, "")}\n\n` : body;
+      const stream = filters.responseStream(kind === "sse");
+      if (stream) body = Buffer.concat([stream.push(Buffer.from(text)), stream.end()]).toString("utf8");
+    }
+    afterHeaders = filters.rewriteResponseHeaders(afterHeaders) as Record<string, string>;
+  }
+  const ran = (chain.filters ?? []).map(({ id, name, applied, skipped, skipReason }) => ({ id, name, applied, skipped, skipReason }));
+  // A stream notes only the events a filter changed: name the filters that reached none.
+  for (const f of responseOnly) {
+    if (appliesTo(f, provider) && !ran.some((r) => r.id === f.id)) ran.push({ id: f.id, name: f.name, applied: 0, skipped: 0, skipReason: `${f.target}: reached nothing in the sample` });
+  }
+  return { kind, before: { headers, body: input.body }, after: { headers: afterHeaders, body }, ran };
+}
 
 export const filtersRouter = router({
   list: adminProcedure
@@ -176,19 +229,28 @@ export const filtersRouter = router({
     }),
 
   test: adminProcedure
-    .meta({ openapi: { method: "POST", path: "/filters/test", tags: ["filters"], summary: "A sample request before and after the request filters, as an attempt on the provider would see it", protect: true } })
+    .meta({ openapi: { method: "POST", path: "/filters/test", tags: ["filters"], summary: "A sample request before and after the request filters, as an attempt on the provider would see it (and, if given, a sample response before and after the response filters)", protect: true } })
     .input(
       z.object({
         sample,
         providerId: z.number().int().nullable().default(null).describe("Run the filters of this provider (null: global filters only)"),
         filters: z.array(z.object(filterFields)).optional().describe("Unsaved filters to try instead of the enabled ones"),
+        response: responseSample.optional().describe("A sample response to run the response filters on"),
       }),
     )
     .output(
       z.object({
         before: z.object({ headers: z.record(z.string(), z.string()), body: z.string() }),
         after: z.object({ headers: z.record(z.string(), z.string()), body: z.string() }),
-        ran: z.array(z.object({ id: z.number(), name: z.string(), applied: z.number(), skipped: z.number(), skipReason: z.string().optional() })),
+        ran: z.array(ranFilter),
+        response: z
+          .object({
+            kind: z.enum(["json", "json-array", "sse"]).describe("How the sample was read"),
+            before: z.object({ headers: z.record(z.string(), z.string()), body: z.string() }),
+            after: z.object({ headers: z.record(z.string(), z.string()), body: z.string() }),
+            ran: z.array(ranFilter),
+          })
+          .optional(),
       }),
     )
     .query(({ ctx, input }) => {
@@ -213,6 +275,7 @@ export const filtersRouter = router({
         before: { headers, body: input.sample.body },
         after: { headers: afterHeaders, body },
         ran: (chain.filters ?? []).map(({ id, name, applied, skipped, skipReason }) => ({ id, name, applied, skipped, skipReason })),
+        ...(input.response ? { response: runResponseFilters(compiled, provider, input.response) } : {}),
       };
     }),
 });
