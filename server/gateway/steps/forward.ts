@@ -12,6 +12,7 @@ import type { CachedProvider } from "../../catalog/types.ts";
 import type { GatewayContext } from "../context.ts";
 import type { AttemptReason } from "../decision-chain.ts";
 import type { GatewayDeps } from "../deps.ts";
+import { kindForUpstreamStatus } from "../error-detail.ts";
 import { GatewayError, UpstreamHttpError } from "../errors.ts";
 import { AttemptFilters } from "../filters/attempt.ts";
 import { providerAdapter } from "../providers/registry.ts";
@@ -27,23 +28,12 @@ import { runAttempt, type AttemptFailure } from "./dispatch.ts";
 /** Pause before retrying the same provider when it gave no Retry-After. */
 const RETRY_PAUSE_MS = 100;
 
-function kindForStatus(status: number): GatewayError["kind"] {
-  if (status === 401) return "authentication";
-  if (status === 403) return "permission";
-  if (status === 404) return "not_found";
-  if (status === 413) return "request_too_large";
-  if (status === 429) return "rate_limited";
-  if (status === 402) return "quota_exceeded";
-  if (status >= 500) return "bad_gateway";
-  return "invalid_request";
-}
-
 function failureToError(failure: AttemptFailure, c: Classification | undefined): Error {
   if (c?.rule && (c.rule.overrideMessage || c.rule.overrideStatusCode)) {
     const status = c.rule.overrideStatusCode ?? failure.status ?? 400;
     const message = c.rule.overrideMessage ?? extractMessage(failure.body?.toString("utf8") ?? failure.message);
     // A message the admin wrote is the hub's; without one it is the upstream's (error-detail.ts).
-    return new GatewayError(kindForStatus(status), message, { status, upstream: c.rule.overrideMessage ? undefined : { message } });
+    return new GatewayError(kindForUpstreamStatus(status), message, { status, upstream: c.rule.overrideMessage ? undefined : { message } });
   }
   switch (failure.class) {
     case "http_error":
