@@ -6,22 +6,12 @@
  * the very bytes that came in; a changed one leaves re-serialized, in its place, with the
  * separators untouched.
  *
- * The scan follows only what delimits elements (strings with their escapes, which may straddle
- * chunks, and bracket depth), like formats/gemini/json-array-splitter.ts, which reports elements
- * but not where they sit among the bytes; this one has to put the bytes back in order.
+ * Where an element ends is found by the scanner the Gemini array splitter uses too
+ * (streaming/json-element-end.ts); the splitter reports elements but not where they sit among
+ * the bytes, and this one has to put the bytes back in order.
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const COMMA = 0x2c;
-
-function isWhitespace(c: number) {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
+import { CLOSE_ARRAY, COMMA, isJsonWhitespace as isWhitespace, JsonElementEnd, OPEN_ARRAY } from "../streaming/json-element-end.ts";
 
 /** Past this, an element is passed through unfiltered instead of held (memory stays bounded). */
 export const MAX_FILTERED_ELEMENT_BYTES = 4 * 1024 * 1024;
@@ -30,9 +20,7 @@ const MAX_HELD_SEPARATOR_BYTES = 64 * 1024;
 
 export class JsonArrayElementFilter {
   private phase: "start" | "between" | "element" | "done" | "invalid" = "start";
-  private depth = 0;
-  private inString = false;
-  private escaped = false;
+  private readonly elementEnd = new JsonElementEnd();
   /** Copies of the current element's bytes from earlier chunks. */
   private carry: Buffer[] = [];
   private carryBytes = 0;
@@ -96,10 +84,10 @@ export class JsonArrayElementFilter {
         if (i > passFrom) out.push(chunk.subarray(passFrom, i));
         passFrom = i;
         this.phase = "element";
-        this.depth = 0;
+        this.elementEnd.start();
         elementStart = i;
       }
-      const end = this.scanElement(chunk, i);
+      const end = this.elementEnd.scan(chunk, i);
       if (end < 0) {
         if (elementStart >= 0) {
           // Held, or (past the cap) placed in `out` by hold(): either way nothing more passes.
@@ -175,42 +163,4 @@ export class JsonArrayElementFilter {
     return this.rewrite(doc) ? Buffer.from(JSON.stringify(doc)) : bytes;
   }
 
-  /** Index just past the element's last byte, or -1 when it goes on in the next chunk. */
-  private scanElement(chunk: Buffer, i: number): number {
-    const n = chunk.length;
-    while (i < n) {
-      if (this.inString) {
-        if (this.escaped) {
-          this.escaped = false;
-          i++;
-          continue;
-        }
-        const c = chunk[i++];
-        if (c === BACKSLASH) this.escaped = true;
-        else if (c === QUOTE) {
-          this.inString = false;
-          if (this.depth === 0) return i; // a string element
-        }
-        continue;
-      }
-      const c = chunk[i];
-      if (c === QUOTE) {
-        this.inString = true;
-        i++;
-      } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-        this.depth++;
-        i++;
-      } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-        if (this.depth === 0) return i; // the outer "]" right after a scalar element
-        this.depth--;
-        i++;
-        if (this.depth === 0) return i;
-      } else if (this.depth === 0 && (c === COMMA || isWhitespace(c))) {
-        return i; // end of a scalar element
-      } else {
-        i++;
-      }
-    }
-    return -1;
-  }
 }

@@ -5,21 +5,11 @@
  * the cap is skipped (its structure is still followed, its bytes are not kept), so memory per
  * stream stays bounded however large the answer is.
  *
- * It tracks only what delimits elements: string boundaries (with escapes, which may straddle
- * chunks) and bracket depth. Validating the elements is left to whoever parses them.
+ * Where an element ends is found by streaming/json-element-end.ts (string boundaries and
+ * bracket depth only). Validating the elements is left to whoever parses them.
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const COMMA = 0x2c;
-
-function isWhitespace(c: number) {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
+import { CLOSE_ARRAY, COMMA, isJsonWhitespace as isWhitespace, JsonElementEnd, OPEN_ARRAY } from "../../streaming/json-element-end.ts";
 
 /** Where the splitter is in the outer array. */
 export type JsonArrayState =
@@ -36,10 +26,7 @@ export type JsonArrayState =
 
 export class JsonArraySplitter {
   private phase: JsonArrayState = "start";
-  private depth = 0;
-  private inString = false;
-  /** The previous byte (possibly in the previous chunk) was an unescaped backslash inside a string. */
-  private escaped = false;
+  private readonly elementEnd = new JsonElementEnd();
   /** Copies of the current element's bytes from earlier chunks. */
   private carry: Buffer[] = [];
   private carryBytes = 0;
@@ -90,11 +77,11 @@ export class JsonArraySplitter {
           return;
         }
         this.phase = "element";
-        this.depth = 0;
+        this.elementEnd.start();
         elementStart = i;
       }
       // Inside an element: find where it ends, or consume the whole chunk.
-      const end = this.scanElement(chunk, i);
+      const end = this.elementEnd.scan(chunk, i);
       if (end < 0) {
         this.keep(chunk.subarray(elementStart));
         return;
@@ -110,55 +97,6 @@ export class JsonArraySplitter {
   end(): void {
     this.carry = [];
     this.carryBytes = 0;
-  }
-
-  /**
-   * Advances through an element from `i`; returns the index just past its last byte, or -1
-   * when the element goes on in the next chunk.
-   */
-  private scanElement(chunk: Buffer, i: number): number {
-    const n = chunk.length;
-    while (i < n) {
-      if (this.inString) {
-        if (this.escaped) {
-          this.escaped = false;
-          i++;
-          continue;
-        }
-        const quote = chunk.indexOf(QUOTE, i);
-        const stop = quote < 0 ? n : quote;
-        // A quote (or the chunk's end) preceded by an odd run of backslashes is escaped.
-        let backslashes = 0;
-        for (let j = stop - 1; j >= i && chunk[j] === BACKSLASH; j--) backslashes++;
-        if (quote < 0) {
-          this.escaped = backslashes % 2 === 1;
-          return -1;
-        }
-        i = quote + 1;
-        if (backslashes % 2 === 1) continue;
-        this.inString = false;
-        if (this.depth === 0) return i; // a string element
-        continue;
-      }
-      const c = chunk[i];
-      if (c === QUOTE) {
-        this.inString = true;
-        i++;
-      } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-        this.depth++;
-        i++;
-      } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-        if (this.depth === 0) return i; // the outer "]" right after a scalar element
-        this.depth--;
-        i++;
-        if (this.depth === 0) return i;
-      } else if (this.depth === 0 && (c === COMMA || isWhitespace(c))) {
-        return i; // end of a scalar element
-      } else {
-        i++;
-      }
-    }
-    return -1;
   }
 
   private keep(part: Buffer) {
