@@ -93,6 +93,13 @@ describe("form schemas", () => {
     });
   });
 
+  it("reads a codex provider's instructions strategy, defaulting to auto when the fields are not shown", () => {
+    const codex = parseForm(providerUpdateSchema, form({ ...providerFields, providerType: "codex", codexInstructionsStrategy: "custom", codexInstructions: "  Be brief.\n" }));
+    expect(codex).toMatchObject({ ok: true, data: { codexInstructionsStrategy: "custom", codexInstructions: "Be brief." } });
+    expect(parseForm(providerUpdateSchema, form(providerFields))).toMatchObject({ ok: true, data: { codexInstructionsStrategy: "auto", codexInstructions: null } });
+    expect(parseForm(providerUpdateSchema, form({ ...providerFields, codexInstructionsStrategy: "sometimes" }))).toMatchObject({ ok: false, fieldErrors: { codexInstructionsStrategy: expect.any(String) } });
+  });
+
   it("reads the routing, session, network and MCP fields of the advanced section", () => {
     const parsed = parseForm(
       providerUpdateSchema,

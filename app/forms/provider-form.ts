@@ -11,6 +11,8 @@ export const PROVIDER_TYPES = ["claude", "claude-auth", "codex", "openai-compati
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
 export const CLIENT_ABORT_POLICIES = ["abort", "drain"] as const;
 export const MCP_PASSTHROUGH_TYPES = ["none", "minimax", "glm"] as const;
+/** Whose `instructions` a codex provider's upstream gets (server/gateway/providers/codex/instructions.ts). */
+export const CODEX_INSTRUCTIONS_STRATEGIES = ["auto", "official", "custom"] as const;
 
 /** Defaults of a new provider (the hub's column defaults), to prefill the create form. */
 export const PROVIDER_DEFAULTS = {
@@ -93,6 +95,9 @@ const providerFields = {
   cacheTtlPreference: z.enum(CACHE_TTL_PREFERENCES).default("inherit"),
   mcpPassthroughType: z.enum(MCP_PASSTHROUGH_TYPES).default("none"),
   mcpPassthroughUrl: nullableHttpUrl,
+  // Shown for codex providers only; the admin API refuses `custom` without a text (64 KiB at most).
+  codexInstructionsStrategy: z.enum(CODEX_INSTRUCTIONS_STRATEGIES).default("auto"),
+  codexInstructions: nullableText(64 * 1024),
   // The provider's own quotas (scope "p:<id>"): a provider at its limit is skipped, not failed.
   ...limitFormFields,
 };

@@ -17,6 +17,9 @@ import type {
 
 export const DEFAULT_GROUP = "default";
 
+/** What providers.codex_instructions_strategy may hold; anything else reads as "auto". */
+const CODEX_STRATEGIES = ["auto", "official", "custom"] as const;
+
 /** Splits a group list on commas (ASCII or Chinese) and newlines; empty means "default". */
 export function parseGroups(value: string | null | undefined): string[] {
   const groups = (value ?? "")
@@ -161,6 +164,8 @@ export function toCachedProvider(row: Provider, secrets: SecretBox): CachedProvi
     cacheTtlPreference: row.cacheTtlPreference as CacheTtlPreference,
     mcpPassthroughType: (row.mcpPassthroughType as CachedProvider["mcpPassthroughType"]) ?? "none",
     mcpPassthroughUrl: row.mcpPassthroughUrl,
+    codexInstructionsStrategy: (CODEX_STRATEGIES as readonly string[]).includes(row.codexInstructionsStrategy) ? (row.codexInstructionsStrategy as CachedProvider["codexInstructionsStrategy"]) : "auto",
+    codexInstructions: row.codexInstructions,
   };
 }
 

@@ -100,6 +100,10 @@ export interface CachedProvider {
   cacheTtlPreference: CacheTtlPreference;
   mcpPassthroughType: "none" | "minimax" | "glm";
   mcpPassthroughUrl: string | null;
+  /** `codex` providers: whose `instructions` the upstream gets (gateway/providers/codex/instructions.ts). */
+  codexInstructionsStrategy: "auto" | "official" | "custom";
+  /** The admin's instructions for the `custom` strategy (at most 64 KiB). */
+  codexInstructions: string | null;
 }
 
 export interface CachedSettings {

@@ -202,6 +202,8 @@ export const providerView = z.object({
   mcpPassthroughType: z.enum(["none", "minimax", "glm"]),
   mcpPassthroughUrl: z.string().nullable(),
   websiteUrl: z.string().nullable(),
+  codexInstructionsStrategy: z.enum(["auto", "official", "custom"]),
+  codexInstructions: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -270,6 +272,8 @@ export function toProviderView(row: Provider, secrets: SecretBox): z.infer<typeo
     mcpPassthroughType: row.mcpPassthroughType as "none" | "minimax" | "glm",
     mcpPassthroughUrl: row.mcpPassthroughUrl,
     websiteUrl: row.websiteUrl,
+    codexInstructionsStrategy: row.codexInstructionsStrategy as "auto" | "official" | "custom",
+    codexInstructions: row.codexInstructions,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -2,7 +2,8 @@
 import { CACHE_TTL_PREFERENCES } from "~/forms/key-form.ts";
 import { formatGroupPriorities, formatHeaderLines } from "~/forms/key-value-lines.ts";
 import { formatAllowedModels, formatModelRedirects } from "~/forms/model-rules.ts";
-import { CLIENT_ABORT_POLICIES, MCP_PASSTHROUGH_TYPES, PROVIDER_DEFAULTS, PROVIDER_TYPES } from "~/forms/provider-form.ts";
+import * as React from "react";
+import { CLIENT_ABORT_POLICIES, CODEX_INSTRUCTIONS_STRATEGIES, MCP_PASSTHROUGH_TYPES, PROVIDER_DEFAULTS, PROVIDER_TYPES } from "~/forms/provider-form.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import type { ProviderRow } from "~/lib/api-types.ts";
 import { SelectField, SwitchField, TextareaField, TextField } from "../form-field.tsx";
@@ -13,6 +14,8 @@ export function ProviderFields({ provider }: { provider?: ProviderRow }) {
   const { t } = useI18n();
   const p = provider;
   const number = (name: keyof typeof PROVIDER_DEFAULTS) => p?.[name] ?? PROVIDER_DEFAULTS[name];
+  // The Codex instructions settings only mean something for codex providers: shown for that type only.
+  const [providerType, setProviderType] = React.useState<string>(p?.providerType ?? "claude");
 
   return (
     <>
@@ -22,9 +25,31 @@ export function ProviderFields({ provider }: { provider?: ProviderRow }) {
           name="providerType"
           label={t("providers.type")}
           defaultValue={p?.providerType ?? "claude"}
+          onChange={(event: React.ChangeEvent<HTMLSelectElement>) => setProviderType(event.target.value)}
           options={PROVIDER_TYPES.map((type) => ({ value: type, label: type }))}
         />
       </div>
+      {providerType === "codex" && (
+        <fieldset className="grid gap-3">
+          <legend className="mb-2 text-sm font-semibold">{t("providers.codexInstructions")}</legend>
+          <SelectField
+            name="codexInstructionsStrategy"
+            label={t("providers.codexInstructionsStrategy")}
+            defaultValue={p?.codexInstructionsStrategy ?? "auto"}
+            options={CODEX_INSTRUCTIONS_STRATEGIES.map((value) => ({ value, label: t(`providers.codexStrategy.${value}`) }))}
+            hint={t("providers.codexInstructionsStrategyHint")}
+            className="sm:max-w-[50%]"
+          />
+          <TextareaField
+            name="codexInstructions"
+            label={t("providers.codexInstructionsText")}
+            defaultValue={p?.codexInstructions ?? ""}
+            rows={4}
+            maxLength={64 * 1024}
+            hint={t("providers.codexInstructionsTextHint")}
+          />
+        </fieldset>
+      )}
       <TextField name="url" label={t("providers.url")} type="url" defaultValue={p?.url} placeholder="https://api.anthropic.com" required />
       <TextField
         name="key"

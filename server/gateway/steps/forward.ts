@@ -15,6 +15,7 @@ import type { GatewayDeps } from "../deps.ts";
 import { kindForUpstreamStatus } from "../error-detail.ts";
 import { GatewayError, UpstreamHttpError } from "../errors.ts";
 import { AttemptFilters } from "../filters/attempt.ts";
+import { codexInstructions, retryWithOfficialInstructions } from "../providers/codex/instructions.ts";
 import { providerAdapter } from "../providers/registry.ts";
 import { classifyFailure, type Classification } from "../resilience/classify.ts";
 import { extractMessage } from "../resilience/error-rules.ts";
@@ -136,7 +137,7 @@ export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<v
     const prepared = ctx.format.prepareUpstream({ route: ctx.route, search: ctx.search, body: ctx.body!, info: ctx.request!, model, cacheTtl: cacheTtlFor(ctx, provider) });
     // Request filters may be scoped to a provider: they run per attempt (none configured: no work).
     const filters = AttemptFilters.forAttempt(deps.catalog.requestFilters(), provider, ctx.chain);
-    const upstream = filters ? filters.rewriteRequestBody(prepared) : prepared;
+    const upstream = codexInstructions(ctx, provider, filters ? filters.rewriteRequestBody(prepared) : prepared);
     const result = await runAttempt(ctx, deps, { provider, adapter, upstream, model, reason, attempt, breakerState: ctx.admission?.breakerState, filters });
 
     if (result.ok) {
@@ -164,6 +165,7 @@ export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<v
     const c = classifyFailure(failure, deps.catalog.errorRules(), settings.enableCircuitBreakerOnNetworkErrors);
     const lastAttempt = ctx.chain.attempts[ctx.chain.attempts.length - 1];
     if (lastAttempt) lastAttempt.errorClass = c.errorClass;
+    if (!ctx.clientGone.signal.aborted && retryWithOfficialInstructions(ctx, provider, failure)) { reason = "retry"; continue; }
     if (c.final || ctx.clientGone.signal.aborted) throw failureToError(failure, c);
 
     const maxAttempts = provider.maxRetryAttempts ?? deps.env.MAX_RETRY_ATTEMPTS_DEFAULT;

@@ -23,6 +23,7 @@ import {
   providerView,
   toProviderView,
 } from "../schemas.ts";
+import { CODEX_INSTRUCTIONS_STRATEGIES, MAX_CUSTOM_INSTRUCTIONS_BYTES } from "../../gateway/providers/codex/instructions.ts";
 import { adminProcedure, router } from "../trpc.ts";
 import { providerHealthProcedures } from "./providers-health.ts";
 
@@ -68,6 +69,14 @@ const providerFields = {
   mcpPassthroughType: z.enum(["none", "minimax", "glm"]).optional(),
   mcpPassthroughUrl: httpUrl.nullable().optional(),
   websiteUrl: httpUrl.nullable().optional(),
+  codexInstructionsStrategy: z.enum(CODEX_INSTRUCTIONS_STRATEGIES).optional(),
+  codexInstructions: z
+    .string()
+    .max(MAX_CUSTOM_INSTRUCTIONS_BYTES)
+    .refine((text) => Buffer.byteLength(text, "utf8") <= MAX_CUSTOM_INSTRUCTIONS_BYTES, "at most 64 KiB")
+    .nullable()
+    .optional()
+    .describe("The instructions a codex provider with the custom strategy sends upstream"),
 };
 
 const createInput = z.object({
@@ -109,6 +118,13 @@ function providerData(input: ProviderInput, secrets: SecretBox, before?: Provide
   return data;
 }
 
+/** The `custom` Codex instructions strategy needs its text (what the row will hold after the write). */
+function requireCustomInstructions(strategy: string | undefined, text: string | null | undefined) {
+  if (strategy === "custom" && !text?.trim()) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "codexInstructions: the custom instructions strategy needs the instructions text." });
+  }
+}
+
 function uniqueName(error: unknown): never {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
     throw new TRPCError({ code: "CONFLICT", message: "A provider with this name already exists." });
@@ -125,6 +141,7 @@ export const providersRouter = router({
     .input(createInput)
     .output(providerView)
     .mutation(async ({ ctx, input }) => {
+      requireCustomInstructions(input.codexInstructionsStrategy, input.codexInstructions);
       const row = await ctx.db.provider
         .create({ data: providerData(input, ctx.secrets) as Prisma.ProviderCreateInput })
         .catch(uniqueName);
@@ -153,6 +170,7 @@ export const providersRouter = router({
     .mutation(async ({ ctx, input }) => {
       const before = await ctx.db.provider.findFirst({ where: { id: input.id, deletedAt: null } });
       if (!before) throw new TRPCError({ code: "NOT_FOUND", message: `Provider ${input.id} not found.` });
+      requireCustomInstructions(input.codexInstructionsStrategy ?? before.codexInstructionsStrategy, input.codexInstructions !== undefined ? input.codexInstructions : before.codexInstructions);
       const row = await ctx.db.provider
         .update({ where: { id: input.id }, data: providerData(input, ctx.secrets, before) })
         .catch(uniqueName);
