@@ -15,7 +15,8 @@
  *   unparseable kept as {_raw})                      |
  * function_call_output (string | parts) → tool_result| tool_result → function_call_output (string or parts)
  * reasoning {id, summary, encrypted_content} →       | thinking of origin openai-responses with encrypted
- *   thinking (origin openai-responses, itemId);      |   content → reasoning item; other thinking DROPPED
+ *   thinking (origin openai-responses, itemId);      |   content → reasoning item without id (as Codex CLI
+ *                                                    |   sends it); other thinking DROPPED
  *   our envelope "cch1:<origin>:…" → thinking of     |   (note): Responses replays only its own reasoning
  *   that origin with its signature (reasoning.ts)    |
  * tools function → tool (strict kept)                | tools → function tools, strict false unless asked

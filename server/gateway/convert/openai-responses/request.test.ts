@@ -182,7 +182,7 @@ describe("openai-responses decodeRequest", () => {
 });
 
 describe("openai-responses encodeRequest", () => {
-  it("round-trips the Codex request into the normalised stateless form", () => {
+  it("round-trips the Codex request into the normalised stateless form (reasoning without its id, as Codex CLI sends it)", () => {
     const { path, search, body, notes } = encode(decode(fixture("request-codex.json")));
     expect(path).toBe("/v1/responses");
     expect(search).toBe("");
@@ -194,7 +194,7 @@ describe("openai-responses encodeRequest", () => {
       instructions: `${original.instructions}\n\n<permissions instructions>\nFilesystem sandboxing: workspace-write.\n</permissions instructions>`,
       input: [
         { type: "message", role: "user", content: [input[1].content, input[2].content].flat() },
-        { type: "reasoning", id: "rs_0a1b2c3d4e5f60718293a4b5c6d7e8f9", summary: [{ type: "summary_text", text: "**Inspecting the test**\n\nI should read the file first." }], encrypted_content: "gAAAAABpNzQ1encryptedreasoningblob==" },
+        { type: "reasoning", summary: [{ type: "summary_text", text: "**Inspecting the test**\n\nI should read the file first." }], encrypted_content: "gAAAAABpNzQ1encryptedreasoningblob==" },
         { type: "function_call", call_id: "call_Ab12Cd34Ef56Gh78", name: "shell_command", arguments: '{"command":"cat src/sum.ts","workdir":"/home/dev/app"}' },
         { type: "function_call", call_id: "call_Ij90Kl12Mn34Op56", name: "shell_command", arguments: '{"command":"cat src/sum.test.ts"}' },
         { type: "function_call_output", call_id: "call_Ab12Cd34Ef56Gh78", output: "export const sum = (a: number, b: number) => a - b;\n" },

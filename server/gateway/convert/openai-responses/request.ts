@@ -315,12 +315,9 @@ function encodeInput(messages: Message[], notes: Set<string>): Raw[] {
         case "thinking":
           flush();
           if (part.origin === TARGET && part.encrypted) {
-            const item: Raw = { type: "reasoning" };
-            // The id only with the content it names: alone, it makes OpenAI look for a stored item.
-            if (part.itemId) item.id = part.itemId;
-            item.summary = part.text ? [{ type: "summary_text", text: part.text }] : [];
-            item.encrypted_content = part.encrypted;
-            items.push(item);
+            // No id, as Codex CLI sends them (it never serialises a reasoning item's id): with
+            // store:false an id makes OpenAI look for a stored item ("Item with id … not found").
+            items.push({ type: "reasoning", summary: part.text ? [{ type: "summary_text", text: part.text }] : [], encrypted_content: part.encrypted });
           } else {
             notes.add(`thinking from ${part.origin ?? "an unknown format"}: openai-responses replays only its own encrypted reasoning`);
           }
