@@ -22,7 +22,10 @@
  * tools function → tool (strict kept)                | tools → function tools, strict false unless asked
  * tools custom (apply_patch) → tool with one string  |   ($schema removed)
  *   argument `input` (grammar in the description);   |
- *   custom_tool_call(_output) → tool_call {input}    |
+ *   custom_tool_call(_output) → tool_call {input}.   |
+ *   Calls come back as function_call {"input": …}:   |
+ *   Codex's apply_patch accepts that; other free-form|
+ *   Codex tools (js_repl) may not                    |
  * tool_choice auto/none/required/{function|custom}   | tool_choice ⇄ the same; parallel_tool_calls ⇄
  *   allowed_tools → the listed tools only            |
  * max_output_tokens, temperature, top_p              | ⇄ the same

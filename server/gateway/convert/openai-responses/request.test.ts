@@ -67,7 +67,7 @@ const CODEX_NEUTRAL: Request = {
     },
     {
       name: "apply_patch",
-      description: "Use the `apply_patch` tool to edit files.\n\nThe input must follow this lark grammar:\nstart: begin_patch hunk+ end_patch",
+      description: "Use the `apply_patch` tool to edit files.\n\nSend the tool's raw input as the string argument `input`. The input must follow this lark grammar:\nstart: begin_patch hunk+ end_patch",
       parameters: { type: "object", properties: { input: { type: "string", description: "The raw input of the tool." } }, required: ["input"], additionalProperties: false },
     },
   ],

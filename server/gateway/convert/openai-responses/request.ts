@@ -79,15 +79,15 @@ function decodeTools(raw: unknown): ToolDefinition[] {
     // A free-form tool (Codex's apply_patch) becomes a function with one string argument,
     // `input`; its grammar, if any, is told to the model in the description. Calls come back
     // as function_call items with {"input": …}, which Codex's apply_patch handler accepts.
+    // The description says how to call it as a function, since the original may say "do not wrap in JSON".
     const format = isObject(tool.format) ? tool.format : undefined;
     let text = description ?? "";
+    text += `${text ? "\n\n" : ""}Send the tool's raw input as the string argument \`input\`.`;
     if (format?.type === "grammar" && typeof format.definition === "string") {
       const syntax = typeof format.syntax === "string" ? format.syntax : "grammar";
-      text += `${text ? "\n\n" : ""}The input must follow this ${syntax} grammar:\n${format.definition}`;
+      text += ` The input must follow this ${syntax} grammar:\n${format.definition}`;
     }
-    const definition: ToolDefinition = { name, parameters: customToolSchema() };
-    if (text) definition.description = text;
-    return definition;
+    return { name, description: text, parameters: customToolSchema() };
   });
 }
 
