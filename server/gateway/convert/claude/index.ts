@@ -1,0 +1,64 @@
+/**
+ * The Anthropic Messages codec (`claude`, POST /v1/messages).
+ *
+ * What maps to what (Anthropic ⇄ neutral):
+ * | Anthropic                                         | neutral                                         |
+ * |---------------------------------------------------|-------------------------------------------------|
+ * | system (string or text blocks, cache_control/ttl) | system TextPart[] (cache.ttl); one uncached part is sent back as a string |
+ * | role "system" messages (accepted by the API)      | appended to system, in order                    |
+ * | text / image (base64, url, file) blocks           | TextPart / ImagePart                            |
+ * | document: base64 PDF, url, text, content (texts), file | DocumentPart (title kept)                  |
+ * | thinking {thinking, signature}                    | ThinkingPart origin "claude" ("" signature = none) |
+ * | redacted_thinking {data}                          | ThinkingPart {text:"", redacted}                |
+ * | tool_use / tool_result (string or blocks, is_error) | ToolCallPart / ToolResultPart (name from the call) |
+ * | tools (input_schema, description, strict, cache_control) | ToolDefinition                           |
+ * | server tools (type web_search_…, bash_…, text_editor_…) | decoded as ToolDefinition {name, empty object schema} |
+ * | tool_choice auto/any/tool/none, disable_parallel_tool_use | toolChoice auto/required/tool/none, parallelToolCalls false |
+ * | thinking enabled{budget_tokens} / adaptive / disabled, display | reasoning {enabled, budgetTokens, includeThoughts} |
+ * | output_config.effort low/medium/high (xhigh, max → high) | reasoning.effort                         |
+ * | output_config.format / output_format json_schema  | responseFormat json_schema                      |
+ * | metadata.user_id, stop_sequences, temperature, top_p, top_k, max_tokens, stream | same fields |
+ * | stop_reason end_turn/max_tokens/stop_sequence/tool_use/pause_turn/refusal | same; model_context_window_exceeded → max_tokens; neutral content_filter → refusal, error → end_turn |
+ * | usage input/output/cache_read/cache_creation (5m/1h split; an undivided total counts as 5m), output_tokens_details.thinking_tokens | NeutralUsage (already disjoint), reasoningTokens |
+ *
+ * encodeRequest (to an Anthropic upstream):
+ * - max_tokens (required): the request's, else 8192, or with thinking max(32000, budget + 8192).
+ * - Thinking budget: the request's (at least 1024), else from the effort: minimal 1024, low
+ *   4096, medium 10000 (also for no effort), high 24000; kept under max_tokens.
+ * - Messages: consecutive same-role turns merged, tool_result blocks first in their user turn,
+ *   a "." user turn added when the conversation starts with the assistant (noted), tool ids
+ *   outside [a-zA-Z0-9_-] replaced by "_" in calls and results alike.
+ * - Dropped with a note: thinking without an Anthropic signature (another origin), temperature
+ *   / top_k / top_p < 0.95 while thinking, temperature > 1 lowered to 1, image detail,
+ *   empty text blocks, response_format json_object (OpenAI's JSON mode requires the prompt to
+ *   ask for JSON), prompt_cache_key.
+ * - Thinking turned off with a note: forced tool choice (Anthropic cannot think then), a tool
+ *   round whose assistant turn has no Anthropic thinking block (it would be refused), an output
+ *   limit under 1025.
+ * - Refused (UnsupportedFeature): image types other than jpeg/png/gif/webp, images or documents
+ *   given as another vendor's file id, documents that are neither PDF nor text, an image as text.
+ *
+ * decodeRequest refuses (InvalidRequestBody) history blocks of Anthropic's server-side tools
+ * (server_tool_use, web_search_tool_result, …), images inside document content sources, and
+ * tool_result blocks other than text/image/document: no other format can replay them.
+ *
+ * Responses and streams: text, thinking (signature for Claude-origin reasoning; other origins'
+ * text with signature "", their signatures dropped), redacted_thinking, tool_use in order;
+ * citations and server-tool blocks skipped. Stream errors become `event: error` with the
+ * closest Anthropic error type.
+ */
+import type { FormatCodec } from "../types.ts";
+import { decodeClaudeRequest, encodeClaudeRequest } from "./request.ts";
+import { decodeClaudeResponse, encodeClaudeResponse } from "./response.ts";
+import { createClaudeStreamDecoder } from "./stream-decoder.ts";
+import { createClaudeStreamEncoder } from "./stream-encoder.ts";
+
+export const claudeCodec: FormatCodec = {
+  format: "claude",
+  decodeRequest: decodeClaudeRequest,
+  encodeRequest: encodeClaudeRequest,
+  decodeResponse: decodeClaudeResponse,
+  encodeResponse: encodeClaudeResponse,
+  createStreamDecoder: createClaudeStreamDecoder,
+  createStreamEncoder: createClaudeStreamEncoder,
+};
