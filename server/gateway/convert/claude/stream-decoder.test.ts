@@ -34,11 +34,15 @@ describe("Claude stream decoder: golden streams", () => {
     expect(decodeChunks(Array.from(bytes, (_, i) => bytes.subarray(i, i + 1)))).toEqual(whole);
   });
 
-  it("reads CRLF-framed events and events without an event: line", () => {
+  it("reads CRLF-framed events, events without an event: line and data split over lines", () => {
     const crlf = fixture("stream-stop-sequence.sse").toString("utf8").replace(/\n/g, "\r\n");
     expect(decodeAll(crlf)).toEqual(STOP_SEQUENCE_EVENTS);
     const dataOnly = fixture("stream-stop-sequence.sse").toString("utf8").replace(/^event: .*\n/gm, "");
     expect(decodeAll(dataOnly)).toEqual(STOP_SEQUENCE_EVENTS);
+    // Several data lines are one data value, joined by newlines.
+    const multiLine = fixture("stream-stop-sequence.sse").toString("utf8").replace('data: {"type":"message_stop"}', 'data: {"type":\ndata: "message_stop"}');
+    expect(multiLine).toContain('data: "message_stop"}');
+    expect(decodeAll(multiLine)).toEqual(STOP_SEQUENCE_EVENTS);
   });
 });
 

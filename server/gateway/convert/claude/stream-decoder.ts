@@ -17,6 +17,23 @@ import { ClaudeUsageReader, decodeClaudeUsage, decodeStopReason } from "./usage.
 
 export const STREAM_ENDED_EARLY = "the upstream stream ended early";
 
+const DATA_LINE = Buffer.from("\ndata:");
+
+/**
+ * The event's data. Vendors send one data line after the event line; that is read with one
+ * string copy, anything else (several data lines, data first) by the general reader.
+ */
+function eventData(event: Buffer): string | undefined {
+  const at = event.indexOf(DATA_LINE);
+  if (at < 0 || event[0] === 0x64 /* d */ || event.indexOf(DATA_LINE, at + 1) >= 0) return sseEventData(event);
+  let start = at + DATA_LINE.length;
+  if (event[start] === 0x20) start++;
+  let end = event.indexOf(0x0a, start);
+  if (end < 0) end = event.length;
+  if (event[end - 1] === 0x0d) end--;
+  return event.toString("utf8", start, end);
+}
+
 class ClaudeStreamDecoder implements StreamDecoder {
   private readonly splitter = new SseSplitter((event) => this.onEvent(event));
   private out: StreamEvent[] = [];
@@ -83,7 +100,7 @@ class ClaudeStreamDecoder implements StreamDecoder {
     if (this.done) return;
     const name = sseEventName(raw);
     if (name === "ping") return;
-    const data = sseEventData(raw);
+    const data = eventData(raw);
     if (data === undefined) return;
     let payload: unknown;
     try {
