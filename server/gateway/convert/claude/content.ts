@@ -6,6 +6,7 @@
  */
 import type { CacheBreakpoint, DocumentPart, ImagePart, MediaSource, Part, TextPart, ThinkingPart, ToolCallPart, ToolResultPart } from "../neutral.ts";
 import { InvalidRequestBody, UnsupportedFeature, type ConversionNotes } from "../types.ts";
+import { readCarried } from "./carried.ts";
 
 export type Json = Record<string, unknown>;
 
@@ -147,9 +148,26 @@ export function decodeContent(content: unknown, where: string, toolNames: Map<st
         parts.push(decodeDocument(block, at));
         break;
       case "thinking": {
-        const part: ThinkingPart = { type: "thinking", text: str(block.thinking, `${at}.thinking`), origin: "claude" };
-        // Claude Code replays converted reasoning with an empty signature: that is no signature.
-        if (typeof block.signature === "string" && block.signature !== "") part.signature = block.signature;
+        const text = str(block.thinking, `${at}.thinking`);
+        const signature = typeof block.signature === "string" ? block.signature : "";
+        const carried = readCarried(signature);
+        if (carried?.kind === "call") {
+          // A Gemini tool call's signature, carried after its tool_use (see carried.ts).
+          const call = parts.findLast((p) => p.type === "tool_call");
+          if (call && call.type === "tool_call") call.signature = carried.signature;
+          break;
+        }
+        if (carried) {
+          const part: ThinkingPart = { type: "thinking", text, origin: carried.origin };
+          if (carried.signature !== undefined) part.signature = carried.signature;
+          if (carried.encrypted !== undefined) part.encrypted = carried.encrypted;
+          if (carried.itemId !== undefined) part.itemId = carried.itemId;
+          parts.push(part);
+          break;
+        }
+        const part: ThinkingPart = { type: "thinking", text, origin: "claude" };
+        // Reasoning shown without a token comes back with an empty signature: that is none.
+        if (signature !== "") part.signature = signature;
         parts.push(part);
         break;
       }

@@ -42,10 +42,13 @@
  * (server_tool_use, web_search_tool_result, …), images inside document content sources, and
  * tool_result blocks other than text/image/document: no other format can replay them.
  *
- * Responses and streams: text, thinking (signature for Claude-origin reasoning; other origins'
- * text with signature "", their signatures dropped), redacted_thinking, tool_use in order;
- * citations and server-tool blocks skipped. Stream errors become `event: error` with the
- * closest Anthropic error type.
+ * Responses and streams: text, thinking, redacted_thinking, tool_use in order; citations and
+ * server-tool blocks skipped. Reasoning from another vendor is shown as a thinking block whose
+ * signature carries its tokens (OpenAI encrypted_content and item id, Gemini thoughtSignature;
+ * "cch1.r.…"), and a tool call's Gemini signature follows its tool_use in a thinking block
+ * ("cch1.c.…"): Claude clients replay signatures verbatim, so decodeRequest restores them on the
+ * next turn (carried.ts). Reasoning with no tokens gets signature "". Signatures on text blocks
+ * (Gemini) are dropped. Stream errors become `event: error` with the closest Anthropic type.
  */
 import type { FormatCodec } from "../types.ts";
 import { decodeClaudeRequest, encodeClaudeRequest } from "./request.ts";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Response } from "../neutral.ts";
+import type { Part, Response } from "../neutral.ts";
 import fixture from "./fixtures/response-tool-use.json";
+import { decodeClaudeRequest } from "./request.ts";
 import { decodeClaudeResponse, encodeClaudeResponse, NotAClaudeMessage } from "./response.ts";
 
 const ctx = { model: "claude-sonnet-4-5-20250929", requestId: "req-7f3a-91", includeUsage: false, sse: false, now: 1_765_000_000 };
@@ -62,14 +63,12 @@ describe("decodeResponse", () => {
 });
 
 describe("encodeResponse", () => {
-  it("shows another vendor's reasoning with an empty signature, drops what has no text, and names the client's model", () => {
+  it("names the client's model, derives an id when the upstream gave none and maps a content filter to refusal", () => {
     const body = encodeClaudeResponse(
       {
         id: "",
         model: "gpt-5",
         parts: [
-          { type: "thinking", text: "summary of reasoning", encrypted: "gAAAA", origin: "openai-responses" },
-          { type: "thinking", text: "", encrypted: "gAAAB", origin: "openai-responses" },
           { type: "text", text: "{}" },
           { type: "tool_call", id: "call_abc", name: "f", input: { a: 1 } },
         ],
@@ -84,7 +83,6 @@ describe("encodeResponse", () => {
       role: "assistant",
       model: "claude-sonnet-4-5",
       content: [
-        { type: "thinking", thinking: "summary of reasoning", signature: "" },
         { type: "text", text: "{}" },
         { type: "tool_use", id: "call_abc", name: "f", input: { a: 1 } },
       ],
@@ -92,6 +90,31 @@ describe("encodeResponse", () => {
       stop_sequence: null,
       usage: { input_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 3, cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 }, output_tokens: 2 },
     });
+  });
+
+  it("carries other vendors' reasoning tokens and a tool call's signature in thinking signatures, which the next request gives back", () => {
+    const parts: Part[] = [
+      { type: "thinking", text: "summary of reasoning", encrypted: "gAAAAB-enc==", itemId: "rs_01", origin: "openai-responses" },
+      { type: "thinking", text: "", encrypted: "gAAAAC-enc==", origin: "openai-responses" },
+      { type: "thinking", text: "plain reasoning", origin: "openai-chat" },
+      { type: "thinking", text: "", origin: "openai-chat" },
+      { type: "tool_call", id: "call_1", name: "f", input: { a: 1 }, signature: "CiQBcsjafE+/sig==" },
+      { type: "tool_call", id: "call_2", name: "f", input: { a: 2 } },
+    ];
+    const body = encodeClaudeResponse({ id: "x", model: "gemini-3-pro", parts, stopReason: "tool_use", usage: TOOL_USE.usage }, ctx);
+    const content = body.content as Array<Record<string, unknown>>;
+    expect(content.map((b) => b.type)).toEqual(["thinking", "thinking", "thinking", "tool_use", "thinking", "tool_use"]);
+    expect(content[0]).toEqual({ type: "thinking", thinking: "summary of reasoning", signature: expect.stringMatching(/^cch1\.r\.openai-responses\./) });
+    expect(content[2]).toEqual({ type: "thinking", thinking: "plain reasoning", signature: "" });
+    expect(content[4]).toEqual({ type: "thinking", thinking: "", signature: expect.stringMatching(/^cch1\.c\./) });
+    const next = decodeClaudeRequest({ model: "m", messages: [{ role: "assistant", content }] }, { format: "claude", kind: "generate", path: "/v1/messages" }, "");
+    expect(next.messages[0].parts).toEqual([
+      parts[0],
+      parts[1],
+      { type: "thinking", text: "plain reasoning", origin: "claude" },
+      parts[4],
+      parts[5],
+    ]);
   });
 
   it("maps an upstream error finish to end_turn", () => {

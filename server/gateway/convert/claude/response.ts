@@ -4,6 +4,7 @@
  */
 import type { Part, Response, ThinkingPart } from "../neutral.ts";
 import type { EncodeContext } from "../types.ts";
+import { carryCallSignature, carryReasoning } from "./carried.ts";
 import { isObject, type Json } from "./content.ts";
 import { decodeClaudeUsage, decodeStopReason, encodeClaudeUsage, encodeStopReason } from "./usage.ts";
 
@@ -59,32 +60,35 @@ export function claudeMessageId(requestId: string): string {
 }
 
 /**
- * A neutral part as a response content block. Reasoning from another vendor is shown with an
- * empty signature (Claude clients replay it; the decoder reads "" as no signature); reasoning
- * with no text to show is left out.
+ * A neutral part as response content blocks. Reasoning from another vendor is shown with its
+ * tokens carried in the signature (carried.ts), or an empty one; reasoning with neither text nor
+ * tokens is left out. A tool call's Gemini signature follows it in a thinking block.
  */
-function encodeResponsePart(part: Part): Json | undefined {
+function pushResponsePart(content: Json[], part: Part): void {
   switch (part.type) {
     case "text":
-      return { type: "text", text: part.text };
-    case "thinking":
-      if (part.origin === "claude" && part.redacted !== undefined) return { type: "redacted_thinking", data: part.redacted };
-      if (part.origin === "claude" && part.signature) return { type: "thinking", thinking: part.text, signature: part.signature };
-      return part.text === "" ? undefined : { type: "thinking", thinking: part.text, signature: "" };
+      content.push({ type: "text", text: part.text });
+      break;
+    case "thinking": {
+      if (part.origin === "claude" && part.redacted !== undefined) content.push({ type: "redacted_thinking", data: part.redacted });
+      else if (part.origin === "claude" && part.signature) content.push({ type: "thinking", thinking: part.text, signature: part.signature });
+      else {
+        const carried = carryReasoning(part);
+        if (carried !== undefined || part.text !== "") content.push({ type: "thinking", thinking: part.text, signature: carried ?? "" });
+      }
+      break;
+    }
     case "tool_call":
-      return { type: "tool_use", id: part.id, name: part.name, input: part.input };
-    default:
-      // Responses hold text, thinking and tool calls only.
-      return undefined;
+      content.push({ type: "tool_use", id: part.id, name: part.name, input: part.input });
+      if (part.signature) content.push({ type: "thinking", thinking: "", signature: carryCallSignature(part.signature) });
+      break;
+    // Responses hold text, thinking and tool calls only.
   }
 }
 
 export function encodeClaudeResponse(response: Response, ctx: EncodeContext): Json {
   const content: Json[] = [];
-  for (const part of response.parts) {
-    const block = encodeResponsePart(part);
-    if (block) content.push(block);
-  }
+  for (const part of response.parts) pushResponsePart(content, part);
   return {
     id: response.id || claudeMessageId(ctx.requestId),
     type: "message",

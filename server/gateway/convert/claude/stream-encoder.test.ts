@@ -2,11 +2,18 @@ import { readFileSync } from "node:fs";
 import Anthropic from "@anthropic-ai/sdk";
 import { describe, expect, it } from "vitest";
 import type { StreamEvent } from "../neutral.ts";
+import { decodeClaudeRequest } from "./request.ts";
 import { createClaudeStreamDecoder } from "./stream-decoder.ts";
 import { OVERLOADED_EVENTS, STOP_SEQUENCE_EVENTS, TOOL_USE_EVENTS } from "./fixtures/events.ts";
 import { claudeErrorType, createClaudeStreamEncoder } from "./stream-encoder.ts";
 
 const ctx = { model: "claude-sonnet-4-5-20250929", requestId: "req_42", includeUsage: false, sse: true, now: 1_765_000_000 };
+
+function client(body: string) {
+  const fetch = async () => new Response(body, { status: 200, headers: { "content-type": "text/event-stream", "request-id": "req_42" } });
+  return new Anthropic({ apiKey: "test", baseURL: "http://127.0.0.1:1", fetch, maxRetries: 0 });
+}
+const params = { model: "claude-sonnet-4-5", max_tokens: 100, messages: [{ role: "user" as const, content: "hi" }] };
 
 function encodeAll(events: readonly StreamEvent[], model = ctx.model, split = false): string {
   const encoder = createClaudeStreamEncoder({ ...ctx, model });
@@ -74,20 +81,47 @@ describe("Claude stream encoder: golden streams", () => {
 });
 
 describe("Claude stream encoder: converted streams", () => {
-  it("opens a message for a source that skipped start, names the message after the request, and drops foreign signatures", () => {
+  it("opens a message for a source that skipped start, names the message after the request, and maps a content filter", () => {
     const text = encodeAll([
-      { type: "block_start", index: 0, block: { type: "thinking" } },
-      { type: "thinking_delta", index: 0, text: "hm" },
-      { type: "signature_delta", index: 0, signature: "gAAAA-encrypted", origin: "openai-responses" },
+      { type: "block_start", index: 0, block: { type: "text" } },
+      { type: "text_delta", index: 0, text: "hm" },
       { type: "block_stop", index: 0 },
       { type: "finish", stopReason: "content_filter", usage: { inputTokens: 1, outputTokens: 2, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 } },
     ]);
     const events = parseSse(text);
     expect(events.map((e) => e.event)).toEqual(["message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop"]);
     expect((events[0].data.message as { id: string }).id).toBe("msg_req_42");
-    expect(events[1].data.content_block).toEqual({ type: "thinking", thinking: "", signature: "" });
-    expect(text).not.toContain("gAAAA");
     expect(events[4].data.delta).toEqual({ stop_reason: "refusal", stop_sequence: null });
+  });
+
+  it("carries other vendors' reasoning tokens and tool-call signatures so the next request gives them back", async () => {
+    const text = encodeAll([
+      { type: "start", id: "resp_1", model: "gpt-5" },
+      { type: "block_start", index: 0, block: { type: "thinking" } },
+      { type: "thinking_delta", index: 0, text: "hm" },
+      { type: "signature_delta", index: 0, signature: "gAAAA-encrypted", origin: "openai-responses" },
+      { type: "block_stop", index: 0 },
+      { type: "block_start", index: 1, block: { type: "tool_call", id: "call_1", name: "f" } },
+      { type: "tool_args_delta", index: 1, json: '{"a":1}' },
+      { type: "signature_delta", index: 1, signature: "CiQBcsjafE+/sig==", origin: "gemini" },
+      { type: "block_stop", index: 1 },
+      { type: "block_start", index: 2, block: { type: "text" } },
+      { type: "signature_delta", index: 2, signature: "text-signature", origin: "gemini" },
+      { type: "text_delta", index: 2, text: "ok" },
+      { type: "block_stop", index: 2 },
+      { type: "finish", stopReason: "tool_use", usage: { inputTokens: 1, outputTokens: 2, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 } },
+    ]);
+    const events = parseSse(text);
+    expect(events.filter((e) => e.event === "content_block_start").map((e) => e.data.index)).toEqual([0, 1, 2, 3]);
+    expect(text).not.toContain("text-signature");
+    const message = await client(text).messages.stream(params).finalMessage();
+    expect(message.content.map((b) => b.type)).toEqual(["thinking", "tool_use", "thinking", "text"]);
+    const next = decodeClaudeRequest({ model: "m", messages: [{ role: "assistant", content: message.content }] }, { format: "claude", kind: "generate", path: "/v1/messages" }, "");
+    expect(next.messages[0].parts).toEqual([
+      { type: "thinking", text: "hm", encrypted: "gAAAA-encrypted", origin: "openai-responses" },
+      { type: "tool_call", id: "call_1", name: "f", input: { a: 1 }, signature: "CiQBcsjafE+/sig==" },
+      { type: "text", text: "ok" },
+    ]);
   });
 
   it("maps other formats' error types to Anthropic's", () => {
@@ -101,12 +135,6 @@ describe("Claude stream encoder: converted streams", () => {
 });
 
 describe("Claude stream encoder: the official SDK reads it", () => {
-  function client(body: string) {
-    const fetch = async () => new Response(body, { status: 200, headers: { "content-type": "text/event-stream", "request-id": "req_42" } });
-    return new Anthropic({ apiKey: "test", baseURL: "http://127.0.0.1:1", fetch, maxRetries: 0 });
-  }
-  const params = { model: "claude-sonnet-4-5", max_tokens: 100, messages: [{ role: "user" as const, content: "hi" }] };
-
   it("accumulates thinking, text and parallel tool calls with parsed input and usage", async () => {
     const message = await client(encodeAll(TOOL_USE_EVENTS)).messages.stream(params).finalMessage();
     expect(message.content).toEqual([

@@ -11,8 +11,10 @@
  * Strings are built directly; only the small pieces (delta text, ids, names) go through
  * JSON.stringify.
  */
+import type { ApiFormat } from "../../formats/types.ts";
 import type { StreamEvent } from "../neutral.ts";
 import type { EncodeContext, StreamEncoder } from "../types.ts";
+import { carryCallSignature, carryReasoning } from "./carried.ts";
 import { claudeMessageId } from "./response.ts";
 import { encodeClaudeUsage, encodeStopReason } from "./usage.ts";
 
@@ -48,6 +50,9 @@ class ClaudeStreamEncoder implements StreamEncoder {
   /** The neutral index of the open block and the client index it was given. */
   private openNeutral = -1;
   private openClient = -1;
+  private openType: "text" | "thinking" | "redacted_thinking" | "tool_call" | undefined;
+  /** Another vendor's token for the open block, sent (carried) when the block stops. */
+  private pendingToken: { signature: string; origin: ApiFormat } | undefined;
   private nextIndex = 0;
 
   constructor(private readonly ctx: EncodeContext) {}
@@ -75,10 +80,27 @@ class ClaudeStreamEncoder implements StreamEncoder {
 
   private stopOpen(): string {
     if (this.openClient < 0) return "";
-    const out = sse("content_block_stop", `{"type":"content_block_stop","index":${this.openClient}}`);
+    const token = this.pendingToken;
+    let out = "";
+    // Anthropic sends a thinking block's signature once, just before the block stops.
+    if (token && this.openType === "thinking") out += this.signatureDelta(this.openClient, carryReasoning({ origin: token.origin, encrypted: token.signature }) ?? "");
+    out += sse("content_block_stop", `{"type":"content_block_stop","index":${this.openClient}}`);
+    if (token && this.openType === "tool_call") {
+      // A tool call's signature (Gemini) follows the tool_use in a thinking block of its own.
+      const index = this.nextIndex++;
+      out += sse("content_block_start", `{"type":"content_block_start","index":${index},"content_block":{"type":"thinking","thinking":"","signature":""}}`);
+      out += this.signatureDelta(index, carryCallSignature(token.signature));
+      out += sse("content_block_stop", `{"type":"content_block_stop","index":${index}}`);
+    }
     this.openNeutral = -1;
     this.openClient = -1;
+    this.openType = undefined;
+    this.pendingToken = undefined;
     return out;
+  }
+
+  private signatureDelta(index: number, signature: string): string {
+    return sse("content_block_delta", `{"type":"content_block_delta","index":${index},"delta":{"type":"signature_delta","signature":${JSON.stringify(signature)}}}`);
   }
 
   private delta(index: number, delta: string): string {
@@ -104,6 +126,7 @@ class ClaudeStreamEncoder implements StreamEncoder {
         this.openNeutral = event.index;
         this.openClient = index;
         const block = event.block;
+        this.openType = block.type;
         let content: string;
         if (block.type === "text") content = `{"type":"text","text":""}`;
         else if (block.type === "thinking") content = `{"type":"thinking","thinking":"","signature":""}`;
@@ -119,8 +142,11 @@ class ClaudeStreamEncoder implements StreamEncoder {
         out += this.delta(event.index, `{"type":"thinking_delta","thinking":${JSON.stringify(event.text)}}`);
         break;
       case "signature_delta":
-        // Another vendor's reasoning token means nothing to Anthropic; the block keeps "".
-        if (event.origin === "claude") out += this.delta(event.index, `{"type":"signature_delta","signature":${JSON.stringify(event.signature)}}`);
+        if (event.index !== this.openNeutral) break;
+        if (event.origin === "claude") out += this.signatureDelta(this.openClient, event.signature);
+        // Another vendor's token is carried (carried.ts) on thinking and tool-call blocks; the
+        // last one given wins, as Anthropic's signature_delta replaces the signature.
+        else if (this.openType === "thinking" || this.openType === "tool_call") this.pendingToken = { signature: event.signature, origin: event.origin };
         break;
       case "tool_args_delta":
         out += this.delta(event.index, `{"type":"input_json_delta","partial_json":${JSON.stringify(event.json)}}`);
