@@ -39,8 +39,11 @@
  *   given as another vendor's file id, documents that are neither PDF nor text, an image as text.
  *
  * decodeRequest refuses (InvalidRequestBody) history blocks of Anthropic's server-side tools
- * (server_tool_use, web_search_tool_result, …), images inside document content sources, and
- * tool_result blocks other than text/image/document: no other format can replay them.
+ * (server_tool_use, web_search_tool_result, …), images inside document content sources,
+ * tool_result blocks other than text/image/document, and mcp_servers: no other format can
+ * replay or reach them. It ignores what does not change the answer or has no neutral form:
+ * citations, document context, service_tier, inference_geo, container, context_management,
+ * top-level cache_control.
  *
  * Responses and streams: text, thinking, redacted_thinking, tool_use in order; citations and
  * server-tool blocks skipped. Reasoning from another vendor is shown as a thinking block whose

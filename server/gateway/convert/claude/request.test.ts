@@ -201,6 +201,7 @@ describe("decodeRequest", () => {
     [{ model: "m", messages: [], temperature: "hot" }, "temperature: must be a number"],
     [{ model: "m", messages: [], stop_sequences: [1] }, "stop_sequences: must be an array of strings"],
     [{ model: "m", messages: [], output_config: { format: { type: "json_object" } } }, 'output_config.format: must be {"type":"json_schema","schema":{…}}'],
+    [{ model: "m", messages: [], mcp_servers: [{ type: "url", url: "https://mcp.example.com/sse", name: "x" }] }, "mcp_servers: Anthropic's remote MCP servers cannot be converted to another format"],
   ])("refuses a malformed body %#", (body, message) => {
     expect(() => decode(body)).toThrow(new InvalidRequestBody(message));
   });

@@ -114,6 +114,8 @@ export function decodeClaudeRequest(body: Json, _route: GatewayRoute, _search: s
   if (typeof body.model !== "string" || body.model === "") throw new InvalidRequestBody("model: must be a non-empty string");
   if (!Array.isArray(body.messages)) throw new InvalidRequestBody("messages: must be an array");
 
+  // Remote MCP servers are tools Anthropic calls itself; another vendor cannot reach them.
+  if (Array.isArray(body.mcp_servers) && body.mcp_servers.length) throw new InvalidRequestBody("mcp_servers: Anthropic's remote MCP servers cannot be converted to another format");
   const system = decodeSystem(body.system);
   const toolNames = new Map<string, string>();
   const messages: Message[] = [];
