@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Part, Response } from "../neutral.ts";
+import errorBody from "./fixtures/response-error.json";
+import structured from "./fixtures/response-structured.json";
 import fixture from "./fixtures/response-tool-use.json";
 import { decodeClaudeRequest } from "./request.ts";
 import { decodeClaudeResponse, encodeClaudeResponse, NotAClaudeMessage } from "./response.ts";
@@ -30,6 +32,18 @@ describe("Claude responses: golden fixture", () => {
     delete expected.usage.service_tier;
     expect(encodeClaudeResponse(TOOL_USE, ctx)).toEqual(expected);
   });
+
+  it("round-trips a structured-output answer (JSON text, no cache)", () => {
+    const response = decode(structured);
+    expect(response).toEqual({
+      id: "msg_01Aq9w938a90dw8q",
+      model: "claude-opus-4-5-20251101",
+      parts: [{ type: "text", text: '{"name":"John Smith","email":"john@example.com"}' }],
+      stopReason: "end_turn",
+      usage: { inputTokens: 187, outputTokens: 21, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 },
+    });
+    expect(encodeClaudeResponse(response, { ...ctx, model: "claude-opus-4-5-20251101" })).toEqual(structured);
+  });
 });
 
 describe("decodeResponse", () => {
@@ -58,7 +72,7 @@ describe("decodeResponse", () => {
   });
 
   it("refuses a body that is not a Message", () => {
-    expect(() => decode({ type: "error", error: { type: "api_error", message: "boom" } })).toThrow(NotAClaudeMessage);
+    expect(() => decode(errorBody)).toThrow(NotAClaudeMessage);
   });
 });
 

@@ -147,6 +147,19 @@ describe("Claude stream encoder: the official SDK reads it", () => {
     expect(message.usage).toMatchObject({ input_tokens: 12, output_tokens: 180, cache_read_input_tokens: 18000, cache_creation_input_tokens: 2500 });
   });
 
+  it("ends with the input-side counts a converted upstream reports only at the end", async () => {
+    const text = encodeAll([
+      { type: "start", id: "chatcmpl-1", model: "gpt-5" },
+      { type: "block_start", index: 0, block: { type: "text" } },
+      { type: "text_delta", index: 0, text: "hi" },
+      { type: "block_stop", index: 0 },
+      { type: "finish", stopReason: "end_turn", usage: { inputTokens: 100, outputTokens: 5, cacheReadTokens: 20, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 2 } },
+    ]);
+    const message = await client(text).messages.stream(params).finalMessage();
+    expect(message.id).toBe("chatcmpl-1");
+    expect(message.usage).toMatchObject({ input_tokens: 100, cache_read_input_tokens: 20, cache_creation_input_tokens: 0, output_tokens: 5 });
+  });
+
   it("raises the in-stream error as an API error of its type", async () => {
     await expect(client(encodeAll(OVERLOADED_EVENTS)).messages.stream(params).finalMessage()).rejects.toMatchObject({ error: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } } });
   });
