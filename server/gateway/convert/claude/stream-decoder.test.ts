@@ -102,6 +102,17 @@ describe("Claude stream decoder: faults and oddities", () => {
     ]);
   });
 
+  it("keeps message_start's input-side counts when message_delta reports them as null", () => {
+    const events = decodeAll(
+      sse([
+        ["message_start", { message: { id: "msg_1", model: "m", usage: { input_tokens: 30, cache_read_input_tokens: 70, cache_creation_input_tokens: 5, output_tokens: 1 } } }],
+        ["message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { input_tokens: null, cache_read_input_tokens: null, cache_creation_input_tokens: null, output_tokens: 12 } }],
+        ["message_stop", {}],
+      ]),
+    );
+    expect(events.at(-1)).toEqual({ type: "finish", stopReason: "end_turn", usage: { inputTokens: 30, outputTokens: 12, cacheReadTokens: 70, cacheWrite5mTokens: 5, cacheWrite1hTokens: 0 } });
+  });
+
   it("keeps the invariants against a relay that omits message_start, overlaps blocks or sends tool input whole", () => {
     const events = decodeAll(
       sse([

@@ -14,8 +14,12 @@ export class ClaudeUsageReader {
   private thinkingTokens: number | undefined;
 
   merge(raw: unknown): void {
-    mergeClaudeUsage(this.usage, raw, "5m");
-    const details = (raw as { output_tokens_details?: { thinking_tokens?: unknown } } | null | undefined)?.output_tokens_details;
+    if (!raw || typeof raw !== "object") return;
+    // The SDK types message_delta's input-side counts as nullable: null means "not reported
+    // here", never zero, so it must not overwrite what message_start said.
+    const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== null));
+    mergeClaudeUsage(this.usage, present, "5m");
+    const details = (present as { output_tokens_details?: { thinking_tokens?: unknown } }).output_tokens_details;
     if (details && typeof details === "object" && details.thinking_tokens !== undefined) this.thinkingTokens = tokenCount(details.thinking_tokens);
   }
 
