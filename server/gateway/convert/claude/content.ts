@@ -298,7 +298,7 @@ export function encodePart(part: Part, notes: ConversionNotes): Json | undefined
     case "thinking":
       if (part.origin === "claude" && part.redacted !== undefined) return { type: "redacted_thinking", data: part.redacted };
       if (part.origin === "claude" && part.signature) return { type: "thinking", thinking: part.text, signature: part.signature };
-      note(notes, `thinking from ${part.origin ?? "another format"}: Anthropic accepts only reasoning it signed`);
+      note(notes, part.origin === "claude" ? "unsigned thinking: Anthropic accepts only reasoning it signed" : `thinking from ${part.origin ?? "another format"}: Anthropic accepts only reasoning it signed`);
       return undefined;
     case "tool_call":
       return withCacheControl({ type: "tool_use", id: claudeToolId(part.id), name: part.name, input: part.input }, part.cache);

@@ -27,7 +27,8 @@
  *   4096, medium 10000 (also for no effort), high 24000; kept under max_tokens.
  * - Messages: consecutive same-role turns merged, tool_result blocks first in their user turn,
  *   a "." user turn added when the conversation starts with the assistant (noted), tool ids
- *   outside [a-zA-Z0-9_-] replaced by "_" in calls and results alike.
+ *   outside [a-zA-Z0-9_-] replaced by "_" in calls and results alike, trailing whitespace of
+ *   an assistant prefill trimmed (noted; Anthropic refuses it).
  * - Dropped with a note: thinking without an Anthropic signature (another origin), temperature
  *   / top_k / top_p < 0.95 while thinking, temperature > 1 lowered to 1, image detail,
  *   empty text blocks, response_format json_object (OpenAI's JSON mode requires the prompt to

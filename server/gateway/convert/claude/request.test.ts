@@ -312,6 +312,17 @@ describe("encodeRequest", () => {
     expect(out.notes).toEqual(["empty text blocks: Anthropic refuses them", "a conversation starting with the assistant: Anthropic requires a user turn first, one was added"]);
   });
 
+  it("trims the whitespace Anthropic refuses at the end of an assistant prefill", () => {
+    const out = encode(base({ messages: [{ role: "user", parts: [{ type: "text", text: "Answer:" }] }, { role: "assistant", parts: [{ type: "text", text: "The answer is " }] }] }));
+    expect(out.body.messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "Answer:" }] },
+      { role: "assistant", content: [{ type: "text", text: "The answer is" }] },
+    ]);
+    expect(out.notes).toEqual(["trailing whitespace of the assistant prefill: Anthropic refuses it"]);
+    const blank = encode(base({ messages: [{ role: "user", parts: [{ type: "text", text: "Go" }] }, { role: "assistant", parts: [{ type: "text", text: "\n" }] }] }));
+    expect(blank.body.messages).toEqual([{ role: "user", content: [{ type: "text", text: "Go" }] }]);
+  });
+
   it("encodes tool choices, parallelism, empty schemas and leaves tool_choice out without tools", () => {
     const tools = [{ name: "f", parameters: {} }];
     expect(encode(base({ tools, parallelToolCalls: false })).body).toMatchObject({ tools: [{ name: "f", input_schema: { type: "object", properties: {} } }], tool_choice: { type: "auto", disable_parallel_tool_use: true } });

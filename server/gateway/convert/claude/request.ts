@@ -212,6 +212,15 @@ function encodeMessages(messages: readonly Message[], notes: ConversionNotes): C
       message.content.sort((a, b) => Number(b.type === "tool_result") - Number(a.type === "tool_result"));
     }
   }
+  // A prefill (the conversation ends with the assistant) may not end with whitespace.
+  const last = out[out.length - 1];
+  const tail = last?.role === "assistant" ? last.content[last.content.length - 1] : undefined;
+  if (tail?.type === "text" && typeof tail.text === "string" && tail.text !== tail.text.trimEnd()) {
+    tail.text = tail.text.trimEnd();
+    note(notes, "trailing whitespace of the assistant prefill: Anthropic refuses it");
+    if (tail.text === "") last.content.pop();
+    if (last.content.length === 0) out.pop();
+  }
   if (out.length && out[0].role === "assistant") {
     out.unshift({ role: "user", content: [{ type: "text", text: LEADING_USER_TEXT }] });
     note(notes, "a conversation starting with the assistant: Anthropic requires a user turn first, one was added");
