@@ -208,6 +208,65 @@ describe("decodeRequest", () => {
 });
 
 describe("encodeRequest", () => {
+  it("builds a valid Messages body from a Chat-style conversation (separate tool messages, effort, JSON schema, user)", () => {
+    const out = encode({
+      model: "claude-sonnet-4-5",
+      system: [{ type: "text", text: "You are terse." }],
+      messages: [
+        { role: "user", parts: [{ type: "text", text: "Weather in Paris and Rome?" }, { type: "image", source: { kind: "base64", mediaType: "image/jpeg", data: "/9j/4AAQ" }, detail: "low" }] },
+        {
+          role: "assistant",
+          parts: [
+            { type: "tool_call", id: "call_p", name: "weather", input: { city: "Paris" } },
+            { type: "tool_call", id: "call_r", name: "weather", input: { city: "Rome" } },
+          ],
+        },
+        { role: "user", parts: [{ type: "tool_result", callId: "call_p", content: [{ type: "text", text: "18C" }] }] },
+        { role: "user", parts: [{ type: "tool_result", callId: "call_r", content: [{ type: "text", text: "24C" }] }] },
+      ],
+      tools: [{ name: "weather", description: "Current weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] }, strict: true }],
+      toolChoice: { type: "auto" },
+      parallelToolCalls: true,
+      maxOutputTokens: 4000,
+      stream: true,
+      includeStreamUsage: true,
+      reasoning: { enabled: true, effort: "low", includeThoughts: true },
+      responseFormat: { type: "json_schema", name: "weather_report", schema: { type: "object", properties: { summary: { type: "string" } }, required: ["summary"], additionalProperties: false }, strict: true },
+      user: "user-123",
+      stopSequences: ["END"],
+    });
+    expect(out.body).toEqual({
+      model: "claude-sonnet-4-5",
+      max_tokens: 4000,
+      system: "You are terse.",
+      messages: [
+        { role: "user", content: [{ type: "text", text: "Weather in Paris and Rome?" }, { type: "image", source: { type: "base64", media_type: "image/jpeg", data: "/9j/4AAQ" } }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "tool_use", id: "call_p", name: "weather", input: { city: "Paris" } },
+            { type: "tool_use", id: "call_r", name: "weather", input: { city: "Rome" } },
+          ],
+        },
+        {
+          role: "user",
+          content: [
+            { type: "tool_result", tool_use_id: "call_p", content: "18C" },
+            { type: "tool_result", tool_use_id: "call_r", content: "24C" },
+          ],
+        },
+      ],
+      tools: [{ name: "weather", description: "Current weather", input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] }, strict: true }],
+      tool_choice: { type: "auto" },
+      stop_sequences: ["END"],
+      metadata: { user_id: "user-123" },
+      output_config: { format: { type: "json_schema", schema: { type: "object", properties: { summary: { type: "string" } }, required: ["summary"], additionalProperties: false } } },
+      stream: true,
+    });
+    // The tool round's assistant turn has no Anthropic thinking, so thinking stays off this turn.
+    expect(out.notes).toEqual(["image detail: Anthropic has no detail setting", "thinking: off for this tool round, its assistant turn has no Anthropic thinking block"]);
+  });
+
   it("sets max_tokens, which Anthropic requires, when the request has none", () => {
     expect(encode(base()).body).toEqual({ model: "claude-x", max_tokens: 8192, messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }] });
   });
