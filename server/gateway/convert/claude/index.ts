@@ -29,6 +29,11 @@
  *   a "." user turn added when the conversation starts with the assistant (noted), tool ids
  *   outside [a-zA-Z0-9_-] replaced by "_" in calls and results alike, trailing whitespace of
  *   an assistant prefill trimmed (noted; Anthropic refuses it).
+ * - Media: images base64 (jpeg/png/gif/webp) or URL; documents: base64 PDF, PDF URL, text
+ *   (base64 text/* is decoded into a text source); a document's filename becomes its title.
+ * - Dropped silently (nothing on Claude depends on them): json_schema name and strict
+ *   (Anthropic's structured outputs are always strict), includeStreamUsage (Anthropic streams
+ *   always report usage), includeThoughts.
  * - Dropped with a note: thinking without an Anthropic signature (another origin), temperature
  *   / top_k / top_p < 0.95 while thinking, temperature > 1 lowered to 1, image detail,
  *   empty text blocks, response_format json_object (OpenAI's JSON mode requires the prompt to
@@ -52,7 +57,10 @@
  * "cch1.r.…"), and a tool call's Gemini signature follows its tool_use in a thinking block
  * ("cch1.c.…"): Claude clients replay signatures verbatim, so decodeRequest restores them on the
  * next turn (carried.ts). Reasoning with no tokens gets signature "". Signatures on text blocks
- * (Gemini) are dropped. Stream errors become `event: error` with the closest Anthropic type.
+ * (Gemini) are dropped. Usage is written in every bucket with the 5m/1h split; reasoningTokens
+ * are inside output_tokens and not shown apart. Streams put the final input-side counts in
+ * message_delta too (a converted upstream may know them only at the end). Stream errors become
+ * `event: error` with the closest Anthropic error type.
  */
 import type { FormatCodec } from "../types.ts";
 import { decodeClaudeRequest, encodeClaudeRequest } from "./request.ts";
