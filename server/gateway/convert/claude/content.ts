@@ -110,21 +110,32 @@ function decodeToolResultContent(content: unknown, where: string): ToolResultPar
   if (content === undefined || content === null) return [];
   if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
   if (!Array.isArray(content)) throw new InvalidRequestBody(`${where}: must be a string or an array of blocks`);
-  return content.map((item, i) => {
+  const parts: ToolResultPart["content"] = [];
+  content.forEach((item, i) => {
     const at = `${where}[${i}]`;
     if (!isObject(item)) throw new InvalidRequestBody(`${at}: must be an object`);
     switch (item.type) {
       case "text":
-        return decodeTextBlock(item, at);
+        parts.push(decodeTextBlock(item, at));
+        break;
       case "image":
-        return decodeImage(item, at);
+        parts.push(decodeImage(item, at));
+        break;
       case "document":
-        return decodeDocument(item, at);
+        parts.push(decodeDocument(item, at));
+        break;
+      case "tool_reference":
+        // Tool search results name tools that conversion defines anyway.
+        break;
       default:
         throw new InvalidRequestBody(`${at}.type: "${String(item.type)}" in a tool result cannot be converted to another format`);
     }
   });
+  return parts;
 }
+
+/** Anthropic's tool search: plumbing that loads deferred tools, which conversion sends up front. */
+export const TOOL_SEARCH_NAMES: ReadonlySet<string> = new Set(["tool_search_tool_regex", "tool_search_tool_bm25"]);
 
 /**
  * The content of one request message. `toolNames` maps tool_use ids seen so far to their names
@@ -191,9 +202,16 @@ export function decodeContent(content: unknown, where: string, toolNames: Map<st
         parts.push(withCache(part, decodeCache(block, at)));
         break;
       }
+      case "server_tool_use":
+      case "tool_search_tool_result":
+        // Tool search's call and result only load deferred tools, which conversion defines up
+        // front (decodeTool): nothing the answer depends on. Other server tools' calls are
+        // refused with their results below.
+        if (block.type === "tool_search_tool_result" || TOOL_SEARCH_NAMES.has(String(block.name))) break;
+        throw new InvalidRequestBody(`${at}.type: content blocks of type "server_tool_use" cannot be converted to another format`);
       default:
-        // server_tool_use, web_search_tool_result, container_upload…: results of Anthropic's own
-        // server-side tools, which no other format can replay.
+        // web_search_tool_result, code_execution_tool_result, container_upload…: results of
+        // Anthropic's own server-side tools, which no other format can replay.
         throw new InvalidRequestBody(`${at}.type: content blocks of type "${String(block.type)}" cannot be converted to another format`);
     }
   });

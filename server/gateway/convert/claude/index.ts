@@ -13,6 +13,7 @@
  * | tool_use / tool_result (string or blocks, is_error) | ToolCallPart / ToolResultPart (name from the call) |
  * | tools (input_schema, description, strict, cache_control) | ToolDefinition                           |
  * | server tools (type web_search_…, bash_…, text_editor_…) | decoded as ToolDefinition {name, empty object schema} |
+ * | tool search (tool_search_tool_regex/bm25 tool, its server_tool_use and result, tool_reference) | left out: deferred tools (defer_loading) are all defined |
  * | tool_choice auto/any/tool/none, disable_parallel_tool_use | toolChoice auto/required/tool/none, parallelToolCalls false |
  * | thinking enabled{budget_tokens} / adaptive / disabled, display | reasoning {enabled, budgetTokens, includeThoughts} |
  * | output_config.effort low/medium/high (xhigh, max → high) | reasoning.effort                         |
@@ -45,7 +46,7 @@
  *   given as another vendor's file id, documents that are neither PDF nor text, an image as text.
  *
  * decodeRequest refuses (InvalidRequestBody) history blocks of Anthropic's server-side tools
- * (server_tool_use, web_search_tool_result, …), images inside document content sources,
+ * other than tool search (server_tool_use, web_search_tool_result, …), images inside document content sources,
  * tool_result blocks other than text/image/document, and mcp_servers: no other format can
  * replay or reach them. It ignores what does not change the answer or has no neutral form:
  * citations, document context, service_tier, inference_geo, container, context_management,

@@ -132,6 +132,31 @@ describe("decodeRequest", () => {
     ]);
   });
 
+  it("leaves Anthropic's tool search out: deferred tools are all defined, its calls, results and tool references dropped", () => {
+    const request = decode({
+      model: "m",
+      tools: [
+        { type: "tool_search_tool_regex_20251119", name: "tool_search_tool_regex" },
+        { name: "mcp__github__create_issue", description: "Create an issue", input_schema: { type: "object", properties: { title: { type: "string" } } }, defer_loading: true },
+      ],
+      messages: [
+        { role: "user", content: "File an issue" },
+        {
+          role: "assistant",
+          content: [
+            { type: "server_tool_use", id: "srvtoolu_1", name: "tool_search_tool_regex", input: { pattern: "github" } },
+            { type: "tool_search_tool_result", tool_use_id: "srvtoolu_1", content: { type: "tool_search_tool_search_result", tool_references: [{ type: "tool_reference", tool_name: "mcp__github__create_issue" }] } },
+            { type: "tool_use", id: "toolu_1", name: "mcp__github__create_issue", input: { title: "Bug" } },
+          ],
+        },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: [{ type: "tool_reference", tool_name: "x" }, { type: "text", text: "#12" }] }] },
+      ],
+    });
+    expect(request.tools).toEqual([{ name: "mcp__github__create_issue", description: "Create an issue", parameters: { type: "object", properties: { title: { type: "string" } } } }]);
+    expect(request.messages[1].parts).toEqual([{ type: "tool_call", id: "toolu_1", name: "mcp__github__create_issue", input: { title: "Bug" } }]);
+    expect(request.messages[2].parts).toEqual([{ type: "tool_result", callId: "toolu_1", name: "mcp__github__create_issue", content: [{ type: "text", text: "#12" }] }]);
+  });
+
   it("reads adaptive thinking with an effort, disabled thinking, omitted display and the deprecated output_format", () => {
     const adaptive = decode({ model: "m", messages: [], thinking: { type: "adaptive" }, output_config: { effort: "max" } });
     expect(adaptive.reasoning).toEqual({ enabled: true, effort: "high", includeThoughts: true });
@@ -191,6 +216,7 @@ describe("decodeRequest", () => {
     [{ model: "m", messages: [{ role: "user", content: 5 }] }, "messages[0].content: must be a string or an array of content blocks"],
     [{ model: "m", messages: [{ role: "assistant", content: [{ type: "tool_use", id: "a", name: "f", input: "{}" }] }] }, "messages[0].content[0].input: must be an object"],
     [{ model: "m", messages: [{ role: "assistant", content: [{ type: "server_tool_use", id: "s", name: "web_search", input: {} }] }] }, 'messages[0].content[0].type: content blocks of type "server_tool_use" cannot be converted to another format'],
+    [{ model: "m", messages: [{ role: "assistant", content: [{ type: "web_search_tool_result", tool_use_id: "s", content: [] }] }] }, 'messages[0].content[0].type: content blocks of type "web_search_tool_result" cannot be converted to another format'],
     [{ model: "m", messages: [{ role: "user", content: [{ type: "text", text: "x", cache_control: { type: "ephemeral", ttl: "2h" } }] }] }, 'messages[0].content[0].cache_control.ttl: must be "5m" or "1h"'],
     [{ model: "m", messages: [{ role: "user", content: [{ type: "image", source: { type: "base64", data: "x" } }] }] }, "messages[0].content[0].source.media_type: must be a string"],
     [{ model: "m", messages: [], system: [{ type: "image" }] }, "system[0]: must be a text block"],

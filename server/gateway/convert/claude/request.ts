@@ -5,7 +5,7 @@
 import type { GatewayRoute } from "../../endpoints.ts";
 import type { Message, ReasoningConfig, ReasoningEffort, Request, ResponseFormat, TextPart, ToolChoice, ToolDefinition } from "../neutral.ts";
 import { InvalidRequestBody, type ConversionNotes, type EncodedRequest } from "../types.ts";
-import { decodeCache, decodeContent, decodeTextBlock, encodeCache, encodePart, encodeText, isObject, note, type Json } from "./content.ts";
+import { decodeCache, decodeContent, decodeTextBlock, encodeCache, encodePart, encodeText, isObject, note, TOOL_SEARCH_NAMES, type Json } from "./content.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Decoding
@@ -28,11 +28,13 @@ function decodeSystem(system: unknown): TextPart[] {
   });
 }
 
-function decodeTool(tool: unknown, i: number): ToolDefinition {
+/** A tool definition, or undefined for tool search (deferred tools are simply all defined). */
+function decodeTool(tool: unknown, i: number): ToolDefinition | undefined {
   const at = `tools[${i}]`;
   if (!isObject(tool)) throw new InvalidRequestBody(`${at}: must be an object`);
   if (typeof tool.name !== "string" || tool.name === "") throw new InvalidRequestBody(`${at}.name: must be a non-empty string`);
   if (tool.type !== undefined && tool.type !== null && tool.type !== "custom") {
+    if (TOOL_SEARCH_NAMES.has(tool.name)) return undefined;
     // Anthropic's server tools (web_search_20250305, bash_20250124, text_editor_…) have no
     // schema in the request; they are kept by name only, with an empty object schema, and
     // whether a target can run them is the target encoder's call.
@@ -136,7 +138,13 @@ export function decodeClaudeRequest(body: Json, _route: GatewayRoute, _search: s
   });
 
   if (body.tools !== undefined && body.tools !== null && !Array.isArray(body.tools)) throw new InvalidRequestBody("tools: must be an array");
-  const tools = Array.isArray(body.tools) ? body.tools.map(decodeTool) : [];
+  const tools: ToolDefinition[] = [];
+  if (Array.isArray(body.tools)) {
+    body.tools.forEach((tool, i) => {
+      const definition = decodeTool(tool, i);
+      if (definition) tools.push(definition);
+    });
+  }
   const { toolChoice, parallel } = decodeToolChoice(body.tool_choice);
 
   const request: Request = { model: body.model, system, messages, tools, stream: body.stream === true };
