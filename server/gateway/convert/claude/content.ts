@@ -23,6 +23,11 @@ export function note(notes: ConversionNotes, text: string): void {
 // Decoding (client request → neutral)
 // ---------------------------------------------------------------------------------------------
 
+/** A client's value quoted in an error message, bounded (errors are logged). */
+function shown(value: unknown): string {
+  return String(value).slice(0, 64);
+}
+
 function str(value: unknown, where: string): string {
   if (typeof value !== "string") throw new InvalidRequestBody(`${where}: must be a string`);
   return value;
@@ -128,7 +133,7 @@ function decodeToolResultContent(content: unknown, where: string): ToolResultPar
         // Tool search results name tools that conversion defines anyway.
         break;
       default:
-        throw new InvalidRequestBody(`${at}.type: "${String(item.type)}" in a tool result cannot be converted to another format`);
+        throw new InvalidRequestBody(`${at}.type: "${shown(item.type)}" in a tool result cannot be converted to another format`);
     }
   });
   return parts;
@@ -212,7 +217,7 @@ export function decodeContent(content: unknown, where: string, toolNames: Map<st
       default:
         // web_search_tool_result, code_execution_tool_result, container_upload…: results of
         // Anthropic's own server-side tools, which no other format can replay.
-        throw new InvalidRequestBody(`${at}.type: content blocks of type "${String(block.type)}" cannot be converted to another format`);
+        throw new InvalidRequestBody(`${at}.type: content blocks of type "${shown(block.type)}" cannot be converted to another format`);
     }
   });
   return parts;

@@ -217,6 +217,7 @@ describe("decodeRequest", () => {
     [{ model: "m", messages: [{ role: "assistant", content: [{ type: "tool_use", id: "a", name: "f", input: "{}" }] }] }, "messages[0].content[0].input: must be an object"],
     [{ model: "m", messages: [{ role: "assistant", content: [{ type: "server_tool_use", id: "s", name: "web_search", input: {} }] }] }, 'messages[0].content[0].type: content blocks of type "server_tool_use" cannot be converted to another format'],
     [{ model: "m", messages: [{ role: "assistant", content: [{ type: "web_search_tool_result", tool_use_id: "s", content: [] }] }] }, 'messages[0].content[0].type: content blocks of type "web_search_tool_result" cannot be converted to another format'],
+    [{ model: "m", messages: [{ role: "user", content: [{ type: "x".repeat(10_000) }] }] }, `messages[0].content[0].type: content blocks of type "${"x".repeat(64)}" cannot be converted to another format`],
     [{ model: "m", messages: [{ role: "user", content: [{ type: "text", text: "x", cache_control: { type: "ephemeral", ttl: "2h" } }] }] }, 'messages[0].content[0].cache_control.ttl: must be "5m" or "1h"'],
     [{ model: "m", messages: [{ role: "user", content: [{ type: "image", source: { type: "base64", data: "x" } }] }] }, "messages[0].content[0].source.media_type: must be a string"],
     [{ model: "m", messages: [], system: [{ type: "image" }] }, "system[0]: must be a text block"],
