@@ -13,7 +13,7 @@ function client(body: string) {
   const fetch = async () => new Response(body, { status: 200, headers: { "content-type": "text/event-stream", "request-id": "req_42" } });
   return new Anthropic({ apiKey: "test", baseURL: "http://127.0.0.1:1", fetch, maxRetries: 0 });
 }
-const params = { model: "claude-sonnet-4-5", max_tokens: 100, messages: [{ role: "user" as const, content: "hi" }] };
+const params = { model: "claude-sonnet-4-6", max_tokens: 100, messages: [{ role: "user" as const, content: "hi" }] };
 
 function encodeAll(events: readonly StreamEvent[], model = ctx.model, split = false): string {
   const encoder = createClaudeStreamEncoder({ ...ctx, model });
