@@ -1,0 +1,223 @@
+/**
+ * An Anthropic Messages SSE stream → neutral stream events, incrementally. Events are split by
+ * SseSplitter (bounded memory, any chunking) and each complete event is translated on its own;
+ * tool-call JSON passes through as fragments.
+ *
+ * Anthropic's own blocks are sequential; the decoder still enforces the neutral invariants
+ * against a misbehaving relay: a block that starts while another is open closes it first,
+ * deltas for any block but the open one are ignored, and blocks of server-side tools
+ * (server_tool_use, web_search_tool_result…) are skipped with their deltas. message_stop is the
+ * only terminal event: a stream that ends without it gets an error event.
+ */
+import { SseSplitter, sseEventData, sseEventName } from "../../streaming/sse-splitter.ts";
+import type { StopReason, StreamEvent } from "../neutral.ts";
+import type { StreamDecoder } from "../types.ts";
+import { isObject, type Json } from "./content.ts";
+import { ClaudeUsageReader, decodeClaudeUsage, decodeStopReason } from "./usage.ts";
+
+export const STREAM_ENDED_EARLY = "the upstream stream ended early";
+
+const DATA_LINE = Buffer.from("\ndata:");
+
+/**
+ * The event's data. Vendors send one data line after the event line; that is read with one
+ * string copy, anything else (several data lines, data first) by the general reader.
+ */
+function eventData(event: Buffer): string | undefined {
+  const at = event.indexOf(DATA_LINE);
+  if (at < 0 || event[0] === 0x64 /* d */ || event.indexOf(DATA_LINE, at + 1) >= 0) return sseEventData(event);
+  let start = at + DATA_LINE.length;
+  if (event[start] === 0x20) start++;
+  let end = event.indexOf(0x0a, start);
+  if (end < 0) end = event.length;
+  if (event[end - 1] === 0x0d) end--;
+  return event.toString("utf8", start, end);
+}
+
+class ClaudeStreamDecoder implements StreamDecoder {
+  private readonly splitter = new SseSplitter((event) => this.onEvent(event));
+  private out: StreamEvent[] = [];
+  private started = false;
+  /** Set after message_stop or an error: nothing more is emitted. */
+  private done = false;
+  /** The neutral index of the open block, and the upstream index it came from. */
+  private openIndex = -1;
+  private openUpstream: unknown = undefined;
+  private nextIndex = 0;
+  private readonly usage = new ClaudeUsageReader();
+  private stopReason: StopReason = "end_turn";
+  private stopSequence: string | undefined;
+
+  push(chunk: Buffer): StreamEvent[] {
+    this.splitter.push(chunk);
+    return this.take();
+  }
+
+  end(): StreamEvent[] {
+    this.splitter.end();
+    if (!this.done) {
+      this.closeOpen();
+      this.fail("api_error", STREAM_ENDED_EARLY);
+    }
+    return this.take();
+  }
+
+  private take(): StreamEvent[] {
+    const events = this.out;
+    this.out = [];
+    return events;
+  }
+
+  private fail(errorType: string, message: string) {
+    this.out.push({ type: "error", errorType, message });
+    this.done = true;
+  }
+
+  private ensureStarted() {
+    if (this.started) return;
+    // Content before message_start (a broken relay): the stream still opens with a start.
+    this.started = true;
+    this.out.push({ type: "start", id: "", model: "" });
+  }
+
+  private closeOpen() {
+    if (this.openIndex < 0) return;
+    this.out.push({ type: "block_stop", index: this.openIndex });
+    this.openIndex = -1;
+    this.openUpstream = undefined;
+  }
+
+  private open(upstreamIndex: unknown, block: Extract<StreamEvent, { type: "block_start" }>["block"]): number {
+    this.closeOpen();
+    const index = this.nextIndex++;
+    this.openIndex = index;
+    this.openUpstream = upstreamIndex;
+    this.out.push({ type: "block_start", index, block });
+    return index;
+  }
+
+  private onEvent(raw: Buffer) {
+    if (this.done) return;
+    const name = sseEventName(raw);
+    if (name === "ping") return;
+    const data = eventData(raw);
+    if (data === undefined) return;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(data);
+    } catch {
+      this.closeOpen();
+      this.fail("invalid_response", `the upstream sent an event that is not JSON${name ? ` (${name.slice(0, 64)})` : ""}`);
+      return;
+    }
+    if (!isObject(payload)) return;
+    // The JSON's type equals the event name; relays that drop "event:" lines still send it.
+    const type = typeof payload.type === "string" ? payload.type : name;
+    switch (type) {
+      case "message_start":
+        this.onMessageStart(payload);
+        break;
+      case "content_block_start":
+        this.onBlockStart(payload);
+        break;
+      case "content_block_delta":
+        this.onBlockDelta(payload);
+        break;
+      case "content_block_stop":
+        if (this.openIndex >= 0 && payload.index === this.openUpstream) this.closeOpen();
+        break;
+      case "message_delta": {
+        const delta = isObject(payload.delta) ? payload.delta : {};
+        if (delta.stop_reason !== undefined && delta.stop_reason !== null) this.stopReason = decodeStopReason(delta.stop_reason);
+        if (typeof delta.stop_sequence === "string") this.stopSequence = delta.stop_sequence;
+        this.usage.merge(payload.usage);
+        break;
+      }
+      case "message_stop": {
+        this.ensureStarted();
+        this.closeOpen();
+        const finish: StreamEvent = { type: "finish", stopReason: this.stopReason, usage: this.usage.neutral() };
+        if (this.stopSequence !== undefined) finish.stopSequence = this.stopSequence;
+        this.out.push(finish);
+        this.done = true;
+        break;
+      }
+      case "error": {
+        const error = isObject(payload.error) ? payload.error : {};
+        this.closeOpen();
+        this.fail(typeof error.type === "string" ? error.type : "api_error", typeof error.message === "string" ? error.message : "upstream error");
+        break;
+      }
+      // ping and event types added later: ignored.
+    }
+  }
+
+  private onMessageStart(payload: Json) {
+    if (this.started) return;
+    this.started = true;
+    const message = isObject(payload.message) ? payload.message : {};
+    this.usage.merge(message.usage);
+    const start: StreamEvent = {
+      type: "start",
+      id: typeof message.id === "string" ? message.id : "",
+      model: typeof message.model === "string" ? message.model : "",
+    };
+    if (isObject(message.usage)) start.usage = decodeClaudeUsage(message.usage);
+    this.out.push(start);
+  }
+
+  private onBlockStart(payload: Json) {
+    const block = isObject(payload.content_block) ? payload.content_block : {};
+    this.ensureStarted();
+    switch (block.type) {
+      case "text": {
+        const index = this.open(payload.index, { type: "text" });
+        if (typeof block.text === "string" && block.text !== "") this.out.push({ type: "text_delta", index, text: block.text });
+        break;
+      }
+      case "thinking": {
+        const index = this.open(payload.index, { type: "thinking" });
+        if (typeof block.thinking === "string" && block.thinking !== "") this.out.push({ type: "thinking_delta", index, text: block.thinking });
+        if (typeof block.signature === "string" && block.signature !== "") this.out.push({ type: "signature_delta", index, signature: block.signature, origin: "claude" });
+        break;
+      }
+      case "redacted_thinking":
+        this.open(payload.index, { type: "redacted_thinking", data: typeof block.data === "string" ? block.data : "" });
+        break;
+      case "tool_use": {
+        const index = this.open(payload.index, { type: "tool_call", id: typeof block.id === "string" ? block.id : "", name: typeof block.name === "string" ? block.name : "" });
+        // Anthropic starts with input {} and streams the JSON; a relay may send it whole here.
+        if (isObject(block.input) && Object.keys(block.input).length) this.out.push({ type: "tool_args_delta", index, json: JSON.stringify(block.input) });
+        break;
+      }
+      default:
+        // A server-side tool's block: skipped, and so are its deltas (they name its index).
+        this.closeOpen();
+    }
+  }
+
+  private onBlockDelta(payload: Json) {
+    if (this.openIndex < 0 || payload.index !== this.openUpstream) return;
+    const delta = isObject(payload.delta) ? payload.delta : {};
+    const index = this.openIndex;
+    switch (delta.type) {
+      case "text_delta":
+        if (typeof delta.text === "string" && delta.text !== "") this.out.push({ type: "text_delta", index, text: delta.text });
+        break;
+      case "thinking_delta":
+        if (typeof delta.thinking === "string" && delta.thinking !== "") this.out.push({ type: "thinking_delta", index, text: delta.thinking });
+        break;
+      case "signature_delta":
+        if (typeof delta.signature === "string" && delta.signature !== "") this.out.push({ type: "signature_delta", index, signature: delta.signature, origin: "claude" });
+        break;
+      case "input_json_delta":
+        if (typeof delta.partial_json === "string" && delta.partial_json !== "") this.out.push({ type: "tool_args_delta", index, json: delta.partial_json });
+        break;
+      // citations_delta: citations have no neutral form.
+    }
+  }
+}
+
+export function createClaudeStreamDecoder(): StreamDecoder {
+  return new ClaudeStreamDecoder();
+}
