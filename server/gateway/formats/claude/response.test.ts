@@ -45,6 +45,19 @@ describe("Claude stream tap", () => {
     expect(tap.summary().error).toEqual({ type: "overloaded_error", message: "Overloaded" });
   });
 
+  it("keeps message_start's counts when a relay's message_delta sends them as null", () => {
+    const tap = createClaudeStreamTap(opts);
+    tap.push(
+      Buffer.from(
+        sse([
+          ["message_start", { type: "message_start", message: { usage: { input_tokens: 1200, cache_read_input_tokens: 300, output_tokens: 1 } } }],
+          ["message_delta", { type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { input_tokens: null, cache_read_input_tokens: null, cache_creation_input_tokens: null, output_tokens: 55 } }],
+        ]),
+      ),
+    );
+    expect(tap.summary().usage).toEqual({ inputTokens: 1200, outputTokens: 55, cacheReadTokens: 300, cacheCreation5mTokens: 0, cacheCreation1hTokens: 0 });
+  });
+
   it("attributes an undivided cache-creation count to the requested TTL", () => {
     const tap = createClaudeStreamTap({ defaultCacheTtl: "1h", usageInjected: false });
     tap.push(Buffer.from(sse([["message_start", { type: "message_start", message: { usage: { input_tokens: 1, cache_creation_input_tokens: 500 } } }]])));
