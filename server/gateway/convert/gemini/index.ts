@@ -12,7 +12,7 @@
  * | document, text                        | {text} (title on the first line)                                  |
  * | thinking (origin gemini)              | {text, thought: true, thoughtSignature?}                          |
  * | thinking (other origin)               | dropped with a note                                               |
- * | tool_call                             | functionCall {id, name, args} + thoughtSignature; a model turn whose calls carry no signature gets Google's "skip_thought_signature_validator" on its first call |
+ * | tool_call                             | functionCall {id, name, args} + thoughtSignature; a model turn whose calls carry no signature gets Google's "skip_thought_signature_validator" on its first call (not for gemini-1.x/2.x models, which do not validate) |
  * | tool_result                           | functionResponse {id, name, response: {output} or {error}}; name from the part or the earlier call; media of the result follow as parts |
  * | call ids                              | sent as functionCall.id / functionResponse.id (the Gemini API accepts them; Vertex does not); decode: id-less calls get call_<n>, id-less responses answer the oldest open call of that name |
  * | tools                                 | tools[{functionDeclarations[{name, description, parameters}]}]; JSON Schema rewritten to Gemini's subset (schema.ts), removed keywords noted; decode also reads parametersJsonSchema |

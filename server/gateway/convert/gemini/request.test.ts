@@ -314,6 +314,21 @@ describe("gemini encodeRequest", () => {
     expect(() => encodeRequest(request, notes())).toThrow(feature);
   });
 
+  it("gives signature-less calls the skip value only for models that validate signatures", () => {
+    const request = (model: string): Request => ({
+      model,
+      system: [],
+      messages: [{ role: "assistant", parts: [{ type: "tool_call", id: "t1", name: "f", input: {} }] }],
+      tools: [],
+      stream: false,
+    });
+    const firstPart = (model: string) => (encodeRequest(request(model), notes()).body.contents as Array<{ parts: Array<Record<string, unknown>> }>)[0].parts[0];
+    expect(firstPart("gemini-2.5-pro").thoughtSignature).toBeUndefined();
+    expect(firstPart("models/gemini-2.0-flash").thoughtSignature).toBeUndefined();
+    expect(firstPart("gemini-3-flash-preview").thoughtSignature).toBe(SKIP_SIGNATURE);
+    expect(firstPart("team-default").thoughtSignature).toBe(SKIP_SIGNATURE);
+  });
+
   it("keeps a Gemini signature on calls and on thought parts instead of the skip value", () => {
     const { body } = encodeRequest(
       {

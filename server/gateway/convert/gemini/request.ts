@@ -36,6 +36,12 @@ export function isObject(value: unknown): value is Json {
  */
 export const SKIP_SIGNATURE = "skip_thought_signature_validator";
 
+/**
+ * Gemini 1.x/2.x never validate signatures (and a made-up one is better not shown to them);
+ * Gemini 3 and anything newer or unrecognised (an alias) gets the skip value.
+ */
+const UNSIGNED_MODELS = /(^|\/)gemini-[12](\.|-)/;
+
 /** Gemini accepts at most this many stop sequences. */
 const MAX_STOP_SEQUENCES = 5;
 
@@ -350,6 +356,8 @@ class Encoder {
   constructor(
     private readonly notes: ConversionNotes,
     private readonly target: ApiFormat,
+    /** Whether signature-less function calls get SKIP_SIGNATURE (see UNSIGNED_MODELS). */
+    private readonly signCalls: boolean,
   ) {}
 
   note(text: string) {
@@ -451,7 +459,7 @@ class Encoder {
       const role = message.role === "assistant" ? "model" : "user";
       const parts: Json[] = [];
       for (const part of message.parts) this.parts(part, parts);
-      if (message.role === "assistant") this.signFirstCall(parts);
+      if (message.role === "assistant" && this.signCalls) this.signFirstCall(parts);
       if (parts.length === 0) continue;
       // Gemini wants alternating turns; consecutive messages of one role become one turn.
       const last = contents[contents.length - 1];
@@ -511,7 +519,7 @@ function encodeThinking(reasoning: ReasoningConfig): Json {
 
 /** The body of a Gemini generateContent request (also the `request` of a Code Assist one). */
 export function encodeGeminiBody(request: Request, notes: ConversionNotes, target: ApiFormat): Json {
-  const encoder = new Encoder(notes, target);
+  const encoder = new Encoder(notes, target, !UNSIGNED_MODELS.test(request.model));
   const system = request.system.length > 0 ? { parts: request.system.map((part) => encoder.contentPart(part)) } : undefined;
   const body: Json = { contents: encoder.contents(request.messages) };
   if (system) body.systemInstruction = system;
