@@ -122,6 +122,20 @@ describe("gemini decodeRequest", () => {
     expect(narrowed.tools[0].parameters).toEqual({ type: "object", properties: {} });
   });
 
+  it('reads the older "function" role as a user turn', () => {
+    const request = decodeRequest(
+      {
+        contents: [
+          { role: "model", parts: [{ functionCall: { name: "f", args: { a: 1 } } }] },
+          { role: "function", parts: [{ functionResponse: { name: "f", response: { output: "ok" } } }] },
+        ],
+      },
+      route("m", false),
+      "",
+    );
+    expect(request.messages[1]).toEqual({ role: "user", parts: [{ type: "tool_result", callId: "call_0", name: "f", content: [{ type: "text", text: "ok" }] }] });
+  });
+
   it("reads parametersJsonSchema as it is and thinkingBudget 0 as thinking off", () => {
     const schema = { type: "object", properties: { q: { type: "string" } }, additionalProperties: false };
     const request = decodeRequest(
@@ -312,6 +326,24 @@ describe("gemini encodeRequest", () => {
     const request: Request = { model: "m", system: [], messages: [], tools: [], stream: false, ...overrides };
     expect(() => encodeRequest(request, notes())).toThrow(UnsupportedFeature);
     expect(() => encodeRequest(request, notes())).toThrow(feature);
+  });
+
+  it("leaves out empty text and empty thinking parts, and turns that end up empty", () => {
+    const { body } = encodeRequest(
+      {
+        model: "gemini-2.5-flash",
+        system: [],
+        messages: [
+          { role: "user", parts: [{ type: "text", text: "" }, { type: "text", text: "hi" }] },
+          { role: "assistant", parts: [{ type: "thinking", text: "", origin: "gemini" }, { type: "text", text: "" }] },
+          { role: "user", parts: [{ type: "text", text: "again" }] },
+        ],
+        tools: [],
+        stream: false,
+      },
+      notes(),
+    );
+    expect(body.contents).toEqual([{ role: "user", parts: [{ text: "hi" }, { text: "again" }] }]);
   });
 
   it("gives signature-less calls the skip value only for models that validate signatures", () => {

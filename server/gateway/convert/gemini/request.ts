@@ -194,7 +194,13 @@ function decodeContents(raw: unknown): Message[] {
   const messages: Message[] = [];
   raw.forEach((content, i) => {
     if (!isObject(content)) fail(`contents[${i}]: must be an object`);
-    const role = content.role === undefined || content.role === "user" ? "user" : content.role === "model" ? "assistant" : fail(`contents[${i}].role: must be "user" or "model"`);
+    // "function" is the role older clients gave to turns of function responses.
+    const role =
+      content.role === undefined || content.role === "user" || content.role === "function"
+        ? "user"
+        : content.role === "model"
+          ? "assistant"
+          : fail(`contents[${i}].role: must be "user" or "model"`);
     if (!Array.isArray(content.parts)) fail(`contents[${i}].parts: must be an array`);
     const parts: Part[] = [];
     content.parts.forEach((part, j) => {
@@ -410,6 +416,10 @@ class Encoder {
   parts(part: Part, out: Json[]) {
     switch (part.type) {
       case "text":
+        this.cache(part);
+        // Gemini refuses an empty text part.
+        if (part.text !== "") out.push({ text: part.text });
+        return;
       case "image":
       case "document":
         out.push(this.contentPart(part));
@@ -422,6 +432,7 @@ class Encoder {
           }
           return;
         }
+        if (part.text === "" && !part.encrypted) return;
         const encoded: Json = { text: part.text, thought: true };
         if (part.encrypted) encoded.thoughtSignature = part.encrypted;
         out.push(encoded);
