@@ -7,7 +7,7 @@
  * | user / assistant                      | contents[].role user / model (consecutive same-role turns merged) |
  * | text                                  | {text}                                                            |
  * | image / document, base64              | inlineData {mimeType, data} (decode: image/* → image, else document) |
- * | image / document, url                 | fileData {fileUri: url, mimeType} (mimeType from the source or the URL's extension, else UnsupportedFeature) |
+ * | image / document, url                 | data: URL → inlineData; http(s) → fileData {fileUri: url, mimeType} (mimeType from the source or the URL's extension, else UnsupportedFeature; an API version that cannot fetch public URLs answers 400) |
  * | image / document, file id             | fileData {fileUri} — only https:// or gs:// ids, else UnsupportedFeature |
  * | document, text                        | {text} (title on the first line)                                  |
  * | thinking (origin gemini)              | {text, thought: true, thoughtSignature?}                          |
@@ -30,7 +30,11 @@
  * signatures on plain text parts (not enforced by the API; no neutral slot).
  *
  * Responses: see response.ts for the finishReason table and usage; media and code-execution
- * parts of an answer are skipped. Streams: stream-decoder.ts / stream-encoder.ts.
+ * parts of an answer are skipped; empty text parts are never sent upstream (Gemini refuses
+ * them). Streams: stream-decoder.ts / stream-encoder.ts. Not handled: Vertex's streamed partial
+ * function-call arguments (partialArgs / willContinue; the hub never asks for them), tool names
+ * Gemini refuses (over 64 characters or outside [A-Za-z0-9_.:-]) — sent as they are, the
+ * upstream's 400 reaches the client.
  */
 import type { FormatCodec } from "../types.ts";
 import { decodeRequest, encodeRequest } from "./request.ts";

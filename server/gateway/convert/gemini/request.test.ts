@@ -346,6 +346,20 @@ describe("gemini encodeRequest", () => {
     expect(body.contents).toEqual([{ role: "user", parts: [{ text: "hi" }, { text: "again" }] }]);
   });
 
+  it("sends a data: URL image as inline data", () => {
+    const { body } = encodeRequest(
+      {
+        model: "gemini-2.5-flash",
+        system: [],
+        messages: [{ role: "user", parts: [{ type: "image", source: { kind: "url", url: "data:image/webp;base64,UklGRg==" } }] }],
+        tools: [],
+        stream: false,
+      },
+      notes(),
+    );
+    expect(body.contents).toEqual([{ role: "user", parts: [{ inlineData: { mimeType: "image/webp", data: "UklGRg==" } }] }]);
+  });
+
   it("gives signature-less calls the skip value only for models that validate signatures", () => {
     const request = (model: string): Request => ({
       model,

@@ -384,6 +384,9 @@ class Encoder {
       case "text":
         return { text: source.text };
       case "url": {
+        // A data: URL (what OpenAI clients send for local images) is inline data.
+        const data = /^data:([^;,]+);base64,/.exec(source.url);
+        if (data) return { inlineData: { mimeType: data[1], data: source.url.slice(data[0].length) } };
         // Gemini fetches http(s) URLs given as fileData (it needs the media type).
         const mimeType = source.mediaType ?? mediaTypeOfUrl(source.url);
         if (!mimeType) throw new UnsupportedFeature(`${what} URL without a known media type`, this.target);
