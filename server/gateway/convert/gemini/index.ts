@@ -19,7 +19,7 @@
  * | toolChoice auto/none/required/tool    | functionCallingConfig AUTO / NONE / ANY / ANY + allowedFunctionNames [name] (decode: ANY with several names → required + only those tools) |
  * | maxOutputTokens, temperature, topP, topK, stopSequences | generationConfig fields (more than 5 stop sequences → UnsupportedFeature) |
  * | responseFormat json_object / json_schema | responseMimeType application/json (+ responseSchema, rewritten); decode also reads responseJsonSchema |
- * | reasoning                             | thinkingConfig: disabled → thinkingBudget 0; budgetTokens → thinkingBudget, else effort → thinkingLevel; includeThoughts (default true when enabled) |
+ * | reasoning                             | thinkingConfig by model family (thinking.ts): 1.x/2.0 none (noted); 2.5 thinkingBudget clamped to the model's range, effort → budget, off → 0 (Pro: 128, noted); 3+ effort → thinkingLevel, budget as is, off → lowest level (noted); unknown names → budget; includeThoughts (default true when enabled) |
  * | cache breakpoints, user id, prompt cache key, parallelToolCalls=false, image detail, strict | dropped with a note |
  * | stream                                | path :streamGenerateContent + "?alt=sse"                          |
  *

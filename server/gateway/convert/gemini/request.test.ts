@@ -282,7 +282,7 @@ describe("gemini encodeRequest", () => {
           },
         ],
         toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["bash"] } },
-        generationConfig: { responseMimeType: "application/json", thinkingConfig: { thinkingBudget: 0 } },
+        generationConfig: { responseMimeType: "application/json", thinkingConfig: { thinkingLevel: "low" } },
       },
     });
     expect(n.dropped).toEqual([
@@ -292,6 +292,7 @@ describe("gemini encodeRequest", () => {
       "tool schema keywords gemini refuses: $schema, additionalProperties",
       "parallel_tool_calls=false: gemini has no switch for it",
       "user id: gemini has no end-user field",
+      "thinking off: gemini-3-pro-preview always thinks, lowest level sent",
     ]);
   });
 

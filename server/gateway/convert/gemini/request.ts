@@ -23,6 +23,7 @@ import type {
 } from "../neutral.ts";
 import { InvalidRequestBody, UnsupportedFeature, type ConversionNotes, type EncodedRequest } from "../types.ts";
 import { fromGeminiSchema, toGeminiSchema } from "./schema.ts";
+import { encodeThinking } from "./thinking.ts";
 
 type Json = Record<string, unknown>;
 
@@ -520,17 +521,6 @@ function encodeToolChoice(choice: ToolChoice): Json {
   }
 }
 
-function encodeThinking(reasoning: ReasoningConfig): Json {
-  const config: Json = {};
-  // Gemini refuses thinkingBudget and thinkingLevel together: a budget is the more exact of the two.
-  if (!reasoning.enabled) config.thinkingBudget = 0;
-  else if (reasoning.budgetTokens !== undefined) config.thinkingBudget = reasoning.budgetTokens;
-  else if (reasoning.effort !== undefined) config.thinkingLevel = reasoning.effort;
-  const include = reasoning.includeThoughts ?? (reasoning.enabled ? true : undefined);
-  if (include !== undefined) config.includeThoughts = include;
-  return config;
-}
-
 /** The body of a Gemini generateContent request (also the `request` of a Code Assist one). */
 export function encodeGeminiBody(request: Request, notes: ConversionNotes, target: ApiFormat): Json {
   const encoder = new Encoder(notes, target, !UNSIGNED_MODELS.test(request.model));
@@ -562,7 +552,10 @@ export function encodeGeminiBody(request: Request, notes: ConversionNotes, targe
       if (removed.size > 0) encoder.note(`response schema keywords gemini refuses: ${[...removed].sort().join(", ")}`);
     }
   }
-  if (request.reasoning) generation.thinkingConfig = encodeThinking(request.reasoning);
+  if (request.reasoning) {
+    const thinking = encodeThinking(request.reasoning, bareModel(request.model), (text) => encoder.note(text));
+    if (thinking) generation.thinkingConfig = thinking;
+  }
   if (Object.keys(generation).length > 0) body.generationConfig = generation;
   return body;
 }
