@@ -379,4 +379,28 @@ describe("encodeRequest: what Chat cannot say", () => {
       response_format: { type: "json_schema", json_schema: { name: "response", schema: { type: "object" } } },
     });
   });
+
+  it("an end-user id over OpenAI's 64 characters goes as its SHA-256; a short one as it is", () => {
+    const claudeCodeUserId = `user_${"a".repeat(64)}_account_5b1e0c2a-0000-4000-8000-000000000000_session_7f3a0000-0000-4000-8000-000000000000`;
+    const long = encode(base({ user: claudeCodeUserId })).body.user as string;
+    expect(long).toMatch(/^[0-9a-f]{64}$/);
+    expect(encode(base({ user: claudeCodeUserId })).body.user).toBe(long);
+    expect(encode(base({ user: "alice" })).body.user).toBe("alice");
+  });
+
+  it("an assistant turn left empty by a dropped thinking part still has content (OpenAI refuses null without calls)", () => {
+    const { body } = encode(
+      base({
+        messages: [
+          { role: "user", parts: [{ type: "text", text: "q" }] },
+          { role: "assistant", parts: [{ type: "thinking", text: "", redacted: "abc", origin: "claude" }] },
+          { role: "user", parts: [{ type: "thinking", text: "odd", origin: "claude" }] },
+        ],
+      }),
+    );
+    expect((body.messages as unknown[]).slice(1)).toEqual([
+      { role: "assistant", content: "" },
+      { role: "user", content: "" },
+    ]);
+  });
 });

@@ -7,6 +7,7 @@
  * most OpenAI-compatible servers understand: `max_tokens`, a string system message,
  * DeepSeek-style `reasoning_content` for reasoning that came from a Chat source.
  */
+import { createHash } from "node:crypto";
 import type {
   CacheBreakpoint,
   DocumentPart,
@@ -459,7 +460,7 @@ function encodeUserContent(parts: Part[], notes: Notes): string | ChatPart[] {
     else if (part.type === "thinking") notes.add("thinking in a user message: not sent to openai-chat");
     else if (part.type === "tool_call") throw new UnsupportedFeature("a tool call in a user message", FORMAT);
   }
-  return content;
+  return content.length ? content : "";
 }
 
 /**
@@ -523,7 +524,8 @@ function encodeAssistantMessage(message: Message, out: Raw[], notes: Notes) {
         throw new UnsupportedFeature(`a ${part.type} part in an assistant message`, FORMAT);
     }
   }
-  const message_: Raw = { role: "assistant", content: content ?? null };
+  // null only beside tool calls: OpenAI refuses an assistant message with neither.
+  const message_: Raw = { role: "assistant", content: content ?? (calls.length ? null : "") };
   if (reasoning !== undefined) message_.reasoning_content = reasoning;
   if (calls.length) message_.tool_calls = calls;
   out.push(message_);
@@ -598,7 +600,7 @@ export function encodeChatRequest(request: Request, conversionNotes: ConversionN
     if (effort !== undefined) body.reasoning_effort = effort;
   }
   if (request.responseFormat) body.response_format = encodeResponseFormat(request.responseFormat);
-  if (request.user !== undefined) body.user = request.user;
+  if (request.user !== undefined) body.user = endUserId(request.user);
   if (request.promptCacheKey !== undefined) body.prompt_cache_key = request.promptCacheKey;
   if (request.stream) {
     body.stream = true;
@@ -606,6 +608,15 @@ export function encodeChatRequest(request: Request, conversionNotes: ConversionN
     body.stream_options = { include_usage: true };
   }
   return { path: CHAT_PATH, search: "", body };
+}
+
+/**
+ * OpenAI refuses an end-user id over 64 characters, and Claude Code's metadata.user_id is about
+ * 150: a longer id goes as its SHA-256 (64 hex characters), which still tells users apart and is
+ * what OpenAI recommends sending anyway.
+ */
+function endUserId(user: string): string {
+  return user.length <= 64 ? user : createHash("sha256").update(user).digest("hex");
 }
 
 function encodeResponseFormat(format: ResponseFormat): Raw {
