@@ -4,7 +4,8 @@
  * Request, Chat → neutral (decodeRequest)
  * | Chat                                                | neutral                                          |
  * | --------------------------------------------------- | ------------------------------------------------ |
- * | system / developer messages (anywhere, in order)    | system text parts (mid-history ones folded in)   |
+ * | system / developer messages (anywhere, in order)    | system text parts (mid-history ones folded in,   |
+ * |                                                     | without a note: decodeRequest has no notes)      |
  * | user content string / text parts                    | text parts (empty strings skipped)               |
  * | user image_url data: URL / http URL, detail         | image base64 / url source, detail                |
  * | user file {file_data data URL | file_id, filename}  | document base64 / file source, filename          |
@@ -40,7 +41,7 @@
  * | tool_result                      | tool message before the user's other content; is_error →     |
  * |                                  | "[tool error]" prefix; images/documents of a result follow   |
  * |                                  | in the next user message, introduced by a line naming the id |
- * | assistant text / tool_call       | content (joined by blank lines; null when only calls) /      |
+ * | assistant text / tool_call       | content (joined by blank lines; null only beside calls) /    |
  * |                                  | tool_calls (arguments JSON; {_raw} sent as its text)         |
  * | thinking of origin openai-chat   | reasoning_content                                            |
  * | thinking of another origin,      | dropped with a note (signed for another vendor)              |
@@ -55,7 +56,8 @@
  * | reasoning effort / budget        | reasoning_effort (budget ≤2048 low, ≤16384 medium, else high;|
  * |                                  | note); reasoning off → field left out                        |
  * | responseFormat                   | response_format (json_schema name defaults to "response")    |
- * | user, promptCacheKey             | user, prompt_cache_key                                       |
+ * | user, promptCacheKey             | user (SHA-256 hex when over OpenAI's 64 characters, e.g.     |
+ * |                                  | Claude Code's metadata.user_id), prompt_cache_key            |
  * | stream                           | stream + stream_options.include_usage = true, always         |
  * | cache breakpoints                | dropped with a note                                          |
  *
