@@ -142,6 +142,12 @@ describe("stream decoder: faults", () => {
     expect(events.at(-1)).toEqual({ type: "finish", stopReason: "max_tokens", usage: { ...ZERO, inputTokens: 5, outputTokens: 1 } });
   });
 
+  it("a torn [DONE] after a finish chunk that carried the usage (DeepSeek) still finishes", () => {
+    const bytes = golden("stream-reasoning.sse");
+    const torn = bytes.subarray(0, bytes.length - "ONE]\n\n".length);
+    expect(decodeAll(torn)).toEqual(EXPECTED["stream-reasoning.sse"]);
+  });
+
   it("[DONE] without usage: the finish carries zero usage (the upstream reports none)", () => {
     const events = decodeAll(sse(chunk({ content: "hi" }), chunk({}, "stop"), "[DONE]"));
     expect(events.at(-1)).toEqual({ type: "finish", stopReason: "end_turn", usage: ZERO });
@@ -238,5 +244,78 @@ describe("stream decoder: tool calls from compatible servers", () => {
     const events = decodeAll(sse(chunk({ refusal: "I can't" }), chunk({ refusal: " help." }), chunk({}, "stop"), "[DONE]"));
     expect(events.filter((e) => e.type === "text_delta").map((e) => (e as { text: string }).text).join("")).toBe("I can't help.");
     expect(events.at(-1)).toMatchObject({ type: "finish", stopReason: "refusal" });
+  });
+});
+
+/** The StreamEvent invariants of neutral.ts; returns the first violation, or undefined. */
+function violation(events: StreamEvent[]): string | undefined {
+  let open: number | undefined;
+  let next = 0;
+  let ended = false;
+  for (const [i, event] of events.entries()) {
+    if (ended) return `event ${i} after the end`;
+    if (event.type === "error") {
+      ended = true;
+      continue;
+    }
+    if ((i === 0) !== (event.type === "start")) return `start at ${i}`;
+    switch (event.type) {
+      case "block_start":
+        if (open !== undefined) return `block ${event.index} opened while ${open} is open`;
+        if (event.index !== next) return `block index ${event.index}, expected ${next}`;
+        open = next++;
+        break;
+      case "block_stop":
+        if (open !== event.index) return `stop of ${event.index} while ${open} is open`;
+        open = undefined;
+        break;
+      case "text_delta":
+      case "thinking_delta":
+      case "tool_args_delta":
+      case "signature_delta":
+        if (open !== event.index) return `delta for ${event.index} while ${open} is open`;
+        break;
+      case "finish":
+        if (open !== undefined) return "finish with an open block";
+        ended = true;
+        break;
+    }
+  }
+  return ended ? undefined : "no finish or error at the end";
+}
+
+describe("stream decoder: invariants under damage", () => {
+  it.each(Object.keys(EXPECTED))("%s cut at every byte position: the events keep the invariants and end in finish or error", (name) => {
+    const bytes = golden(name);
+    for (let at = 0; at <= bytes.length; at++) {
+      const events = decodePieces([bytes.subarray(0, at)]);
+      const problem = violation(events);
+      if (problem) expect.fail(`cut at ${at}: ${problem}`);
+    }
+  });
+
+  it("random bytes spliced into golden streams never throw and keep the invariants", () => {
+    // A fixed-seed generator: the same damage on every run.
+    let seed = 0x9e3779b9;
+    const random = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) / 0x100000000;
+    };
+    for (const name of Object.keys(EXPECTED)) {
+      const bytes = golden(name);
+      for (let round = 0; round < 200; round++) {
+        const damaged = Buffer.from(bytes);
+        for (let k = 0; k < 3; k++) damaged[Math.floor(random() * damaged.length)] = Math.floor(random() * 256);
+        const events = decodePieces([damaged.subarray(0, Math.floor(random() * damaged.length) + 1)]);
+        const problem = violation(events);
+        if (problem) expect.fail(`${name} round ${round}: ${problem}`);
+      }
+    }
+  });
+
+  it("the golden streams themselves keep the invariants", () => {
+    for (const name of Object.keys(EXPECTED)) expect(violation(EXPECTED[name])).toBeUndefined();
   });
 });

@@ -132,7 +132,9 @@ export class ChatStreamDecoder implements StreamDecoder {
     try {
       chunk = JSON.parse(text);
     } catch {
-      this.emitError("api_error", "the upstream sent a stream event that is not valid JSON");
+      // After the finish reason and the usage the answer is whole: a torn [DONE] changes nothing.
+      if (this.finishReason !== undefined && this.usage !== undefined) this.emitFinish();
+      else this.emitError("api_error", "the upstream sent a stream event that is not valid JSON");
       return;
     }
     if (!isObject(chunk)) {
