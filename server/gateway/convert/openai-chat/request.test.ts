@@ -255,6 +255,16 @@ describe("decodeRequest: shapes and refusals", () => {
     expect(call).toThrow(message);
   });
 
+  it("a client value quoted in an error message is cut short", () => {
+    const call = () => decode({ model: "m", messages: [{ role: "x".repeat(100_000), content: "x" }] });
+    expect(call).toThrow(InvalidRequestBody);
+    try {
+      call();
+    } catch (error) {
+      expect((error as Error).message.length).toBeLessThan(120);
+    }
+  });
+
   it("a missing model is the client's error", () => {
     expect(() => decode({ messages: [{ role: "user", content: "x" }] })).toThrow(InvalidRequestBody);
   });

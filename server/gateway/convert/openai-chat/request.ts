@@ -37,6 +37,15 @@ function isObject(value: unknown): value is Raw {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * A client value named in an error message, cut to a few dozen characters: the message goes
+ * back to the client and into the request log, and the value can be any size.
+ */
+function quoted(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= 40 ? text : `${text.slice(0, 40)}…`;
+}
+
 function fail(message: string): never {
   throw new InvalidRequestBody(message);
 }
@@ -95,7 +104,7 @@ function decodeTextContent(content: unknown, where: string): TextPart[] {
       if (typeof item.refusal !== "string") fail(`${where}[${i}].refusal: must be a string`);
       if (item.refusal !== "") parts.push(textPart(item.refusal));
     } else {
-      fail(`${where}[${i}].type: ${JSON.stringify(item.type)} is not allowed here (text only)`);
+      fail(`${where}[${i}].type: ${quoted(item.type)} is not allowed here (text only)`);
     }
   });
   return parts;
@@ -154,7 +163,7 @@ function decodeUserContent(content: unknown, where: string): Part[] {
       case "input_audio":
         throw new UnsupportedFeature("input_audio (audio input)", FORMAT);
       default:
-        fail(`${at}.type: unknown content part type ${JSON.stringify(item.type)}`);
+        fail(`${at}.type: unknown content part type ${quoted(item.type)}`);
     }
   });
   return parts;
@@ -178,7 +187,7 @@ function decodeToolCalls(calls: unknown, where: string, names: Map<string, strin
   return calls.map((call, i) => {
     const at = `${where}[${i}]`;
     if (!isObject(call)) fail(`${at}: must be an object`);
-    if (call.type !== undefined && call.type !== "function") throw new UnsupportedFeature(`tool call of type ${JSON.stringify(call.type)}`, FORMAT);
+    if (call.type !== undefined && call.type !== "function") throw new UnsupportedFeature(`tool call of type ${quoted(call.type)}`, FORMAT);
     if (typeof call.id !== "string" || call.id === "") fail(`${at}.id: must be a non-empty string`);
     const fn = call.function;
     if (!isObject(fn) || typeof fn.name !== "string" || fn.name === "") fail(`${at}.function.name: must be a non-empty string`);
@@ -260,7 +269,7 @@ function decodeMessages(value: unknown): DecodedConversation {
       case "function":
         throw new UnsupportedFeature("function messages (legacy function calling)", FORMAT);
       default:
-        fail(`${at}.role: unknown role ${JSON.stringify(raw.role)}`);
+        fail(`${at}.role: unknown role ${quoted(raw.role)}`);
     }
   });
   return { system, messages };
@@ -272,7 +281,7 @@ function decodeTools(value: unknown): ToolDefinition[] {
   return value.map((tool, i) => {
     const at = `tools[${i}]`;
     if (!isObject(tool)) fail(`${at}: must be an object`);
-    if (tool.type !== "function") throw new UnsupportedFeature(`tools of type ${JSON.stringify(tool.type)}`, FORMAT);
+    if (tool.type !== "function") throw new UnsupportedFeature(`tools of type ${quoted(tool.type)}`, FORMAT);
     const fn = tool.function;
     if (!isObject(fn) || typeof fn.name !== "string" || fn.name === "") fail(`${at}.function.name: must be a non-empty string`);
     const parameters = fn.parameters ?? { type: "object", properties: {} };
