@@ -224,3 +224,32 @@ describe("stream encoder: the official openai SDK reads what it writes", () => {
     await expect(read()).rejects.toBeInstanceOf(APIError);
   });
 });
+
+describe("stream encoder: a Chat stream decoded and encoded again reads the same in the openai SDK", () => {
+  async function final(body: string) {
+    const client = new OpenAI({
+      apiKey: "test",
+      baseURL: "http://127.0.0.1:9/v1",
+      maxRetries: 0,
+      fetch: async () => new Response(body, { status: 200, headers: { "content-type": "text/event-stream" } }),
+    });
+    const completion = await client.chat.completions.stream({ model: "m", messages: [{ role: "user", content: "x" }], stream_options: { include_usage: true } }).finalChatCompletion();
+    const { message, finish_reason } = completion.choices[0];
+    const calls = message.tool_calls?.map((call) => (call.type === "function" ? { id: call.id, name: call.function.name, arguments: call.function.arguments } : call));
+    return { content: message.content, calls, finish_reason, usage: completion.usage };
+  }
+
+  it.each(["stream-text.sse", "stream-tools.sse", "stream-tools-interleaved.sse", "stream-reasoning.sse"])("%s", async (name) => {
+    const original = golden(name);
+    const reencoded = encodeAll(decodeAll(original), ctx());
+    const [before, after] = [await final(original), await final(reencoded)];
+    expect(after.content ?? "").toBe(before.content ?? "");
+    expect(after.calls).toEqual(before.calls);
+    expect(after.finish_reason).toBe(before.finish_reason);
+    expect([after.usage?.prompt_tokens, after.usage?.completion_tokens, after.usage?.prompt_tokens_details?.cached_tokens ?? 0]).toEqual([
+      before.usage?.prompt_tokens,
+      before.usage?.completion_tokens,
+      before.usage?.prompt_tokens_details?.cached_tokens ?? 0,
+    ]);
+  });
+});
