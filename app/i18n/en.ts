@@ -726,4 +726,9 @@ export const en = {
   "filters.responseAfter": "Response after",
   "filters.responseKind": "Read as: {kind}",
   "filters.testerNoneRanResponse": "No response filter applies.",
+  "providers.allowFormatConversion": "Allow format conversion",
+  "providers.allowFormatConversionHint": "Serve clients of other API formats (Claude, OpenAI Chat, Responses, Gemini) by converting requests and answers. At the same priority, providers that need no conversion are tried first.",
+  "logs.conversion": "Conversion",
+  "logs.conversionBadge": "converted",
+  "logs.conversionNotes": "Dropped in conversion",
 } satisfies Record<string, string>;

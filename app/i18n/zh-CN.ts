@@ -698,4 +698,9 @@ export const zhCN: Messages = {
   "filters.responseAfter": "响应处理后",
   "filters.responseKind": "解析为：{kind}",
   "filters.testerNoneRanResponse": "没有适用的响应过滤器。",
+  "providers.allowFormatConversion": "允许格式转换",
+  "providers.allowFormatConversionHint": "通过转换请求与响应，为其他 API 格式（Claude、OpenAI Chat、Responses、Gemini）的客户端提供服务。同一优先级下，无需转换的供应商优先。",
+  "logs.conversion": "格式转换",
+  "logs.conversionBadge": "已转换",
+  "logs.conversionNotes": "转换时舍弃",
 };

@@ -13,6 +13,11 @@
  * time of a non-streamed request. A client that goes away aborts the upstream call — or, when
  * the provider's policy is "drain", the stream is read to its end (bounded by drainTimeoutMs)
  * so its usage can be billed.
+ *
+ * A converted attempt (plan.conversion, steps/convert.ts) differs in three places only: its
+ * stream tap turns the upstream's stream into the client's event by event (the same hold,
+ * commit and backpressure rules apply to the converted bytes), a JSON answer is converted
+ * whole before it is sent, and the client gets its own format's content type.
  */
 import type { CachedProvider } from "../../catalog/types.ts";
 import type { GatewayContext } from "../context.ts";
@@ -20,6 +25,7 @@ import type { AttemptReason, AttemptRecord } from "../decision-chain.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { streamBreakError } from "../error-detail.ts";
 import type { AttemptFilters } from "../filters/attempt.ts";
+import type { ConversionPlan } from "./convert.ts";
 import type { ResponseSummary, StreamTap, UpstreamRequest } from "../formats/types.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
 import { decoderFor, type Decoder } from "../upstream/body-decoder.ts";
@@ -88,6 +94,8 @@ export interface AttemptPlan {
   breakerState?: string;
   /** Request filters for this provider (headers and response; the body is already filtered). */
   filters?: AttemptFilters;
+  /** The attempt converts between formats (steps/convert.ts); absent for passthrough. */
+  conversion?: ConversionPlan;
 }
 
 export async function runAttempt(ctx: GatewayContext, deps: GatewayDeps, plan: AttemptPlan): Promise<AttemptResult> {
@@ -101,6 +109,7 @@ export async function runAttempt(ctx: GatewayContext, deps: GatewayDeps, plan: A
     model: plan.model,
     breakerState: plan.breakerState,
   };
+  if (plan.conversion) record.conversion = plan.conversion.label;
   ctx.chain.attempts.push(record);
   const started = performance.now();
   let authHeaders: Record<string, string>;
@@ -132,8 +141,10 @@ function exchangeWithUpstream(
   authHeaders: Record<string, string>,
   direct: boolean,
 ): Promise<AttemptResult> {
-  const { res, format } = ctx;
-  const { provider, adapter, upstream, filters } = plan;
+  const { res } = ctx;
+  const { provider, adapter, upstream, filters, conversion } = plan;
+  // What the upstream's answer is read as: the client's format, or the upstream's when converting.
+  const format = conversion?.upstreamFormat ?? ctx.format;
   const streaming = ctx.request?.stream ?? false;
   const tapOptions = { defaultCacheTtl: upstream.cacheTtl ?? "5m", usageInjected: upstream.usageInjected };
 
@@ -153,6 +164,11 @@ function exchangeWithUpstream(
     let timer: NodeJS.Timeout | undefined;
     const responseHeaders = () => {
       const headers = clientResponseHeaders(upstreamHeaders, ctx.requestId);
+      if (conversion) {
+        // The body is the client's format now: its own content type, and no length of the upstream's.
+        headers["content-type"] = conversion.contentType(mode === "stream");
+        delete headers["content-length"];
+      }
       return filters ? filters.rewriteResponseHeaders(headers) : headers;
     };
 
@@ -223,7 +239,7 @@ function exchangeWithUpstream(
       const summary = tapSummary() ?? format.summarizeJson(Buffer.alloc(0), tapOptions);
       if (failure && tellClient && !res.destroyed && !draining) {
         const error = streamBreakError(failure.class === "timeout" ? "upstream_timeout" : "bad_gateway", failure.message, ctx.requestId, deps.catalog.settings());
-        res.write(tap?.renderError ? tap.renderError(error, ctx.requestId) : format.renderStreamError(error, ctx.requestId));
+        res.write(tap?.renderError ? tap.renderError(error, ctx.requestId) : ctx.format.renderStreamError(error, ctx.requestId));
       }
       if (!res.destroyed) res.end();
       if (draining) {
@@ -258,6 +274,11 @@ function exchangeWithUpstream(
       if (committed) return writeToClient(chunk, resume);
       held.push(chunk);
       heldBytes += chunk.length;
+      if (heldBytes > JSON_BUFFER_LIMIT && conversion) {
+        // A converted answer must be read whole, and one this large is not an answer to convert.
+        exchange?.abort(new Error(`the upstream's answer exceeds ${JSON_BUFFER_LIMIT} bytes and cannot be converted`));
+        return true;
+      }
       if (heldBytes > JSON_BUFFER_LIMIT) {
         // Too large to hold: pass it through (usage unknown, fake 200 undetectable).
         tap = undefined;
@@ -290,9 +311,18 @@ function exchangeWithUpstream(
           finish({ ok: false, failure: { class: "fake_200", status, message: `${summary.error.type}: ${summary.error.message}`, body: received } });
           return;
         }
+        let converted: Buffer = received;
+        if (conversion) {
+          try {
+            converted = conversion.convertJson(received);
+          } catch (error) {
+            finish({ ok: false, failure: { class: "fake_200", status, message: `the upstream's answer could not be converted (${conversion.label}): ${(error as Error).message}`, body: received } });
+            return;
+          }
+        }
         committed = true;
         ctx.outcome.ttfbMs = Math.round(performance.now() - ctx.startTick);
-        const body = filters ? filters.rewriteResponseJson(received) : received;
+        const body = filters ? filters.rewriteResponseJson(converted) : converted;
         const headers = responseHeaders();
         headers["content-length"] = String(body.length);
         res.writeHead(status, headers);
@@ -358,8 +388,8 @@ function exchangeWithUpstream(
         if (s >= 300) mode = "error";
         else if (String(headers["content-type"] ?? "").includes("text/event-stream") || (streaming && format.streamsJson)) {
           mode = "stream";
-          tap = format.createStreamTap(tapOptions);
-          events = filters?.responseStream(String(headers["content-type"] ?? "").includes("text/event-stream"));
+          tap = conversion ? conversion.createTap() : format.createStreamTap(tapOptions);
+          events = filters?.responseStream(conversion ? conversion.clientSse : String(headers["content-type"] ?? "").includes("text/event-stream"));
         } else mode = "json";
         const makeDecoder = decoderFor(headers["content-encoding"] as string | undefined);
         if (makeDecoder) {

@@ -38,6 +38,8 @@ const logItem = z.object({
   blockedBy: z.string().nullable(),
   sessionId: z.string().nullable(),
   retryCount: z.number(),
+  /** The format conversion of the final attempt ("claude → openai-chat"), null for passthrough; hub-made, short. */
+  conversion: z.string().nullable(),
 });
 
 const logDetail = logItem.extend({
@@ -124,6 +126,7 @@ function toItem(row: LogRow, texts: BoundedTexts, n: Awaited<ReturnType<typeof n
     blockedBy: row.blockedBy,
     sessionId: texts.sessionId,
     retryCount: row.retryCount,
+    conversion: row.conversion,
   };
   if (admin) return item;
   return {
