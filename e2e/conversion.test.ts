@@ -5,6 +5,9 @@
  * cost from converted usage, and same-format requests still byte-identical.
  */
 import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
+import OpenAI from "openai";
+import WebSocket from "ws";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeUpstream, type FakeUpstream } from "./fake-upstream/index.ts";
 import { seedTenant, startTestHub, type TestHub } from "../test-support/hub.ts";
@@ -91,5 +94,271 @@ describe("Anthropic SDK on an openai-compatible provider", () => {
     expect(second.content).toEqual([{ type: "text", text: "Sunny, 21 °C.", citations: null }].map(({ citations: _c, ...b }) => expect.objectContaining(b)));
     const messages = (fake.requests[1].json as { messages: Array<Record<string, unknown>> }).messages;
     expect(messages.at(-1)).toMatchObject({ role: "tool", tool_call_id: (call as { id: string }).id, content: "21 °C, sunny" });
+  });
+});
+
+describe("Anthropic SDK on a gemini provider", () => {
+  it("runs a tool round, streaming, and the tool result reaches Gemini as a functionResponse", async () => {
+    const tenant = await tenantOn("gemini", { modelRedirects: [{ match: "exact", pattern: "claude-sonnet-4-5", target: "gemini-2.5-flash" }] });
+    const client = new Anthropic({ baseURL: t.url, apiKey: tenant.key.key, maxRetries: 0 });
+
+    fake.enqueue({ text: "Checking.", toolCall: { name: "get_weather", input: { city: "Rome" } }, usage: { inputTokens: 300, outputTokens: 40, cacheReadTokens: 200 } });
+    const first = await client.messages.stream({ model: "claude-sonnet-4-5", max_tokens: 500, tools: [weatherTool], messages: [{ role: "user", content: "Weather in Rome?" }] }).finalMessage();
+    expect(first.stop_reason).toBe("tool_use");
+    const call = first.content.find((b) => b.type === "tool_use") as { id: string; name: string; input: unknown };
+    expect(call).toMatchObject({ name: "get_weather", input: { city: "Rome" } });
+    expect(first.usage).toMatchObject({ input_tokens: 300, output_tokens: 40, cache_read_input_tokens: 200 });
+    // The redirect rule picked the Gemini model, which goes into the path; streaming over SSE.
+    expect(fake.requests[0].path).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
+    expect(fake.requests[0].query).toEqual({ alt: "sse" });
+    expect(fake.requests[0].json).toMatchObject({ tools: [{ functionDeclarations: [{ name: "get_weather" }] }] });
+
+    fake.enqueue({ text: "Warm: 25 °C." });
+    const second = await client.messages.create({
+      model: "claude-sonnet-4-5",
+      max_tokens: 500,
+      tools: [weatherTool],
+      messages: [
+        { role: "user", content: "Weather in Rome?" },
+        { role: "assistant", content: first.content },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: call.id, content: "25 °C" }] },
+      ],
+    });
+    expect(second.content[0]).toMatchObject({ type: "text", text: "Warm: 25 °C." });
+    const contents = (fake.requests[1].json as { contents: Array<{ role: string; parts: Array<Record<string, unknown>> }> }).contents;
+    expect(contents.at(-1)!.parts[0]).toMatchObject({ functionResponse: { name: "get_weather" } });
+    expect(fake.requests[1].path).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
+  });
+});
+
+describe("openai SDK on a claude provider", () => {
+  it("Chat Completions: a tool round, JSON and streaming", async () => {
+    const tenant = await tenantOn("claude");
+    const client = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: tenant.key.key, maxRetries: 0 });
+    const tools = [{ type: "function" as const, function: { name: "get_weather", parameters: weatherTool.input_schema } }];
+
+    fake.enqueue({ text: "", toolCall: { name: "get_weather", input: { city: "Oslo" } } });
+    const first = await client.chat.completions.create({ model: "claude-haiku-4-5", messages: [{ role: "user", content: "Weather in Oslo?" }], tools });
+    expect(first.choices[0].finish_reason).toBe("tool_calls");
+    const call = first.choices[0].message.tool_calls![0] as { id: string; function: { name: string; arguments: string } };
+    expect(call.function.name).toBe("get_weather");
+    expect(JSON.parse(call.function.arguments)).toEqual({ city: "Oslo" });
+    expect(fake.requests[0].path).toMatch(/\/v1\/messages$/);
+    expect(fake.requests[0].json).toMatchObject({ model: "claude-haiku-4-5", tools: [{ name: "get_weather" }] });
+    // Anthropic needs its version header; the OpenAI SDK never sends one.
+    expect(fake.requests[0].headers["anthropic-version"]).toBeTruthy();
+
+    fake.enqueue({ text: "Cold: -3 °C.", chunks: 3, usage: { inputTokens: 50, outputTokens: 7, cacheReadTokens: 500 } });
+    const stream = await client.chat.completions.create({
+      model: "claude-haiku-4-5",
+      stream: true,
+      stream_options: { include_usage: true },
+      tools,
+      messages: [
+        { role: "user", content: "Weather in Oslo?" },
+        { role: "assistant", content: null, tool_calls: [call as OpenAI.Chat.ChatCompletionMessageToolCall] },
+        { role: "tool", tool_call_id: call.id, content: "-3 °C" },
+      ],
+    });
+    let text = "";
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta?.content ?? "";
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text).toBe("Cold: -3 °C.");
+    expect(usage).toMatchObject({ prompt_tokens: 550, completion_tokens: 7, prompt_tokens_details: { cached_tokens: 500 } });
+    const sent = fake.requests[1].json as { messages: Array<{ role: string; content: Array<Record<string, unknown>> }> };
+    expect(sent.messages.at(-1)!.content[0]).toMatchObject({ type: "tool_result", tool_use_id: call.id });
+  });
+
+  it("Responses: a tool round, JSON and streaming", async () => {
+    const tenant = await tenantOn("claude");
+    const client = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: tenant.key.key, maxRetries: 0 });
+    const tools = [{ type: "function" as const, name: "get_weather", parameters: weatherTool.input_schema, strict: false }];
+
+    fake.enqueue({ text: "Looking.", toolCall: { name: "get_weather", input: { city: "Lima" } } });
+    const first = await client.responses.create({ model: "claude-haiku-4-5", instructions: "Be brief.", input: "Weather in Lima?", tools });
+    const call = first.output.find((item) => item.type === "function_call") as OpenAI.Responses.ResponseFunctionToolCall;
+    expect(call).toMatchObject({ name: "get_weather" });
+    expect(JSON.parse(call.arguments)).toEqual({ city: "Lima" });
+    expect(first.output_text).toBe("Looking.");
+    expect(fake.requests[0].json).toMatchObject({ system: "Be brief." });
+
+    fake.enqueue({ text: "Mild.", chunks: 2 });
+    const stream = client.responses.stream({
+      model: "claude-haiku-4-5",
+      tools,
+      input: [
+        { role: "user", content: "Weather in Lima?" },
+        { type: "function_call", call_id: call.call_id, name: call.name, arguments: call.arguments },
+        { type: "function_call_output", call_id: call.call_id, output: "18 °C" },
+      ],
+    });
+    const final = await stream.finalResponse();
+    expect(final.output_text).toBe("Mild.");
+    expect(final.status).toBe("completed");
+    const sent = fake.requests[1].json as { messages: Array<{ role: string; content: Array<Record<string, unknown>> }> };
+    expect(sent.messages.at(-1)!.content[0]).toMatchObject({ type: "tool_result", tool_use_id: call.call_id, content: "18 °C" });
+  });
+
+  it("Responses over the WebSocket transport", async () => {
+    const tenant = await tenantOn("claude");
+    fake.enqueue({ text: "over the socket", chunks: 2, usage: { inputTokens: 40, outputTokens: 6 } });
+    const ws = new WebSocket(`${t.url.replace("http", "ws")}/v1/responses`, { headers: { authorization: `Bearer ${tenant.key.key}` } });
+    await new Promise((resolve, reject) => {
+      ws.once("open", resolve);
+      ws.once("error", reject);
+    });
+    try {
+      const events = await new Promise<Array<Record<string, unknown>>>((resolve) => {
+        const seen: Array<Record<string, unknown>> = [];
+        ws.on("message", (data) => {
+          const event = JSON.parse(data.toString()) as Record<string, unknown>;
+          seen.push(event);
+          if (["response.completed", "response.failed", "error"].includes(String(event.type))) resolve(seen);
+        });
+        ws.send(JSON.stringify({ type: "response.create", model: "claude-haiku-4-5", store: false, input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }] }));
+      });
+      expect(events[0].type).toBe("response.created");
+      expect(events.at(-1)!.type).toBe("response.completed");
+      expect(events.filter((e) => e.type === "response.output_text.delta").map((e) => e.delta).join("")).toBe("over the socket");
+      expect(fake.requests[0].path).toMatch(/\/v1\/messages$/);
+    } finally {
+      ws.close();
+    }
+  });
+});
+
+describe("@google/genai on a claude provider", () => {
+  it("generateContent with a function call, and a stream", async () => {
+    const tenant = await tenantOn("claude");
+    const ai = new GoogleGenAI({ apiKey: tenant.key.key, httpOptions: { baseUrl: t.url } });
+    fake.enqueue({ text: "", toolCall: { name: "get_weather", input: { city: "Kyiv" } }, usage: { inputTokens: 70, outputTokens: 12 } });
+    const response = await ai.models.generateContent({
+      model: "claude-haiku-4-5",
+      contents: "Weather in Kyiv?",
+      config: { tools: [{ functionDeclarations: [{ name: "get_weather", parametersJsonSchema: weatherTool.input_schema }] }] },
+    });
+    expect(response.functionCalls?.[0]).toMatchObject({ name: "get_weather", args: { city: "Kyiv" } });
+    expect(response.usageMetadata).toMatchObject({ promptTokenCount: 70, candidatesTokenCount: 12 });
+    expect(fake.requests[0].json).toMatchObject({ model: "claude-haiku-4-5", tools: [{ name: "get_weather" }] });
+
+    fake.enqueue({ text: "one two three", chunks: 3 });
+    const stream = await ai.models.generateContentStream({ model: "claude-haiku-4-5", contents: "count" });
+    let text = "";
+    for await (const chunk of stream) text += chunk.text ?? "";
+    expect(text).toBe("one two three");
+    expect(fake.requests[1].json).toMatchObject({ stream: true });
+  });
+});
+
+describe("faults and billing on converted requests", () => {
+  it("an upstream error reaches the client in its own envelope with the upstream's status", async () => {
+    const tenant = await tenantOn("openai-compatible", { maxRetryAttempts: 1 });
+    const client = new Anthropic({ baseURL: t.url, apiKey: tenant.key.key, maxRetries: 0 });
+    fake.enqueue({ kind: "status", status: 429, message: "Slow down, please." });
+    const error = await client.messages.create({ model: "claude-haiku-4-5", max_tokens: 50, messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.RateLimitError);
+    expect(error).toMatchObject({ status: 429, error: { type: "error", error: { type: "rate_limit_error", message: "Slow down, please." } } });
+  });
+
+  it("a feature the upstream cannot express is a 400 naming it and the provider type; nothing is sent", async () => {
+    const tenant = await tenantOn("openai-compatible");
+    const client = new Anthropic({ baseURL: t.url, apiKey: tenant.key.key, maxRetries: 0 });
+    const error = await client.messages
+      .create({
+        model: "claude-haiku-4-5",
+        max_tokens: 50,
+        messages: [{ role: "user", content: [{ type: "document", source: { type: "url", url: "https://example.com/report.pdf" } }, { type: "text", text: "Summarise" }] }],
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((error as { message: string }).message).toMatch(/document.*openai-compatible/i);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("a stream the upstream breaks off ends with the client's error event, and the log says why", async () => {
+    const tenant = await tenantOn("openai-compatible", { maxRetryAttempts: 1 });
+    const client = new Anthropic({ baseURL: t.url, apiKey: tenant.key.key, maxRetries: 0 });
+    fake.enqueue({ kind: "reset-mid-stream", afterEvents: 3, text: "a long answer that breaks", chunks: 5 });
+    const stream = client.messages.stream({ model: "claude-haiku-4-5", max_tokens: 50, messages: [{ role: "user", content: "hi" }] });
+    const error = await stream.finalMessage().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(String((error as Error).message)).toMatch(/api_error|broke off|error/i);
+    const requestId = (await stream.withResponse()).response.headers.get("x-request-id");
+    const row = await logOf(requestId);
+    expect(row.conversion).toBe("claude → openai-chat");
+    expect(row.errorType).toBeTruthy();
+    expect(row.errorMessage).toBeTruthy();
+  });
+
+  it("an upstream stream without its terminal event ends with the client's error event", async () => {
+    // Gemini's last chunk carries finishReason; a stream without it was cut short.
+    const tenant = await tenantOn("gemini", { maxRetryAttempts: 1 });
+    fake.enqueue({ kind: "truncated-stream", text: "cut short", chunks: 2 });
+    const res = await fetch(`${t.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": tenant.key.key, "content-type": "application/json" },
+      body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 50, stream: true, messages: [{ role: "user", content: "hi" }] }),
+    });
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toContain("event: message_start");
+    expect(text).toMatch(/event: error\ndata: \{"type":"error","error":\{"type":"api_error"/);
+    expect(text).not.toContain("event: message_stop");
+    const row = await logOf(res.headers.get("x-request-id"));
+    expect(row.errorMessage).toMatch(/stream/);
+  });
+
+  it("bills a converted request exactly as the same usage through a native provider", async () => {
+    const usage = { inputTokens: 1000, outputTokens: 200, cacheReadTokens: 5000 };
+    const native = await tenantOn("claude");
+    const converted = await tenantOn("openai-compatible");
+    const ask = async (key: string) => {
+      fake.enqueue({ usage });
+      const res = await fetch(`${t.url}/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": key, "content-type": "application/json" },
+        body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 300, messages: [{ role: "user", content: "price me" }] }),
+      });
+      await res.text();
+      return logOf(res.headers.get("x-request-id"));
+    };
+    const a = await ask(native.key.key);
+    const b = await ask(converted.key.key);
+    expect(b.conversion).toBe("claude → openai-chat");
+    expect(a.conversion).toBeNull();
+    expect(b).toMatchObject({ inputTokens: 1000, outputTokens: 200, cacheReadTokens: 5000 });
+    expect(a.costUsd).toBeGreaterThan(0);
+    expect(b.costUsd).toBe(a.costUsd);
+  });
+});
+
+describe("same-format requests beside converting providers", () => {
+  it("go to the native provider at the same priority, byte for byte as the client sent them", async () => {
+    const group = `conv-mixed-${++groups}`;
+    const tenant = await seedTenant(t, `${fake.url}/v1`, { providerType: "claude", user: { providerGroup: group }, provider: { groupTag: group, weight: 1 } });
+    await seedTenant(t, `${fake.url}/v1`, { providerType: "openai-compatible", provider: { groupTag: group, weight: 100, allowFormatConversion: true } });
+    // Odd spacing and key order: a re-serialised body would not keep them.
+    const body = `{ "max_tokens":50,  "model":"claude-haiku-4-5","messages":[{"role":"user","content":"exact \u00e9"}] }`;
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${t.url}/v1/messages`, { method: "POST", headers: { "x-api-key": tenant.key.key, "content-type": "application/json" }, body });
+      expect(res.status).toBe(200);
+      await res.text();
+    }
+    expect(fake.requests.map((r) => r.path)).toEqual(Array(5).fill("/v1/messages"));
+    for (const request of fake.requests) expect(request.body.toString()).toBe(body);
+  });
+
+  it("a provider with conversion off is not used for another format", async () => {
+    const tenant = await tenantOn("openai-compatible", { allowFormatConversion: false });
+    const res = await fetch(`${t.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": tenant.key.key, "content-type": "application/json" },
+      body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 50, messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(503);
+    expect(fake.requests).toHaveLength(0);
   });
 });
