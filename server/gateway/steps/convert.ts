@@ -14,12 +14,15 @@
  * - the returned plan converts the answer on the way back: a JSON body whole (convertJson), a
  *   stream event by event (createTap, ../convert/converting-tap.ts).
  *
- * Routes that cannot be converted (count_tokens and Gemini countTokens — answered by
- * count-tokens.ts —, Responses compaction, Code Assist housekeeping) keep the strict format rule.
+ * Token counts (Anthropic count_tokens, Gemini countTokens) convert too (../convert/count-tokens.ts):
+ * to the upstream's own counter where it has one, else the hub answers a documented estimate
+ * without calling the upstream. Routes that cannot be converted (Responses compaction, Code
+ * Assist housekeeping) keep the strict format rule.
  */
 import type { CachedProvider } from "../../catalog/types.ts";
 import type { GatewayContext } from "../context.ts";
 import { ConvertingTap } from "../convert/converting-tap.ts";
+import { countAnswer, countOf, decodeCountRequest, encodeCountRequest, estimateTokens, isCountRoute } from "../convert/count-tokens.ts";
 import type { Request as NeutralRequest } from "../convert/neutral.ts";
 import { codecFor, conversionLabel } from "../convert/registry.ts";
 import { InvalidRequestBody, UnsupportedFeature, type EncodeContext, type FormatCodec } from "../convert/types.ts";
@@ -53,7 +56,7 @@ export interface ConversionPlan {
 
 /** Whether requests of this route may be served by a provider of another format. */
 export function convertibleRoute(route: GatewayRoute): boolean {
-  return route.kind === "generate" && route.path !== "/v1/responses/compact";
+  return (route.kind === "generate" && route.path !== "/v1/responses/compact") || isCountRoute(route);
 }
 
 /** The client's body, parsed once per request (failover re-encodes from it). */
@@ -79,6 +82,22 @@ function isSse(search: string): boolean {
   return /[?&]alt=sse(?:&|$)/.test(search);
 }
 
+/** A client error of the conversion, in the client's terms. */
+function refusal(error: unknown, from: ApiFormat, to: ApiFormat, provider: CachedProvider): unknown {
+  if (error instanceof UnsupportedFeature && error.target === from) {
+    // The client's codec refused it on reading: no other format can carry it.
+    return new GatewayError("invalid_request", `${error.feature} cannot be converted for provider type ${provider.providerType} (${to}).`);
+  }
+  if (error instanceof UnsupportedFeature) {
+    return new GatewayError(
+      "invalid_request",
+      `${error.feature} cannot be sent to provider type ${provider.providerType} (${to}): the request was converted from ${from} and that feature has no equivalent there.`,
+    );
+  }
+  if (error instanceof InvalidRequestBody) return new GatewayError("invalid_request", `Invalid ${from} request: ${error.message}`);
+  return error;
+}
+
 function note(ctx: GatewayContext, label: string, dropped: string[]) {
   const chain = ctx.chain;
   chain.conversion = { label, dropped: dropped.slice(0, MAX_NOTES).map((d) => d.slice(0, MAX_NOTE_CHARS)) };
@@ -95,7 +114,7 @@ export function prepareConversion(
   provider: CachedProvider,
   adapter: ProviderAdapter,
   model: string,
-): { upstream: UpstreamRequest; plan: ConversionPlan } | undefined {
+): { upstream: UpstreamRequest; plan: ConversionPlan } | { local: Buffer; label: string } | undefined {
   const from = ctx.route.format;
   const to = adapter.format;
   if (from === to) return undefined;
@@ -104,6 +123,8 @@ export function prepareConversion(
   const upstreamFormat = wireFormat(to);
   if (!client || !upstreamCodec || !upstreamFormat) throw new GatewayError("internal", `No conversion from ${from} to ${to}.`);
   const label = conversionLabel(from, to);
+
+  if (isCountRoute(ctx.route)) return prepareCount(ctx, provider, model, from, to, upstreamFormat);
 
   let neutral: NeutralRequest;
   const dropped: string[] = [];
@@ -114,18 +135,7 @@ export function prepareConversion(
     if (model) neutral.model = model;
     encoded = upstreamCodec.encodeRequest(neutral, { dropped });
   } catch (error) {
-    if (error instanceof UnsupportedFeature && error.target === from) {
-      // The client's codec refused it on reading: no other format can carry it.
-      throw new GatewayError("invalid_request", `${error.feature} cannot be converted for provider type ${provider.providerType} (${to}).`);
-    }
-    if (error instanceof UnsupportedFeature) {
-      throw new GatewayError(
-        "invalid_request",
-        `${error.feature} cannot be sent to provider type ${provider.providerType} (${to}): the request was converted from ${from} and that feature has no equivalent there.`,
-      );
-    }
-    if (error instanceof InvalidRequestBody) throw new GatewayError("invalid_request", `Invalid ${from} request: ${error.message}`);
-    throw error;
+    throw refusal(error, from, to, provider);
   }
   note(ctx, label, dropped);
 
@@ -148,6 +158,61 @@ export function prepareConversion(
       contentType: (streaming) => (streaming && clientSse ? "text/event-stream; charset=utf-8" : "application/json; charset=utf-8"),
       createTap: () => new ConvertingTap(upstreamCodec.createStreamDecoder(), client.createStreamEncoder(encodeContext)),
       convertJson: (body) => convertJson(body, upstreamCodec, client, encodeContext),
+    },
+  };
+}
+
+/**
+ * A token count for an upstream of another format: its own counter, or — when its format has
+ * none — the hub's estimate, answered without calling it (`local`).
+ */
+function prepareCount(
+  ctx: GatewayContext,
+  provider: CachedProvider,
+  model: string,
+  from: ApiFormat,
+  to: ApiFormat,
+  upstreamFormat: WireFormat,
+): { upstream: UpstreamRequest; plan: ConversionPlan } | { local: Buffer; label: string } {
+  const label = conversionLabel(from, to);
+  const dropped: string[] = [];
+  let neutral: NeutralRequest;
+  let encoded;
+  try {
+    neutral = decodeCountRequest(parsedBody(ctx), ctx.route, ctx.search);
+    if (model) neutral.model = model;
+    encoded = encodeCountRequest(neutral, to, { dropped });
+  } catch (error) {
+    throw refusal(error, from, to, provider);
+  }
+  if (!encoded) {
+    note(ctx, label, [`token count estimated by the hub: ${to} upstreams have no token counter`]);
+    return { local: Buffer.from(JSON.stringify(countAnswer(from, estimateTokens(neutral)))), label };
+  }
+  note(ctx, label, dropped);
+  return {
+    upstream: { path: encoded.path, search: "", body: Buffer.from(JSON.stringify(encoded.body)), usageInjected: false },
+    plan: {
+      from,
+      to,
+      label,
+      upstreamFormat,
+      clientSse: false,
+      contentType: () => "application/json; charset=utf-8",
+      createTap: () => {
+        throw new Error("a token count is never streamed");
+      },
+      convertJson: (body) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(body.toString("utf8"));
+        } catch {
+          throw new Error(`the upstream's ${to} token count is not valid JSON`);
+        }
+        const tokens = parsed && typeof parsed === "object" ? countOf(to, parsed as Record<string, unknown>) : undefined;
+        if (tokens === undefined) throw new Error(`the upstream's ${to} answer has no token count`);
+        return Buffer.from(JSON.stringify(countAnswer(from, tokens)));
+      },
     },
   };
 }

@@ -135,6 +135,16 @@ function cacheTtlFor(ctx: GatewayContext, provider: CachedProvider): "5m" | "1h"
   return provider.cacheTtlPreference !== "inherit" ? provider.cacheTtlPreference : undefined;
 }
 
+/** A token count the hub estimated for an upstream without a counter (convert.ts): answered here, recorded as an attempt. */
+function answerLocally(ctx: GatewayContext, deps: GatewayDeps, provider: CachedProvider, reason: AttemptReason, attempt: number, model: string, label: string, body: Buffer) {
+  ctx.chain.attempts.push({ providerId: provider.id, providerName: provider.name, reason, attempt, startedAt: deps.now(), durationMs: 0, statusCode: 200, model, conversion: label });
+  ctx.outcome.statusCode = 200;
+  ctx.outcome.completed = true;
+  ctx.outcome.ttfbMs = Math.round(performance.now() - ctx.startTick);
+  ctx.res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": String(body.length), "x-request-id": ctx.requestId });
+  ctx.res.end(body);
+}
+
 export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<void> {
   const settings = deps.catalog.settings();
   const original = ctx.request!.model;
@@ -151,6 +161,10 @@ export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<v
     ctx.redirectedModel = original !== undefined && model !== original ? model : undefined;
     // Another format: the request is converted for this provider (the body parsed only then).
     const converted = prepareConversion(ctx, deps.now(), provider, adapter, model);
+    if (converted && "local" in converted) {
+      answerLocally(ctx, deps, provider, reason, attempt, model, converted.label, converted.local);
+      return;
+    }
     const prepared = converted?.upstream ?? ctx.format.prepareUpstream({ route: ctx.route, search: ctx.search, body: ctx.body!, info: ctx.request!, model, cacheTtl: cacheTtlFor(ctx, provider) });
     // Request filters may be scoped to a provider: they run per attempt (none configured: no work).
     const filters = AttemptFilters.forAttempt(deps.catalog.requestFilters(), provider, ctx.chain);
