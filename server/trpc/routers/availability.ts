@@ -70,7 +70,8 @@ export const availabilityRouter = router({
           : await rollupAvailability(ctx.db, input.dimension, span.from, span.to, { kind: "fixed", ms: span.stepMs });
       const names = input.dimension === "provider" ? await loadNames(ctx.db, { providers: data.members.map((m) => Number(m.ref)) }) : null;
       const items = data.members
-        .filter((m) => m.served > 0 || input.dimension === "model")
+        // Requests refused before any provider say nothing about a provider's or a model's health.
+        .filter((m) => m.served > 0)
         .map((m) => ({
           ref: m.ref,
           name: names ? (names.providers.get(Number(m.ref)) ?? `#${m.ref}`) : m.ref,
