@@ -76,6 +76,15 @@ const ACCESS: Record<string, Access> = {
   "filters.test": "admin",
   "settings.display": "public",
   "settings.jobs": "admin",
+  "sessions.list": "dashboard",
+  "sessions.distribution": "admin",
+  "sessions.requests": "dashboard",
+  "sessions.unbind": "admin",
+  "leaderboard.get": "dashboard",
+  "leaderboard.setMemberView": "admin",
+  "availability.get": "admin",
+  "availability.breakers": "admin",
+  "overview.get": "dashboard",
 };
 
 type Identity = "anonymous" | "usageOnlyKey" | "adminRoleUsageOnlyKey" | "member" | "adminRoleMember" | "adminToken";
