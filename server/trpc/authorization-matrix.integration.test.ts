@@ -76,6 +76,14 @@ const ACCESS: Record<string, Access> = {
   "filters.test": "admin",
   "settings.display": "public",
   "settings.jobs": "admin",
+  "notifications.list": "admin",
+  "notifications.create": "admin",
+  "notifications.update": "admin",
+  "notifications.delete": "admin",
+  "notifications.test": "admin",
+  "notifications.deliveries": "admin",
+  "notifications.settings": "admin",
+  "notifications.updateSettings": "admin",
 };
 
 type Identity = "anonymous" | "usageOnlyKey" | "adminRoleUsageOnlyKey" | "member" | "adminRoleMember" | "adminToken";

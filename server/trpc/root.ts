@@ -4,6 +4,7 @@ import { groupsRouter } from "./routers/groups.ts";
 import { keysRouter } from "./routers/keys.ts";
 import { logsRouter } from "./routers/logs.ts";
 import { meRouter } from "./routers/me.ts";
+import { notificationsRouter } from "./routers/notifications.ts";
 import { pricesRouter } from "./routers/prices.ts";
 import { providersRouter } from "./routers/providers.ts";
 import { quotasRouter } from "./routers/quotas.ts";
@@ -28,6 +29,7 @@ export const appRouter = router({
   groups: groupsRouter,
   sensitiveWords: sensitiveWordsRouter,
   filters: filtersRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;
