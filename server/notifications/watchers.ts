@@ -134,10 +134,12 @@ export class Watchers {
     const ids = (prefix: string) => scopes.filter((s) => s.startsWith(prefix)).map((s) => Number(s.slice(2)));
     const settings = catalog.settings();
     const subjects: Array<{ scope: string; type: "user" | "key" | "provider"; name: string; limits: Limits }> = [];
-    for (const row of await db.user.findMany({ where: { id: { in: ids("u:") }, deletedAt: null } })) {
+    const userIds = ids("u:");
+    const keyIds = ids("k:");
+    for (const row of userIds.length ? await db.user.findMany({ where: { id: { in: userIds }, deletedAt: null } }) : []) {
       subjects.push({ scope: `u:${row.id}`, type: "user", name: row.name, limits: toLimits(row) });
     }
-    for (const row of await db.apiKey.findMany({ where: { id: { in: ids("k:") }, deletedAt: null }, include: { user: true } })) {
+    for (const row of keyIds.length ? await db.apiKey.findMany({ where: { id: { in: keyIds }, deletedAt: null }, include: { user: true } }) : []) {
       subjects.push({ scope: `k:${row.id}`, type: "key", name: `${row.user.name}/${row.name}`, limits: effectiveKeyLimits(toCachedKey(row), settings.defaultLimits) });
     }
     for (const id of ids("p:")) {
