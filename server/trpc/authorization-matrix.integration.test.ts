@@ -84,6 +84,8 @@ const ACCESS: Record<string, Access> = {
   "notifications.deliveries": "admin",
   "notifications.settings": "admin",
   "notifications.updateSettings": "admin",
+  "audit.list": "admin",
+  "audit.filterOptions": "admin",
 };
 
 type Identity = "anonymous" | "usageOnlyKey" | "adminRoleUsageOnlyKey" | "member" | "adminRoleMember" | "adminToken";

@@ -1,4 +1,5 @@
 /** The root router: one router per domain. */
+import { auditRouter } from "./routers/audit.ts";
 import { filtersRouter } from "./routers/filters.ts";
 import { groupsRouter } from "./routers/groups.ts";
 import { keysRouter } from "./routers/keys.ts";
@@ -30,6 +31,7 @@ export const appRouter = router({
   sensitiveWords: sensitiveWordsRouter,
   filters: filtersRouter,
   notifications: notificationsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;
