@@ -91,7 +91,7 @@ function ProviderTestReport({ name, result, onClose }: { name: string; result: P
           </div>
           <div>
             <dt className="text-xs text-muted-foreground">{t("providerTest.latency")}</dt>
-            <dd className="font-medium tabular-nums">{fmt.ms(result.latencyMs)}</dd>
+            <dd className="font-medium tabular-nums">{fmt.duration(result.latencyMs)}</dd>
           </div>
           <div>
             <dt className="text-xs text-muted-foreground">{t("providerTest.model")}</dt>

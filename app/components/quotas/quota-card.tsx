@@ -29,7 +29,7 @@ const SOURCES: Record<NonNullable<QuotaLimit["source"]>, MessageKey> = {
 function LimitRow({ limit }: { limit: QuotaLimit }) {
   const { t, fmt } = useI18n();
   const label = t(LABELS[limit.kind]);
-  const amount = (v: number) => (limit.unit === "usd" ? fmt.moneyShort(v) : fmt.integer(v));
+  const amount = (v: number) => (limit.unit === "usd" ? fmt.money(v) : fmt.integer(v));
   const value = limit.limit === null ? t("quotas.usedNoLimit", { used: amount(limit.used) }) : t("quotas.usedOfLimit", { used: amount(limit.used), limit: amount(limit.limit) });
 
   let window: string;
@@ -59,7 +59,7 @@ function LimitRow({ limit }: { limit: QuotaLimit }) {
       )}
       <div className="flex flex-wrap justify-between gap-x-3 text-xs text-muted-foreground">
         <span>{window}</span>
-        {limit.reserved > 0 ? <span className="tabular-nums">{t("quotas.inFlight", { amount: fmt.moneyShort(limit.reserved) })}</span> : null}
+        {limit.reserved > 0 ? <span className="tabular-nums">{t("quotas.inFlight", { amount: fmt.money(limit.reserved) })}</span> : null}
       </div>
     </li>
   );
