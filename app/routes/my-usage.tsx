@@ -138,7 +138,7 @@ export default function MyUsagePage() {
             <CardDescription>{t("myUsage.recentHint", { count: RECENT })}</CardDescription>
           </CardHeader>
           <CardContent className="p-0">
-            <LogsTable rows={recent} showUser={false} />
+            <LogsTable rows={recent} showUser={false} showProvider={false} />
           </CardContent>
         </Card>
       </main>
