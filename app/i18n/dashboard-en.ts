@@ -38,4 +38,12 @@ export const dashboardEn = {
   "quotas.tabAll": "All",
   "quotas.drillDown": "Every window of this entity, with or without a limit.",
   "quotas.tableHint": "Only limits that are set, highest use first. Used = spent + held by requests in flight. Open a name for all its windows.",
+  "users.today": "Today",
+  "users.month": "This month",
+  "users.limits": "Limits",
+  "users.lastActive": "Last active",
+  "users.never": "never",
+  "users.noLimits": "no limits",
+  "users.requestsCount": "{count} requests",
+  "users.logsOf": "Logs of {name}",
 } satisfies Record<string, string>;

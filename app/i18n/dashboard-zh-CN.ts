@@ -40,4 +40,12 @@ export const dashboardZhCN: Record<keyof typeof dashboardEn, string> = {
   "quotas.tabAll": "全部",
   "quotas.drillDown": "该对象的所有窗口（无论是否设置限额）。",
   "quotas.tableHint": "仅列出已设置的限额，按使用率从高到低。已用 = 已花费 + 进行中请求占用。点击名称查看全部窗口。",
+  "users.today": "今日",
+  "users.month": "本月",
+  "users.limits": "限额",
+  "users.lastActive": "最近活跃",
+  "users.never": "从未",
+  "users.noLimits": "未设限额",
+  "users.requestsCount": "{count} 次请求",
+  "users.logsOf": "{name} 的日志",
 };

@@ -15,7 +15,7 @@ export interface LogDetailProps {
 
 export function LogDetail({ log, chain, cost }: LogDetailProps) {
   return (
-    <div className="grid gap-6">
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
       <RequestFields log={log} />
       <CostSection log={log} cost={cost} />
       <DecisionChainSection chain={chain} />

@@ -90,14 +90,12 @@ export function LogFiltersBar({ filters, options, action }: { filters: LogFilter
         {filters.errorsOnly ? <input type="hidden" name="errorsOnly" value="1" /> : null}
         <DateTimeField name="from" label={t("logs.from")} defaultValue={filters.range ? undefined : filters.from} />
         <DateTimeField name="to" label={t("logs.to")} defaultValue={filters.range ? undefined : filters.to} />
-        {options.users.length > 1 ? (
-          <SelectField
-            name="userId"
-            label={t("common.user")}
-            defaultValue={filters.userId ? String(filters.userId) : ""}
-            options={[all, ...options.users.map((u) => ({ value: String(u.id), label: u.name }))]}
-          />
-        ) : null}
+        <SelectField
+          name="userId"
+          label={t("common.user")}
+          defaultValue={filters.userId ? String(filters.userId) : ""}
+          options={[all, ...options.users.map((u) => ({ value: String(u.id), label: u.name }))]}
+        />
         <SelectField
           name="keyId"
           label={t("logs.key")}
