@@ -9,7 +9,7 @@ import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import WebSocket from "ws";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeUpstream, type FakeUpstream } from "./fake-upstream/index.ts";
+import { FAKE_CODE_ASSIST_PROJECT, startFakeUpstream, type FakeUpstream } from "./fake-upstream/index.ts";
 import { seedTenant, startTestHub, type TestHub } from "../test-support/hub.ts";
 
 let fake: FakeUpstream;
@@ -863,5 +863,23 @@ describe("failover, notes and Codex instructions on converted requests", () => {
     expect(fake.requests[1].json).toMatchObject({
       instructions: "Admin rules.",
     });
+  });
+});
+
+describe("Anthropic SDK on a gemini-cli (Code Assist) provider", () => {
+  it("discovers the account's project once with loadCodeAssist and sends it with every converted request", async () => {
+    // A token that is still valid: no refresh (and no token server) is needed.
+    const credential = { access_token: "ya29.valid", refresh_token: "1//r", client_id: "c", client_secret: "s", expiry_date: Date.now() + 3_600_000, token_uri: "http://127.0.0.1:9/token" };
+    const tenant = await tenantOn("gemini-cli", { key: JSON.stringify(credential) });
+    const client = new Anthropic({ baseURL: t.url, apiKey: tenant.key.key, maxRetries: 0 });
+    fake.enqueue({ text: "from code assist" }, { text: "again", chunks: 2 });
+    const first = await client.messages.create({ model: "gemini-2.5-pro", max_tokens: 50, messages: [{ role: "user", content: "hi" }] });
+    expect(first.content[0]).toMatchObject({ type: "text", text: "from code assist" });
+    const second = await client.messages.stream({ model: "gemini-2.5-pro", max_tokens: 50, messages: [{ role: "user", content: "hi" }] }).finalMessage();
+    expect(second.content[0]).toMatchObject({ type: "text", text: "again" });
+
+    expect(fake.requests.map((r) => r.path)).toEqual(["/v1internal:loadCodeAssist", "/v1internal:generateContent", "/v1internal:streamGenerateContent"]);
+    expect(fake.requests[0].headers.authorization).toBe("Bearer ya29.valid");
+    for (const r of fake.requests.slice(1)) expect(r.json).toMatchObject({ project: FAKE_CODE_ASSIST_PROJECT, model: "gemini-2.5-pro", request: { contents: [{ role: "user" }] } });
   });
 });

@@ -26,6 +26,7 @@ import type { GatewayDeps } from "../deps.ts";
 import { streamBreakError } from "../error-detail.ts";
 import type { AttemptFilters } from "../filters/attempt.ts";
 import type { ConversionPlan } from "./convert.ts";
+import { codeAssistProject } from "../providers/gemini-cli/project.ts";
 import type { ResponseSummary, StreamTap, UpstreamRequest } from "../formats/types.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
 import { decoderFor, type Decoder } from "../upstream/body-decoder.ts";
@@ -120,6 +121,19 @@ export async function runAttempt(ctx: GatewayContext, deps: GatewayDeps, plan: A
     record.errorClass = "auth_error";
     record.errorMessage = (error as Error).message.slice(0, 500);
     return { ok: false, failure: { class: "network_error", message: `upstream credentials unusable: ${(error as Error).message}` } };
+  }
+  if (plan.conversion?.to === "gemini-cli") {
+    // A request converted into Code Assist needs the account's project, which Gemini CLI would have sent.
+    try {
+      const project = await codeAssistProject(provider, authHeaders, deps.dispatchers.for(provider));
+      const body = plan.upstream.body;
+      plan = { ...plan, upstream: { ...plan.upstream, body: Buffer.concat([Buffer.from(`{"project":${JSON.stringify(project)},`), body.subarray(1)]) } };
+    } catch (error) {
+      record.durationMs = Math.round(performance.now() - started);
+      record.errorClass = "auth_error";
+      record.errorMessage = (error as Error).message.slice(0, 500);
+      return { ok: false, failure: { class: "network_error", message: `Code Assist project unknown: ${(error as Error).message}` } };
+    }
   }
   const result = await exchangeWithUpstream(ctx, deps, record, started, plan, authHeaders, false);
   // The provider's proxy could not be used: go direct when the provider allows it.
