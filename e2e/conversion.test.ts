@@ -883,3 +883,16 @@ describe("Anthropic SDK on a gemini-cli (Code Assist) provider", () => {
     for (const r of fake.requests.slice(1)) expect(r.json).toMatchObject({ project: FAKE_CODE_ASSIST_PROJECT, model: "gemini-2.5-pro", request: { contents: [{ role: "user" }] } });
   });
 });
+
+describe("the provider setting", () => {
+  it("is on by default for new openai-compatible providers only, and the admin can change it", async () => {
+    const created = async (providerType: string, extra: Record<string, unknown> = {}) =>
+      t.admin<{ id: number; allowFormatConversion: boolean }>("providers/create", { name: `setting-${providerType}-${++groups}`, url: fake.url, key: "k", providerType, ...extra });
+    expect((await created("openai-compatible")).allowFormatConversion).toBe(true);
+    for (const type of ["claude", "claude-auth", "codex", "gemini"]) expect((await created(type)).allowFormatConversion).toBe(false);
+    const off = await created("openai-compatible", { allowFormatConversion: false });
+    expect(off.allowFormatConversion).toBe(false);
+    const updated = await t.admin<{ allowFormatConversion: boolean }>("providers/update", { id: off.id, allowFormatConversion: true });
+    expect(updated.allowFormatConversion).toBe(true);
+  });
+});
