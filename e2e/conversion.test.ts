@@ -896,3 +896,22 @@ describe("the provider setting", () => {
     expect(updated.allowFormatConversion).toBe(true);
   });
 });
+
+describe("a Gemini client streaming without alt=sse", () => {
+  it("gets a JSON array of chunks from a converted stream", async () => {
+    const tenant = await tenantOn("claude");
+    fake.enqueue({ text: "array of chunks", chunks: 3, usage: { inputTokens: 9, outputTokens: 4 } });
+    const res = await fetch(`${t.url}/v1beta/models/claude-haiku-4-5:streamGenerateContent`, {
+      method: "POST",
+      headers: { "x-goog-api-key": tenant.key.key, "content-type": "application/json" },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    const chunks = (await res.json()) as Array<{ candidates?: Array<{ content?: { parts?: Array<{ text?: string }> }; finishReason?: string }>; usageMetadata?: Record<string, number> }>;
+    expect(chunks.map((c) => c.candidates?.[0]?.content?.parts?.map((p) => p.text ?? "").join("") ?? "").join("")).toBe("array of chunks");
+    expect(chunks.at(-1)!.candidates?.[0]?.finishReason).toBe("STOP");
+    expect(chunks.at(-1)!.usageMetadata).toMatchObject({ promptTokenCount: 9, candidatesTokenCount: 4 });
+    expect(fake.requests[0].json).toMatchObject({ stream: true });
+  });
+});

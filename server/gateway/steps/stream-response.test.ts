@@ -2,6 +2,8 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import { claudeFormat } from "../formats/claude/index.ts";
+import { openAiChatFormat } from "../formats/openai-chat/index.ts";
+import type { ConversionPlan } from "./convert.ts";
 import { ResponseRelay, type AttemptResult, type ClientResponse } from "./stream-response.ts";
 
 /** A client response that records what it is sent and pushes back when told to. */
@@ -36,7 +38,7 @@ class FakeClient extends EventEmitter {
   }
 }
 
-function relayFor(options: { streaming?: boolean; secrets?: string[] } = {}) {
+function relayFor(options: { streaming?: boolean; secrets?: string[]; conversion?: ConversionPlan } = {}) {
   const res = new FakeClient();
   const results: AttemptResult[] = [];
   const aborted: Error[] = [];
@@ -45,7 +47,8 @@ function relayFor(options: { streaming?: boolean; secrets?: string[] } = {}) {
     res: res as unknown as ClientResponse,
     requestId: "req_relay",
     clientFormat: claudeFormat,
-    format: claudeFormat,
+    format: options.conversion?.upstreamFormat ?? claudeFormat,
+    conversion: options.conversion,
     streaming: options.streaming ?? true,
     tapOptions: { defaultCacheTtl: "5m", usageInjected: false },
     secrets: options.secrets ?? [],
@@ -164,5 +167,32 @@ describe("stream-response relay", () => {
     const failure = (results[0] as { failure: { class: string; status: number; body: Buffer } }).failure;
     expect(failure).toMatchObject({ class: "http_error", status: 401 });
     expect(failure.body.toString()).not.toContain("sk-upstream-secret");
+  });
+
+  it("a converted JSON answer to a streamed request goes out as the client's stream, with the client's content type", () => {
+    const asked: boolean[] = [];
+    const conversion: ConversionPlan = {
+      from: "claude",
+      to: "openai-chat",
+      label: "claude → openai-chat",
+      upstreamFormat: openAiChatFormat,
+      clientSse: true,
+      contentType: (streaming) => (streaming ? "text/event-stream; charset=utf-8" : "application/json; charset=utf-8"),
+      createTap: () => {
+        throw new Error("not a stream");
+      },
+      convertJson: (_body, asStream) => {
+        asked.push(asStream === true);
+        return Buffer.from(asStream ? "event: message_stop\ndata: {}\n\n" : "{}");
+      },
+    };
+    const { relay, res, results } = relayFor({ conversion, streaming: true });
+    relay.start(200, { "content-type": "application/json" }, "application/json");
+    relay.push(Buffer.from('{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1}}'), noop);
+    relay.end();
+    expect(asked).toEqual([true]);
+    expect(res.headers["content-type"]).toBe("text/event-stream; charset=utf-8");
+    expect(res.body).toBe("event: message_stop\ndata: {}\n\n");
+    expect(results[0]).toMatchObject({ ok: true, summary: { usage: { inputTokens: 3, outputTokens: 1 } } });
   });
 });

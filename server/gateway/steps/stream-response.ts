@@ -161,9 +161,11 @@ export class ResponseRelay {
         return;
       }
       let converted: Buffer = received;
+      // An upstream that ignored `stream` answered JSON: a converted answer becomes the client's stream.
+      const asStream = !!conversion && this.o.streaming;
       if (conversion) {
         try {
-          converted = conversion.convertJson(received);
+          converted = conversion.convertJson(received, asStream);
         } catch (error) {
           this.o.finish({ ok: false, failure: { class: "fake_200", status, message: `the upstream's answer could not be converted (${conversion.label}): ${(error as Error).message}`, body: received } });
           return;
@@ -171,8 +173,8 @@ export class ResponseRelay {
       }
       this.committed = true;
       this.o.onCommit();
-      const body = filters ? filters.rewriteResponseJson(converted) : converted;
-      const headers = this.responseHeaders();
+      const body = filters && !asStream ? filters.rewriteResponseJson(converted) : converted;
+      const headers = this.responseHeaders(asStream);
       headers["content-length"] = String(body.length);
       res.writeHead(status, headers);
       res.end(body);
@@ -231,12 +233,12 @@ export class ResponseRelay {
     return this.tap ? { ...this.tap.summary(), generatedBytes: this.tap.generatedBytes() } : undefined;
   }
 
-  private responseHeaders() {
+  private responseHeaders(streamBody = this.mode === "stream") {
     const { conversion, filters, requestId } = this.o;
     const headers = clientResponseHeaders(this.upstreamHeaders, requestId);
     if (conversion) {
       // The body is the client's format now: its own content type, and no length of the upstream's.
-      headers["content-type"] = conversion.contentType(this.mode === "stream");
+      headers["content-type"] = conversion.contentType(streamBody);
       delete headers["content-length"];
     }
     return filters ? filters.rewriteResponseHeaders(headers) : headers;
