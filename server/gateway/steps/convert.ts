@@ -31,6 +31,7 @@ import type { GatewayRoute } from "../endpoints.ts";
 import { GatewayError } from "../errors.ts";
 import { wireFormat } from "../formats/registry.ts";
 import type { ApiFormat, StreamTap, UpstreamRequest, WireFormat } from "../formats/types.ts";
+import { forChatGptCodexBackend, isChatGptCodexBackend } from "../providers/codex/backend.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
 
 /** Notes of dropped features kept per request (each cut to this length). */
@@ -142,6 +143,7 @@ export function prepareConversion(
   } catch (error) {
     throw refusal(error, from, to, provider);
   }
+  if (isChatGptCodexBackend(provider)) dropped.push(...forChatGptCodexBackend(encoded.body));
   note(ctx, label, dropped);
 
   const encodeContext: EncodeContext = {
