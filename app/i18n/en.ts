@@ -2,7 +2,11 @@
  * English: the default language and the source of the message keys. `{name}` placeholders are
  * filled by t(key, { name }). zh-CN.ts must have exactly these keys.
  */
+import { dashboardEn } from "./dashboard-en.ts";
+
 export const en = {
+  // The team-dashboard strings (issue 11) live in their own file, so parallel work merges cleanly.
+  ...dashboardEn,
   "app.name": "Claude Code Hub",
 
   // Navigation and shell

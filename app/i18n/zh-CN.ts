@@ -1,7 +1,9 @@
 /** 简体中文。键与 en.ts 完全一致（类型检查保证）。 */
+import { dashboardZhCN } from "./dashboard-zh-CN.ts";
 import type { Messages } from "./index.ts";
 
 export const zhCN: Messages = {
+  ...dashboardZhCN,
   "app.name": "Claude Code Hub",
 
   "nav.main": "主导航",

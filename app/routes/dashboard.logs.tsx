@@ -2,13 +2,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Outlet, useLoaderData } from "@remix-run/react";
 import { LogFiltersBar } from "~/components/logs/log-filters.tsx";
+import { LogTotalsStrip } from "~/components/logs/log-totals.tsx";
 import { LogsTable } from "~/components/logs/logs-table.tsx";
 import { Pagination } from "~/components/logs/pagination.tsx";
 import { PageHeader } from "~/components/shell/app-shell.tsx";
 import { Card, CardContent } from "~/components/ui/card.tsx";
-import { parseLogFilters } from "~/forms/log-filters.ts";
+import { parseLogFilters, toLogQuery } from "~/forms/log-filters.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
-import { query, requireDashboard } from "~/lib/guards.server.ts";
+import { parseCookies, TZ_COOKIE } from "~/lib/cookies.ts";
+import { safeTimeZone } from "~/lib/format.ts";
+import { isAdminViewer, query, requireDashboard } from "~/lib/guards.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.logs");
@@ -16,15 +19,20 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.logs"
 const LOGS_PATH = "/dashboard/logs";
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  requireDashboard(context);
+  const viewer = requireDashboard(context);
   const filters = parseLogFilters(new URL(request.url).searchParams);
+  // "Today" is the viewer's day, the same zone the dates on the page are shown in.
+  const timeZone = safeTimeZone(parseCookies(request.headers.get("Cookie"))[TZ_COOKIE]);
   // logs.list is scoped by the hub: a non-admin only ever gets their own requests.
-  const [list, options] = await Promise.all([query(context.trpc.logs.list(filters)), query(context.trpc.logs.filterOptions({}))]);
-  return { filters, list, options };
+  const [list, options] = await Promise.all([
+    query(context.trpc.logs.list(toLogQuery(filters, Date.now(), timeZone))),
+    query(context.trpc.logs.filterOptions({})),
+  ]);
+  return { filters, list, options, admin: isAdminViewer(viewer) };
 }
 
 export default function LogsPage() {
-  const { filters, list, options } = useLoaderData<typeof loader>();
+  const { filters, list, options, admin } = useLoaderData<typeof loader>();
   const { t } = useI18n();
   return (
     <>
@@ -34,9 +42,10 @@ export default function LogsPage() {
           <LogFiltersBar filters={filters} options={options} action={LOGS_PATH} />
         </CardContent>
       </Card>
+      <LogTotalsStrip totals={list.totals} />
       <Card>
         <CardContent className="p-0">
-          <LogsTable rows={list.items} detailBase={LOGS_PATH} />
+          <LogsTable rows={list.items} detailBase={LOGS_PATH} showProvider={admin} />
           <Pagination page={list.page} pageSize={list.pageSize} total={list.total} />
         </CardContent>
       </Card>

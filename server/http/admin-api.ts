@@ -18,6 +18,7 @@ import type { LogWriter } from "../db/log-writer.ts";
 import type { Env } from "../env.ts";
 import { clientIp } from "../gateway/client-ip.ts";
 import type { Logger } from "../logger.ts";
+import type { Notifications } from "../notifications/notifications.ts";
 import type { Store } from "../store/store.ts";
 import { appRouter, createCaller, type Caller } from "../trpc/root.ts";
 import type { Services, TrpcContext } from "../trpc/trpc.ts";
@@ -36,6 +37,7 @@ export interface AdminApiDeps {
   logger: Logger;
   logWriter: LogWriter;
   now: () => number;
+  notifications?: Notifications;
 }
 
 export type CallerForRequest = (req: Request) => Promise<{ caller: Caller; context: TrpcContext }>;
