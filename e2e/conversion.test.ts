@@ -9,7 +9,7 @@ import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import WebSocket from "ws";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeUpstream, type FakeUpstream } from "./fake-upstream/index.ts";
+import { FAKE_CODE_ASSIST_PROJECT, startFakeUpstream, type FakeUpstream } from "./fake-upstream/index.ts";
 import { seedTenant, startTestHub, type TestHub } from "../test-support/hub.ts";
 
 let fake: FakeUpstream;
@@ -829,6 +829,20 @@ describe("failover, notes and Codex instructions on converted requests", () => {
     expect(row.decisionChain.conversion?.dropped.join("\n")).toMatch(/cache/i);
   });
 
+  it("a request converted for ChatGPT's Codex backend loses the parameters that backend refuses, noted", async () => {
+    const group = `conv-chatgpt-${++groups}`;
+    const tenant = await seedTenant(t, `${fake.url}/backend-api/codex`, { providerType: "codex", user: { providerGroup: group }, provider: { groupTag: group, allowFormatConversion: true } });
+    fake.enqueue({ text: "ok" });
+    const { response } = await new Anthropic({ baseURL: t.url, apiKey: tenant.key.key, maxRetries: 0 }).messages
+      .create({ model: "gpt-5", max_tokens: 500, messages: [{ role: "user", content: "hi" }] })
+      .withResponse();
+    const sent = fake.requests[0].json as Record<string, unknown>;
+    expect(sent).toMatchObject({ model: "gpt-5", store: false });
+    expect(sent).not.toHaveProperty("max_output_tokens");
+    const row = await logOf(response.headers.get("x-request-id"));
+    expect(row.decisionChain.conversion?.dropped.join("\n")).toMatch(/max_output_tokens.*Codex backend/);
+  });
+
   it("a request converted for a codex provider gets the instructions its strategy says", async () => {
     const auto = await tenantOn("codex");
     fake.enqueue({ text: "ok" });
@@ -863,5 +877,55 @@ describe("failover, notes and Codex instructions on converted requests", () => {
     expect(fake.requests[1].json).toMatchObject({
       instructions: "Admin rules.",
     });
+  });
+});
+
+describe("Anthropic SDK on a gemini-cli (Code Assist) provider", () => {
+  it("discovers the account's project once with loadCodeAssist and sends it with every converted request", async () => {
+    // A token that is still valid: no refresh (and no token server) is needed.
+    const credential = { access_token: "ya29.valid", refresh_token: "1//r", client_id: "c", client_secret: "s", expiry_date: Date.now() + 3_600_000, token_uri: "http://127.0.0.1:9/token" };
+    const tenant = await tenantOn("gemini-cli", { key: JSON.stringify(credential) });
+    const client = new Anthropic({ baseURL: t.url, apiKey: tenant.key.key, maxRetries: 0 });
+    fake.enqueue({ text: "from code assist" }, { text: "again", chunks: 2 });
+    const first = await client.messages.create({ model: "gemini-2.5-pro", max_tokens: 50, messages: [{ role: "user", content: "hi" }] });
+    expect(first.content[0]).toMatchObject({ type: "text", text: "from code assist" });
+    const second = await client.messages.stream({ model: "gemini-2.5-pro", max_tokens: 50, messages: [{ role: "user", content: "hi" }] }).finalMessage();
+    expect(second.content[0]).toMatchObject({ type: "text", text: "again" });
+
+    expect(fake.requests.map((r) => r.path)).toEqual(["/v1internal:loadCodeAssist", "/v1internal:generateContent", "/v1internal:streamGenerateContent"]);
+    expect(fake.requests[0].headers.authorization).toBe("Bearer ya29.valid");
+    for (const r of fake.requests.slice(1)) expect(r.json).toMatchObject({ project: FAKE_CODE_ASSIST_PROJECT, model: "gemini-2.5-pro", request: { contents: [{ role: "user" }] } });
+  });
+});
+
+describe("the provider setting", () => {
+  it("is on by default for new openai-compatible providers only, and the admin can change it", async () => {
+    const created = async (providerType: string, extra: Record<string, unknown> = {}) =>
+      t.admin<{ id: number; allowFormatConversion: boolean }>("providers/create", { name: `setting-${providerType}-${++groups}`, url: fake.url, key: "k", providerType, ...extra });
+    expect((await created("openai-compatible")).allowFormatConversion).toBe(true);
+    for (const type of ["claude", "claude-auth", "codex", "gemini"]) expect((await created(type)).allowFormatConversion).toBe(false);
+    const off = await created("openai-compatible", { allowFormatConversion: false });
+    expect(off.allowFormatConversion).toBe(false);
+    const updated = await t.admin<{ allowFormatConversion: boolean }>("providers/update", { id: off.id, allowFormatConversion: true });
+    expect(updated.allowFormatConversion).toBe(true);
+  });
+});
+
+describe("a Gemini client streaming without alt=sse", () => {
+  it("gets a JSON array of chunks from a converted stream", async () => {
+    const tenant = await tenantOn("claude");
+    fake.enqueue({ text: "array of chunks", chunks: 3, usage: { inputTokens: 9, outputTokens: 4 } });
+    const res = await fetch(`${t.url}/v1beta/models/claude-haiku-4-5:streamGenerateContent`, {
+      method: "POST",
+      headers: { "x-goog-api-key": tenant.key.key, "content-type": "application/json" },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "hi" }] }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    const chunks = (await res.json()) as Array<{ candidates?: Array<{ content?: { parts?: Array<{ text?: string }> }; finishReason?: string }>; usageMetadata?: Record<string, number> }>;
+    expect(chunks.map((c) => c.candidates?.[0]?.content?.parts?.map((p) => p.text ?? "").join("") ?? "").join("")).toBe("array of chunks");
+    expect(chunks.at(-1)!.candidates?.[0]?.finishReason).toBe("STOP");
+    expect(chunks.at(-1)!.usageMetadata).toMatchObject({ promptTokenCount: 9, candidatesTokenCount: 4 });
+    expect(fake.requests[0].json).toMatchObject({ stream: true });
   });
 });

@@ -8,6 +8,11 @@
  * the stream is parsed once: usage comes from the upstream's own report (the finish event, or
  * what the start event knew if the stream was cut short) with cache reads and writes in their
  * buckets, exactly as a passthrough of that upstream would bill it.
+ *
+ * Tool-call arguments arrive as JSON fragments that no decoder can judge until the call ends;
+ * the tap keeps each open call's text and, when a call ends with arguments that are not a JSON
+ * object, ends the stream there with the client's error event instead of the block's end (a
+ * client SDK would otherwise fail on its own parse, or run a tool with broken input).
  */
 import type { GatewayError } from "../errors.ts";
 import type { EmbeddedError, ResponseSummary, StreamTap } from "../formats/types.ts";
@@ -39,6 +44,8 @@ export class ConvertingTap implements StreamTap {
   private generated = 0;
   /** The client encoder has written its closing bytes. */
   private closed = false;
+  /** The open tool call: its neutral index, name and arguments so far. */
+  private call: { index: number; name: string; args: string } | undefined;
 
   constructor(
     private readonly decoder: StreamDecoder,
@@ -69,9 +76,17 @@ export class ConvertingTap implements StreamTap {
     return text + this.encoder.end();
   }
 
-  private convert(events: StreamEvent[]): Buffer {
-    if (!events.length || this.closed) return EMPTY;
-    for (const event of events) this.observe(event);
+  private convert(decoded: StreamEvent[]): Buffer {
+    if (!decoded.length || this.closed) return EMPTY;
+    let events = decoded;
+    for (let i = 0; i < events.length; i++) {
+      const broken = this.observe(events[i]);
+      if (broken) {
+        events = [...events.slice(0, i), broken];
+        this.observe(broken);
+        break;
+      }
+    }
     let text = this.encoder.encode(events);
     // A finished or failed stream is closed at once (e.g. Chat's [DONE]); a cut one is left open
     // for the dispatcher's error event (renderError).
@@ -82,7 +97,8 @@ export class ConvertingTap implements StreamTap {
     return text ? Buffer.from(text) : EMPTY;
   }
 
-  private observe(event: StreamEvent): void {
+  /** Learns from one event; returns an error event to end the stream with instead of it, if any. */
+  private observe(event: StreamEvent): StreamEvent | undefined {
     switch (event.type) {
       case "start":
         this.model = event.model || this.model;
@@ -90,6 +106,7 @@ export class ConvertingTap implements StreamTap {
         return;
       case "block_start":
         this.sawContent = true;
+        this.call = event.block.type === "tool_call" ? { index: event.index, name: event.block.name, args: "" } : undefined;
         return;
       case "text_delta":
       case "thinking_delta":
@@ -97,7 +114,16 @@ export class ConvertingTap implements StreamTap {
         return;
       case "tool_args_delta":
         this.generated += Buffer.byteLength(event.json);
+        if (this.call?.index === event.index) this.call.args += event.json;
         return;
+      case "block_stop": {
+        const call = this.call;
+        this.call = undefined;
+        if (call?.index === event.index && !isJsonObject(call.args)) {
+          return { type: "error", errorType: "invalid_response", message: `the upstream sent arguments for tool call ${call.name.slice(0, 64)} that are not a JSON object` };
+        }
+        return;
+      }
       case "finish":
         this.usage = usageOf(event.usage);
         this.completed = true;
@@ -112,3 +138,14 @@ export class ConvertingTap implements StreamTap {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** Empty arguments mean "no arguments"; anything else must be a JSON object. */
+function isJsonObject(text: string): boolean {
+  if (!text.trim()) return true;
+  try {
+    const value = JSON.parse(text) as unknown;
+    return !!value && typeof value === "object" && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}

@@ -11,6 +11,7 @@ import type { GatewayRoute } from "../endpoints.ts";
 import type { ApiFormat } from "../formats/types.ts";
 import type { Request, Response, StreamEvent } from "./neutral.ts";
 import { canConvert, codecFor, CONVERTIBLE_FORMATS } from "./registry.ts";
+import { responseEvents } from "./response-events.ts";
 import type { EncodeContext, EncodedRequest, FormatCodec } from "./types.ts";
 
 const codec = (format: ApiFormat): FormatCodec => codecFor(format)!;
@@ -182,6 +183,13 @@ describe("conversion matrix", () => {
         const seen = assemble(decodeInPieces(client, clientBytes, 5));
         expect(visible(seen), `pieces of ${size} bytes`).toEqual(visible(RESPONSE));
       }
+    });
+
+    it("writes a JSON answer to a streamed request (an upstream that ignored `stream`) as the client's stream", () => {
+      const upstreamJson = codec(upstream).encodeResponse(structuredClone(RESPONSE), encodeContext(upstream));
+      const events = responseEvents(codec(upstream).decodeResponse(JSON.parse(JSON.stringify(upstreamJson))));
+      const seen = assemble(decodeInPieces(client, streamOf(client, events), 9));
+      expect(visible(seen)).toEqual(visible(RESPONSE));
     });
 
     it("ends the client's stream with its own error event when the upstream stream breaks", () => {

@@ -25,11 +25,13 @@ import { ConvertingTap } from "../convert/converting-tap.ts";
 import { countAnswer, countOf, decodeCountRequest, encodeCountRequest, estimateTokens, isCountRoute } from "../convert/count-tokens.ts";
 import type { Request as NeutralRequest } from "../convert/neutral.ts";
 import { codecFor, conversionLabel } from "../convert/registry.ts";
+import { responseEvents } from "../convert/response-events.ts";
 import { InvalidRequestBody, UnsupportedFeature, type EncodeContext, type FormatCodec } from "../convert/types.ts";
 import type { GatewayRoute } from "../endpoints.ts";
 import { GatewayError } from "../errors.ts";
 import { wireFormat } from "../formats/registry.ts";
 import type { ApiFormat, StreamTap, UpstreamRequest, WireFormat } from "../formats/types.ts";
+import { forChatGptCodexBackend, isChatGptCodexBackend } from "../providers/codex/backend.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
 
 /** Notes of dropped features kept per request (each cut to this length). */
@@ -50,8 +52,12 @@ export interface ConversionPlan {
   contentType(streaming: boolean): string;
   /** A tap that turns the upstream's stream into the client's, incrementally. */
   createTap(): StreamTap;
-  /** The upstream's complete JSON answer as the client's; throws when the answer is unusable. */
-  convertJson(body: Buffer): Buffer;
+  /**
+   * The upstream's complete JSON answer as the client's; throws when the answer is unusable.
+   * `asStream`: the client asked for a stream (the upstream ignored `stream`): the answer is
+   * written as the client's stream instead.
+   */
+  convertJson(body: Buffer, asStream?: boolean): Buffer;
 }
 
 /** Whether requests of this route may be served by a provider of another format. */
@@ -137,6 +143,7 @@ export function prepareConversion(
   } catch (error) {
     throw refusal(error, from, to, provider);
   }
+  if (isChatGptCodexBackend(provider)) dropped.push(...forChatGptCodexBackend(encoded.body));
   note(ctx, label, dropped);
 
   const encodeContext: EncodeContext = {
@@ -157,7 +164,7 @@ export function prepareConversion(
       clientSse,
       contentType: (streaming) => (streaming && clientSse ? "text/event-stream; charset=utf-8" : "application/json; charset=utf-8"),
       createTap: () => new ConvertingTap(upstreamCodec.createStreamDecoder(), client.createStreamEncoder(encodeContext)),
-      convertJson: (body) => convertJson(body, upstreamCodec, client, encodeContext),
+      convertJson: (body, asStream) => convertJson(body, upstreamCodec, client, encodeContext, asStream === true),
     },
   };
 }
@@ -217,7 +224,7 @@ function prepareCount(
   };
 }
 
-function convertJson(body: Buffer, upstream: FormatCodec, client: FormatCodec, ctx: EncodeContext): Buffer {
+function convertJson(body: Buffer, upstream: FormatCodec, client: FormatCodec, ctx: EncodeContext, asStream: boolean): Buffer {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString("utf8"));
@@ -226,6 +233,10 @@ function convertJson(body: Buffer, upstream: FormatCodec, client: FormatCodec, c
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error(`the upstream's ${upstream.format} answer is not a JSON object`);
   const response = upstream.decodeResponse(parsed as Record<string, unknown>);
+  if (asStream) {
+    const encoder = client.createStreamEncoder(ctx);
+    return Buffer.from(encoder.encode(responseEvents(response)) + encoder.end());
+  }
   return Buffer.from(JSON.stringify(client.encodeResponse(response, ctx)));
 }
 
