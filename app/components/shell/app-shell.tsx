@@ -1,6 +1,6 @@
 /** The dashboard frame: navigation (only pages that exist; Providers and Settings for admins), who is logged in, language, logout. */
 import { NavLink } from "@remix-run/react";
-import { Gauge, LayoutDashboard, ScrollText, Server, Settings, Users, type LucideIcon } from "lucide-react";
+import { Gauge, HeartPulse, LayoutDashboard, MessagesSquare, ScrollText, Server, Settings, Trophy, Users, type LucideIcon } from "lucide-react";
 import type { MessageKey } from "~/i18n/index.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import { cn } from "~/lib/utils.ts";
@@ -24,6 +24,9 @@ const NAV: NavItem[] = [
   // Admins see everyone's quotas; other dashboard users see their own.
   { to: "/dashboard/quotas", label: "nav.quotas", icon: Gauge },
   { to: "/dashboard/logs", label: "nav.logs", icon: ScrollText },
+  { to: "/dashboard/sessions", label: "nav.sessions", icon: MessagesSquare },
+  { to: "/dashboard/leaderboard", label: "nav.leaderboard", icon: Trophy },
+  { to: "/dashboard/availability", label: "nav.availability", icon: HeartPulse, adminOnly: true },
   { to: "/dashboard/settings", label: "nav.settings", icon: Settings, adminOnly: true },
 ];
 
