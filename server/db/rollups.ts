@@ -1,7 +1,8 @@
 /**
  * Reads of the dashboard rollups (decision 0021). usage_rollup holds, per 15-minute bucket,
- * the request log folded by dimension (all, user, key, provider, model) and error class; the
- * trigger of migration 20261207100200 keeps it as the log writer inserts batches. Every page
+ * the request log folded by dimension (all, user, key, provider, model; and the failures of
+ * providers and models by error class, provider_err and model_err); the trigger on request_log
+ * (migrations 20261207100200 and …201) keeps it as the log writer inserts batches. Every page
  * aggregate comes from here (or from an index range of the log for the last hour), never from
  * a scan of the request log.
  */
@@ -196,7 +197,7 @@ export async function rollupAvailability(db: Db, dim: "provider" | "model", from
       WHERE dim = ${dim} AND ${range(from, to)} GROUP BY 1, 2, 3`,
     db.$queryRaw<Array<{ ref: string; err: string; count: bigint }>>`
       SELECT ref, err, sum(failures) AS count FROM usage_rollup
-      WHERE dim = ${dim} AND err <> '' AND ${range(from, to)} GROUP BY ref, err ORDER BY 3 DESC, 1, 2`,
+      WHERE dim = ${`${dim}_err`} AND ${range(from, to)} GROUP BY ref, err ORDER BY 3 DESC, 1, 2`,
   ]);
   const slots = HIST_BOUNDS_MS.length + 1;
   const series = new Map<string, LatencyTotals & { ref: string; at: number }>();
