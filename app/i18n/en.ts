@@ -841,4 +841,5 @@ export const en = {
   "availability.open": "open",
   "availability.halfOpen": "half-open",
   "availability.openUntil": "until {time}",
+  "ops.yourUsage": "Your usage",
 } satisfies Record<string, string>;

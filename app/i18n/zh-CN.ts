@@ -813,4 +813,5 @@ export const zhCN: Messages = {
   "availability.open": "打开",
   "availability.halfOpen": "半开",
   "availability.openUntil": "直到 {time}",
+  "ops.yourUsage": "你的用量",
 };

@@ -72,6 +72,8 @@ export default function OverviewPage() {
   const data = useLoaderData<typeof loader>();
   const { t, fmt } = useI18n();
   const { totals, timezone, restricted, live } = data;
+  const today = data.span === "today";
+  const noUsage = today ? t("overview.noUsageToday") : t("ops.noUsage");
   const granularity = data.step === "day" ? "day" : data.span === "7d" ? "dayhour" : "hour";
   const spanLabel: Record<(typeof SPANS)[number], MessageKey> = { today: "ops.span.today", "7d": "ops.span.7d", "30d": "ops.span.30d" };
   const series = data.series.map((p) => ({ at: p.at, requests: p.requests, errors: p.errors, costUsd: p.costUsd }));
@@ -89,10 +91,10 @@ export default function OverviewPage() {
         actions={<SegmentedLinks param="span" value={data.span} label={t("ops.period")} segments={SPANS.map((s) => ({ value: s, label: t(spanLabel[s]) }))} />}
       />
       <section aria-label={t(spanLabel[data.span])} className="grid gap-4 sm:grid-cols-2 xl:grid-cols-5">
-        <StatCard label={t("ops.requests")} value={fmt.integer(totals.requests)} icon={Activity} />
-        <StatCard label={t("ops.cost")} value={fmt.money(totals.costUsd)} icon={Coins} />
+        <StatCard label={today ? t("overview.requestsToday") : t("ops.requests")} value={fmt.integer(totals.requests)} icon={Activity} />
+        <StatCard label={today ? t("overview.costToday") : t("ops.cost")} value={fmt.money(totals.costUsd)} icon={Coins} />
         <StatCard
-          label={t("ops.tokens")}
+          label={today ? t("overview.tokensToday") : t("ops.tokens")}
           value={fmt.compact(totals.tokens)}
           detail={t("overview.tokensDetail", { input: fmt.integer(totals.inputTokens), output: fmt.integer(totals.outputTokens), cache: fmt.integer(totals.cacheTokens) })}
           icon={Hash}
@@ -130,7 +132,11 @@ export default function OverviewPage() {
         </CardContent>
       </Card>
 
-      {restricted ? null : (
+      {restricted ? (
+        <div className="mt-6 grid gap-4 xl:grid-cols-3">
+          <TopTable title={t("ops.yourUsage")} rows={data.top.users} empty={noUsage} />
+        </div>
+      ) : (
         <>
           <Card className="mt-6">
             <CardHeader className="flex-row flex-wrap items-start justify-between gap-4">
@@ -160,9 +166,9 @@ export default function OverviewPage() {
             </CardContent>
           </Card>
           <div className="mt-6 grid gap-4 xl:grid-cols-3">
-            <TopTable title={t("ops.topUsers")} rows={data.top.users} empty={t("ops.noUsage")} />
-            <TopTable title={t("ops.topModels")} rows={data.top.models} empty={t("ops.noUsage")} />
-            <TopTable title={t("ops.topProviders")} rows={data.top.providers} empty={t("ops.noUsage")} />
+            <TopTable title={t("ops.topUsers")} rows={data.top.users} empty={noUsage} />
+            <TopTable title={t("ops.topModels")} rows={data.top.models} empty={noUsage} />
+            <TopTable title={t("ops.topProviders")} rows={data.top.providers} empty={noUsage} />
           </div>
         </>
       )}

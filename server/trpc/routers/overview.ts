@@ -3,8 +3,8 @@
  * 7 days / 30 days in steps, split by model or provider; the top users, models and providers;
  * what is in flight now. Figures come from usage_rollup (decision 0021), never from the log.
  *
- * A member sees their own user's series and totals only: no split (the rollup's model and
- * provider rows are the team's), no top lists, no concurrency.
+ * A member sees their own user's series and totals only, and themselves as the only top user:
+ * no split (the rollup's model and provider rows are the team's), no other lists, no concurrency.
  */
 import { z } from "zod";
 import { HOUR_MS, overviewSpan } from "../../db/periods.ts";
@@ -61,7 +61,8 @@ export const overviewRouter = router({
       const [whole, split, users, models, providers] = await Promise.all([
         rollupSeries(ctx.db, dim, span.from, span.to, span.step, admin ? undefined : [self]),
         admin ? rollupSeries(ctx.db, input.split, span.from, span.to, span.step) : [],
-        admin ? rollupByRef(ctx.db, "user", span.from, span.to) : [],
+        // A member's "top users" is their own line.
+        rollupByRef(ctx.db, "user", span.from, span.to, admin ? undefined : [self]),
         admin ? rollupByRef(ctx.db, "model", span.from, span.to) : [],
         admin ? rollupByRef(ctx.db, "provider", span.from, span.to) : [],
       ]);
