@@ -121,6 +121,7 @@ export default function OverviewPage() {
             data={series}
             timeZone={timezone}
             granularity={granularity}
+            integer
             format={(v) => fmt.integer(v)}
             formatRight={(v) => fmt.moneyShort(v)}
             series={[

@@ -40,7 +40,7 @@ export default function AvailabilityPage() {
   // Rolling windows, not calendar ones: the viewer's own clock reads best.
   const { t, fmt, timeZone } = useI18n();
   const charted = availability.items.slice(0, CHARTED);
-  const steps = [...new Set(charted.flatMap((i) => i.series.map((p) => p.at)))].sort();
+  const steps = availability.steps;
   const chartRows = (pick: (p: (typeof charted)[number]["series"][number]) => number | null) =>
     steps.map((at) => {
       const row: Record<string, string | number | null> = { at };
@@ -82,7 +82,7 @@ export default function AvailabilityPage() {
                 <TableHead className="text-right">{t("availability.successRate")}</TableHead>
                 <TableHead className="text-right">{t("ops.requests")}</TableHead>
                 <TableHead className="text-right">{t("availability.ttfb")}</TableHead>
-                <TableHead className="text-right">{t("ops.duration")}</TableHead>
+                <TableHead className="text-right">{t("availability.duration")}</TableHead>
                 <TableHead>{t("availability.errorClasses")}</TableHead>
               </TableRow>
             </TableHeader>

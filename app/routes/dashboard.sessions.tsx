@@ -118,7 +118,7 @@ export default function SessionsPage() {
     }
     return `?${next.toString()}`;
   };
-  const columns = admin ? 11 : 10;
+  const columns = admin ? 8 : 7;
 
   return (
     <>
@@ -145,15 +145,12 @@ export default function SessionsPage() {
           <Table aria-label={t("sessions.title")}>
             <TableHeader>
               <TableRow>
-                <TableHead>{t("ops.user")}</TableHead>
-                <TableHead>{t("ops.key")}</TableHead>
-                <TableHead>{t("sessions.client")}</TableHead>
-                <TableHead>{t("ops.model")}</TableHead>
+                <TableHead>{t("sessions.userKey")}</TableHead>
+                <TableHead>{t("sessions.modelClient")}</TableHead>
                 {admin ? <TableHead>{t("sessions.boundProvider")}</TableHead> : null}
                 <TableHead className="text-right">{t("ops.requests")}</TableHead>
                 <TableHead className="text-right">{t("ops.tokens")}</TableHead>
                 <TableHead className="text-right">{t("ops.cost")}</TableHead>
-                <TableHead>{t("sessions.started")}</TableHead>
                 <TableHead>{t("sessions.lastActive")}</TableHead>
                 <TableHead>
                   <span className="sr-only">{t("ops.actions")}</span>
@@ -166,13 +163,17 @@ export default function SessionsPage() {
                 const isSelected = selected?.keyId === s.keyId && selected.sessionId === s.sessionId;
                 return (
                   <TableRow key={`${s.keyId}:${s.sessionId}`} data-state={isSelected ? "selected" : undefined}>
-                    <TableCell className="font-medium">{s.userName ?? "—"}</TableCell>
-                    <TableCell>{s.keyName ?? `#${s.keyId}`}</TableCell>
-                    <TableCell className="max-w-40 truncate" title={s.client ?? undefined}>
-                      {s.client ?? "—"}
+                    <TableCell>
+                      <div className="font-medium">{s.userName ?? "—"}</div>
+                      <div className="text-xs text-muted-foreground">{s.keyName ?? `#${s.keyId}`}</div>
                     </TableCell>
-                    <TableCell className="max-w-40 truncate" title={s.model ?? undefined}>
-                      {s.model ?? "—"}
+                    <TableCell className="max-w-48">
+                      <div className="truncate" title={s.model ?? undefined}>
+                        {s.model ?? "—"}
+                      </div>
+                      <div className="truncate text-xs text-muted-foreground" title={s.client ?? undefined}>
+                        {s.client ?? "—"}
+                      </div>
                     </TableCell>
                     {admin ? (
                       <TableCell>
@@ -180,14 +181,16 @@ export default function SessionsPage() {
                       </TableCell>
                     ) : null}
                     <TableCell className="text-right tabular-nums">
-                      {fmt.integer(s.requests)}
-                      {s.failures > 0 ? <span className="ml-1 text-xs text-red-700">({t("sessions.failed", { count: s.failures })})</span> : null}
+                      <div>{fmt.integer(s.requests)}</div>
+                      {s.failures > 0 ? <div className="whitespace-nowrap text-xs text-red-700">{t("sessions.failed", { count: s.failures })}</div> : null}
                     </TableCell>
                     <TableCell className="text-right tabular-nums">{fmt.compact(s.tokens)}</TableCell>
                     <TableCell className="text-right tabular-nums">{fmt.money(s.costUsd)}</TableCell>
-                    <TableCell className="whitespace-nowrap">{fmt.dateTime(s.startedAt)}</TableCell>
                     <TableCell className="whitespace-nowrap">
-                      {fmt.dateTime(s.lastActiveAt)} {s.active ? <Badge variant="success">{t("sessions.activeBadge")}</Badge> : null}
+                      <div>
+                        {fmt.dateTime(s.lastActiveAt)} {s.active ? <Badge variant="success">{t("sessions.activeBadge")}</Badge> : null}
+                      </div>
+                      <div className="text-xs text-muted-foreground">{t("sessions.startedAt", { time: fmt.dateTime(s.startedAt) })}</div>
                     </TableCell>
                     <TableCell className="whitespace-nowrap text-right">
                       <Link className="text-sm underline-offset-4 hover:underline" to={linkWith({ key: String(s.keyId), session: s.sessionId })} preventScrollReset aria-label={t("sessions.showRequestsOf", { id: s.sessionId })}>

@@ -27,6 +27,7 @@ export function TimeChart({
   height = 260,
   format,
   formatRight,
+  integer = false,
 }: {
   data: Array<Record<string, number | string | null>>;
   series: ChartSeries[];
@@ -37,6 +38,8 @@ export function TimeChart({
   height?: number;
   format?: (v: number) => string;
   formatRight?: (v: number) => string;
+  /** The left axis counts things (no fractional ticks). */
+  integer?: boolean;
 }) {
   const { locale } = useI18n();
   // ResponsiveContainer measures its box, which only exists in the browser.
@@ -60,7 +63,7 @@ export function TimeChart({
           <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="label" tickLine={false} axisLine={false} fontSize={12} minTickGap={16} />
-            <YAxis yAxisId="left" tickLine={false} axisLine={false} fontSize={12} width={56} tickFormatter={format} />
+            <YAxis yAxisId="left" allowDecimals={!integer} tickLine={false} axisLine={false} fontSize={12} width={64} tickFormatter={format} />
             {right ? <YAxis yAxisId="right" orientation="right" tickLine={false} axisLine={false} fontSize={12} width={64} tickFormatter={formatRight} /> : null}
             <Tooltip
               labelFormatter={(_, payload) => String((payload?.[0]?.payload as { full?: string } | undefined)?.full ?? "")}
