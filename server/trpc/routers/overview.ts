@@ -91,7 +91,9 @@ export const overviewRouter = router({
       }
       const hasOther = split.some((p) => !shownSet.has(p.ref));
 
-      const sortTop = (rows: Array<Totals & { ref: string }>) => rows.sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests).slice(0, TOP_N);
+      // Ranked by cost: members that cost nothing (refused or failed requests only) are not "top".
+      const sortTop = (rows: Array<Totals & { ref: string }>) =>
+        rows.filter((r) => r.costUsd > 0).sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests).slice(0, TOP_N);
       const [topUsers, topModels, topProviders] = [sortTop(users), sortTop(models), sortTop(providers)];
       const names = await loadNames(ctx.db, {
         users: topUsers.map((r) => Number(r.ref)),
