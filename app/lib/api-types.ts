@@ -24,4 +24,4 @@ export type GroupRow = Outputs["groups"]["list"]["items"][number];
 export type SystemSettingsView = Outputs["settings"]["update"];
 export type SensitiveWordRow = Outputs["sensitiveWords"]["list"]["items"][number];
 export type SensitiveWordTestResult = Outputs["sensitiveWords"]["test"];
-export type LogTotals = Outputs["logs"]["list"]["totals"];
+export type LogTotals = NonNullable<Outputs["logs"]["list"]["totals"]>;

@@ -42,11 +42,11 @@ export default function LogsPage() {
           <LogFiltersBar filters={filters} options={options} action={LOGS_PATH} />
         </CardContent>
       </Card>
-      <LogTotalsStrip totals={list.totals} />
+      <LogTotalsStrip totals={list.totals} cap={list.total} />
       <Card>
         <CardContent className="p-0">
           <LogsTable rows={list.items} detailBase={LOGS_PATH} showProvider={admin} />
-          <Pagination page={list.page} pageSize={list.pageSize} total={list.total} />
+          <Pagination page={list.page} pageSize={list.pageSize} total={list.total} capped={list.totalCapped} />
         </CardContent>
       </Card>
       <Outlet />
