@@ -6,7 +6,9 @@ import { LogsTable } from "~/components/logs/logs-table.tsx";
 import { Pagination } from "~/components/logs/pagination.tsx";
 import { PageHeader } from "~/components/shell/app-shell.tsx";
 import { Card, CardContent } from "~/components/ui/card.tsx";
-import { parseLogFilters } from "~/forms/log-filters.ts";
+import { Download } from "lucide-react";
+import { Button } from "~/components/ui/button.tsx";
+import { DEFAULT_PAGE_SIZE, logFiltersToSearch, parseLogFilters } from "~/forms/log-filters.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import { query, requireDashboard } from "~/lib/guards.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
@@ -28,7 +30,19 @@ export default function LogsPage() {
   const { t } = useI18n();
   return (
     <>
-      <PageHeader title={t("logs.title")} description={t("logs.subtitle")} />
+      <PageHeader
+        title={t("logs.title")}
+        description={t("logs.subtitle")}
+        actions={
+          // Same filters, every page: streamed by the hub (GET /api/logs/export.csv), members get their own rows.
+          <Button asChild variant="outline">
+            <a href={`/api/logs/export.csv${logFiltersToSearch({ ...filters, page: 1, pageSize: DEFAULT_PAGE_SIZE })}`} download title={t("logs.exportHint")}>
+              <Download aria-hidden />
+              {t("logs.export")}
+            </a>
+          </Button>
+        }
+      />
       <Card className="mb-4">
         <CardContent className="pt-5">
           <LogFiltersBar filters={filters} options={options} action={LOGS_PATH} />

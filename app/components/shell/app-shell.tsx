@@ -1,6 +1,6 @@
 /** The dashboard frame: navigation (only pages that exist; Providers and Settings for admins), who is logged in, language, logout. */
 import { NavLink } from "@remix-run/react";
-import { Gauge, LayoutDashboard, ScrollText, Server, Settings, Users, type LucideIcon } from "lucide-react";
+import { ClipboardList, Gauge, LayoutDashboard, ScrollText, Server, Settings, Users, type LucideIcon } from "lucide-react";
 import type { MessageKey } from "~/i18n/index.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import { cn } from "~/lib/utils.ts";
@@ -25,6 +25,7 @@ const NAV: NavItem[] = [
   { to: "/dashboard/quotas", label: "nav.quotas", icon: Gauge },
   { to: "/dashboard/logs", label: "nav.logs", icon: ScrollText },
   { to: "/dashboard/settings", label: "nav.settings", icon: Settings, adminOnly: true },
+  { to: "/dashboard/audit", label: "nav.audit", icon: ClipboardList, adminOnly: true },
 ];
 
 export interface AppShellProps {
