@@ -22,7 +22,7 @@ beforeAll(async () => {
   ({ id: targetId } = await t.admin<{ id: number }>("notifications/create", {
     name: "team robot",
     type: "wecom",
-    events: ["provider.breaker_opened", "provider.breaker_closed", "quota.alert"],
+    events: ["provider.breaker_opened", "provider.breaker_closed", "quota.alert", "system.unpriced_model"],
     config: { url: `${receiver.url}/cgi-bin/webhook/send?key=team` },
   }));
 }, 60_000);
@@ -90,5 +90,20 @@ describe("a team robot", () => {
     await send(s.key, "again"); // refused or served, the same window is not alerted twice
     await look();
     expect(receiver.requests.length - before).toBe(1);
+  });
+
+  it("is told when a model without a price is billed at $0, once however many requests", async () => {
+    const s = await tenant("any-model-vendor", {});
+    const before = receiver.requests.length;
+    const ask = (model: string) =>
+      fetch(`${t.url}/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": s.key },
+        body: JSON.stringify({ model, max_tokens: 50, messages: [{ role: "user", content: "hi" }] }),
+      }).then((r) => r.arrayBuffer());
+    await ask("house-model-7b");
+    await ask("house-model-7b");
+    await look();
+    expect(contents().slice(before)).toEqual(["**Model without a price: house-model-7b**\n\nIts requests are billed at $0 until it has a price (add one on the Prices page, or let the price sync find it)."]);
   });
 });

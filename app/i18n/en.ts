@@ -815,4 +815,5 @@ export const en = {
   "notifications.maxPerHour": "Messages per target per hour",
   "notifications.language": "Message language",
   "notifications.name": "Name",
+  "notifications.eventUnpricedModel": "Model without a price",
 } satisfies Record<string, string>;

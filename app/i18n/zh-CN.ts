@@ -787,4 +787,5 @@ export const zhCN: Messages = {
   "notifications.maxPerHour": "每个目标每小时最多消息数",
   "notifications.language": "消息语言",
   "notifications.name": "名称",
+  "notifications.eventUnpricedModel": "模型缺少价格",
 };

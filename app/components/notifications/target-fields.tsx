@@ -27,6 +27,7 @@ export const EVENT_LABEL = {
   "system.log_spool_growing": "notifications.eventSpoolGrowing",
   "system.price_sync_failed": "notifications.eventPriceSyncFailed",
   "system.store_unreachable": "notifications.eventStoreUnreachable",
+  "system.unpriced_model": "notifications.eventUnpricedModel",
 } as const satisfies Record<EventName, MessageKey>;
 
 const FIELD_LABEL = {
