@@ -816,4 +816,5 @@ export const en = {
   "notifications.language": "Message language",
   "notifications.name": "Name",
   "notifications.eventUnpricedModel": "Model without a price",
+  "audit.changedFields": "(changed: {fields})",
 } satisfies Record<string, string>;

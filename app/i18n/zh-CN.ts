@@ -788,4 +788,5 @@ export const zhCN: Messages = {
   "notifications.language": "消息语言",
   "notifications.name": "名称",
   "notifications.eventUnpricedModel": "模型缺少价格",
+  "audit.changedFields": "（变更：{fields}）",
 };

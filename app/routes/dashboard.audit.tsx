@@ -66,13 +66,25 @@ function Filters({ filters, options }: { filters: AuditFilters; options: LoaderD
   );
 }
 
+/** The top-level fields whose value differs (an update's what, at a glance); "updatedAt" is noise. */
+function changedFields(before: unknown, after: unknown): string[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+  if (!isObject(before) || !isObject(after)) return [];
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => k !== "updatedAt");
+  return keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).slice(0, 20);
+}
+
 /** Before and after, side by side, as formatted JSON (the hub already bounded and masked them). */
 function Change({ before, after }: { before: unknown; after: unknown }) {
   const { t } = useI18n();
   const show = (v: unknown) => (v === null || v === undefined ? "—" : JSON.stringify(v, null, 2));
+  const changed = changedFields(before, after);
   return (
     <details className="text-xs">
-      <summary className="cursor-pointer text-muted-foreground">{t("audit.showChange")}</summary>
+      <summary className="cursor-pointer text-muted-foreground">
+        {t("audit.showChange")}
+        {changed.length ? <span className="ml-2">{t("audit.changedFields", { fields: changed.join(", ") })}</span> : null}
+      </summary>
       <div className="mt-2 grid gap-2 md:grid-cols-2">
         <div>
           <div className="mb-1 font-medium">{t("audit.before")}</div>
