@@ -148,6 +148,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
     now,
     syncAllowed: () => catalog.settings().priceSyncScheduled,
     sync: () => jobs.runNow("price-sync"),
+    onReport: (model, at) => notifications.unpricedModel(model, at),
   });
   const expectedOutput = new ExpectedOutput(store, logger, now);
   expectedOutput.start();

@@ -23,6 +23,7 @@ import type { Store } from "../store/store.ts";
 import { appRouter, createCaller, type Caller } from "../trpc/root.ts";
 import type { Services, TrpcContext } from "../trpc/trpc.ts";
 import { apiDocsRouter } from "./api-docs.ts";
+import { logsExportHandler } from "./logs-export.ts";
 import { PUBLIC_DIR } from "../paths.ts";
 
 /** The most calls one tRPC request may batch (GET or POST). */
@@ -118,6 +119,11 @@ export function createAdminApi(deps: AdminApiDeps) {
   });
 
   router.use(["/api/trpc", "/api/actions"], refuseLockedOut);
+  router.get(
+    "/api/logs/export.csv",
+    refuseLockedOut,
+    logsExportHandler({ db: deps.db, logger: deps.logger, now: deps.now, viewerOf: (req) => viewerOf(req) }),
+  );
   router.use(
     "/api/trpc",
     createExpressMiddleware({

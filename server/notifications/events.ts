@@ -17,6 +17,7 @@ export const EVENT_NAMES = [
   "system.log_spool_growing",
   "system.price_sync_failed",
   "system.store_unreachable",
+  "system.unpriced_model",
 ] as const;
 
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -44,6 +44,10 @@ const EN: Texts = {
     lines: [`${s(d.spoolBytes)} bytes waiting on ${s(d.instance)}: rows cannot be written to the database.`],
   }),
   "system.price_sync_failed": (d) => ({ title: "The price sync failed", lines: [s(d.error)] }),
+  "system.unpriced_model": (d) => ({
+    title: `Model without a price: ${s(d.model)}`,
+    lines: ["Its requests are billed at $0 until it has a price (add one on the Prices page, or let the price sync find it)."],
+  }),
   "system.store_unreachable": (d) => ({
     title: "The hub cannot reach its store (Redis)",
     lines: [`Since ${s(d.since)} on ${s(d.instance)}. Limits and breakers follow the fail mode setting.`, s(d.error)],
@@ -74,6 +78,10 @@ const ZH: Texts = {
     lines: [`${s(d.instance)} 上有 ${s(d.spoolBytes)} 字节等待写入：日志无法写入数据库。`],
   }),
   "system.price_sync_failed": (d) => ({ title: "价格同步失败", lines: [s(d.error)] }),
+  "system.unpriced_model": (d) => ({
+    title: `模型没有价格：${s(d.model)}`,
+    lines: ["在有价格之前其请求按 $0 计费（在价格表页面添加，或由价格同步获取）。"],
+  }),
   "system.store_unreachable": (d) => ({
     title: "中转站无法连接存储（Redis）",
     lines: [`自 ${s(d.since)} 起（${s(d.instance)}）。限额与熔断按失败模式设置处理。`, s(d.error)],

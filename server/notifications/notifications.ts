@@ -133,6 +133,16 @@ export class Notifications {
     });
   }
 
+  /**
+   * A model billed at $0 for want of a price (reported at most hourly per name by the watch).
+   * The name is a client's: cut, and rate limited as one subject whatever the name, so a flood
+   * of made-up models sends one message per cooldown.
+   */
+  unpricedModel(model: string, at: number): void {
+    const name = [...model.slice(0, 100)].map((c) => (c < " " || c === "\u007f" ? "?" : c)).join("");
+    this.emit({ name: "system.unpriced_model", key: `unpriced_model:${name}:${Math.floor(at / 3_600_000)}`, subject: "", at, data: { model: name } });
+  }
+
   /** Sends a test message to one target now and says how it went (the "send test" button). */
   async sendTest(targetId: number): Promise<DeliveryResult | undefined> {
     await this.directory.reload();

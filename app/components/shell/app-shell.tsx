@@ -1,7 +1,7 @@
 /** The dashboard frame: navigation (a sidebar, a drawer on phones; only pages that exist; Providers, Availability and Settings for admins), who is logged in, theme, language, API docs, logout. */
 import * as DialogPrimitive from "@radix-ui/react-dialog";
 import { NavLink, useLocation } from "@remix-run/react";
-import { BookOpen, Gauge, HeartPulse, LayoutDashboard, Menu, MessagesSquare, ScrollText, Server, Settings, Trophy, Users, X, type LucideIcon } from "lucide-react";
+import { BookOpen, ClipboardList, Gauge, HeartPulse, LayoutDashboard, Menu, MessagesSquare, ScrollText, Server, Settings, Trophy, Users, X, type LucideIcon } from "lucide-react";
 import { useEffect, useState } from "react";
 import type { MessageKey } from "~/i18n/index.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
@@ -32,6 +32,7 @@ const NAV: NavItem[] = [
   { to: "/dashboard/leaderboard", label: "nav.leaderboard", icon: Trophy },
   { to: "/dashboard/availability", label: "nav.availability", icon: HeartPulse, adminOnly: true },
   { to: "/dashboard/settings", label: "nav.settings", icon: Settings, adminOnly: true },
+  { to: "/dashboard/audit", label: "nav.audit", icon: ClipboardList, adminOnly: true },
 ];
 
 export interface AppShellProps {
