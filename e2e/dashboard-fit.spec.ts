@@ -87,7 +87,7 @@ test.beforeAll(async () => {
       ADMIN_TOKEN: TOKEN,
       ENABLE_SECURE_COOKIES: "false",
       LOG_WRITER_FLUSH_MS: "50",
-    } as NodeJS.ProcessEnv,
+    } as unknown as NodeJS.ProcessEnv, // NODE_ENV left unset, as the shared e2e hub runs
   });
   await waitReady();
 

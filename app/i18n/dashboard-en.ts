@@ -46,4 +46,11 @@ export const dashboardEn = {
   "users.noLimits": "no limits",
   "users.requestsCount": "{count} requests",
   "users.logsOf": "Logs of {name}",
+  "setup.title": "Connect a client",
+  "setup.hint": "Paste these settings and replace {placeholder} with your API key (it was shown once, when it was created).",
+  "setup.hintNamed": "For your key “{name}”: paste these settings and replace {placeholder} with the key (it was shown once, when it was created).",
+  "setup.baseUrl": "Base URL",
+  "setup.clients": "Clients",
+  "setup.inFile": "In {file}",
+  "setup.inShell": "In your shell profile",
 } satisfies Record<string, string>;

@@ -48,4 +48,11 @@ export const dashboardZhCN: Record<keyof typeof dashboardEn, string> = {
   "users.noLimits": "未设限额",
   "users.requestsCount": "{count} 次请求",
   "users.logsOf": "{name} 的日志",
+  "setup.title": "连接客户端",
+  "setup.hint": "粘贴以下配置，并把 {placeholder} 替换为你的 API Key（仅在创建时显示过一次）。",
+  "setup.hintNamed": "用于你的密钥“{name}”：粘贴以下配置，并把 {placeholder} 替换为该密钥（仅在创建时显示过一次）。",
+  "setup.baseUrl": "Base URL",
+  "setup.clients": "客户端",
+  "setup.inFile": "写入 {file}",
+  "setup.inShell": "写入 shell 配置文件",
 };
