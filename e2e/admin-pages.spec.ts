@@ -155,6 +155,8 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
     await expect(keyCard.getByRole("progressbar", { name: "5-hour limit" })).toHaveAttribute("aria-valuetext", "$0.00 of $2.50");
     // The key's daily limit is still its user's, so it keeps the user's reset time.
     await expect(keyCard).toContainText("06:00:00");
+    await page.keyboard.press("Escape");
+    await expect(keyCard).toBeHidden();
   });
 
   await test.step("system settings: a change is saved and applies (site title), field errors show", async () => {
