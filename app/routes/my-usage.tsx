@@ -7,6 +7,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { LayoutDashboard } from "lucide-react";
 import { useId } from "react";
 import { LogsTable } from "~/components/logs/logs-table.tsx";
+import { DailyBars } from "~/components/usage/daily-bars.tsx";
 import { SetupCard } from "~/components/my-usage/setup-card.tsx";
 import { QuotaCard } from "~/components/quotas/quota-card.tsx";
 import { LanguageSwitch } from "~/components/shell/language-switch.tsx";
@@ -122,6 +123,17 @@ export default function MyUsagePage() {
           <UsageCard title={t("myUsage.today")} description={t("myUsage.todayHint", { timezone: usage.timezone })} totals={usage.today} />
           <UsageCard title={t("myUsage.total")} description={t("myUsage.totalHint")} totals={usage.total} />
         </div>
+        {usage.days.length ? (
+          <Card>
+            <CardHeader>
+              <CardTitle>{t("usage.last7")}</CardTitle>
+              <CardDescription>{t("usage.last7Hint", { timezone: usage.timezone })}</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <DailyBars days={usage.days} label={t("usage.last7")} />
+            </CardContent>
+          </Card>
+        ) : null}
         {quotas.key || quotas.user ? (
           <section aria-labelledby="my-quotas" className="grid gap-3">
             <div>
