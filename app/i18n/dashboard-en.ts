@@ -44,7 +44,7 @@ export const dashboardEn = {
   "users.lastActive": "Last active",
   "users.never": "never",
   "users.noLimits": "no limits",
-  "users.requestsCount": "{count} requests",
+  "users.requestsCount": "{count} req.",
   "users.logsOf": "Logs of {name}",
   "setup.title": "Connect a client",
   "setup.hint": "Paste these settings and replace {placeholder} with your API key (it was shown once, when it was created).",
