@@ -30,8 +30,8 @@ const VIEWPORTS = [
 const LANGS = ["en", "zh-CN"] as const;
 
 const TEXT = {
-  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode" },
-  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式" },
+  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode", pickDate: "Pick from a calendar", calendar: "Calendar", today: "Today", apply: "Apply" },
+  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式", pickDate: "从日历中选择", calendar: "日历", today: "今天", apply: "应用" },
 } as const;
 
 let hub: ChildProcess | undefined;
@@ -178,6 +178,18 @@ for (const lang of LANGS) {
         } else {
           await expect(status).toBeVisible();
         }
+
+        // The date picker speaks the dashboard's language (not the browser's), and filters by what is picked.
+        await page.getByRole("button", { name: TEXT[lang].pickDate }).first().click();
+        const calendar = page.getByRole("dialog", { name: TEXT[lang].calendar });
+        await expect(calendar).toBeVisible();
+        if (lang === "zh-CN") await expect(calendar).toContainText("年");
+        else await expect(calendar).not.toContainText("年");
+        await page.screenshot({ path: info.outputPath(`${tag}-date-picker.png`) });
+        await calendar.getByRole("button", { name: TEXT[lang].today }).click();
+        await expect(calendar).toBeHidden();
+        await page.getByRole("button", { name: TEXT[lang].apply }).click();
+        await expect(page).toHaveURL(/from=/);
 
         browserConsole.expectError(/status of 404/);
         await visit(page, "/dashboard/no-such-page", `${tag}-admin-404`, info);

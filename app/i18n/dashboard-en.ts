@@ -124,4 +124,11 @@ export const dashboardEn = {
   "userDetail.limits": "Limits",
   "userDetail.open": "Open {name}",
   "users.todayAndMonth": "Spent today {today} · this month {month}",
+  "picker.open": "Pick from a calendar",
+  "picker.calendar": "Calendar",
+  "picker.previousMonth": "Previous month",
+  "picker.nextMonth": "Next month",
+  "picker.today": "Today",
+  "picker.clear": "Clear",
+  "picker.invalid": "Write it as YYYY-MM-DD HH:mm.",
 } satisfies Record<string, string>;

@@ -126,4 +126,11 @@ export const dashboardZhCN: Record<keyof typeof dashboardEn, string> = {
   "userDetail.limits": "限额",
   "userDetail.open": "打开 {name}",
   "users.todayAndMonth": "今日花费 {today} · 本月 {month}",
+  "picker.open": "从日历中选择",
+  "picker.calendar": "日历",
+  "picker.previousMonth": "上个月",
+  "picker.nextMonth": "下个月",
+  "picker.today": "今天",
+  "picker.clear": "清除",
+  "picker.invalid": "请按 YYYY-MM-DD HH:mm 格式填写。",
 };
