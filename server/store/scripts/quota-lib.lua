@@ -1,11 +1,14 @@
--- Shared functions of admit.lua, failover.lua, settle.lua, hydrate.lua and usage.lua; the
--- store prepends this file to each of them. It mirrors server/store/memory-admission.ts step
--- by step (same names); admission.contract.ts and the differential test
--- (stores.differential.integration.test.ts, decision 0016) hold both to the same behaviour.
+-- Shared functions of the quota scripts; the store prepends this file to each of them. It
+-- mirrors server/store/memory/ (the in-process store) function by function (same names);
+-- admission.contract.ts and the differential test (stores.differential.integration.test.ts,
+-- decision 0016) hold both to the same behaviour.
 --
--- Every script is called as: KEYS[1] = the request record (or a scope key), routing the call
--- to the quota slot; ARGV[1] = key prefix ending in the "{q}" hash tag, so every key built here
--- shares KEYS[1]'s slot (Redis Cluster); ARGV[2] = the operation's input as JSON.
+-- Scripts: batch.lua (admit.lua, failover.lua and settle.lua: the operations of requests,
+-- several per call, decision 0024), hydrate.lua, usage.lua, breaker-status.lua.
+-- Every script is called as: KEYS[1] = a key of the quota slot (a request record or a scope
+-- key), routing the call; ARGV[1] = key prefix ending in the "{q}" hash tag, so every key
+-- built here shares KEYS[1]'s slot (Redis Cluster); ARGV[2] = the input as JSON (batch.lua: a
+-- list of operations, each with its own REQ and now).
 --
 -- Keys, per scope ("k:12", "u:3", "p:7"):
 --   P..'s:'..scope    HASH  counters: sig, res (reserved nano), r5:* and rd:* rolling buckets
@@ -19,6 +22,8 @@
 -- All money is integer nano-USD; numbers go out as "%.0f" strings (cjson would round them).
 
 local P = ARGV[1]
+-- The operation's input and its clock. batch.lua sets both again for each operation it runs;
+-- the functions below read them as upvalues.
 local REQ = cjson.decode(ARGV[2])
 local now = REQ.now
 
@@ -40,7 +45,8 @@ local function has(v) return v ~= nil and v ~= NULL end
 
 -- The fixed fields of a scope's counter hash are read once per script (one HMGET) and kept in
 -- this cache; writes go to the cache and are written back once, at the end of the script
--- (done()): one HSET per changed scope however many fields changed. Per-bucket fields of the
+-- (done()): one HSET per changed scope however many fields changed, and however many
+-- operations of a batch changed them. Per-bucket fields of the
 -- rolling windows are not cached; they are read and written directly.
 local FIELDS = { 'sig', 'res', 'pr', 'r5:min', 'r5:sum', 'r5:n', 'rd:min', 'rd:sum', 'rd:n',
   'fd:start', 'fd:spent', 'fw:start', 'fw:spent', 'fm:start', 'fm:spent', 'ft:start', 'ft:spent' }
@@ -405,5 +411,5 @@ local function unhydrated(specs)
 end
 
 local function admitted(pid, via, moved, amount, state, skipped)
-  return cjson.encode({ status = 'admitted', providerId = pid, via = via, sessionMoved = moved, reservedNano = int(amount), breakerState = state, skipped = skipped })
+  return ({ status = 'admitted', providerId = pid, via = via, sessionMoved = moved, reservedNano = int(amount), breakerState = state, skipped = skipped })
 end

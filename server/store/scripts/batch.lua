@@ -1,0 +1,28 @@
+-- The operations of requests (admit, failover, settle) issued in one event-loop turn of a hub
+-- process, run in the order given (decision 0024). Prepended with quota-lib.lua, admit.lua,
+-- failover.lua and settle.lua. Each operation sees what the ones before it did, exactly as if
+-- it had been its own script call: the counter cache of quota-lib.lua stays coherent because
+-- every read and write of a cached field goes through it. The scopes' counters are written back
+-- once, at the end.
+-- KEYS[1] a key of the quota slot (routing); ARGV[1] prefix;
+-- ARGV[2] [{"o": "admit" | "failover" | "settle", "r": <the operation's request>}, ...].
+-- Returns a JSON list with each operation's result (an AdmitResult, "settled" / "duplicate"),
+-- or {"error": message} for an operation that failed (the others still count).
+
+local OPERATIONS = { admit = admitOp, failover = failoverOp, settle = settleOp }
+local ops = REQ
+local results = {}
+for i, op in ipairs(ops) do
+  REQ = op.r
+  now = REQ.now
+  local fn = OPERATIONS[op.o]
+  local ok, result = false, 'unknown operation'
+  if fn then ok, result = pcall(fn, P .. 'r:' .. REQ.requestId) end
+  if ok then
+    results[i] = result
+  else
+    -- redis.call raises a table {err = ...}; a Lua error is a string.
+    results[i] = { error = type(result) == 'table' and tostring(result.err) or tostring(result) }
+  end
+end
+return done(cjson.encode(results))
