@@ -4,7 +4,7 @@ import { OpBatcher, type BatchOutcome } from "./op-batcher.ts";
 /** A batcher whose calls are recorded and answered by `answer`. */
 function recording(answer: (ops: string[]) => Promise<BatchOutcome[]>, maxOps?: number) {
   const calls: string[][] = [];
-  const batcher = new OpBatcher((ops) => {
+  const batcher = new OpBatcher<string>((ops) => {
     calls.push(ops);
     return answer(ops);
   }, maxOps);

@@ -11,30 +11,29 @@
 /** One operation's outcome in a batch: its result, or why it alone failed. */
 export type BatchOutcome = { ok: true; value: unknown } | { ok: false; error: Error };
 
-interface Pending {
-  /** The operation, already serialised (the request object can be dropped at once). */
-  json: string;
+interface Pending<T> {
+  op: T;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
 
-export class OpBatcher {
-  private queue: Pending[] = [];
+export class OpBatcher<T> {
+  private queue: Array<Pending<T>> = [];
   private scheduled = false;
 
   /**
-   * @param send runs a list of serialised operations as one call and answers one outcome per
+   * @param send runs a list of operations as one call and answers one outcome per
    *   operation, in order; a rejection fails every operation of the batch.
    * @param maxOps the most operations in one call (a bigger turn is split into several calls).
    */
   constructor(
-    private readonly send: (ops: string[]) => Promise<BatchOutcome[]>,
+    private readonly send: (ops: T[]) => Promise<BatchOutcome[]>,
     private readonly maxOps = 128,
   ) {}
 
-  push(json: string): Promise<unknown> {
+  push(op: T): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ json, resolve, reject });
+      this.queue.push({ op, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(this.flush);
@@ -49,8 +48,8 @@ export class OpBatcher {
     for (let at = 0; at < queue.length; at += this.maxOps) this.run(queue.slice(at, at + this.maxOps));
   };
 
-  private run(batch: Pending[]) {
-    this.send(batch.map((p) => p.json)).then(
+  private run(batch: Array<Pending<T>>) {
+    this.send(batch.map((p) => p.op)).then(
       (outcomes) => {
         for (let i = 0; i < batch.length; i++) {
           const outcome = outcomes[i];
