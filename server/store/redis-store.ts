@@ -115,7 +115,7 @@ type QuotaOp = { o: "admit"; r: AdmitRequest } | { o: "failover"; r: FailoverReq
 
 /**
  * The JSON of a scope spec, kept per spec object: the gateway reuses a scope's spec until one
- * of its windows ends (limits/scopes.ts), so most requests serialise none.
+ * of its windows ends (server/domain/quota/scopes.ts), so most requests serialise none.
  */
 const specJson = new WeakMap<ScopeSpec, string>();
 

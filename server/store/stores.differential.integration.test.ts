@@ -145,7 +145,7 @@ function randomWorld(rng: Rng): World {
   return { start, limits, providers, observeEvery: pickOne(rng, [1, 3, 7]) };
 }
 
-/** Calendar windows in UTC, as server/gateway/limits/scopes.ts builds them for a time zone. */
+/** Calendar windows in UTC, as server/domain/quota/scopes.ts builds them for a time zone. */
 function fixedDay(now: number, resetHour: number) {
   let start = Math.floor(now / DAY) * DAY + resetHour * HOUR;
   if (start > now) start -= DAY;
