@@ -2,7 +2,7 @@
  * The differential test of the two stores (docs/decisions/0016-one-definition-of-the-rules.md).
  *
  * The quota, breaker and session rules are written twice: TypeScript for the in-process store
- * (memory-admission.ts) and Lua for Redis (scripts/*.lua). The contract (admission.contract.ts)
+ * (server/store/memory/, one file per script) and Lua for Redis (scripts/*.lua). The contract (admission.contract.ts)
  * pins a few cases; this test drives BOTH stores with the same long random sequences of
  * operations — admit, failover, settle (also twice, or for a request never admitted), bursts of
  * them issued at once (the Redis store coalesces those into one script call, decision 0024),
@@ -30,7 +30,7 @@ const SEED = Number(process.env.DIFF_SEED ?? 20_261_207);
 const FIRST_RUN = Number(process.env.DIFF_FIRST_RUN ?? 0);
 const MIN_STEPS = 50;
 const MAX_STEPS = 100;
-/** How long a settled request's record is kept (memory-admission.ts, quota-lib.lua). */
+/** How long a settled request's record is kept (memory/quota-lib.ts, quota-lib.lua). */
 const RECORD_GRACE_MS = 3_600_000;
 const MAX_ELAPSED_MS = 29 * 86_400_000;
 const PREFIX = `diff:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;

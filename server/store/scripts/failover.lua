@@ -11,7 +11,7 @@ local function failoverOp(rk)
   if exists and rec[5] ~= '1' and tonumber(rec[6]) and tonumber(rec[6]) <= now then
     -- Its holds expired before it settled: its process was taken to have vanished. Free what it
     -- held and forget it, so it continues like a request the store never saw (as
-    -- memory-admission.ts liveRecord() does).
+    -- memory/quota-lib.ts liveRecord() does).
     for entry in string.gmatch(rec[1], '%S+') do release(entry, id, num(rec[2]), rec[3] or '') end
     if rec[4] == '1' and rec[7] and rec[7] ~= '' then releaseProbe(tonumber(rec[7]), id) end
     redis.call('DEL', rk)
@@ -47,7 +47,7 @@ local function failoverOp(rk)
   if exists and rec[5] ~= '1' then amount = num(rec[2]) end
   local probe = takeProbe(chosen.providerId, state, id, now + REQ.holdMs)
   if exists and rec[5] ~= '1' then
-    -- Every hold of a request ends when the one taken at admission ends (memory-admission.ts
+    -- Every hold of a request ends when the one taken at admission ends (memory/quota-lib.ts
     -- hold() uses the record's expiry): a failover does not extend what a vanished process keeps.
     -- Records written before 'exp' was stored hold from now.
     local expiresAt = tonumber(rec[6]) or (now + REQ.holdMs)

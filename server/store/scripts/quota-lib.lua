@@ -159,7 +159,7 @@ local function hold(spec, id, amount, session, expiresAt, holdMs)
   return entry
 end
 
--- Drops the buckets entirely older than the window (see memory-admission.ts expireBuckets).
+-- Drops the buckets entirely older than the window (see memory/quota-lib.ts expireBuckets).
 local function expire(scope, pfx, lengthMs, bucketMs)
   local c = S(scope)
   local min = tonumber(c[pfx .. ':min'])
@@ -212,7 +212,7 @@ end
 
 -- The first limit of a scope that leaves no room, or nil. Holds of vanished requests are swept
 -- first: they would otherwise refuse a request, shrink its reservation, or keep the partial
--- room (see memory-admission.ts check).
+-- room (see memory/quota-lib.ts check).
 local function check(spec, session)
   if not limited(spec) then return nil end
   local scope = spec.scope
@@ -246,7 +246,7 @@ local function check(spec, session)
 end
 
 -- A request that does not fit whole may take a scope's last room only if no other request in
--- flight took a partial room there (see memory-admission.ts partialBlocked; decision 0009).
+-- flight took a partial room there (see memory/quota-lib.ts partialBlocked; decision 0009).
 -- Returns a limit hit, or nil (appending the scope to `partials` when it takes a partial room).
 local function partialBlocked(spec, estimate, partials)
   local res = reserved(spec.scope)
