@@ -52,6 +52,12 @@ local FIELDS = { 'sig', 'res', 'pr', 'r5:min', 'r5:sum', 'r5:n', 'rd:min', 'rd:s
   'fd:start', 'fd:spent', 'fw:start', 'fw:spent', 'fm:start', 'fm:spent', 'ft:start', 'ft:spent' }
 local cache = {}
 local dirty = {}
+-- TTLs to set once at the end (done()), key -> ms: a batch holds many requests on the same
+-- in-flight and RPM sets, and one PEXPIRE per key and script does what one per hold did.
+local ttls = {}
+local function expireLater(k, ms)
+  if not ttls[k] or ttls[k] < ms then ttls[k] = ms end
+end
 
 local function S(scope)
   local c = cache[scope]
@@ -103,6 +109,7 @@ local function done(result)
     if #gone > 0 then redis.call('HDEL', sk, unpack(gone)) end
     redis.call('PEXPIRE', sk, SCOPE_IDLE_MS)
   end
+  for k, ms in pairs(ttls) do redis.call('PEXPIRE', k, ms) end
   return result
 end
 
@@ -149,12 +156,12 @@ local function hold(spec, id, amount, session, expiresAt, holdMs)
   if redis.call('ZADD', key('f', scope), 'NX', expiresAt, id) == 0 then return entry end
   -- The in-flight set outlives its longest hold; the session counts (ss) need no TTL: every
   -- increment is undone at release or sweep, and an emptied hash disappears.
-  redis.call('PEXPIRE', key('f', scope), (holdMs or 0) + RECORD_GRACE_MS)
+  expireLater(key('f', scope), (holdMs or 0) + RECORD_GRACE_MS)
   if amount > 0 then setf(scope, 'res', int(num(S(scope).res) + amount)) end
   if counted then redis.call('HINCRBY', key('ss', scope), session, 1) end
   if has(spec.rpm) then
     redis.call('ZADD', key('rpm', scope), now, id)
-    redis.call('PEXPIRE', key('rpm', scope), RPM_MS * 2)
+    expireLater(key('rpm', scope), RPM_MS * 2)
   end
   return entry
 end
