@@ -46,8 +46,8 @@ local function has(v) return v ~= nil and v ~= NULL end
 -- The fixed fields of a scope's counter hash are read once per script (one HMGET) and kept in
 -- this cache; writes go to the cache and are written back once, at the end of the script
 -- (done()): one HSET per changed scope however many fields changed, and however many
--- operations of a batch changed them. Per-bucket fields of the
--- rolling windows are not cached; they are read and written directly.
+-- operations of a batch changed them. The fields of single rolling buckets are read when first
+-- needed (getf) and then cached the same way.
 local FIELDS = { 'sig', 'res', 'pr', 'r5:min', 'r5:sum', 'r5:n', 'rd:min', 'rd:sum', 'rd:n',
   'fd:start', 'fd:spent', 'fw:start', 'fw:spent', 'fm:start', 'fm:spent', 'ft:start', 'ft:spent' }
 local cache = {}
@@ -59,16 +59,34 @@ local function expireLater(k, ms)
   if not ttls[k] or ttls[k] < ms then ttls[k] = ms end
 end
 
+local loaded = {}
+
 local function S(scope)
   local c = cache[scope]
   if c then return c end
   local values = redis.call('HMGET', key('s', scope), unpack(FIELDS))
   c = {}
+  local l = {}
   for i, f in ipairs(FIELDS) do
     if values[i] then c[f] = values[i] end
+    l[f] = true
   end
   cache[scope] = c
+  loaded[scope] = l
   return c
+end
+
+-- A field outside FIELDS (a rolling bucket, "r5:<index>"), read once into the cache: a batch
+-- adds many costs to the same current bucket, and they are written back with the rest.
+local function getf(scope, field)
+  local c = S(scope)
+  local l = loaded[scope]
+  if not l[field] then
+    local v = redis.call('HGET', key('s', scope), field)
+    if v then c[field] = v end
+    l[field] = true
+  end
+  return c[field]
 end
 
 -- Sets field/value pairs of a scope's counters (written back by done()).
@@ -85,6 +103,7 @@ end
 
 local function delf(scope, field)
   S(scope)[field] = nil
+  loaded[scope][field] = true
   local d = dirty[scope] or {}
   dirty[scope] = d
   d[field] = true
@@ -175,16 +194,15 @@ local function expire(scope, pfx, lengthMs, bucketMs)
   local oldest = math.floor(now / bucketMs) - span + 1
   local stop = math.min(oldest, min + span)
   if stop <= min then return end
-  local sk = key('s', scope)
   local sum = num(c[pfx .. ':sum'])
   local n = num(c[pfx .. ':n'])
   for idx = min, stop - 1 do
     local f = pfx .. ':' .. int(idx)
-    local v = tonumber(redis.call('HGET', sk, f))
+    local v = tonumber(getf(scope, f))
     if v then
       sum = sum - v
       n = n - 1
-      redis.call('HDEL', sk, f)
+      delf(scope, f)
     end
   end
   if n <= 0 then
@@ -290,7 +308,6 @@ end
 -- Adds a settled cost to every window of a scope, rolling windows over first.
 local function addSpend(spec, nano)
   local scope = spec.scope
-  local sk = key('s', scope)
   local fields = {}
   for _, kind in ipairs(ROLLING_ORDER) do
     local r = ROLLING[kind]
@@ -298,9 +315,13 @@ local function addSpend(spec, nano)
     expire(scope, pfx, r[2], r[3])
     local c = S(scope)
     local idx = math.floor(now / r[3])
-    local bucket = redis.call('HINCRBY', sk, pfx .. ':' .. int(idx), int(nano))
+    local f = pfx .. ':' .. int(idx)
+    local before = num(getf(scope, f))
+    table.insert(fields, f)
+    table.insert(fields, int(before + nano))
     local n = num(c[pfx .. ':n'])
-    if bucket == nano then n = n + 1 end
+    -- A bucket is new when it held nothing (hydrate.lua never stores an empty one).
+    if before == 0 then n = n + 1 end
     local min = tonumber(c[pfx .. ':min'])
     if not min or min == -1 or idx < min then min = idx end
     for _, v in ipairs({ pfx .. ':sum', int(num(c[pfx .. ':sum']) + nano), pfx .. ':n', int(n), pfx .. ':min', int(min) }) do table.insert(fields, v) end
