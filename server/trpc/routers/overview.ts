@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { HOUR_MS, overviewSpan } from "../../db/periods.ts";
-import { dailyWindowStart } from "../../gateway/limits/windows.ts";
+import { dailyWindowStart } from "../../domain/quota/windows.ts";
 import { loadNames } from "../../db/names.ts";
 import { addTotals, EMPTY_TOTALS, rollupByRef, rollupSeries, totalTokens, type Totals } from "../../db/rollups.ts";
 import { dashboardProcedure, isAdmin, router } from "../trpc.ts";
