@@ -405,11 +405,15 @@ describe("openai SDK on a claude provider", () => {
     try {
       const events = await new Promise<Array<Record<string, unknown>>>((resolve) => {
         const seen: Array<Record<string, unknown>> = [];
-        ws.on("message", (data) => {
+        const onMessage = (data: WebSocket.RawData) => {
           const event = JSON.parse(data.toString()) as Record<string, unknown>;
           seen.push(event);
-          if (["response.completed", "response.failed", "error"].includes(String(event.type))) resolve(seen);
-        });
+          if (["response.completed", "response.failed", "error"].includes(String(event.type))) {
+            ws.off("message", onMessage);
+            resolve(seen);
+          }
+        };
+        ws.on("message", onMessage);
         ws.send(
           JSON.stringify({
             type: "response.create",
@@ -434,6 +438,26 @@ describe("openai SDK on a claude provider", () => {
           .join("")
       ).toBe("over the socket");
       expect(fake.requests[0].path).toMatch(/\/v1\/messages$/);
+
+      // An incremental turn (previous_response_id + the new input only): the Claude upstream gets the whole conversation.
+      fake.enqueue({ text: "second answer" });
+      const previous = (events.at(-1)!.response as { id: string }).id;
+      const second = await new Promise<Array<Record<string, unknown>>>((resolve) => {
+        const seen: Array<Record<string, unknown>> = [];
+        const onMessage = (data: WebSocket.RawData) => {
+          const event = JSON.parse(data.toString()) as Record<string, unknown>;
+          seen.push(event);
+          if (["response.completed", "response.failed", "error"].includes(String(event.type))) {
+            ws.off("message", onMessage);
+            resolve(seen);
+          }
+        };
+        ws.on("message", onMessage);
+        ws.send(JSON.stringify({ type: "response.create", model: "claude-haiku-4-5", store: false, previous_response_id: previous, input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "and then?" }] }] }));
+      });
+      expect(second.at(-1)!.type).toBe("response.completed");
+      const messages = (fake.requests[1].json as { messages: Array<{ role: string }> }).messages;
+      expect(messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
     } finally {
       ws.close();
     }
