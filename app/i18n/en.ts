@@ -844,4 +844,5 @@ export const en = {
   "sessions.userKey": "User / key",
   "sessions.modelClient": "Model / client",
   "sessions.startedAt": "started {time}",
+  "sessions.bindingUnknown": "unknown (store unreachable)",
 } satisfies Record<string, string>;

@@ -816,4 +816,5 @@ export const zhCN: Messages = {
   "sessions.userKey": "用户 / 密钥",
   "sessions.modelClient": "模型 / 客户端",
   "sessions.startedAt": "开始于 {time}",
+  "sessions.bindingUnknown": "未知（存储不可达）",
 };
