@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestHub, type TestHub } from "../../test-support/hub.ts";
 import { requestLogRow } from "../../test-support/log-records.ts";
-import { HIST_BOUNDS_MS } from "./rollups.ts";
+import { HIST_BOUNDS_MS, pruneSessionRollup } from "./rollups.ts";
 
 let t: TestHub;
 
@@ -109,4 +109,14 @@ it("keeps one session line per key and session, with its first and last activity
     SELECT key_id::text, session_id, requests::text, first_at::text, last_at::text, cost_usd::text AS cost FROM session_rollup ORDER BY 1, 2`);
   expect(actual).toEqual(expected);
   expect(expected).toHaveLength(6); // 3 keys × 2 sessions
+});
+
+it("forgets sessions last active before the log's retention, with the log cleanup", async () => {
+  const before = await sql<{ n: string }>("SELECT count(*)::text AS n FROM session_rollup");
+  expect(before[0]!.n).toBe("6");
+  // Every session was active within the last three hours: a one-day retention keeps them all…
+  expect(await pruneSessionRollup(t.hub.db.sql, 1, Date.now())).toBe(0);
+  // …and seen from two days later, none is within it.
+  expect(await pruneSessionRollup(t.hub.db.sql, 1, Date.now() + 2 * 86_400_000)).toBe(6);
+  expect((await sql<{ n: string }>("SELECT count(*)::text AS n FROM session_rollup"))[0]!.n).toBe("0");
 });
