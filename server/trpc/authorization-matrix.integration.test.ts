@@ -28,6 +28,7 @@ const ACCESS: Record<string, Access> = {
   "users.list": "dashboard",
   "users.update": "admin",
   "users.delete": "admin",
+  "users.usage": "dashboard",
   "keys.create": "admin",
   "keys.list": "dashboard",
   "keys.update": "admin",
@@ -85,6 +86,16 @@ const ACCESS: Record<string, Access> = {
   "availability.get": "admin",
   "availability.breakers": "admin",
   "overview.get": "dashboard",
+  "notifications.list": "admin",
+  "notifications.create": "admin",
+  "notifications.update": "admin",
+  "notifications.delete": "admin",
+  "notifications.test": "admin",
+  "notifications.deliveries": "admin",
+  "notifications.settings": "admin",
+  "notifications.updateSettings": "admin",
+  "audit.list": "admin",
+  "audit.filterOptions": "admin",
 };
 
 type Identity = "anonymous" | "usageOnlyKey" | "adminRoleUsageOnlyKey" | "member" | "adminRoleMember" | "adminToken";

@@ -1,9 +1,11 @@
 /** The root router: one router per domain. */
+import { auditRouter } from "./routers/audit.ts";
 import { filtersRouter } from "./routers/filters.ts";
 import { groupsRouter } from "./routers/groups.ts";
 import { keysRouter } from "./routers/keys.ts";
 import { logsRouter } from "./routers/logs.ts";
 import { meRouter } from "./routers/me.ts";
+import { notificationsRouter } from "./routers/notifications.ts";
 import { pricesRouter } from "./routers/prices.ts";
 import { providersRouter } from "./routers/providers.ts";
 import { quotasRouter } from "./routers/quotas.ts";
@@ -36,6 +38,8 @@ export const appRouter = router({
   leaderboard: leaderboardRouter,
   availability: availabilityRouter,
   overview: overviewRouter,
+  notifications: notificationsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -91,9 +91,10 @@ export const overviewRouter = router({
       }
       const hasOther = split.some((p) => !shownSet.has(p.ref));
 
-      // Ranked by cost: members that cost nothing (refused or failed requests only) are not "top".
+      // Ranked by cost, then requests. A member whose requests all failed (cost $0) is still
+      // listed: an admin looking for who is stuck needs to see them (issue 11).
       const sortTop = (rows: Array<Totals & { ref: string }>) =>
-        rows.filter((r) => r.costUsd > 0).sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests).slice(0, TOP_N);
+        rows.filter((r) => r.requests > 0).sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests).slice(0, TOP_N);
       const [topUsers, topModels, topProviders] = [sortTop(users), sortTop(models), sortTop(providers)];
       const names = await loadNames(ctx.db, {
         users: topUsers.map((r) => Number(r.ref)),
