@@ -142,8 +142,8 @@ test("an admin reads the overview, sessions, leaderboard and availability", asyn
     await snap(page, "ops-leaderboard-models-month");
 
     // A range that ends before it starts is refused, with today shown instead.
-    await page.getByLabel("From").fill("2026-12-05");
-    await page.getByLabel("To").fill("2026-12-01");
+    await page.getByLabel("From", { exact: true }).fill("2026-12-05");
+    await page.getByLabel("To", { exact: true }).fill("2026-12-01");
     await page.getByRole("button", { name: "Show range" }).click();
     await expect(page.getByRole("alert").filter({ hasText: "That range cannot be shown" })).toBeVisible();
 

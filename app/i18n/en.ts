@@ -853,6 +853,7 @@ export const en = {
   "sessions.userKey": "User / key",
   "sessions.modelClient": "Model / client",
   "sessions.startedAt": "started {time}",
+  "sessions.bindingUnknown": "unknown (store unreachable)",
   "logs.totalsCapped": "More than {cap} requests match, so totals are not summed; narrow the time range or add a filter to see them.",
   "nav.audit": "Audit log",
   "settings.navNotifications": "Notifications",

@@ -823,6 +823,7 @@ export const zhCN: Messages = {
   "sessions.userKey": "用户 / 密钥",
   "sessions.modelClient": "模型 / 客户端",
   "sessions.startedAt": "开始于 {time}",
+  "sessions.bindingUnknown": "未知（存储不可达）",
   "logs.totalsCapped": "匹配的请求超过 {cap} 条，未汇总合计；请缩小时间范围或添加筛选条件后查看。",
   "nav.audit": "审计日志",
   "settings.navNotifications": "通知",

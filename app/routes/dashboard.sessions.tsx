@@ -177,7 +177,11 @@ export default function SessionsPage() {
                     </TableCell>
                     {admin ? (
                       <TableCell>
-                        {s.boundProviderName ? <Badge variant="secondary">{s.boundProviderName}</Badge> : <span className="text-muted-foreground">{t("sessions.unbound")}</span>}
+                        {s.boundProviderName ? (
+                          <Badge variant="secondary">{s.boundProviderName}</Badge>
+                        ) : (
+                          <span className="text-muted-foreground">{list.bindingsKnown ? t("sessions.unbound") : t("sessions.bindingUnknown")}</span>
+                        )}
                       </TableCell>
                     ) : null}
                     <TableCell className="text-right tabular-nums">

@@ -7,7 +7,7 @@
  * a scan of the request log.
  */
 import { Prisma } from "../generated/prisma/client.ts";
-import type { Db } from "./database.ts";
+import type { Db, SqlQuery } from "./database.ts";
 
 /** Upper bounds (ms) of the latency histogram buckets; the last bucket is open. Same list as the migration's width_bucket. */
 export const HIST_BOUNDS_MS = [
@@ -270,4 +270,15 @@ function sumMembers(points: Iterable<LatencyTotals & { ref: string; at: number }
     });
   }
   return [...members.values()];
+}
+
+/**
+ * Forgets sessions last active before the log's retention (their requests are gone from the log,
+ * so their request lists would be empty); usage_rollup is kept, like the usage ledger. Runs with
+ * the log cleanup. Returns how many were deleted.
+ */
+export async function pruneSessionRollup(sql: SqlQuery, retentionDays: number, now: number): Promise<number> {
+  const cutoff = new Date(now - retentionDays * 86_400_000).toISOString().replace("Z", "");
+  const rows = await sql<{ n: string }>(`WITH gone AS (DELETE FROM session_rollup WHERE last_at < $1::timestamp RETURNING 1) SELECT count(*) AS n FROM gone`, [cutoff]);
+  return Number(rows[0]?.n ?? 0);
 }

@@ -11,6 +11,8 @@ import { startTestHub, type TestHub } from "../../../test-support/hub.ts";
 import { requestLogRow } from "../../../test-support/log-records.ts";
 import { BreakerWatch } from "../../jobs/breaker-watch.ts";
 import { createLogger } from "../../logger.ts";
+import type { Store } from "../../store/store.ts";
+import { createCaller } from "../root.ts";
 
 const NOW = Date.UTC(2026, 11, 9, 12, 0, 0); // Wednesday 12:00 UTC (the hub's time zone is UTC)
 const MIN = 60_000;
@@ -176,6 +178,20 @@ describe("sessions", () => {
       expect.objectContaining({ name: "pool-one", activeSessions: 1, inFlightRequests: 0 }),
       expect.objectContaining({ name: "pool-two", activeSessions: 0, inFlightRequests: 0 }),
     ]);
+  });
+
+  it("still lists sessions when the store does not answer, with their bindings unknown", async () => {
+    // The hub's own services, but a store whose binding read fails (as an unreachable Redis's would).
+    const store = Object.create(t.hub.store, { sessionBindings: { value: () => Promise.reject(new Error("connection refused")) } }) as Store;
+    const { hub } = t;
+    const caller = createCaller({
+      env: hub.env, db: hub.db.prisma, store, catalog: hub.catalog, secrets: hub.secrets, logger: hub.logger, logWriter: hub.logWriter,
+      now: () => NOW, viewer: { kind: "admin", via: "admin_token" }, ip: undefined,
+    });
+    const list = await caller.sessions.list({ scope: "active" });
+    expect(list.bindingsKnown).toBe(false);
+    expect(list.items.map((s) => [s.sessionId, s.boundProviderName])).toEqual([["s-alice", null]]);
+    expect((await t.admin<{ bindingsKnown: boolean }>("sessions/list", { scope: "active" })).bindingsKnown).toBe(true);
   });
 
   it("unbinds a session from its provider in the store (admins only)", async () => {

@@ -82,7 +82,15 @@ export const sessionsRouter = router({
         })
         .default({ scope: "active", page: 1, pageSize: 50 }),
     )
-    .output(z.object({ items: z.array(sessionItem), activeWithinSeconds: z.number(), hasMore: z.boolean() }))
+    .output(
+      z.object({
+        items: z.array(sessionItem),
+        /** False when the store did not answer (bound providers unknown), or for members (not shown). */
+        bindingsKnown: z.boolean(),
+        activeWithinSeconds: z.number(),
+        hasMore: z.boolean(),
+      }),
+    )
     .query(async ({ ctx, input }) => {
       const now = ctx.now();
       const ttlMs = ctx.env.SESSION_TTL * 1000;
@@ -94,13 +102,22 @@ export const sessionsRouter = router({
         LIMIT ${input.pageSize + 1} OFFSET ${(input.page - 1) * input.pageSize}`;
       const page = rows.slice(0, input.pageSize);
       const admin = isAdmin(ctx.viewer);
-      const bindings = admin ? await ctx.store.sessionBindings(page.map((r) => `${r.key_id}:${r.session_id}`), now) : new Map<string, number>();
+      // The store being away must not take the page with it: the bindings are then unknown.
+      let bindingsKnown = admin;
+      const bindings = admin
+        ? await ctx.store.sessionBindings(page.map((r) => `${r.key_id}:${r.session_id}`), now).catch((error: Error) => {
+            ctx.logger.warn({ err: error.message }, "sessions page: the store did not answer; bindings unknown");
+            bindingsKnown = false;
+            return new Map<string, number>();
+          })
+        : new Map<string, number>();
       const names = await loadNames(ctx.db, {
         users: page.flatMap((r) => (r.user_id === null ? [] : [r.user_id])),
         keys: page.map((r) => r.key_id),
         providers: admin ? [...bindings.values(), ...page.flatMap((r) => (r.last_provider_id === null ? [] : [r.last_provider_id]))] : [],
       });
       return {
+        bindingsKnown,
         activeWithinSeconds: ctx.env.SESSION_TTL,
         hasMore: rows.length > input.pageSize,
         items: page.map((r) => {
