@@ -17,6 +17,7 @@ import { createApp } from "./app.ts";
 import { clientIp } from "./gateway/client-ip.ts";
 import type { GatewayDeps } from "./gateway/deps.ts";
 import { Hydrator } from "./gateway/limits/hydrate.ts";
+import { BreakerWatch } from "./jobs/breaker-watch.ts";
 import { hubJobs } from "./jobs/hub-jobs.ts";
 import { JobScheduler } from "./jobs/scheduler.ts";
 import { UnpricedModelWatch } from "./jobs/unpriced-models.ts";
@@ -139,6 +140,8 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   await notifications.start();
   const jobs = new JobScheduler({ db: db.prisma, store, logger, now, onFinished: (run) => notifications.jobFinished(run) }, hubJobs({ db: db.prisma, sql: db.sql, catalog, logger }));
   jobs.start();
+  const breakerWatch = new BreakerWatch({ db: db.prisma, store, logger, now, providerIds: () => catalog.providers().map((p) => p.id) });
+  breakerWatch.start();
   const unpriced = new UnpricedModelWatch({
     logger,
     store,
@@ -221,6 +224,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
       if (!drained) logger.warn({ inFlight: inFlight.size }, "grace period over; closing the remaining connections");
       server.closeAllConnections();
       await jobs.stop();
+      await breakerWatch.stop();
       await notifications.stop();
       metrics.close();
       await logWriter.close(5_000);

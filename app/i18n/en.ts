@@ -2,7 +2,11 @@
  * English: the default language and the source of the message keys. `{name}` placeholders are
  * filled by t(key, { name }). zh-CN.ts must have exactly these keys.
  */
+import { dashboardEn } from "./dashboard-en.ts";
+
 export const en = {
+  // The team-dashboard strings (issue 11) live in their own file, so parallel work merges cleanly.
+  ...dashboardEn,
   "app.name": "Claude Code Hub",
 
   // Navigation and shell
@@ -817,4 +821,9 @@ export const en = {
   "notifications.name": "Name",
   "notifications.eventUnpricedModel": "Model without a price",
   "audit.changedFields": "(changed: {fields})",
+  "providers.allowFormatConversion": "Allow format conversion",
+  "providers.allowFormatConversionHint": "Serve clients of other API formats (Claude, OpenAI Chat, Responses, Gemini) by converting requests and answers. At the same priority, providers that need no conversion are tried first.",
+  "logs.conversion": "Conversion",
+  "logs.conversionBadge": "converted",
+  "logs.conversionNotes": "Dropped in conversion",
 } satisfies Record<string, string>;

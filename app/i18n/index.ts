@@ -49,3 +49,23 @@ export function translateMessage(lang: Lang, message: string): string {
   }
   return translate(lang, key, vars);
 }
+
+/**
+ * The language of a first visit (no `lang` cookie yet) from the browser's Accept-Language: the
+ * supported language with the highest q, Chinese in any variant counted as zh-CN; else English.
+ */
+export function negotiateLang(header: string | null | undefined): Lang {
+  if (!header) return DEFAULT_LANG;
+  let best: { lang: Lang; q: number } | null = null;
+  // A header is a handful of tags; the cut bounds the work on a hostile one.
+  for (const part of header.slice(0, 500).split(",").slice(0, 20)) {
+    const [tag, ...params] = part.trim().split(";");
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (!Number.isFinite(q) || q <= 0) continue;
+    const lower = tag.toLowerCase();
+    const lang: Lang | null = lower === "zh" || lower.startsWith("zh-") ? "zh-CN" : lower === "en" || lower.startsWith("en-") ? "en" : null;
+    if (lang && (!best || q > best.q)) best = { lang, q };
+  }
+  return best?.lang ?? DEFAULT_LANG;
+}

@@ -1,7 +1,9 @@
 /** 简体中文。键与 en.ts 完全一致（类型检查保证）。 */
+import { dashboardZhCN } from "./dashboard-zh-CN.ts";
 import type { Messages } from "./index.ts";
 
 export const zhCN: Messages = {
+  ...dashboardZhCN,
   "app.name": "Claude Code Hub",
 
   "nav.main": "主导航",
@@ -789,4 +791,9 @@ export const zhCN: Messages = {
   "notifications.name": "名称",
   "notifications.eventUnpricedModel": "模型缺少价格",
   "audit.changedFields": "（变更：{fields}）",
+  "providers.allowFormatConversion": "允许格式转换",
+  "providers.allowFormatConversionHint": "通过转换请求与响应，为其他 API 格式（Claude、OpenAI Chat、Responses、Gemini）的客户端提供服务。同一优先级下，无需转换的供应商优先。",
+  "logs.conversion": "格式转换",
+  "logs.conversionBadge": "已转换",
+  "logs.conversionNotes": "转换时舍弃",
 };

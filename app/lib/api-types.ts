@@ -29,3 +29,4 @@ export type NotificationDeliveryRow = Outputs["notifications"]["deliveries"]["it
 export type NotificationTestResult = Outputs["notifications"]["test"];
 export type NotificationSettingsRow = Outputs["notifications"]["settings"];
 export type AuditItem = Outputs["audit"]["list"]["items"][number];
+export type LogTotals = Outputs["logs"]["list"]["totals"];

@@ -174,7 +174,7 @@ export default function ErrorRulesPage() {
           </ActionDialog>
         }
       />
-      <div className="grid gap-6">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
         <RuleTester />
         <Card>
           <CardContent className="p-0">

@@ -88,7 +88,7 @@ export default function MyUsagePage() {
           <LogoutButton />
         </div>
       </header>
-      <main className="mx-auto grid max-w-6xl gap-6 p-4 md:p-6">
+      <main className="mx-auto grid max-w-6xl grid-cols-[minmax(0,1fr)] gap-6 p-3 md:p-6">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">{t("myUsage.title")}</h1>
           <p className="mt-1 text-sm text-muted-foreground">{t("myUsage.subtitle")}</p>
@@ -138,7 +138,7 @@ export default function MyUsagePage() {
             <CardDescription>{t("myUsage.recentHint", { count: RECENT })}</CardDescription>
           </CardHeader>
           <CardContent className="p-0">
-            <LogsTable rows={recent} showUser={false} />
+            <LogsTable rows={recent} showUser={false} showProvider={false} />
           </CardContent>
         </Card>
       </main>

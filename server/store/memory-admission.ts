@@ -296,6 +296,22 @@ export class MemoryAdmission implements AdmissionStore {
     this.breakers.delete(providerId);
   }
 
+  /** The live bindings among `keys` (sessions page). */
+  async sessionBindings(keys: string[], now: number): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (const key of keys) {
+      const providerId = this.binding(key, now);
+      if (providerId !== undefined) found.set(key, providerId);
+    }
+    return found;
+  }
+
+  async unbindSession(key: string, now: number): Promise<boolean> {
+    const live = this.binding(key, now) !== undefined;
+    this.bindings.delete(key);
+    return live;
+  }
+
   async inFlight(scope: string, now: number) {
     const state = this.scopes.get(scope);
     if (!state) return { requests: 0, sessions: 0, reservedNano: 0 };

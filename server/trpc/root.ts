@@ -14,6 +14,10 @@ import { sensitiveWordsRouter } from "./routers/sensitive-words.ts";
 import { settingsRouter } from "./routers/settings.ts";
 import { statsRouter } from "./routers/stats.ts";
 import { usersRouter } from "./routers/users.ts";
+import { availabilityRouter } from "./routers/availability.ts";
+import { leaderboardRouter } from "./routers/leaderboard.ts";
+import { overviewRouter } from "./routers/overview.ts";
+import { sessionsRouter } from "./routers/sessions.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -30,6 +34,10 @@ export const appRouter = router({
   groups: groupsRouter,
   sensitiveWords: sensitiveWordsRouter,
   filters: filtersRouter,
+  sessions: sessionsRouter,
+  leaderboard: leaderboardRouter,
+  availability: availabilityRouter,
+  overview: overviewRouter,
   notifications: notificationsRouter,
   audit: auditRouter,
 });

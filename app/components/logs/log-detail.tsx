@@ -15,7 +15,7 @@ export interface LogDetailProps {
 
 export function LogDetail({ log, chain, cost }: LogDetailProps) {
   return (
-    <div className="grid gap-6">
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
       <RequestFields log={log} />
       <CostSection log={log} cost={cost} />
       <DecisionChainSection chain={chain} />
@@ -42,13 +42,14 @@ function RequestFields({ log }: { log: LogDetailProps["log"] }) {
     ["logs.provider", log.providerName ?? "—"],
     ["logs.endpoint", <code key="endpoint" className="text-xs">{log.endpoint}</code>],
     ["logs.apiFormat", log.apiFormat],
+    ["logs.conversion", log.conversion ?? "—"],
     ["logs.model", log.model ?? "—"],
     ["logs.redirectedModel", log.redirectedModel ?? "—"],
     ["logs.responseModel", log.responseModel ?? "—"],
     ["logs.streaming", log.isStream ? t("common.yes") : t("common.no")],
     ["logs.status", <StatusCode key="status" code={log.statusCode} />],
-    ["logs.ttfb", fmt.ms(log.ttfbMs)],
-    ["logs.duration", fmt.ms(log.durationMs)],
+    ["logs.ttfb", fmt.duration(log.ttfbMs)],
+    ["logs.duration", fmt.duration(log.durationMs)],
     ["logs.retries", fmt.integer(log.retryCount)],
     ["logs.session", log.sessionId ? <code key="session" className="break-all text-xs">{log.sessionId}</code> : "—"],
     ["logs.clientIp", log.clientIp ?? "—"],
@@ -101,7 +102,7 @@ function CostSection({ log, cost }: { log: LogDetailProps["log"]; cost: CostBrea
             <TableRow key={line.label}>
               <TableCell>{t(line.label)}</TableCell>
               <TableCell className="text-right tabular-nums">{fmt.integer(line.tokens)}</TableCell>
-              <TableCell className="text-right tabular-nums">{line.nano === undefined ? "—" : fmt.money(nanoToUsd(line.nano))}</TableCell>
+              <TableCell className="text-right tabular-nums">{line.nano === undefined ? "—" : fmt.moneyExact(nanoToUsd(line.nano))}</TableCell>
             </TableRow>
           ))}
           {cost ? (
@@ -109,7 +110,7 @@ function CostSection({ log, cost }: { log: LogDetailProps["log"]; cost: CostBrea
               <TableRow>
                 <TableCell>{t("cost.base")}</TableCell>
                 <TableCell />
-                <TableCell className="text-right tabular-nums">{fmt.money(nanoToUsd(cost.baseNano))}</TableCell>
+                <TableCell className="text-right tabular-nums">{fmt.moneyExact(nanoToUsd(cost.baseNano))}</TableCell>
               </TableRow>
               <TableRow>
                 <TableCell colSpan={2}>{t("cost.multipliers", { provider: cost.providerMultiplier, group: cost.groupMultiplier })}</TableCell>
@@ -120,7 +121,7 @@ function CostSection({ log, cost }: { log: LogDetailProps["log"]; cost: CostBrea
           <TableRow className="font-semibold">
             <TableCell>{t("cost.total")}</TableCell>
             <TableCell />
-            <TableCell className="text-right tabular-nums">{fmt.money(log.costUsd)}</TableCell>
+            <TableCell className="text-right tabular-nums">{fmt.moneyExact(log.costUsd)}</TableCell>
           </TableRow>
         </TableBody>
       </Table>
@@ -167,6 +168,19 @@ function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
           <p>
             <span className="text-muted-foreground">{t("chain.requestFilters")}: </span>
             {chain.filters.map((f) => `${f.name} (${f.phase}: ${t("chain.filterCounts", { applied: f.applied, skipped: f.skipped })}${f.skipReason ? ` — ${f.skipReason}` : ""})`).join("; ")}
+          </p>
+        ) : null}
+        {chain.conversion ? (
+          <p>
+            <span className="text-muted-foreground">{t("logs.conversion")}: </span>
+            {chain.conversion.label}
+            {chain.conversion.dropped.length ? (
+              <>
+                {" — "}
+                <span className="text-muted-foreground">{t("logs.conversionNotes")}: </span>
+                {chain.conversion.dropped.join("; ")}
+              </>
+            ) : null}
           </p>
         ) : null}
       </div>
@@ -247,7 +261,7 @@ function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
               <TableCell>
                 <StatusCode code={a.statusCode} />
               </TableCell>
-              <TableCell className="text-right tabular-nums">{fmt.ms(a.durationMs)}</TableCell>
+              <TableCell className="text-right tabular-nums">{fmt.duration(a.durationMs)}</TableCell>
               <TableCell className="text-muted-foreground">{a.breakerState ?? "—"}</TableCell>
               <TableCell className="max-w-[16rem] text-xs">
                 {a.errorClass ? <span className="font-mono">{a.errorClass}</span> : "—"}

@@ -27,7 +27,7 @@ export function UsageChart({ series }: { series: DayPoint[] }) {
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="label" tickLine={false} axisLine={false} fontSize={12} />
             <YAxis yAxisId="requests" allowDecimals={false} tickLine={false} axisLine={false} fontSize={12} width={40} />
-            <YAxis yAxisId="cost" orientation="right" tickLine={false} axisLine={false} fontSize={12} width={64} tickFormatter={(v: number) => fmt.moneyShort(v)} />
+            <YAxis yAxisId="cost" orientation="right" tickLine={false} axisLine={false} fontSize={12} width={64} tickFormatter={(v: number) => fmt.money(v)} />
             <Tooltip
               formatter={(value, name) => (name === costLabel ? fmt.money(Number(value)) : fmt.integer(Number(value)))}
               cursor={{ fill: "hsl(var(--muted))" }}

@@ -1,0 +1,225 @@
+/**
+ * The dashboard fits (issue 11): at 1440×900 and 390×844, in English and Chinese, no page scrolls
+ * sideways, the phone navigation works, the logs' Status column is on screen, 403 and 404 stay
+ * inside the dashboard frame, and a member sees no provider name anywhere (not in the page, not
+ * in the data the page carries). A screenshot of every page is kept in the test output.
+ *
+ * This spec runs its own hub (own embedded database) so its users, requests and spend do not
+ * change what the other journeys expect of the shared one.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, Page, TestInfo } from "@playwright/test";
+import { FAKE_UPSTREAM_URL } from "./support/env.ts";
+import { expect, test } from "./support/fixtures.ts";
+
+test.describe.configure({ mode: "serial" });
+
+const PORT = 18645;
+const HUB = `http://127.0.0.1:${PORT}`;
+const TOKEN = "e2e-fit-admin-token";
+const PROVIDER = "secret-pool-fit";
+const MODEL = "claude-sonnet-4-6";
+
+const VIEWPORTS = [
+  { name: "desktop", width: 1440, height: 900 },
+  { name: "phone", width: 390, height: 844 },
+] as const;
+const LANGS = ["en", "zh-CN"] as const;
+
+const TEXT = {
+  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access" },
+  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问" },
+} as const;
+
+let hub: ChildProcess | undefined;
+let dataDir = "";
+let memberKey = "";
+let memberRequestId = "";
+
+async function admin<T = Record<string, unknown>>(route: string, body: object = {}): Promise<T> {
+  const response = await fetch(`${HUB}/api/actions/${route}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(response.ok, `${route} answered ${response.status}`).toBe(true);
+  return (await response.json()) as T;
+}
+
+/** One request through the hub; the fake upstream answers with `behaviour`. */
+async function send(key: string, behaviour: object) {
+  const enqueue = await fetch(`${FAKE_UPSTREAM_URL}/__fake/enqueue`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify([behaviour]) });
+  expect(enqueue.ok).toBe(true);
+  const response = await fetch(`${HUB}/v1/messages`, {
+    method: "POST",
+    headers: { "x-api-key": key, "anthropic-version": "2023-06-01", "content-type": "application/json" },
+    body: JSON.stringify({ model: MODEL, max_tokens: 32, messages: [{ role: "user", content: "Hello" }] }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+async function waitReady() {
+  for (let i = 0; i < 600; i++) {
+    if (hub?.exitCode !== null && hub?.exitCode !== undefined) throw new Error(`hub exited with ${hub.exitCode}`);
+    try {
+      if ((await fetch(`${HUB}/api/health/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("hub did not become ready");
+}
+
+test.beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), "cch-fit-"));
+  hub = spawn(process.execPath, ["dist/server.js"], {
+    stdio: ["ignore", "ignore", "ignore"],
+    env: {
+      PATH: process.env.PATH,
+      DATA_DIR: dataDir,
+      APP_PORT: String(PORT),
+      APP_HOST: "127.0.0.1",
+      ADMIN_TOKEN: TOKEN,
+      ENABLE_SECURE_COOKIES: "false",
+      LOG_WRITER_FLUSH_MS: "50",
+    } as unknown as NodeJS.ProcessEnv,
+  });
+  await waitReady();
+
+  await admin("providers/create", { name: PROVIDER, url: FAKE_UPSTREAM_URL, key: "sk-ant-fit-0001", providerType: "claude" });
+  const alice = await admin<{ id: number }>("users/create", { name: "alice-fit", limitDailyUsd: 0.05, limit5hUsd: 1 });
+  const bob = await admin<{ id: number }>("users/create", { name: "bob-fit", limitMonthlyUsd: 50 });
+  const carol = await admin<{ id: number }>("users/create", { name: "carol-fit-failing" });
+  memberKey = (await admin<{ key: string }>("keys/create", { userId: alice.id, name: "alice-web", canLoginWebUi: true })).key;
+  const bobKey = (await admin<{ key: string }>("keys/create", { userId: bob.id, name: "bob-cli" })).key;
+  const carolKey = (await admin<{ key: string }>("keys/create", { userId: carol.id, name: "carol-cli" })).key;
+
+  const usage = { inputTokens: 1200, outputTokens: 800 };
+  expect(await send(memberKey, { kind: "success", usage })).toBe(200);
+  expect(await send(memberKey, { kind: "status", status: 400, message: "upstream says: account fit-vip-7 is over its budget" })).toBeGreaterThanOrEqual(400);
+  expect(await send(bobKey, { kind: "success", usage })).toBe(200);
+  expect(await send(carolKey, { kind: "status", status: 400, message: "bad request" })).toBeGreaterThanOrEqual(400);
+
+  // The log writer flushes in the background.
+  await expect(async () => {
+    const list = await admin<{ total: number; items: Array<{ requestId: string; keyName: string | null }> }>("logs/list", {});
+    expect(list.total).toBe(4);
+    memberRequestId = list.items.find((i) => i.keyName === "alice-web")!.requestId;
+  }).toPass({ timeout: 15_000 });
+});
+
+test.afterAll(async () => {
+  if (hub && hub.exitCode === null) {
+    const exited = new Promise((resolve) => hub!.once("exit", resolve));
+    hub.kill("SIGTERM");
+    await exited;
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function openAs(browser: Browser, token: string, lang: string, viewport: { width: number; height: number }) {
+  const context = await browser.newContext({ viewport, baseURL: HUB, locale: lang === "en" ? "en-US" : "zh-CN", timezoneId: "UTC" });
+  const page = await context.newPage();
+  // The language comes from Accept-Language on the first visit (no cookie is set here).
+  await page.goto("/login");
+  await page.locator("input[name=token]").fill(token);
+  await page.locator("form[method=post] button[type=submit]").last().click();
+  await expect(page).not.toHaveURL(/\/login/);
+  return { context, page };
+}
+
+/** Fails if the page is wider than the window (a sideways scroll). */
+async function expectFits(page: Page) {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  expect(scrollWidth, `page width at ${page.url()}`).toBeLessThanOrEqual(innerWidth);
+}
+
+async function visit(page: Page, url: string, shot: string, info: TestInfo) {
+  await page.goto(url);
+  await page.waitForLoadState("networkidle");
+  await expectFits(page);
+  await page.screenshot({ path: info.outputPath(`${shot}.png`), fullPage: true });
+}
+
+for (const lang of LANGS) {
+  for (const viewport of VIEWPORTS) {
+    const tag = `${lang}-${viewport.name}`;
+
+    test(`admin pages fit at ${viewport.width}px in ${lang}`, async ({ browser, browserConsole }, info) => {
+      const { context, page } = await openAs(browser, TOKEN, lang, viewport);
+      browserConsole.watch(page);
+      try {
+        await expect(page.locator("html")).toHaveAttribute("lang", lang);
+        for (const [url, name] of [
+          ["/dashboard", "overview"],
+          ["/dashboard/users", "users"],
+          ["/dashboard/providers", "providers"],
+          ["/dashboard/quotas", "quotas"],
+          ["/dashboard/settings", "settings"],
+        ] as const) {
+          await visit(page, url, `${tag}-admin-${name}`, info);
+        }
+
+        await visit(page, "/dashboard/logs", `${tag}-admin-logs`, info);
+        const status = page.getByRole("columnheader", { name: TEXT[lang].status, exact: true });
+        if (viewport.name === "desktop") {
+          // Beside the time, on screen without scrolling the table.
+          await expect(status).toBeInViewport({ ratio: 1 });
+        } else {
+          await expect(status).toBeVisible();
+        }
+
+        browserConsole.expectError(/status of 404/);
+        await visit(page, "/dashboard/no-such-page", `${tag}-admin-404`, info);
+        await expect(page.getByRole("heading", { name: TEXT[lang].notFound })).toBeVisible();
+        // Inside the frame: the navigation is still there.
+        if (viewport.name === "desktop") await expect(page.getByRole("navigation").getByRole("link", { name: TEXT[lang].logs })).toBeVisible();
+        else await expect(page.getByRole("button", { name: TEXT[lang].menu })).toBeVisible();
+
+        if (viewport.name === "phone") {
+          await page.goto("/dashboard");
+          await page.getByRole("button", { name: TEXT[lang].menu }).click();
+          const drawer = page.getByRole("dialog");
+          await expect(drawer).toBeVisible();
+          await page.screenshot({ path: info.outputPath(`${tag}-drawer.png`) });
+          await drawer.getByRole("link", { name: TEXT[lang].logs }).click();
+          await expect(page).toHaveURL(/\/dashboard\/logs$/);
+          await expect(drawer).toBeHidden();
+        }
+      } finally {
+        await context.close();
+      }
+    });
+
+    test(`a member sees no provider name, at ${viewport.width}px in ${lang}`, async ({ browser, browserConsole }, info) => {
+      const { context, page } = await openAs(browser, memberKey, lang, viewport);
+      browserConsole.watch(page);
+      try {
+        for (const [url, name] of [
+          ["/dashboard", "overview"],
+          ["/dashboard/logs", "logs"],
+          [`/dashboard/logs/${encodeURIComponent(memberRequestId)}`, "log-detail"],
+          ["/dashboard/quotas", "quotas"],
+          ["/my-usage", "my-usage"],
+        ] as const) {
+          await visit(page, url, `${tag}-member-${name}`, info);
+          // The whole document, including the data the page was hydrated from.
+          const html = await page.content();
+          expect(html, url).not.toContain(PROVIDER);
+          // The upstream's own error text (which names an account) is not shown either.
+          expect(html, url).not.toContain("fit-vip-7");
+        }
+        browserConsole.expectError(/status of 403/);
+        await visit(page, "/dashboard/settings", `${tag}-member-403`, info);
+        await expect(page.getByRole("heading", { name: TEXT[lang].noAccess })).toBeVisible();
+      } finally {
+        await context.close();
+      }
+    });
+  }
+}
