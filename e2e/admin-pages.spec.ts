@@ -246,7 +246,7 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
     await dialog.getByLabel("Priority").fill("50");
     await dialog.getByRole("button", { name: "Create" }).click();
     await expect(dialog).toBeHidden();
-    await expect(page.getByRole("row").filter({ hasText: RULE })).toContainText("provider_error");
+    await expect(page.getByRole("row").filter({ hasText: RULE })).toContainText("provider error");
 
     const tester = page.getByRole("region", { name: "Test an error" });
     await tester.getByLabel("Upstream error").fill(JSON.stringify({ error: { type: "api_error", message: `Upstream says: ${RULE.toUpperCase()}!` } }));

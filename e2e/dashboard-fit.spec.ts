@@ -30,14 +30,16 @@ const VIEWPORTS = [
 const LANGS = ["en", "zh-CN"] as const;
 
 const TEXT = {
-  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access" },
-  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问" },
+  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode", pickDate: "Pick from a calendar", calendar: "Calendar", today: "Today", apply: "Apply" },
+  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式", pickDate: "从日历中选择", calendar: "日历", today: "今天", apply: "应用" },
 } as const;
 
 let hub: ChildProcess | undefined;
 let dataDir = "";
 let memberKey = "";
 let memberRequestId = "";
+let aliceId = 0;
+let bobId = 0;
 
 async function admin<T = Record<string, unknown>>(route: string, body: object = {}): Promise<T> {
   const response = await fetch(`${HUB}/api/actions/${route}`, {
@@ -87,13 +89,15 @@ test.beforeAll(async () => {
       ADMIN_TOKEN: TOKEN,
       ENABLE_SECURE_COOKIES: "false",
       LOG_WRITER_FLUSH_MS: "50",
-    } as unknown as NodeJS.ProcessEnv,
+    } as unknown as NodeJS.ProcessEnv, // NODE_ENV left unset, as the shared e2e hub runs
   });
   await waitReady();
 
   await admin("providers/create", { name: PROVIDER, url: FAKE_UPSTREAM_URL, key: "sk-ant-fit-0001", providerType: "claude" });
   const alice = await admin<{ id: number }>("users/create", { name: "alice-fit", limitDailyUsd: 0.05, limit5hUsd: 1 });
   const bob = await admin<{ id: number }>("users/create", { name: "bob-fit", limitMonthlyUsd: 50 });
+  aliceId = alice.id;
+  bobId = bob.id;
   const carol = await admin<{ id: number }>("users/create", { name: "carol-fit-failing" });
   memberKey = (await admin<{ key: string }>("keys/create", { userId: alice.id, name: "alice-web", canLoginWebUi: true })).key;
   const bobKey = (await admin<{ key: string }>("keys/create", { userId: bob.id, name: "bob-cli" })).key;
@@ -158,10 +162,11 @@ for (const lang of LANGS) {
         for (const [url, name] of [
           ["/dashboard", "overview"],
           ["/dashboard/users", "users"],
+          [`/dashboard/users/${aliceId}`, "user-detail"],
           ["/dashboard/providers", "providers"],
           ["/dashboard/quotas", "quotas"],
           ["/dashboard/settings", "settings"],
-        ] as const) {
+        ]) {
           await visit(page, url, `${tag}-admin-${name}`, info);
         }
 
@@ -174,12 +179,36 @@ for (const lang of LANGS) {
           await expect(status).toBeVisible();
         }
 
+        // The date picker speaks the dashboard's language (not the browser's), and filters by what is picked.
+        await page.getByRole("button", { name: TEXT[lang].pickDate }).first().click();
+        const calendar = page.getByRole("dialog", { name: TEXT[lang].calendar });
+        await expect(calendar).toBeVisible();
+        if (lang === "zh-CN") await expect(calendar).toContainText("年");
+        else await expect(calendar).not.toContainText("年");
+        await page.screenshot({ path: info.outputPath(`${tag}-date-picker.png`) });
+        await calendar.getByRole("button", { name: TEXT[lang].today }).click();
+        await expect(calendar).toBeHidden();
+        await page.getByRole("button", { name: TEXT[lang].apply }).click();
+        await expect(page).toHaveURL(/from=/);
+
         browserConsole.expectError(/status of 404/);
         await visit(page, "/dashboard/no-such-page", `${tag}-admin-404`, info);
         await expect(page.getByRole("heading", { name: TEXT[lang].notFound })).toBeVisible();
         // Inside the frame: the navigation is still there.
         if (viewport.name === "desktop") await expect(page.getByRole("navigation").getByRole("link", { name: TEXT[lang].logs })).toBeVisible();
         else await expect(page.getByRole("button", { name: TEXT[lang].menu })).toBeVisible();
+
+        if (viewport.name === "desktop") {
+          // Dark mode: switched from the top bar, remembered across pages.
+          await page.goto("/dashboard");
+          await page.getByRole("button", { name: TEXT[lang].dark }).click();
+          await expect(page.locator("html")).toHaveClass(/dark/);
+          await page.goto("/dashboard/logs");
+          await expect(page.locator("html")).toHaveClass(/dark/);
+          await page.screenshot({ path: info.outputPath(`${tag}-dark-logs.png`), fullPage: true });
+          await page.getByRole("button", { name: TEXT[lang].light }).click();
+          await expect(page.locator("html")).not.toHaveClass(/dark/);
+        }
 
         if (viewport.name === "phone") {
           await page.goto("/dashboard");
@@ -205,8 +234,9 @@ for (const lang of LANGS) {
           ["/dashboard/logs", "logs"],
           [`/dashboard/logs/${encodeURIComponent(memberRequestId)}`, "log-detail"],
           ["/dashboard/quotas", "quotas"],
+          [`/dashboard/users/${aliceId}`, "user-detail"],
           ["/my-usage", "my-usage"],
-        ] as const) {
+        ]) {
           await visit(page, url, `${tag}-member-${name}`, info);
           // The whole document, including the data the page was hydrated from.
           const html = await page.content();
@@ -214,9 +244,19 @@ for (const lang of LANGS) {
           // The upstream's own error text (which names an account) is not shown either.
           expect(html, url).not.toContain("fit-vip-7");
         }
+        // The setup card carries this hub's base URL for the member's clients.
+        await page.goto("/my-usage");
+        await expect(page.getByText("ANTHROPIC_BASE_URL").first()).toBeVisible();
+        await expect(page.locator("pre").first()).toContainText(HUB);
+
         browserConsole.expectError(/status of 403/);
         await visit(page, "/dashboard/settings", `${tag}-member-403`, info);
         await expect(page.getByRole("heading", { name: TEXT[lang].noAccess })).toBeVisible();
+
+        // Another person's page is not found (the hub says so, not just the page).
+        browserConsole.expectError(/status of 404/);
+        await visit(page, `/dashboard/users/${bobId}`, `${tag}-member-404`, info);
+        await expect(page.getByRole("heading", { name: TEXT[lang].notFound })).toBeVisible();
       } finally {
         await context.close();
       }

@@ -16,7 +16,7 @@ import type { Env } from "./env.ts";
 import { createApp } from "./app.ts";
 import { clientIp } from "./gateway/client-ip.ts";
 import type { GatewayDeps } from "./gateway/deps.ts";
-import { Hydrator } from "./gateway/limits/hydrate.ts";
+import { Hydrator } from "./domain/quota/hydrate.ts";
 import { BreakerWatch } from "./jobs/breaker-watch.ts";
 import { hubJobs } from "./jobs/hub-jobs.ts";
 import { JobScheduler } from "./jobs/scheduler.ts";

@@ -48,3 +48,21 @@ export function wallTimeToIso(value: string, timeZone: string): string {
   guess = asUtc - offsetMs(guess, timeZone);
   return new Date(guess).toISOString();
 }
+
+/** "YYYY-MM-DDTHH:mm" (the wall time the rest of the app uses) → what the field shows. */
+export function wallToText(wall: string): string {
+  return wall ? wall.replace("T", " ").slice(0, 16) : "";
+}
+
+/** What was typed → "YYYY-MM-DDTHH:mm"; "" when empty; null when it is not a real date and time. */
+export function textToWall(text: string): string | null {
+  const value = text.trim();
+  if (!value) return "";
+  const m = value.match(/^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?$/);
+  if (!m) return null;
+  const [year, month, day, hour, minute] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0)];
+  const check = new Date(Date.UTC(year, month - 1, day, hour, minute));
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59) return null;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}`;
+}

@@ -26,15 +26,17 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   // "Today" is the viewer's day, the same zone the dates on the page are shown in.
   const timeZone = safeTimeZone(parseCookies(request.headers.get("Cookie"))[TZ_COOKIE]);
   // logs.list is scoped by the hub: a non-admin only ever gets their own requests.
-  const logQuery = toLogQuery(filters, Date.now(), timeZone);
-  const [list, options] = await Promise.all([query(context.trpc.logs.list(logQuery)), query(context.trpc.logs.filterOptions({}))]);
-  // The CSV export takes the same filters, a quick range resolved to its start like the list's.
-  const exportHref = `/api/logs/export.csv${logFiltersToSearch({ ...logQuery, page: 1, pageSize: DEFAULT_PAGE_SIZE })}`;
-  return { filters, list, options, admin: isAdminViewer(viewer), exportHref };
+  const [list, options] = await Promise.all([
+    query(context.trpc.logs.list(toLogQuery(filters, Date.now(), timeZone))),
+    query(context.trpc.logs.filterOptions({})),
+  ]);
+  // The export gets the same rows: a quick range is resolved here, as it was for the list.
+  const exportSearch = logFiltersToSearch({ ...toLogQuery(filters, Date.now(), timeZone), page: 1, pageSize: DEFAULT_PAGE_SIZE });
+  return { filters, list, options, admin: isAdminViewer(viewer), exportSearch };
 }
 
 export default function LogsPage() {
-  const { filters, list, options, admin, exportHref } = useLoaderData<typeof loader>();
+  const { filters, list, options, admin, exportSearch } = useLoaderData<typeof loader>();
   const { t } = useI18n();
   return (
     <>
@@ -44,7 +46,7 @@ export default function LogsPage() {
         actions={
           // Same filters, every page: streamed by the hub (GET /api/logs/export.csv), members get their own rows.
           <Button asChild variant="outline">
-            <a href={exportHref} download title={t("logs.exportHint")}>
+            <a href={`/api/logs/export.csv${exportSearch}`} download title={t("logs.exportHint")}>
               <Download aria-hidden />
               {t("logs.export")}
             </a>
@@ -56,11 +58,11 @@ export default function LogsPage() {
           <LogFiltersBar filters={filters} options={options} action={LOGS_PATH} />
         </CardContent>
       </Card>
-      <LogTotalsStrip totals={list.totals} />
+      <LogTotalsStrip totals={list.totals} cap={list.total} />
       <Card>
         <CardContent className="p-0">
           <LogsTable rows={list.items} detailBase={LOGS_PATH} showProvider={admin} />
-          <Pagination page={list.page} pageSize={list.pageSize} total={list.total} />
+          <Pagination page={list.page} pageSize={list.pageSize} total={list.total} capped={list.totalCapped} />
         </CardContent>
       </Card>
       <Outlet />

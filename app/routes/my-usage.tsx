@@ -7,6 +7,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { LayoutDashboard } from "lucide-react";
 import { useId } from "react";
 import { LogsTable } from "~/components/logs/logs-table.tsx";
+import { DailyBars } from "~/components/usage/daily-bars.tsx";
+import { SetupCard } from "~/components/my-usage/setup-card.tsx";
 import { QuotaCard } from "~/components/quotas/quota-card.tsx";
 import { LanguageSwitch } from "~/components/shell/language-switch.tsx";
 import { LogoutButton } from "~/components/shell/logout-button.tsx";
@@ -15,12 +17,13 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/com
 import { useI18n } from "~/i18n/use-i18n.ts";
 import { homeFor, query, requireViewer } from "~/lib/guards.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
+import { keyAgainstUser } from "~/lib/quota-math.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "myUsage.title");
 
 const RECENT = 20;
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ context, request }: LoaderFunctionArgs) {
   const viewer = requireViewer(context);
   // me.usage counts this key only; logs.list is scoped by the hub to the user, so narrow it to the key too.
   const keyId = viewer.kind === "user" ? viewer.keyId : undefined;
@@ -29,7 +32,9 @@ export async function loader({ context }: LoaderFunctionArgs) {
     query(context.trpc.quotas.mine({})),
     query(context.trpc.logs.list({ keyId, page: 1, pageSize: RECENT })),
   ]);
-  return { usage, quotas, recent: recent.items, hasDashboard: homeFor(viewer) === "/dashboard" };
+  // The base URL clients use is this hub's own origin, as the browser reached it.
+  const baseUrl = new URL(request.url).origin;
+  return { usage, quotas, recent: recent.items, hasDashboard: homeFor(viewer) === "/dashboard", baseUrl };
 }
 
 interface Totals {
@@ -69,7 +74,7 @@ function UsageCard({ title, description, totals }: { title: string; description:
 }
 
 export default function MyUsagePage() {
-  const { usage, quotas, recent, hasDashboard } = useLoaderData<typeof loader>();
+  const { usage, quotas, recent, hasDashboard, baseUrl } = useLoaderData<typeof loader>();
   const { t } = useI18n();
   return (
     <div className="min-h-screen bg-muted/30">
@@ -118,6 +123,17 @@ export default function MyUsagePage() {
           <UsageCard title={t("myUsage.today")} description={t("myUsage.todayHint", { timezone: usage.timezone })} totals={usage.today} />
           <UsageCard title={t("myUsage.total")} description={t("myUsage.totalHint")} totals={usage.total} />
         </div>
+        {usage.days.length ? (
+          <Card>
+            <CardHeader>
+              <CardTitle>{t("usage.last7")}</CardTitle>
+              <CardDescription>{t("usage.last7Hint", { timezone: usage.timezone })}</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <DailyBars days={usage.days} label={t("usage.last7")} />
+            </CardContent>
+          </Card>
+        ) : null}
         {quotas.key || quotas.user ? (
           <section aria-labelledby="my-quotas" className="grid gap-3">
             <div>
@@ -127,11 +143,12 @@ export default function MyUsagePage() {
               <p className="text-sm text-muted-foreground">{t("myUsage.quotasHint", { timezone: quotas.timezone })}</p>
             </div>
             <div className="grid gap-4 md:grid-cols-2">
-              {quotas.key ? <QuotaCard entity={quotas.key} title={t("quotas.myKey", { name: quotas.key.name })} description={t("quotas.myKeyHint")} /> : null}
+              {quotas.key ? <QuotaCard entity={keyAgainstUser(quotas.key, quotas.user)} title={t("quotas.myKey", { name: quotas.key.name })} description={t("quotas.myKeyHint")} /> : null}
               {quotas.user ? <QuotaCard entity={quotas.user} title={t("quotas.myUser", { name: quotas.user.name })} description={t("quotas.myUserHint")} /> : null}
             </div>
           </section>
         ) : null}
+        {quotas.key ? <SetupCard baseUrl={baseUrl} keyName={quotas.key.name} /> : null}
         <Card>
           <CardHeader>
             <CardTitle>{t("myUsage.recent")}</CardTitle>

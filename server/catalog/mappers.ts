@@ -1,7 +1,7 @@
 /** Converts database rows into the catalog's hot-path shapes (see types.ts). */
 import type { ApiKey, Provider, SystemSettings, User } from "../generated/prisma/client.ts";
 import type { SecretBox } from "../auth/secrets.ts";
-import { usdToNano } from "../gateway/usage/money.ts";
+import { usdToNano } from "../domain/money.ts";
 import { openCustomHeaders, openProxyUrl } from "./provider-secrets.ts";
 import type {
   CacheTtlPreference,

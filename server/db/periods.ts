@@ -2,7 +2,7 @@
  * The periods the dashboard pages offer, as instants, in the system time zone: "today" starts at
  * local midnight, "week" on Monday, "month" on the 1st; a custom range is whole local days.
  */
-import { dailyWindowStart, monthStart, weekStart, zonedTime } from "../gateway/limits/windows.ts";
+import { dailyWindowStart, monthStart, weekStart, zonedTime } from "../domain/quota/windows.ts";
 import type { Step } from "./rollups.ts";
 
 export const DAY_MS = 86_400_000;

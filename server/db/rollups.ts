@@ -1,7 +1,8 @@
 /**
  * Reads of the dashboard rollups (decision 0021). usage_rollup holds, per 15-minute bucket,
- * the request log folded by dimension (all, user, key, provider, model) and error class; the
- * trigger of migration 20261207100200 keeps it as the log writer inserts batches. Every page
+ * the request log folded by dimension (all, user, key, provider, model; and the failures of
+ * providers and models by error class, provider_err and model_err); the trigger on request_log
+ * (migrations 20261207100200 and …201) keeps it as the log writer inserts batches. Every page
  * aggregate comes from here (or from an index range of the log for the last hour), never from
  * a scan of the request log.
  */
@@ -181,41 +182,34 @@ export function addTotals(a: Totals, b: Totals): Totals {
 }
 
 /**
- * Success, latency histograms and error classes per provider or model over [from, to), per step
- * and whole. Histograms are summed by unnesting them (an aggregate calling a function per row
- * measured 3× slower), per step only; the whole period is the sum of its steps.
+ * Sums of the histogram columns, slot by slot. Subscripts of every row's arrays summed by plain
+ * aggregates measured 5× faster than unnesting the arrays (148 → 28 ms over 7 days of model rows
+ * of the million-row seed) and than an aggregate calling a function per row.
  */
+const HIST_SUMS = Prisma.raw(
+  ["ttfb_hist", "duration_hist"]
+    .map((col) => `ARRAY[${Array.from({ length: HIST_BOUNDS_MS.length + 1 }, (_, i) => `coalesce(sum(${col}[${i + 1}]), 0)`).join(", ")}]::bigint[] AS ${col}`)
+    .join(", "),
+);
+
+/** Success, latency histograms and error classes per provider or model over [from, to), per step and whole. */
 export async function rollupAvailability(db: Db, dim: "provider" | "model", from: number, to: number, step: Step): Promise<Availability> {
-  const at = stepOf(step, from);
-  const [totals, hists, errors] = await Promise.all([
-    db.$queryRaw<Array<TotalsRow & { at: Date; ref: string }>>`
-      SELECT ${at} AS at, ref, ${SUMS} FROM usage_rollup WHERE dim = ${dim} AND ${range(from, to)} GROUP BY 1, 2 ORDER BY 1`,
-    db.$queryRaw<Array<{ at: Date; ref: string; i: bigint; t: bigint | null; d: bigint | null }>>`
-      SELECT ${at} AS at, ref, h.i, sum(h.t) AS t, sum(h.d) AS d
-      FROM usage_rollup, unnest(ttfb_hist, duration_hist) WITH ORDINALITY AS h (t, d, i)
-      WHERE dim = ${dim} AND ${range(from, to)} GROUP BY 1, 2, 3`,
+  const [rows, errors] = await Promise.all([
+    db.$queryRaw<Array<TotalsRow & { at: Date; ref: string; ttfb_hist: Array<bigint | number>; duration_hist: Array<bigint | number> }>>`
+      SELECT ${stepOf(step, from)} AS at, ref, ${SUMS}, ${HIST_SUMS}
+      FROM usage_rollup WHERE dim = ${dim} AND ${range(from, to)} GROUP BY 1, 2 ORDER BY 1`,
     db.$queryRaw<Array<{ ref: string; err: string; count: bigint }>>`
       SELECT ref, err, sum(failures) AS count FROM usage_rollup
-      WHERE dim = ${dim} AND err <> '' AND ${range(from, to)} GROUP BY ref, err ORDER BY 3 DESC, 1, 2`,
+      WHERE dim = ${`${dim}_err`} AND ${range(from, to)} GROUP BY ref, err ORDER BY 3 DESC, 1, 2`,
   ]);
-  const slots = HIST_BOUNDS_MS.length + 1;
-  const series = new Map<string, LatencyTotals & { ref: string; at: number }>();
-  for (const r of totals) {
-    const ms = r.at.getTime();
-    series.set(`${ms}|${r.ref}`, { ref: r.ref, at: ms, ...toTotals(r), ttfbHist: new Array<number>(slots).fill(0), durationHist: new Array<number>(slots).fill(0) });
-  }
-  for (const h of hists) {
-    const point = series.get(`${h.at.getTime()}|${h.ref}`);
-    const i = Number(h.i) - 1;
-    if (!point || i < 0 || i >= slots) continue;
-    point.ttfbHist[i]! += Number(h.t ?? 0);
-    point.durationHist[i]! += Number(h.d ?? 0);
-  }
-  return {
-    members: sumMembers(series.values()),
-    errors: errors.map((e) => ({ ref: e.ref, err: e.err, count: Number(e.count) })),
-    series: [...series.values()],
-  };
+  const series = rows.map((r) => ({
+    ref: r.ref,
+    at: r.at.getTime(),
+    ...toTotals(r),
+    ttfbHist: r.ttfb_hist.map(Number),
+    durationHist: r.duration_hist.map(Number),
+  }));
+  return { members: sumMembers(series), errors: errors.map((e) => ({ ref: e.ref, err: e.err, count: Number(e.count) })), series };
 }
 
 /**

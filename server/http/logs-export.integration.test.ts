@@ -127,6 +127,11 @@ describe("the admin's export", () => {
     // alice: 10 instants × 3 rows; bob: rows at +0.5 s … +9.5 s.
     expect(inWindow.records).toHaveLength(30 + 10);
     expect((await exportCsv({ providerId: String(providerId), userId: String(alice.id) })).records).toHaveLength(ALICE_ROWS);
+    // The page's "errors only" and request-id filters reach the export too.
+    const errors = (await exportCsv({ errorsOnly: "1" })).records;
+    expect(errors).toHaveLength(ALICE_ROWS / 10);
+    expect(errors.every((r) => r.status_code === "502")).toBe(true);
+    expect((await exportCsv({ requestId: "b-3" })).records.map((r) => r.request_id)).toEqual(["b-3"]);
   });
 
   it("neutralises formulas and quotes separators, and the cells read back as written", async () => {

@@ -1,7 +1,7 @@
 /**
  * GET /api/logs/export.csv — the request log as CSV, with the logs page's filters (from, to,
- * userId, keyId, providerId, model, statusCode, sessionId, requestId, errorsOnly=1 as query
- * parameters) and its scope:
+ * userId, keyId, providerId, model, statusCode, errorsOnly, sessionId, requestId as query
+ * parameters; the page resolves its quick ranges into `from` before linking here) and its scope:
  * admins get every row, a dashboard member their user's rows, a /my-usage key its own rows;
  * members never see provider names or upstream error text (log-member-view.ts).
  *
@@ -30,9 +30,9 @@ const filters = z.object({
   providerId: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
   model: z.string().max(1000).optional(),
   statusCode: z.coerce.number().int().min(100).max(599).optional(),
+  errorsOnly: z.literal("1").optional(),
   sessionId: z.string().max(1000).optional(),
   requestId: z.string().max(200).optional(),
-  errorsOnly: z.enum(["1", "true"]).optional().describe("Only requests answered with an HTTP status of 400 or more"),
 });
 export type ExportFilters = z.infer<typeof filters>;
 
@@ -84,9 +84,10 @@ export function exportWhere(viewer: Viewer, f: ExportFilters): Prisma.Sql {
   if (f.providerId !== undefined && admin) parts.push(Prisma.sql`l.provider_id = ${f.providerId}`);
   if (f.model) parts.push(Prisma.sql`l.model = ${f.model}`);
   if (f.statusCode !== undefined) parts.push(Prisma.sql`l.status_code = ${f.statusCode}`);
+  // As on the logs page: "errors only" is ignored when one status code is asked for.
+  if (f.errorsOnly && f.statusCode === undefined) parts.push(Prisma.sql`l.status_code >= 400`);
   if (f.sessionId) parts.push(Prisma.sql`l.session_id = ${f.sessionId}`);
   if (f.requestId) parts.push(Prisma.sql`l.request_id = ${f.requestId}`);
-  if (f.errorsOnly) parts.push(Prisma.sql`l.status_code >= 400`);
   if (!admin && viewer.kind === "user") parts.push(viewer.canLoginWebUi ? Prisma.sql`l.user_id = ${viewer.userId}` : Prisma.sql`l.key_id = ${viewer.keyId}`);
   return parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty;
 }

@@ -4,7 +4,7 @@
  * the time the admin set, once across instances (the scheduler's occurrence lock).
  */
 import type { Db } from "../db/database.ts";
-import { dailyWindowStart, localParts } from "../gateway/limits/windows.ts";
+import { dailyWindowStart, localParts } from "../domain/quota/windows.ts";
 import type { NotificationEvent } from "./events.ts";
 
 export async function leaderboardEvent(db: Db, timeZone: string, topN: number, now: number): Promise<NotificationEvent> {

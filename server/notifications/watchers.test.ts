@@ -9,7 +9,7 @@ import type { Catalog } from "../catalog/catalog.ts";
 import type { Limits } from "../catalog/types.ts";
 import type { Db } from "../db/database.ts";
 import type { LogRecord } from "../db/log-writer.ts";
-import { buildScope } from "../gateway/limits/scopes.ts";
+import { buildScope } from "../domain/quota/scopes.ts";
 import { createLogger } from "../logger.ts";
 import type { BreakerConfig } from "../store/admission.ts";
 import { MemoryStore } from "../store/memory-store.ts";

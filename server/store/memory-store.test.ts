@@ -34,7 +34,7 @@ describe("MemoryStore", () => {
     // Later traffic (a few requests per expired binding is plenty) must reclaim their memory.
     for (let i = 0; i < 100; i++) await store.admit(request(`b${i}`, T0 + 120_000));
     // The bindings are internal; their number is what grows without bound when they leak.
-    const bindings = (store as unknown as { admission: { bindings: Map<string, unknown> } }).admission.bindings;
+    const bindings = (store as unknown as { admission: { q: { bindings: Map<string, unknown> } } }).admission.q.bindings;
     expect(bindings.size).toBe(0);
   });
 });

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { AdmitRequest, FailoverRequest, HydrationData, ScopeSpec, SettleRequest } from "./admission.ts";
-import { MemoryAdmission } from "./memory-admission.ts";
+import { MemoryAdmission } from "./memory/memory-admission.ts";
 import { figureBucket, figureBuckets, mergeFigureHash, type OutputFigure, type OutputSample } from "./output-figures.ts";
 import type { LockoutPolicy, LockoutState, Store } from "./store.ts";
 

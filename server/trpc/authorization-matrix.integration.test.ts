@@ -28,6 +28,7 @@ const ACCESS: Record<string, Access> = {
   "users.list": "dashboard",
   "users.update": "admin",
   "users.delete": "admin",
+  "users.usage": "dashboard",
   "keys.create": "admin",
   "keys.list": "dashboard",
   "keys.update": "admin",

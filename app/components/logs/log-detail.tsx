@@ -1,6 +1,7 @@
 /** Everything about one request: the fields, tokens and cost breakdown, and the routing decision chain. */
 import type { MessageKey } from "~/i18n/index.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
+import { codeLabel } from "~/lib/hub-messages.ts";
 import type { LogDetail as LogDetailData } from "~/lib/api-types.ts";
 import { nanoToUsd, type CostBreakdownView, type DecisionChainView } from "~/lib/request-detail.ts";
 import { Badge } from "../ui/badge.tsx";
@@ -33,7 +34,7 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 }
 
 function RequestFields({ log }: { log: LogDetailProps["log"] }) {
-  const { t, fmt } = useI18n();
+  const { t, tm, fmt } = useI18n();
   const rows: Array<[MessageKey, React.ReactNode]> = [
     ["logs.requestId", <code key="id" className="break-all text-xs">{log.requestId}</code>],
     ["logs.time", fmt.dateTime(log.createdAt)],
@@ -70,7 +71,7 @@ function RequestFields({ log }: { log: LogDetailProps["log"] }) {
       </dl>
       {log.errorMessage ? (
         <pre className="mt-2 max-h-40 overflow-auto whitespace-pre-wrap rounded-md border border-destructive/30 bg-red-50 p-3 text-xs text-destructive">
-          {log.errorMessage}
+          {tm(log.errorMessage)}
         </pre>
       ) : null}
     </Section>
@@ -143,7 +144,7 @@ const ATTEMPT_REASONS: Record<string, MessageKey> = {
 };
 
 function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
-  const { t, fmt } = useI18n();
+  const { t, tm, fmt } = useI18n();
   if (!chain) {
     return (
       <Section title={t("chain.title")}>
@@ -223,8 +224,8 @@ function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
             <TableRow key={f.id}>
               <TableCell className="font-medium">{f.name}</TableCell>
               <TableCell>
-                <Badge variant="outline" className="font-mono">
-                  {f.reason}
+                <Badge variant="outline" title={f.reason}>
+                  {codeLabel(f.reason, t)}
                 </Badge>
               </TableCell>
               <TableCell className="text-muted-foreground">{f.detail ?? "—"}</TableCell>
@@ -264,8 +265,8 @@ function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
               <TableCell className="text-right tabular-nums">{fmt.duration(a.durationMs)}</TableCell>
               <TableCell className="text-muted-foreground">{a.breakerState ?? "—"}</TableCell>
               <TableCell className="max-w-[16rem] text-xs">
-                {a.errorClass ? <span className="font-mono">{a.errorClass}</span> : "—"}
-                {a.errorMessage ? <span className="block truncate text-muted-foreground" title={a.errorMessage}>{a.errorMessage}</span> : null}
+                {a.errorClass ? <span title={a.errorClass}>{codeLabel(a.errorClass, t)}</span> : "—"}
+                {a.errorMessage ? <span className="block truncate text-muted-foreground" title={a.errorMessage}>{tm(a.errorMessage)}</span> : null}
               </TableCell>
             </TableRow>
           ))}

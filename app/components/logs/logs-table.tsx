@@ -7,6 +7,7 @@ import { Link, useLocation, useNavigate } from "@remix-run/react";
 import type { MouseEvent } from "react";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import type { LogRow } from "~/lib/api-types.ts";
+import { shortError } from "~/lib/error-preview.ts";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "../ui/table.tsx";
 import { Badge } from "../ui/badge.tsx";
 import { StatusCode } from "./status-code.tsx";
@@ -19,15 +20,6 @@ interface LogsTableProps {
   showProvider?: boolean;
   /** Link each row to its detail (the dashboard's request dialog). */
   detailBase?: string;
-}
-
-/** The error column shows this much; the whole message is on hover and in the detail. */
-const ERROR_PREVIEW = 60;
-
-export function shortError(message: string | null): string | null {
-  if (!message) return null;
-  const oneLine = message.replace(/\s+/g, " ").trim();
-  return oneLine.length > ERROR_PREVIEW ? `${oneLine.slice(0, ERROR_PREVIEW - 1)}…` : oneLine;
 }
 
 export function LogsTable({ rows, showUser = true, showProvider = true, detailBase }: LogsTableProps) {
@@ -104,7 +96,7 @@ export function LogsTable({ rows, showUser = true, showProvider = true, detailBa
               ) : null}
               <TableCell>
                 {/* Model names are client text (the API cuts them at 200 characters): one line, full name on hover. */}
-                <span className="inline-block max-w-[24ch] truncate align-bottom font-mono text-xs" title={row.model ?? undefined}>
+                <span className="inline-block max-w-[20ch] truncate align-bottom font-mono text-xs" title={row.model ?? undefined}>
                   {row.model ?? "—"}
                 </span>
                 {row.isStream ? <span className="ml-1 text-[10px] uppercase text-muted-foreground">{t("logs.stream")}</span> : null}
@@ -138,7 +130,7 @@ export function LogsTable({ rows, showUser = true, showProvider = true, detailBa
               </TableCell>
               <TableCell>
                 {error ? (
-                  <span className="block max-w-[28ch] truncate text-xs text-destructive" title={error}>
+                  <span className="block max-w-[22ch] truncate text-xs text-destructive" title={error}>
                     {shortError(error)}
                   </span>
                 ) : (

@@ -120,9 +120,9 @@ export function UsersTable({ users, selectedId, isAdmin, groups, now, quotas, so
           <TableRow key={user.id} data-state={user.id === selectedId ? "selected" : undefined}>
             <TableCell>
               <div className="flex items-center gap-2">
-                <span className="max-w-[12rem] truncate font-medium" title={user.name}>
+                <Link to={`/dashboard/users/${user.id}`} className="max-w-[12rem] truncate font-medium underline-offset-4 hover:underline" title={t("userDetail.open", { name: user.name })}>
                   {user.name}
-                </span>
+                </Link>
                 <Badge variant={user.role === "admin" ? "default" : "secondary"}>{user.role === "admin" ? t("role.admin") : t("role.user")}</Badge>
               </div>
               {user.description ? <div className="max-w-[16rem] truncate text-xs text-muted-foreground">{user.description}</div> : null}

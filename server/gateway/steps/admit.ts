@@ -17,7 +17,7 @@ import type { GatewayDeps } from "../deps.ts";
 import { GatewayError } from "../errors.ts";
 import { estimateCostNano } from "../limits/estimate.ts";
 import { limitError } from "../limits/limit-error.ts";
-import { keyScope, providerScope, userScope, type ScopeLayout } from "../limits/scopes.ts";
+import { keyScope, providerScope, userScope, type ScopeLayout } from "../../domain/quota/scopes.ts";
 import { effectivePriority, findCandidates, needsConversion, topTier } from "../routing/candidates.ts";
 import { convertibleRoute } from "./convert.ts";
 import { orderCandidates } from "../routing/order.ts";

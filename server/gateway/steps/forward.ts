@@ -22,7 +22,7 @@ import { AttemptFilters } from "../filters/attempt.ts";
 import { codexInstructions, retryWithOfficialInstructions } from "../providers/codex/instructions.ts";
 import { providerAdapter } from "../providers/registry.ts";
 import { classifyFailure, type Classification } from "../resilience/classify.ts";
-import { extractMessage } from "../resilience/error-rules.ts";
+import { extractMessage } from "../../domain/error-rules.ts";
 import { redirectModel } from "../routing/model-rules.ts";
 import type { ResponseSummary } from "../formats/types.ts";
 import { droppedStreamUsage } from "../usage/dropped-stream.ts";

@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { availabilitySpan } from "../../db/periods.ts";
 import { loadNames } from "../../db/names.ts";
-import { logAvailability, percentile, rollupAvailability, type Availability, type LatencyTotals } from "../../db/rollups.ts";
+import { logAvailability, percentile, ROLLUP_BUCKET_MS, rollupAvailability, type Availability, type LatencyTotals } from "../../db/rollups.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
 const latencyStats = z.object({ p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() });
@@ -52,6 +52,8 @@ export const availabilityRouter = router({
         from: z.string(),
         to: z.string(),
         stepMs: z.number(),
+        /** Every step's start, empty ones included, so charts keep a continuous axis. */
+        steps: z.array(z.string()),
         items: z.array(
           figures.extend({
             ref: z.string(),
@@ -91,7 +93,11 @@ export const availabilityRouter = router({
         }))
         .sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name))
         .slice(0, 100);
-      return { from: new Date(span.from).toISOString(), to: new Date(span.to).toISOString(), stepMs: span.stepMs, items };
+      // The steps as the queries cut them: from `from` in the log, from its 15-minute bucket in the rollups.
+      const origin = input.span === "1h" ? span.from : Math.floor(span.from / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
+      const steps: string[] = [];
+      for (let at = origin; at < span.to; at += span.stepMs) steps.push(new Date(at).toISOString());
+      return { from: new Date(span.from).toISOString(), to: new Date(span.to).toISOString(), stepMs: span.stepMs, steps, items };
     }),
 
   breakers: adminProcedure

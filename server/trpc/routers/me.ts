@@ -1,7 +1,8 @@
 /** me.*: what the caller may know about themself (the /my-usage page and the dashboard shell). */
 import { z } from "zod";
-import { dailyWindowStart } from "../../gateway/limits/windows.ts";
+import { dailyWindowStart } from "../../domain/quota/windows.ts";
 import { isAdmin, publicProcedure, router, userProcedure } from "../trpc.ts";
+import { usageDay, usageSeries } from "./usage-series.ts";
 
 const usageTotals = z.object({ requests: z.number(), costUsd: z.number(), inputTokens: z.number(), outputTokens: z.number() });
 
@@ -47,6 +48,7 @@ export const meRouter = router({
         timezone: z.string(),
         today: usageTotals,
         total: usageTotals,
+        days: z.array(usageDay).describe("The last 7 days of this key, today last"),
       }),
     )
     .query(async ({ ctx }) => {
@@ -67,11 +69,12 @@ export const meRouter = router({
           outputTokens: agg._sum.outputTokens ?? 0,
         };
       };
-      const [today, total, key] = await Promise.all([
+      const [today, total, key, days] = await Promise.all([
         sum({ createdAt: { gte: since } }),
         sum({}),
         v.kind === "user" ? ctx.db.apiKey.findUnique({ where: { id: v.keyId }, include: { user: { select: { name: true } } } }) : null,
+        v.kind === "user" ? usageSeries(ctx, { keyId: v.keyId }, 7) : [],
       ]);
-      return { userName: key?.user.name ?? (v.kind === "admin" ? "admin" : null), keyName: key?.name ?? null, timezone, today, total };
+      return { userName: key?.user.name ?? (v.kind === "admin" ? "admin" : null), keyName: key?.name ?? null, timezone, today, total, days };
     }),
 });

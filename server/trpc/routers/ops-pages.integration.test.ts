@@ -296,7 +296,8 @@ describe("overview", () => {
   it("shows a member their own figures only", async () => {
     const { status, body } = await call<Overview>("overview/get", { span: "7d", split: "provider" }, alice.key);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ restricted: true, live: null, top: { users: [], models: [], providers: [] } });
+    expect(body).toMatchObject({ restricted: true, live: null, top: { models: [], providers: [] } });
+    expect(body.top.users.map((u) => u.name)).toEqual(["alice"]);
     expect(body.totals.requests).toBe(4);
     expect(body.totals.costUsd).toBeCloseTo(5.3, 9);
     expect(JSON.stringify(body)).not.toMatch(/bob|pool-/);

@@ -3,12 +3,12 @@
  * 7 days / 30 days in steps, split by model or provider; the top users, models and providers;
  * what is in flight now. Figures come from usage_rollup (decision 0021), never from the log.
  *
- * A member sees their own user's series and totals only: no split (the rollup's model and
- * provider rows are the team's), no top lists, no concurrency.
+ * A member sees their own user's series and totals only, and themselves as the only top user:
+ * no split (the rollup's model and provider rows are the team's), no other lists, no concurrency.
  */
 import { z } from "zod";
 import { HOUR_MS, overviewSpan } from "../../db/periods.ts";
-import { dailyWindowStart } from "../../gateway/limits/windows.ts";
+import { dailyWindowStart } from "../../domain/quota/windows.ts";
 import { loadNames } from "../../db/names.ts";
 import { addTotals, EMPTY_TOTALS, rollupByRef, rollupSeries, totalTokens, type Totals } from "../../db/rollups.ts";
 import { dashboardProcedure, isAdmin, router } from "../trpc.ts";
@@ -61,7 +61,8 @@ export const overviewRouter = router({
       const [whole, split, users, models, providers] = await Promise.all([
         rollupSeries(ctx.db, dim, span.from, span.to, span.step, admin ? undefined : [self]),
         admin ? rollupSeries(ctx.db, input.split, span.from, span.to, span.step) : [],
-        admin ? rollupByRef(ctx.db, "user", span.from, span.to) : [],
+        // A member's "top users" is their own line.
+        rollupByRef(ctx.db, "user", span.from, span.to, admin ? undefined : [self]),
         admin ? rollupByRef(ctx.db, "model", span.from, span.to) : [],
         admin ? rollupByRef(ctx.db, "provider", span.from, span.to) : [],
       ]);
@@ -90,7 +91,10 @@ export const overviewRouter = router({
       }
       const hasOther = split.some((p) => !shownSet.has(p.ref));
 
-      const sortTop = (rows: Array<Totals & { ref: string }>) => rows.sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests).slice(0, TOP_N);
+      // Ranked by cost, then requests. A member whose requests all failed (cost $0) is still
+      // listed: an admin looking for who is stuck needs to see them (issue 11).
+      const sortTop = (rows: Array<Totals & { ref: string }>) =>
+        rows.filter((r) => r.requests > 0).sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests).slice(0, TOP_N);
       const [topUsers, topModels, topProviders] = [sortTop(users), sortTop(models), sortTop(providers)];
       const names = await loadNames(ctx.db, {
         users: topUsers.map((r) => Number(r.ref)),

@@ -5,7 +5,8 @@ import { Prisma } from "../../generated/prisma/client.ts";
 import { audit } from "../audit.ts";
 import { clientListInput, userModelRulesInput } from "../policy-inputs.ts";
 import { limitData, limitInputFields, toUserView, userView } from "../schemas.ts";
-import { dailyWindowStart, monthStart } from "../../gateway/limits/windows.ts";
+import { dailyWindowStart, monthStart } from "../../domain/quota/windows.ts";
+import { usageDay, usageSeries } from "./usage-series.ts";
 import { adminProcedure, dashboardProcedure, isAdmin, router, type TrpcContext } from "../trpc.ts";
 
 const userFields = {
@@ -110,6 +111,19 @@ export const usersRouter = router({
       });
       const activity = await activityOf(ctx, rows.map((r) => r.id));
       return { items: rows.map((row) => ({ ...toUserView(row), keyCount: row._count.keys, activity: activity.get(row.id) ?? NO_ACTIVITY })) };
+    }),
+
+  usage: dashboardProcedure
+    .meta({ openapi: { method: "POST", path: "/users/usage", tags: ["users"], summary: "A user's requests, errors and cost per day (a member: only themself)", protect: true } })
+    .input(z.object({ userId: z.number().int(), days: z.number().int().min(1).max(31).default(7) }))
+    .output(z.object({ timezone: z.string(), days: z.array(usageDay) }))
+    .query(async ({ ctx, input }) => {
+      // Members may only look at themselves; another user's id is "not found", not "forbidden".
+      const self = ctx.viewer.kind === "user" && ctx.viewer.userId === input.userId;
+      if (!isAdmin(ctx.viewer) && !self) throw new TRPCError({ code: "NOT_FOUND", message: `User ${input.userId} not found.` });
+      const exists = await ctx.db.user.findFirst({ where: { id: input.userId, deletedAt: null }, select: { id: true } });
+      if (!exists) throw new TRPCError({ code: "NOT_FOUND", message: `User ${input.userId} not found.` });
+      return { timezone: ctx.catalog.settings().timezone, days: await usageSeries(ctx, { userId: input.userId }, input.days) };
     }),
 
   update: adminProcedure
