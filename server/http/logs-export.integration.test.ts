@@ -120,6 +120,8 @@ describe("the admin's export", () => {
     expect((await exportCsv({ userId: String(bob.id) })).records).toHaveLength(BOB_ROWS);
     expect((await exportCsv({ keyId: String(bobKeyId) })).records).toHaveLength(BOB_ROWS / 2);
     expect((await exportCsv({ statusCode: "502" })).records).toHaveLength(ALICE_ROWS / 10);
+    expect((await exportCsv({ errorsOnly: "1" })).records).toHaveLength(ALICE_ROWS / 10);
+    expect((await exportCsv({ requestId: "b-7" })).records.map((r) => r.request_id)).toEqual(["b-7"]);
     expect((await exportCsv({ model: "gpt-5" })).records.every((r) => r.model === "gpt-5")).toBe(true);
     const inWindow = await exportCsv({ from: new Date(T0).toISOString(), to: new Date(T0 + 10_000).toISOString() });
     // alice: 10 instants × 3 rows; bob: rows at +0.5 s … +9.5 s.

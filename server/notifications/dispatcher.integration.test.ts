@@ -298,6 +298,16 @@ describe("rate limiting", () => {
     expect(receiver.requests).toHaveLength(5);
   });
 
+  it("a cooldown of 0 minutes lets every distinct event through (up to the hourly cap), on Redis too", async () => {
+    await db.prisma.notificationSettings.update({ where: { id: 1 }, data: { cooldownMinutes: 0, maxPerHour: 3 } });
+    receiver = await startReceiver();
+    await target("wecom", { url: `${receiver.url}/send?key=k` });
+    const { n } = await start(redisStore(`test:notify-cool:${process.pid}:${Math.random().toString(36).slice(2)}:`));
+    for (let i = 0; i < 5; i++) n.emit(opened(7, OPEN_UNTIL + i * 1000));
+    await n.dispatcher.idle();
+    expect(receiver.requests).toHaveLength(3);
+  });
+
   it("a test message is never rate limited", async () => {
     await db.prisma.notificationSettings.update({ where: { id: 1 }, data: { maxPerHour: 1 } });
     receiver = await startReceiver();

@@ -131,8 +131,11 @@ export class Dispatcher {
     const { claims, now } = this.deps;
     const settings = this.deps.directory.settings();
     const t = now();
-    const cool = await claims.claim(`cool:${target.id}:${event.name}:${event.subject}`, settings.cooldownMinutes * 60_000, t);
-    if (!cool.granted) return false;
+    // A cooldown of 0 turns it off (a lock of 0 ms is no lock: Redis refuses PX 0).
+    if (settings.cooldownMinutes > 0) {
+      const cool = await claims.claim(`cool:${target.id}:${event.name}:${event.subject}`, settings.cooldownMinutes * 60_000, t);
+      if (!cool.granted) return false;
+    }
     const hour = Math.floor(t / HOUR_MS);
     const hintKey = `${target.id}:${hour}`;
     for (let slot = this.slotHint.get(hintKey) ?? 0; slot < settings.maxPerHour; slot++) {
