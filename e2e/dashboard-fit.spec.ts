@@ -30,8 +30,8 @@ const VIEWPORTS = [
 const LANGS = ["en", "zh-CN"] as const;
 
 const TEXT = {
-  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode", pickDate: "Pick from a calendar", calendar: "Calendar", today: "Today", apply: "Apply" },
-  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式", pickDate: "从日历中选择", calendar: "日历", today: "今天", apply: "应用" },
+  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode", pickDate: "Pick from a calendar", calendar: "Calendar", today: "Today", apply: "Apply", timeZone: "Time zone" },
+  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式", pickDate: "从日历中选择", calendar: "日历", today: "今天", apply: "应用", timeZone: "时区" },
 } as const;
 
 let hub: ChildProcess | undefined;
@@ -169,6 +169,13 @@ for (const lang of LANGS) {
         ]) {
           await visit(page, url, `${tag}-admin-${name}`, info);
         }
+
+        // The time-zone setting is searched, not scrolled through.
+        await page.goto("/dashboard/settings");
+        await page.getByRole("combobox", { name: TEXT[lang].timeZone }).fill("shang");
+        await expect(page.getByRole("option", { name: /Asia\/Shanghai/ })).toBeVisible();
+        await page.screenshot({ path: info.outputPath(`${tag}-time-zone-picker.png`) });
+        await page.getByRole("combobox", { name: TEXT[lang].timeZone }).press("Escape");
 
         await visit(page, "/dashboard/logs", `${tag}-admin-logs`, info);
         const status = page.getByRole("columnheader", { name: TEXT[lang].status, exact: true });
