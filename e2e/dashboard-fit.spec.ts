@@ -93,12 +93,12 @@ test.beforeAll(async () => {
   });
   await waitReady();
 
-  await admin("providers/create", { name: PROVIDER, url: FAKE_UPSTREAM_URL, key: "sk-ant-fit-0001", providerType: "claude" });
-  const alice = await admin<{ id: number }>("users/create", { name: "alice-fit", limitDailyUsd: 0.05, limit5hUsd: 1 });
-  const bob = await admin<{ id: number }>("users/create", { name: "bob-fit", limitMonthlyUsd: 50 });
+  await admin("providers/create", { name: PROVIDER, url: FAKE_UPSTREAM_URL, key: "sk-ant-fit-0001", providerType: "claude", groupTag: "fit-vip" });
+  const alice = await admin<{ id: number }>("users/create", { name: "alice-fit", limitDailyUsd: 0.05, limit5hUsd: 1, providerGroup: "fit-vip" });
+  const bob = await admin<{ id: number }>("users/create", { name: "bob-fit", limitMonthlyUsd: 50, providerGroup: "fit-vip" });
   aliceId = alice.id;
   bobId = bob.id;
-  const carol = await admin<{ id: number }>("users/create", { name: "carol-fit-failing" });
+  const carol = await admin<{ id: number }>("users/create", { name: "carol-fit-failing", providerGroup: "fit-vip" });
   memberKey = (await admin<{ key: string }>("keys/create", { userId: alice.id, name: "alice-web", canLoginWebUi: true })).key;
   const bobKey = (await admin<{ key: string }>("keys/create", { userId: bob.id, name: "bob-cli" })).key;
   const carolKey = (await admin<{ key: string }>("keys/create", { userId: carol.id, name: "carol-cli" })).key;
@@ -248,8 +248,8 @@ for (const lang of LANGS) {
           // The whole document, including the data the page was hydrated from.
           const html = await page.content();
           expect(html, url).not.toContain(PROVIDER);
-          // The upstream's own error text (which names an account) is not shown either.
-          expect(html, url).not.toContain("fit-vip-7");
+          // Nor the provider group, nor the upstream's own error text (which names an account).
+          expect(html, url).not.toContain("fit-vip");
         }
         // The setup card carries this hub's base URL for the member's clients.
         await page.goto("/my-usage");

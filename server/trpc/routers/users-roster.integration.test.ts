@@ -62,3 +62,13 @@ describe("routing internals", () => {
     expect(items[0].providerGroup).toBe("vip-routing");
   });
 });
+
+describe("a member's own usage", () => {
+  it("counts failed requests among today's requests, and gives the last 7 days of the key", async () => {
+    const res = await t.adminRaw("me/usage", {}, aliceWebKey);
+    const out = (await res.json()) as { today: { requests: number; costUsd: number }; days: Array<{ requests: number; errors: number }> };
+    expect(out.today).toMatchObject({ requests: 2, costUsd: 1.25 });
+    expect(out.days).toHaveLength(7);
+    expect(out.days.at(-1)).toMatchObject({ requests: 2, errors: 1 });
+  });
+});
