@@ -30,8 +30,8 @@ const VIEWPORTS = [
 const LANGS = ["en", "zh-CN"] as const;
 
 const TEXT = {
-  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode", pickDate: "Pick from a calendar", calendar: "Calendar", today: "Today", apply: "Apply" },
-  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式", pickDate: "从日历中选择", calendar: "日历", today: "今天", apply: "应用" },
+  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode", pickDate: "Pick from a calendar", calendar: "Calendar", today: "Today", apply: "Apply", timeZone: "Time zone" },
+  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式", pickDate: "从日历中选择", calendar: "日历", today: "今天", apply: "应用", timeZone: "时区" },
 } as const;
 
 let hub: ChildProcess | undefined;
@@ -93,12 +93,12 @@ test.beforeAll(async () => {
   });
   await waitReady();
 
-  await admin("providers/create", { name: PROVIDER, url: FAKE_UPSTREAM_URL, key: "sk-ant-fit-0001", providerType: "claude" });
-  const alice = await admin<{ id: number }>("users/create", { name: "alice-fit", limitDailyUsd: 0.05, limit5hUsd: 1 });
-  const bob = await admin<{ id: number }>("users/create", { name: "bob-fit", limitMonthlyUsd: 50 });
+  await admin("providers/create", { name: PROVIDER, url: FAKE_UPSTREAM_URL, key: "sk-ant-fit-0001", providerType: "claude", groupTag: "fit-vip" });
+  const alice = await admin<{ id: number }>("users/create", { name: "alice-fit", limitDailyUsd: 0.05, limit5hUsd: 1, providerGroup: "fit-vip" });
+  const bob = await admin<{ id: number }>("users/create", { name: "bob-fit", limitMonthlyUsd: 50, providerGroup: "fit-vip" });
   aliceId = alice.id;
   bobId = bob.id;
-  const carol = await admin<{ id: number }>("users/create", { name: "carol-fit-failing" });
+  const carol = await admin<{ id: number }>("users/create", { name: "carol-fit-failing", providerGroup: "fit-vip" });
   memberKey = (await admin<{ key: string }>("keys/create", { userId: alice.id, name: "alice-web", canLoginWebUi: true })).key;
   const bobKey = (await admin<{ key: string }>("keys/create", { userId: bob.id, name: "bob-cli" })).key;
   const carolKey = (await admin<{ key: string }>("keys/create", { userId: carol.id, name: "carol-cli" })).key;
@@ -169,6 +169,13 @@ for (const lang of LANGS) {
         ]) {
           await visit(page, url, `${tag}-admin-${name}`, info);
         }
+
+        // The time-zone setting is searched, not scrolled through.
+        await page.goto("/dashboard/settings");
+        await page.getByRole("combobox", { name: TEXT[lang].timeZone }).fill("shang");
+        await expect(page.getByRole("option", { name: /Asia\/Shanghai/ })).toBeVisible();
+        await page.screenshot({ path: info.outputPath(`${tag}-time-zone-picker.png`) });
+        await page.getByRole("combobox", { name: TEXT[lang].timeZone }).press("Escape");
 
         await visit(page, "/dashboard/logs", `${tag}-admin-logs`, info);
         const status = page.getByRole("columnheader", { name: TEXT[lang].status, exact: true });
@@ -241,8 +248,8 @@ for (const lang of LANGS) {
           // The whole document, including the data the page was hydrated from.
           const html = await page.content();
           expect(html, url).not.toContain(PROVIDER);
-          // The upstream's own error text (which names an account) is not shown either.
-          expect(html, url).not.toContain("fit-vip-7");
+          // Nor the provider group, nor the upstream's own error text (which names an account).
+          expect(html, url).not.toContain("fit-vip");
         }
         // The setup card carries this hub's base URL for the member's clients.
         await page.goto("/my-usage");

@@ -19,7 +19,7 @@ export function FieldErrors({ value, children }: { value: Record<string, string>
   return <FieldErrorsContext.Provider value={value}>{children}</FieldErrorsContext.Provider>;
 }
 
-function useFieldError(name: string): string | undefined {
+export function useFieldError(name: string): string | undefined {
   const errors = React.useContext(FieldErrorsContext);
   const { tm } = useI18n();
   const message = errors?.[name];

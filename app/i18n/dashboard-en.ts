@@ -131,4 +131,5 @@ export const dashboardEn = {
   "picker.today": "Today",
   "picker.clear": "Clear",
   "picker.invalid": "Write it as YYYY-MM-DD HH:mm.",
+  "tz.noMatch": "No time zone matches.",
 } satisfies Record<string, string>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { textToWall, wallToText } from "./time-zone.ts";
+import { matchZones, textToWall, wallToText } from "./time-zone.ts";
 
 describe("a date and time typed into the picker", () => {
   it("reads YYYY-MM-DD HH:mm, a date alone as midnight, and one-digit parts", () => {
@@ -18,5 +18,24 @@ describe("a date and time typed into the picker", () => {
   it("shows a wall time the way it is typed", () => {
     expect(wallToText("2026-12-07T09:30")).toBe("2026-12-07 09:30");
     expect(wallToText("")).toBe("");
+  });
+});
+
+describe("searching time zones", () => {
+  const zones = ["America/New_York", "Asia/Shanghai", "Asia/Singapore", "Europe/Berlin", "UTC"];
+  const offsets = (zone: string) => ({ "Asia/Shanghai": "GMT+8", "Asia/Singapore": "GMT+8", "Europe/Berlin": "GMT+1" })[zone] ?? "GMT";
+
+  it("finds zones by any part of the name, spaces for underscores, any case", () => {
+    expect(matchZones(zones, "new york", offsets)).toEqual(["America/New_York"]);
+    expect(matchZones(zones, "SHANG", offsets)).toEqual(["Asia/Shanghai"]);
+  });
+
+  it("finds zones by their offset", () => {
+    expect(matchZones(zones, "+8", offsets)).toEqual(["Asia/Shanghai", "Asia/Singapore"]);
+  });
+
+  it("lists the first zones when nothing is typed, and nothing for nonsense", () => {
+    expect(matchZones(zones, "", offsets)).toEqual(zones);
+    expect(matchZones(zones, "mars", offsets)).toEqual([]);
   });
 });

@@ -66,3 +66,27 @@ export function textToWall(text: string): string | null {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}`;
 }
+
+/** At most this many matches are listed (there are ~400 zones). */
+const MAX_SHOWN = 50;
+
+/** The zone's offset now, e.g. "GMT+8"; empty where the runtime cannot tell. */
+export function offsetOf(zone: string): string {
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "shortOffset" }).formatToParts(new Date()).find((p) => p.type === "timeZoneName")?.value ?? "";
+  } catch {
+    return "";
+  }
+}
+
+/** Zones matching the typed text: by name (spaces for underscores, any case) or by offset. */
+export function matchZones(zones: readonly string[], text: string, offsets: (zone: string) => string = offsetOf): string[] {
+  const q = text.trim().toLowerCase().replace(/\s+/g, "_");
+  if (!q) return zones.slice(0, MAX_SHOWN);
+  const out: string[] = [];
+  for (const zone of zones) {
+    if (zone.toLowerCase().includes(q) || (/[+-]\d/.test(q) && offsets(zone).toLowerCase().includes(q))) out.push(zone);
+    if (out.length >= MAX_SHOWN) break;
+  }
+  return out;
+}

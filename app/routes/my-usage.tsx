@@ -12,6 +12,7 @@ import { SetupCard } from "~/components/my-usage/setup-card.tsx";
 import { QuotaCard } from "~/components/quotas/quota-card.tsx";
 import { LanguageSwitch } from "~/components/shell/language-switch.tsx";
 import { LogoutButton } from "~/components/shell/logout-button.tsx";
+import { ThemeToggle } from "~/components/shell/theme-toggle.tsx";
 import { Button } from "~/components/ui/button.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card.tsx";
 import { useI18n } from "~/i18n/use-i18n.ts";
@@ -80,7 +81,8 @@ export default function MyUsagePage() {
     <div className="min-h-screen bg-muted/30">
       <header className="flex h-14 items-center justify-between gap-4 border-b bg-background px-4 md:px-6">
         <span className="font-semibold">{t("app.name")}</span>
-        <div className="flex items-center gap-3">
+        <div className="flex items-center gap-1 sm:gap-3">
+          <ThemeToggle />
           <LanguageSwitch />
           {hasDashboard ? (
             <Button asChild variant="ghost" size="sm">

@@ -56,14 +56,14 @@ export const meRouter = router({
       const timezone = ctx.catalog.settings().timezone;
       const since = new Date(dailyWindowStart(ctx.now(), timezone));
       const scope = v.kind === "user" ? { keyId: v.keyId } : {};
-      const sum = async (where: object) => {
-        const agg = await ctx.db.usageLedger.aggregate({
-          where: { ...scope, ...where },
-          _count: { _all: true },
-          _sum: { costUsd: true, inputTokens: true, outputTokens: true },
-        });
+      const sum = async (where: { createdAt?: { gte: Date } }) => {
+        // Requests are counted in the request log (failures included); money and tokens in the ledger.
+        const [agg, requests] = await Promise.all([
+          ctx.db.usageLedger.aggregate({ where: { ...scope, ...where }, _sum: { costUsd: true, inputTokens: true, outputTokens: true } }),
+          ctx.db.requestLog.count({ where: { ...scope, ...where } }),
+        ]);
         return {
-          requests: agg._count._all,
+          requests,
           costUsd: Number(agg._sum.costUsd?.toString() ?? 0),
           inputTokens: agg._sum.inputTokens ?? 0,
           outputTokens: agg._sum.outputTokens ?? 0,

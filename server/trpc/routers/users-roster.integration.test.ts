@@ -14,9 +14,9 @@ let aliceWebKey: string;
 
 beforeAll(async () => {
   t = await startTestHub();
-  aliceId = (await t.admin<{ id: number }>("users/create", { name: "alice" })).id;
+  aliceId = (await t.admin<{ id: number }>("users/create", { name: "alice", providerGroup: "vip-routing" })).id;
   bobId = (await t.admin<{ id: number }>("users/create", { name: "bob" })).id;
-  const web = await t.admin<{ id: number; key: string }>("keys/create", { userId: aliceId, name: "web", canLoginWebUi: true });
+  const web = await t.admin<{ id: number; key: string }>("keys/create", { userId: aliceId, name: "web", canLoginWebUi: true, providerGroup: "vip-routing" });
   aliceWebKey = web.key;
   const ok = requestLogRow({ requestId: "a1", userId: aliceId, keyId: web.id, costUsd: "1.250000000" });
   t.hub.logWriter.enqueue({ requestLog: ok, ledger: ledgerRowFor(ok) });
@@ -49,5 +49,26 @@ describe("the roster", () => {
   it("lets a member read their own series but not another user's", async () => {
     expect((await t.adminRaw("users/usage", { userId: aliceId }, aliceWebKey)).status).toBe(200);
     expect((await t.adminRaw("users/usage", { userId: bobId }, aliceWebKey)).status).toBe(404);
+  });
+});
+
+describe("routing internals", () => {
+  it("are not shown to a member: their user's and keys' provider groups read as unset", async () => {
+    for (const route of ["users/list", "keys/list"]) {
+      const text = await (await t.adminRaw(route, {}, aliceWebKey)).text();
+      expect(text, route).not.toContain("vip-routing");
+    }
+    const { items } = await t.admin<{ items: Array<{ providerGroup: string | null }> }>("keys/list", { userId: aliceId });
+    expect(items[0].providerGroup).toBe("vip-routing");
+  });
+});
+
+describe("a member's own usage", () => {
+  it("counts failed requests among today's requests, and gives the last 7 days of the key", async () => {
+    const res = await t.adminRaw("me/usage", {}, aliceWebKey);
+    const out = (await res.json()) as { today: { requests: number; costUsd: number }; days: Array<{ requests: number; errors: number }> };
+    expect(out.today).toMatchObject({ requests: 2, costUsd: 1.25 });
+    expect(out.days).toHaveLength(7);
+    expect(out.days.at(-1)).toMatchObject({ requests: 2, errors: 1 });
   });
 });

@@ -110,7 +110,16 @@ export const usersRouter = router({
         include: { _count: { select: { keys: { where: { deletedAt: null } } } } },
       });
       const activity = await activityOf(ctx, rows.map((r) => r.id));
-      return { items: rows.map((row) => ({ ...toUserView(row), keyCount: row._count.keys, activity: activity.get(row.id) ?? NO_ACTIVITY })) };
+      // Provider groups are routing internals: a member does not see theirs.
+      const admin = isAdmin(ctx.viewer);
+      return {
+        items: rows.map((row) => ({
+          ...toUserView(row),
+          ...(admin ? {} : { providerGroup: null }),
+          keyCount: row._count.keys,
+          activity: activity.get(row.id) ?? NO_ACTIVITY,
+        })),
+      };
     }),
 
   usage: dashboardProcedure
