@@ -61,7 +61,10 @@ function redisStore(prefix: string): Store {
   return store;
 }
 
-async function start(store: Store) {
+// A generous timeout per attempt: on a loaded machine a 300 ms one made a slow but healthy
+// receiver look dead (a retry, and two requests where one was sent). The test of a target
+// that never answers passes its own short one.
+async function start(store: Store, timeoutMs = 5_000) {
   const sleeps: number[] = [];
   const n = new Notifications({
     db: db.prisma,
@@ -72,7 +75,7 @@ async function start(store: Store) {
     now: () => NOW,
     pingDatabase: async () => undefined,
     sleep: async (ms) => void sleeps.push(ms),
-    timeoutMs: 300,
+    timeoutMs,
     instance: "test",
   });
   running.push(n);
@@ -249,7 +252,7 @@ describe("retries and failing targets", () => {
     receiver = await startReceiver();
     receiver.answer("hang");
     const t = await target("wecom", { url: `${receiver.url}/send?key=k` });
-    const { n } = await start(memoryStore());
+    const { n } = await start(memoryStore(), 300);
     n.emit(opened());
     // emit only queued: nothing has been answered, yet the caller already has control back.
     expect(await deliveries(t.id)).toEqual([]);

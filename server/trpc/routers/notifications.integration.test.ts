@@ -24,7 +24,7 @@ const SECRETS = {
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  t = await startTestHub({ notifications: { sleep: async () => undefined, timeoutMs: 500 } });
+  t = await startTestHub({ notifications: { sleep: async () => undefined, timeoutMs: 5_000 } });
   const u = await t.admin<{ id: number }>("users/create", { name: "member" });
   memberKey = (await t.admin<{ key: string }>("keys/create", { userId: u.id, name: "web", canLoginWebUi: true })).key;
 });
