@@ -9,29 +9,25 @@
  * (server_tool_use, web_search_tool_result…) are skipped with their deltas. message_stop is the
  * only terminal event: a stream that ends without it gets an error event.
  */
-import { SseSplitter, sseEventData, sseEventName } from "../../streaming/sse-splitter.ts";
+import { SseSplitter, sseEventName } from "../../streaming/sse-splitter.ts";
 import type { StopReason, StreamEvent } from "../neutral.ts";
+import { eventData } from "../sse-data.ts";
 import type { StreamDecoder } from "../types.ts";
 import { isObject, type Json } from "./content.ts";
 import { ClaudeUsageReader, decodeClaudeUsage, decodeStopReason } from "./usage.ts";
 
 export const STREAM_ENDED_EARLY = "the upstream stream ended early";
 
-const DATA_LINE = Buffer.from("\ndata:");
+const PING = Buffer.from("event: ping");
 
-/**
- * The event's data. Vendors send one data line after the event line; that is read with one
- * string copy, anything else (several data lines, data first) by the general reader.
- */
-function eventData(event: Buffer): string | undefined {
-  const at = event.indexOf(DATA_LINE);
-  if (at < 0 || event[0] === 0x64 /* d */ || event.indexOf(DATA_LINE, at + 1) >= 0) return sseEventData(event);
-  let start = at + DATA_LINE.length;
-  if (event[start] === 0x20) start++;
-  let end = event.indexOf(0x0a, start);
-  if (end < 0) end = event.length;
-  if (event[end - 1] === 0x0d) end--;
-  return event.toString("utf8", start, end);
+/** `event: ping` (or `event:ping`) as the first line, read from the bytes: no string per event. */
+function isPing(event: Buffer): boolean {
+  let at = 0;
+  for (; at < 6; at++) if (event[at] !== PING[at]) return false;
+  if (event[at] === 0x20) at++;
+  for (let i = 7; i < PING.length; i++, at++) if (event[at] !== PING[i]) return false;
+  const next = event[at];
+  return next === 0x0a || next === 0x0d || next === undefined;
 }
 
 class ClaudeStreamDecoder implements StreamDecoder {
@@ -98,8 +94,7 @@ class ClaudeStreamDecoder implements StreamDecoder {
 
   private onEvent(raw: Buffer) {
     if (this.done) return;
-    const name = sseEventName(raw);
-    if (name === "ping") return;
+    if (isPing(raw)) return;
     const data = eventData(raw);
     if (data === undefined) return;
     let payload: unknown;
@@ -107,12 +102,13 @@ class ClaudeStreamDecoder implements StreamDecoder {
       payload = JSON.parse(data);
     } catch {
       this.closeOpen();
+      const name = sseEventName(raw);
       this.fail("invalid_response", `the upstream sent an event that is not JSON${name ? ` (${name.slice(0, 64)})` : ""}`);
       return;
     }
     if (!isObject(payload)) return;
     // The JSON's type equals the event name; relays that drop "event:" lines still send it.
-    const type = typeof payload.type === "string" ? payload.type : name;
+    const type = typeof payload.type === "string" ? payload.type : sseEventName(raw);
     switch (type) {
       case "message_start":
         this.onMessageStart(payload);

@@ -17,8 +17,9 @@
  * the bytes. A stream that stops before a finish reason (or, with a finish reason but without
  * its usage chunk and `[DONE]`) was cut short: end() closes the open block and reports an error.
  */
-import { SseSplitter, sseEventData } from "../../streaming/sse-splitter.ts";
+import { SseSplitter } from "../../streaming/sse-splitter.ts";
 import type { NeutralUsage, StreamEvent } from "../neutral.ts";
+import { eventData } from "../sse-data.ts";
 import type { StreamDecoder } from "../types.ts";
 import { decodeFinishReason } from "./finish-reason.ts";
 import { decodeChatUsage, zeroUsage } from "./usage.ts";
@@ -119,7 +120,7 @@ export class ChatStreamDecoder implements StreamDecoder {
 
   private onEvent(event: Buffer) {
     if (this.done) return;
-    const data = sseEventData(event);
+    const data = eventData(event);
     if (data === undefined) return;
     const text = data.trim();
     if (text === "") return;

@@ -21,8 +21,9 @@
  * deltas for an item that is no longer open are ignored. Memory: one unfinished SSE event plus
  * a few flags per block.
  */
-import { SseSplitter, sseEventData, sseEventName } from "../../streaming/sse-splitter.ts";
+import { SseSplitter, sseEventName } from "../../streaming/sse-splitter.ts";
 import type { StreamEvent } from "../neutral.ts";
+import { eventData } from "../sse-data.ts";
 import type { StreamDecoder } from "../types.ts";
 import { isObject } from "./content.ts";
 import { reasoningText, stopReasonOf } from "./response.ts";
@@ -158,7 +159,7 @@ class ResponsesStreamDecoder implements StreamDecoder {
 
   private onEvent(event: Buffer) {
     if (this.done) return;
-    const data = sseEventData(event);
+    const data = eventData(event);
     if (data === undefined || data === "[DONE]") return;
     let payload: unknown;
     try {
