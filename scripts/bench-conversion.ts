@@ -1,6 +1,6 @@
 /**
  * CPU cost of format conversion (issue 8, Performance; decision 0020):
- *   node --import tsx scripts/bench-conversion.ts [iterations]
+ *   node --import tsx scripts/bench-conversion.ts [rounds] [requests|streams]
  *
  * Requests: a Claude-Code-like body (the shape ../shared/bench sends with
  * BENCH_BODY_SHAPE=structured: system blocks, 20 tools with JSON schemas, tool_use/tool_result
@@ -26,6 +26,8 @@ import { codecFor } from "../server/gateway/convert/registry.ts";
 import type { EncodeContext, FormatCodec } from "../server/gateway/convert/types.ts";
 
 const ROUNDS = Number(process.argv[2] ?? 40);
+/** "requests" or "streams" to run only that half. */
+const ONLY = process.argv[3];
 
 const codec = (format: ApiFormat): FormatCodec => codecFor(format)!;
 
@@ -112,7 +114,7 @@ function row(name: string, size: string, stat: Stat, unit: string) {
 }
 
 // ---------------------------------------------------------------------------- requests
-for (const kb of [64, 200]) {
+for (const kb of ONLY === "streams" ? [] : [64, 200]) {
   const claudeBody = structuredAnthropic(kb);
   const claudeBytes = Buffer.from(JSON.stringify(claudeBody));
   const size = `${Math.round(claudeBytes.length / 1024)} KiB`;
@@ -166,12 +168,12 @@ function run(tap: StreamTap, chunks: Buffer[]) {
 }
 
 const DELTAS = 2000;
-for (const [up, client] of [
+for (const [up, client] of (ONLY === "requests" ? [] : [
   ["openai-chat", "claude"],
   ["claude", "openai-chat"],
   ["openai-responses", "claude"],
   ["gemini", "claude"],
-] as [ApiFormat, ApiFormat][]) {
+] as [ApiFormat, ApiFormat][])) {
   const chunks = upstreamChunks(up, neutralStream(DELTAS));
   const n = chunks.length;
   const options = { defaultCacheTtl: "5m" as const, usageInjected: false };

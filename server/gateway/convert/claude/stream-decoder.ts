@@ -11,6 +11,7 @@
  */
 import { SseSplitter, sseEventName } from "../../streaming/sse-splitter.ts";
 import type { StopReason, StreamEvent } from "../neutral.ts";
+import { readJsonString, readSmallInteger } from "../json-string.ts";
 import { eventData } from "../sse-data.ts";
 import type { StreamDecoder } from "../types.ts";
 import { isObject, type Json } from "./content.ts";
@@ -28,6 +29,47 @@ function isPing(event: Buffer): boolean {
   for (let i = 7; i < PING.length; i++, at++) if (event[at] !== PING[i]) return false;
   const next = event[at];
   return next === 0x0a || next === 0x0d || next === undefined;
+}
+
+const DELTA_HEAD = '{"type":"content_block_delta","index":';
+const DELTA_TYPE = ',"delta":{"type":"';
+const TEXT_DELTA = 'text_delta","text":';
+const JSON_DELTA = 'input_json_delta","partial_json":';
+const THINKING_DELTA = 'thinking_delta","thinking":';
+
+interface FastDelta {
+  /** The upstream block index. */
+  index: number;
+  kind: "text_delta" | "tool_args_delta" | "thinking_delta";
+  value: string;
+}
+
+/**
+ * A content_block_delta of text, tool arguments or thinking exactly as Anthropic writes it
+ * (`{"type":"content_block_delta","index":N,"delta":{"type":"text_delta","text":"…"}}`), read
+ * without parsing the event; undefined for anything else, which JSON.parse reads in full. Most
+ * events of a stream are these.
+ */
+function fastBlockDelta(data: string): FastDelta | undefined {
+  if (!data.startsWith(DELTA_HEAD)) return undefined;
+  const digitsEnd = readSmallInteger(data, DELTA_HEAD.length);
+  if (digitsEnd < 0 || !data.startsWith(DELTA_TYPE, digitsEnd)) return undefined;
+  let at = digitsEnd + DELTA_TYPE.length;
+  let kind: FastDelta["kind"];
+  if (data.startsWith(TEXT_DELTA, at)) {
+    kind = "text_delta";
+    at += TEXT_DELTA.length;
+  } else if (data.startsWith(JSON_DELTA, at)) {
+    kind = "tool_args_delta";
+    at += JSON_DELTA.length;
+  } else if (data.startsWith(THINKING_DELTA, at)) {
+    kind = "thinking_delta";
+    at += THINKING_DELTA.length;
+  } else return undefined;
+  const string = readJsonString(data, at);
+  // Exactly "}}" after the string: anything more (another member, whitespace) is parsed in full.
+  if (!string || string.end + 2 !== data.length || data.charCodeAt(string.end) !== 0x7d || data.charCodeAt(string.end + 1) !== 0x7d) return undefined;
+  return { index: Number(data.slice(DELTA_HEAD.length, digitsEnd)), kind, value: string.value };
 }
 
 class ClaudeStreamDecoder implements StreamDecoder {
@@ -97,6 +139,15 @@ class ClaudeStreamDecoder implements StreamDecoder {
     if (isPing(raw)) return;
     const data = eventData(raw);
     if (data === undefined) return;
+    const fast = fastBlockDelta(data);
+    if (fast) {
+      // As onBlockDelta: only the open block's deltas, empty ones skipped.
+      if (this.openIndex >= 0 && fast.index === this.openUpstream && fast.value !== "") {
+        const index = this.openIndex;
+        this.out.push(fast.kind === "tool_args_delta" ? { type: "tool_args_delta", index, json: fast.value } : { type: fast.kind, index, text: fast.value });
+      }
+      return;
+    }
     let payload: unknown;
     try {
       payload = JSON.parse(data);
