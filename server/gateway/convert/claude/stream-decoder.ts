@@ -9,29 +9,67 @@
  * (server_tool_use, web_search_tool_result…) are skipped with their deltas. message_stop is the
  * only terminal event: a stream that ends without it gets an error event.
  */
-import { SseSplitter, sseEventData, sseEventName } from "../../streaming/sse-splitter.ts";
+import { SseSplitter, sseEventName } from "../../streaming/sse-splitter.ts";
 import type { StopReason, StreamEvent } from "../neutral.ts";
+import { readJsonString, readSmallInteger } from "../json-string.ts";
+import { eventData } from "../sse-data.ts";
 import type { StreamDecoder } from "../types.ts";
 import { isObject, type Json } from "./content.ts";
 import { ClaudeUsageReader, decodeClaudeUsage, decodeStopReason } from "./usage.ts";
 
 export const STREAM_ENDED_EARLY = "the upstream stream ended early";
 
-const DATA_LINE = Buffer.from("\ndata:");
+const PING = Buffer.from("event: ping");
+
+/** `event: ping` (or `event:ping`) as the first line, read from the bytes: no string per event. */
+function isPing(event: Buffer): boolean {
+  let at = 0;
+  for (; at < 6; at++) if (event[at] !== PING[at]) return false;
+  if (event[at] === 0x20) at++;
+  for (let i = 7; i < PING.length; i++, at++) if (event[at] !== PING[i]) return false;
+  const next = event[at];
+  return next === 0x0a || next === 0x0d || next === undefined;
+}
+
+const DELTA_HEAD = '{"type":"content_block_delta","index":';
+const DELTA_TYPE = ',"delta":{"type":"';
+const TEXT_DELTA = 'text_delta","text":';
+const JSON_DELTA = 'input_json_delta","partial_json":';
+const THINKING_DELTA = 'thinking_delta","thinking":';
+
+interface FastDelta {
+  /** The upstream block index. */
+  index: number;
+  kind: "text_delta" | "tool_args_delta" | "thinking_delta";
+  value: string;
+}
 
 /**
- * The event's data. Vendors send one data line after the event line; that is read with one
- * string copy, anything else (several data lines, data first) by the general reader.
+ * A content_block_delta of text, tool arguments or thinking exactly as Anthropic writes it
+ * (`{"type":"content_block_delta","index":N,"delta":{"type":"text_delta","text":"…"}}`), read
+ * without parsing the event; undefined for anything else, which JSON.parse reads in full. Most
+ * events of a stream are these.
  */
-function eventData(event: Buffer): string | undefined {
-  const at = event.indexOf(DATA_LINE);
-  if (at < 0 || event[0] === 0x64 /* d */ || event.indexOf(DATA_LINE, at + 1) >= 0) return sseEventData(event);
-  let start = at + DATA_LINE.length;
-  if (event[start] === 0x20) start++;
-  let end = event.indexOf(0x0a, start);
-  if (end < 0) end = event.length;
-  if (event[end - 1] === 0x0d) end--;
-  return event.toString("utf8", start, end);
+function fastBlockDelta(data: string): FastDelta | undefined {
+  if (!data.startsWith(DELTA_HEAD)) return undefined;
+  const digitsEnd = readSmallInteger(data, DELTA_HEAD.length);
+  if (digitsEnd < 0 || !data.startsWith(DELTA_TYPE, digitsEnd)) return undefined;
+  let at = digitsEnd + DELTA_TYPE.length;
+  let kind: FastDelta["kind"];
+  if (data.startsWith(TEXT_DELTA, at)) {
+    kind = "text_delta";
+    at += TEXT_DELTA.length;
+  } else if (data.startsWith(JSON_DELTA, at)) {
+    kind = "tool_args_delta";
+    at += JSON_DELTA.length;
+  } else if (data.startsWith(THINKING_DELTA, at)) {
+    kind = "thinking_delta";
+    at += THINKING_DELTA.length;
+  } else return undefined;
+  const string = readJsonString(data, at);
+  // Exactly "}}" after the string: anything more (another member, whitespace) is parsed in full.
+  if (!string || string.end + 2 !== data.length || data.charCodeAt(string.end) !== 0x7d || data.charCodeAt(string.end + 1) !== 0x7d) return undefined;
+  return { index: Number(data.slice(DELTA_HEAD.length, digitsEnd)), kind, value: string.value };
 }
 
 class ClaudeStreamDecoder implements StreamDecoder {
@@ -98,21 +136,30 @@ class ClaudeStreamDecoder implements StreamDecoder {
 
   private onEvent(raw: Buffer) {
     if (this.done) return;
-    const name = sseEventName(raw);
-    if (name === "ping") return;
+    if (isPing(raw)) return;
     const data = eventData(raw);
     if (data === undefined) return;
+    const fast = fastBlockDelta(data);
+    if (fast) {
+      // As onBlockDelta: only the open block's deltas, empty ones skipped.
+      if (this.openIndex >= 0 && fast.index === this.openUpstream && fast.value !== "") {
+        const index = this.openIndex;
+        this.out.push(fast.kind === "tool_args_delta" ? { type: "tool_args_delta", index, json: fast.value } : { type: fast.kind, index, text: fast.value });
+      }
+      return;
+    }
     let payload: unknown;
     try {
       payload = JSON.parse(data);
     } catch {
       this.closeOpen();
+      const name = sseEventName(raw);
       this.fail("invalid_response", `the upstream sent an event that is not JSON${name ? ` (${name.slice(0, 64)})` : ""}`);
       return;
     }
     if (!isObject(payload)) return;
     // The JSON's type equals the event name; relays that drop "event:" lines still send it.
-    const type = typeof payload.type === "string" ? payload.type : name;
+    const type = typeof payload.type === "string" ? payload.type : sseEventName(raw);
     switch (type) {
       case "message_start":
         this.onMessageStart(payload);

@@ -19,9 +19,10 @@
  */
 import { embeddedGeminiError } from "../../formats/gemini/chunk.ts";
 import { JsonArraySplitter } from "../../formats/gemini/json-array-splitter.ts";
-import { SseSplitter, sseEventData } from "../../streaming/sse-splitter.ts";
+import { SseSplitter } from "../../streaming/sse-splitter.ts";
 import { isJsonWhitespace, OPEN_ARRAY } from "../../streaming/json-element-end.ts";
 import type { StreamEvent } from "../neutral.ts";
+import { eventData } from "../sse-data.ts";
 import type { StreamDecoder } from "../types.ts";
 import { geminiCallId, isObject } from "./request.ts";
 import { neutralUsageOf, stopReasonOf, type Unwrap } from "./response.ts";
@@ -34,7 +35,7 @@ const MAX_PLAIN_BODY = 1024 * 1024;
 export class GeminiStreamDecoder implements StreamDecoder {
   private framing: "sse" | "array" | "plain" | undefined;
   private readonly sse = new SseSplitter((event) => {
-    const data = sseEventData(event);
+    const data = eventData(event);
     if (data !== undefined && data.trim() !== "" && data.trim() !== "[DONE]") this.onText(data);
   });
   private readonly array = new JsonArraySplitter((element) => this.onText(element.toString("utf8")));

@@ -17,8 +17,11 @@
  * the bytes. A stream that stops before a finish reason (or, with a finish reason but without
  * its usage chunk and `[DONE]`) was cut short: end() closes the open block and reports an error.
  */
-import { SseSplitter, sseEventData } from "../../streaming/sse-splitter.ts";
+import { findMember } from "../../formats/openai-chat/event-bytes.ts";
+import { SseSplitter } from "../../streaming/sse-splitter.ts";
 import type { NeutralUsage, StreamEvent } from "../neutral.ts";
+import { readJsonString } from "../json-string.ts";
+import { eventData } from "../sse-data.ts";
 import type { StreamDecoder } from "../types.ts";
 import { decodeFinishReason } from "./finish-reason.ts";
 import { decodeChatUsage, zeroUsage } from "./usage.ts";
@@ -59,6 +62,32 @@ class JsonCompletion {
       }
     }
   }
+}
+
+const CONTENT_CHOICE = '"choices":[{"index":0,"delta":{"content":';
+/** What may close the one choice after its delta (OpenAI's order, then the shorter forms). */
+const CHOICE_ENDS = [',"logprobs":null,"finish_reason":null}]', ',"finish_reason":null}]', ',"finish_reason":null,"logprobs":null}]'];
+
+/**
+ * The text of a chunk that carries only that — one choice whose delta is `{"content":"…"}`, no
+ * finish reason, no usage object, no error — read without JSON.parse, as OpenAI and most
+ * compatible servers write it; undefined for any other chunk, which is parsed in full. Most
+ * chunks of a stream are these. A bare `"choices":[{…` sequence can only be structure (quotes
+ * inside strings are escaped), and members are found as the passthrough tap finds them
+ * (formats/openai-chat/event-bytes.ts). Unlike JSON.parse, the rest of such a chunk (id, model,
+ * fingerprint) is not checked for syntax: it holds nothing the conversion uses.
+ */
+function fastContent(text: string): string | undefined {
+  const at = text.indexOf(CONTENT_CHOICE);
+  if (at < 0 || text.indexOf(CONTENT_CHOICE, at + 1) >= 0) return undefined;
+  const string = readJsonString(text, at + CONTENT_CHOICE.length);
+  if (!string || text.charCodeAt(string.end) !== 0x7d /* } */) return undefined;
+  const end = CHOICE_ENDS.find((candidate) => text.startsWith(candidate, string.end + 1));
+  if (end === undefined) return undefined;
+  const usage = findMember(text, "usage");
+  if (usage && !text.startsWith("null", usage.valueStart)) return undefined;
+  if (findMember(text, "error") || findMember(text, "choices", string.end)) return undefined;
+  return string.value;
 }
 
 interface ToolCall {
@@ -119,7 +148,7 @@ export class ChatStreamDecoder implements StreamDecoder {
 
   private onEvent(event: Buffer) {
     if (this.done) return;
-    const data = sseEventData(event);
+    const data = eventData(event);
     if (data === undefined) return;
     const text = data.trim();
     if (text === "") return;
@@ -127,6 +156,14 @@ export class ChatStreamDecoder implements StreamDecoder {
       if (this.started) this.emitFinish();
       else this.emitError("api_error", "the upstream stream ended without a completion");
       return;
+    }
+    if (this.started && this.finishReason === undefined) {
+      const content = fastContent(text);
+      if (content !== undefined) {
+        // As onDelta for a delta of content only.
+        if (content !== "") this.out.push({ type: "text_delta", index: this.ensure("text"), text: content });
+        return;
+      }
     }
     let chunk: unknown;
     try {

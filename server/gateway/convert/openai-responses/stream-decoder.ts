@@ -21,8 +21,11 @@
  * deltas for an item that is no longer open are ignored. Memory: one unfinished SSE event plus
  * a few flags per block.
  */
-import { SseSplitter, sseEventData, sseEventName } from "../../streaming/sse-splitter.ts";
+import { findMember } from "../../formats/openai-chat/event-bytes.ts";
+import { SseSplitter, sseEventName } from "../../streaming/sse-splitter.ts";
 import type { StreamEvent } from "../neutral.ts";
+import { readJsonString, readSmallInteger } from "../json-string.ts";
+import { eventData } from "../sse-data.ts";
 import type { StreamDecoder } from "../types.ts";
 import { isObject } from "./content.ts";
 import { reasoningText, stopReasonOf } from "./response.ts";
@@ -45,6 +48,43 @@ interface OpenBlock {
 
 function num(value: unknown): number {
   return typeof value === "number" ? value : -1;
+}
+
+const TEXT_DELTA_HEAD = '{"type":"response.output_text.delta",';
+const ARGS_DELTA_HEAD = '{"type":"response.function_call_arguments.delta",';
+
+/** A member's value as a small non-negative integer, -1 when absent (as num()), undefined when it is something else. */
+function indexMember(data: string, name: string): number | undefined {
+  const hit = findMember(data, name);
+  if (!hit) return -1;
+  const end = readSmallInteger(data, hit.valueStart);
+  if (end < 0) return undefined;
+  const next = data.charCodeAt(end);
+  return next === 0x2c || next === 0x7d ? Number(data.slice(hit.valueStart, end)) : undefined;
+}
+
+/**
+ * A text or function-argument delta event with its type first, as OpenAI writes it, read
+ * without JSON.parse: the delta string and the two indexes, found as the passthrough tap finds
+ * members (formats/openai-chat/event-bytes.ts); undefined for anything unusual (a value of
+ * another kind), which is parsed in full. Most events of a stream are these. Unlike JSON.parse,
+ * the members the conversion does not use (item_id, sequence_number, logprobs, obfuscation) are
+ * not checked for syntax, and a member given twice counts by its first occurrence (JSON.parse
+ * keeps the last): no vendor writes either.
+ */
+function fastDelta(data: string): { text: boolean; outputIndex: number; contentIndex: number; delta: string } | undefined {
+  const text = data.startsWith(TEXT_DELTA_HEAD);
+  if (!text && !data.startsWith(ARGS_DELTA_HEAD)) return undefined;
+  const hit = findMember(data, "delta");
+  if (!hit) return undefined;
+  const delta = readJsonString(data, hit.valueStart);
+  if (!delta) return undefined;
+  const next = data.charCodeAt(delta.end);
+  if (next !== 0x2c && next !== 0x7d) return undefined;
+  const outputIndex = indexMember(data, "output_index");
+  const contentIndex = indexMember(data, "content_index");
+  if (outputIndex === undefined || contentIndex === undefined) return undefined;
+  return { text, outputIndex, contentIndex, delta: delta.value };
 }
 
 function str(value: unknown): string {
@@ -158,8 +198,18 @@ class ResponsesStreamDecoder implements StreamDecoder {
 
   private onEvent(event: Buffer) {
     if (this.done) return;
-    const data = sseEventData(event);
+    const data = eventData(event);
     if (data === undefined || data === "[DONE]") return;
+    const fast = this.started ? fastDelta(data) : undefined;
+    if (fast) {
+      // As the switch below does for these two events.
+      if (fast.text) this.emitText(this.text(fast.outputIndex, fast.contentIndex), fast.delta);
+      else {
+        const block = this.current("tool_call", fast.outputIndex);
+        if (block) this.emitArgs(block, fast.delta);
+      }
+      return;
+    }
     let payload: unknown;
     try {
       payload = JSON.parse(data);
