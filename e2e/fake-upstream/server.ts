@@ -179,6 +179,11 @@ async function handleRequest(state: FakeState, models: readonly string[], req: I
     }
   }
 
+  // ChatGPT's Codex backend (…/backend-api/codex/responses) serves streams only, and says so.
+  if (route.kind === 'openai-responses' && url.pathname.includes('/backend-api/codex/') && !(isObject(record.json) && record.json.stream === true)) {
+    return writer.sendAll(400, { ...headers, 'content-type': 'application/json' }, JSON.stringify({ detail: 'Stream must be set to true' }), gzip);
+  }
+
   if (route.kind === 'not-found') {
     const err = resolveError('anthropic', { status: 404, message: `Not found: ${method} ${url.pathname}` }, 404);
     return sendError(writer, 'anthropic', err, headers, requestId, gzip);

@@ -1,0 +1,176 @@
+/**
+ * Format conversion, the remaining pairs of issue 8: a non-streaming client on ChatGPT's Codex
+ * backend (which only streams), Gemini CLI's own routes on providers of another format, and
+ * Responses compaction on a non-codex provider. Real hub, real PostgreSQL/Redis, the fake
+ * upstream answering in its own format.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import OpenAI from "openai";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startFakeUpstream, type FakeUpstream } from "./fake-upstream/index.ts";
+import { seedTenant, startTestHub, type TestHub } from "../test-support/hub.ts";
+
+let fake: FakeUpstream;
+let t: TestHub;
+
+beforeAll(async () => {
+  [fake, t] = await Promise.all([startFakeUpstream(), startTestHub()]);
+});
+afterAll(async () => {
+  await t?.stop();
+  await fake?.close();
+});
+beforeEach(() => fake.reset());
+
+interface LogRow {
+  statusCode: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  costUsd: number | null;
+  errorType: string | null;
+  errorMessage: string | null;
+  conversion: string | null;
+  decisionChain: { conversion?: { label: string; dropped: string[] }; attempts: Array<{ conversion?: string }> };
+}
+
+async function logOf(requestId: string | null | undefined): Promise<LogRow> {
+  await t.flushLogs();
+  return t.admin<LogRow>("logs/get", { requestId });
+}
+
+let groups = 0;
+/** A tenant whose only provider is a `codex` provider at ChatGPT's Codex backend (the fake's /backend-api/codex). */
+async function onCodexBackend(provider: Record<string, unknown> = {}) {
+  const group = `gaps-chatgpt-${++groups}`;
+  return seedTenant(t, `${fake.url}/backend-api/codex`, {
+    providerType: "codex",
+    user: { providerGroup: group },
+    provider: { groupTag: group, allowFormatConversion: true, ...provider },
+  });
+}
+
+/** A tenant whose only provider is of `providerType`, conversion on. */
+async function tenantOn(providerType: string, provider: Record<string, unknown> = {}) {
+  const group = `gaps-${++groups}`;
+  const base = providerType === "gemini" || providerType === "gemini-cli" ? fake.url : `${fake.url}/v1`;
+  return seedTenant(t, base, { providerType, user: { providerGroup: group }, provider: { groupTag: group, allowFormatConversion: true, ...provider } });
+}
+
+const weatherTool = {
+  name: "get_weather",
+  description: "Weather of a city",
+  input_schema: { type: "object" as const, properties: { city: { type: "string" } }, required: ["city"] },
+};
+
+describe("a non-streaming client on ChatGPT's Codex backend (streams only)", () => {
+  it("the fake backend refuses a body without stream: true, like the real one", async () => {
+    const res = await fetch(`${fake.url}/backend-api/codex/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-5", input: "hi" }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ detail: "Stream must be set to true" });
+  });
+
+  it("Anthropic messages.create gets one JSON message with the tool call, and the exact usage is billed", async () => {
+    const tenant = await onCodexBackend();
+    fake.enqueue({
+      text: "Let me look.",
+      toolCall: { name: "get_weather", input: { city: "Paris" } },
+      usage: { inputTokens: 120, outputTokens: 30, cacheReadTokens: 1000 },
+    });
+    const { data: message, response } = await new Anthropic({ baseURL: t.url, apiKey: tenant.key.key, maxRetries: 0 }).messages
+      .create({ model: "gpt-5", max_tokens: 500, tools: [weatherTool], messages: [{ role: "user", content: "Weather in Paris?" }] })
+      .withResponse();
+
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(message.type).toBe("message");
+    expect(message.stop_reason).toBe("tool_use");
+    expect(message.content.find((b) => b.type === "text")).toMatchObject({ text: "Let me look." });
+    expect(message.content.find((b) => b.type === "tool_use")).toMatchObject({ name: "get_weather", input: { city: "Paris" } });
+    expect(message.usage).toMatchObject({ input_tokens: 120, output_tokens: 30, cache_read_input_tokens: 1000 });
+
+    // What the backend got: a streamed Responses request.
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0].path).toMatch(/\/backend-api\/codex\/responses$/);
+    expect(fake.requests[0].json).toMatchObject({ model: "gpt-5", stream: true, store: false });
+
+    const row = await logOf(response.headers.get("x-request-id"));
+    expect(row).toMatchObject({ statusCode: 200, conversion: "claude → openai-responses", inputTokens: 120, outputTokens: 30, cacheReadTokens: 1000 });
+    expect(row.decisionChain.conversion?.dropped.join("\n")).toMatch(/only streams/);
+  });
+
+  it("bills the aggregated answer exactly as the same usage streamed through the same backend", async () => {
+    const usage = { inputTokens: 1000, outputTokens: 200, cacheReadTokens: 5000 };
+    const tenant = await onCodexBackend();
+    const ask = async (stream: boolean) => {
+      fake.enqueue({ usage });
+      const res = await fetch(`${t.url}/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": tenant.key.key, "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-5", max_tokens: 300, stream, messages: [{ role: "user", content: "price me" }] }),
+      });
+      expect(res.status).toBe(200);
+      await res.text();
+      return logOf(res.headers.get("x-request-id"));
+    };
+    const streamed = await ask(true);
+    const aggregated = await ask(false);
+    expect(aggregated).toMatchObject({ inputTokens: 1000, outputTokens: 200, cacheReadTokens: 5000 });
+    expect(streamed.costUsd).toBeGreaterThan(0);
+    expect(aggregated.costUsd).toBe(streamed.costUsd);
+  });
+
+  it("OpenAI chat.completions.create (no stream) gets a chat.completion with the tool call", async () => {
+    const tenant = await onCodexBackend();
+    fake.enqueue({ text: "", toolCall: { name: "get_weather", input: { city: "Oslo" } }, usage: { inputTokens: 40, outputTokens: 12 } });
+    const completion = await new OpenAI({ baseURL: `${t.url}/v1`, apiKey: tenant.key.key, maxRetries: 0 }).chat.completions.create({
+      model: "gpt-5",
+      messages: [{ role: "user", content: "Weather in Oslo?" }],
+      tools: [{ type: "function", function: { name: "get_weather", parameters: weatherTool.input_schema } }],
+    });
+    expect(completion.object).toBe("chat.completion");
+    expect(completion.choices[0].finish_reason).toBe("tool_calls");
+    const call = completion.choices[0].message.tool_calls?.[0];
+    expect(call?.type === "function" ? call.function : undefined).toMatchObject({ name: "get_weather" });
+    expect(JSON.parse((call as { function: { arguments: string } }).function.arguments)).toEqual({ city: "Oslo" });
+    expect(completion.usage).toMatchObject({ prompt_tokens: 40, completion_tokens: 12 });
+    expect(fake.requests[0].json).toMatchObject({ stream: true });
+  });
+
+  it("an error event in the backend's stream reaches the client as an error in its own envelope", async () => {
+    const tenant = await onCodexBackend({ maxRetryAttempts: 1 });
+    fake.enqueue({ kind: "stream-error", afterEvents: 2, message: "The model is overloaded." });
+    const error = await new Anthropic({ baseURL: t.url, apiKey: tenant.key.key, maxRetries: 0 }).messages
+      .create({ model: "gpt-5", max_tokens: 50, messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.APIError);
+    const apiError = error as InstanceType<typeof Anthropic.APIError>;
+    expect(apiError.status).toBeGreaterThanOrEqual(500);
+    expect(apiError.error).toMatchObject({ type: "error", error: { type: expect.any(String), message: expect.any(String) } });
+    const row = await logOf(apiError.requestID ?? apiError.headers?.get("x-request-id"));
+    expect(row.conversion).toBe("claude → openai-responses");
+    expect(row.errorMessage).toMatch(/overloaded/);
+  });
+
+  it("a backend stream cut short is a failed attempt, failed over to the next provider", async () => {
+    const group = `gaps-failover-${++groups}`;
+    const tenant = await seedTenant(t, `${fake.url}/backend-api/codex`, {
+      providerType: "codex",
+      user: { providerGroup: group },
+      provider: { groupTag: group, allowFormatConversion: true, priority: 0, maxRetryAttempts: 1 },
+    });
+    await seedTenant(t, `${fake.url}/v1`, { providerType: "claude", provider: { groupTag: group, priority: 1, name: `gaps-native-${groups}` } });
+    fake.enqueue({ kind: "truncated-stream", text: "cut short", chunks: 2 }, { text: "from the native one" });
+    const message = await new Anthropic({ baseURL: t.url, apiKey: tenant.key.key, maxRetries: 0 }).messages.create({
+      model: "gpt-5",
+      max_tokens: 50,
+      messages: [{ role: "user", content: "hi" }],
+    });
+    expect(message.content).toEqual([expect.objectContaining({ type: "text", text: "from the native one" })]);
+    expect(fake.requests.map((r) => r.path)).toEqual([expect.stringMatching(/\/backend-api\/codex\/responses$/), expect.stringMatching(/\/v1\/messages$/)]);
+  });
+});
+
