@@ -174,3 +174,72 @@ describe("a non-streaming client on ChatGPT's Codex backend (streams only)", () 
   });
 });
 
+
+async function post(path: string, key: string, body: unknown, auth: "google" | "bearer") {
+  const headers: Record<string, string> = { "content-type": "application/json", ...(auth === "google" ? { "x-goog-api-key": key } : { authorization: `Bearer ${key}` }) };
+  const res = await fetch(`${t.url}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown>, requestId: res.headers.get("x-request-id") };
+}
+
+describe("Gemini CLI's own routes on a provider of another format", () => {
+  const count = { request: { model: "models/gemini-2.5-pro", contents: [{ role: "user", parts: [{ text: "How many tokens is this?" }] }] } };
+
+  it("countTokens asks a claude provider's count_tokens and answers in Gemini's shape", async () => {
+    const tenant = await tenantOn("claude", { modelRedirects: [{ match: "exact", pattern: "gemini-2.5-pro", target: "claude-sonnet-4-5" }] });
+    fake.enqueue({ countTokens: 321 });
+    const res = await post("/v1internal:countTokens", tenant.key.key, count, "google");
+    expect(res).toMatchObject({ status: 200, json: { totalTokens: 321 } });
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0].path).toBe("/v1/messages/count_tokens");
+    expect(fake.requests[0].json).toMatchObject({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: [{ type: "text", text: "How many tokens is this?" }] }] });
+    const row = await logOf(res.requestId);
+    expect(row.conversion).toBe("gemini-cli → claude");
+  });
+
+  it("countTokens on an openai-compatible provider is the hub's estimate; nothing is sent", async () => {
+    const tenant = await tenantOn("openai-compatible");
+    const res = await post("/v1internal:countTokens", tenant.key.key, count, "google");
+    // "How many tokens is this?" is 24 characters: 6 tokens at 4 characters a token.
+    expect(res).toMatchObject({ status: 200, json: { totalTokens: 6 } });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("housekeeping (loadCodeAssist, onboardUser) is refused with a 400 in Google's envelope naming the call and the provider type", async () => {
+    const tenant = await tenantOn("claude");
+    for (const operation of ["loadCodeAssist", "onboardUser"]) {
+      const res = await post(`/v1internal:${operation}`, tenant.key.key, { metadata: { ideType: "IDE_UNSPECIFIED", pluginType: "GEMINI" } }, "google");
+      expect(res.status).toBe(400);
+      const error = res.json.error as { code: number; status: string; message: string };
+      expect(error).toMatchObject({ code: 400, status: "INVALID_ARGUMENT" });
+      expect(error.message).toContain(operation);
+      expect(error.message).toMatch(/provider type claude/);
+    }
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("housekeeping with conversion off stays the plain 'no provider' answer", async () => {
+    const tenant = await tenantOn("claude", { allowFormatConversion: false });
+    const res = await post("/v1internal:loadCodeAssist", tenant.key.key, { metadata: {} }, "google");
+    expect(res.status).not.toBe(400);
+    expect(JSON.stringify(res.json)).toMatch(/No provider is available/);
+  });
+});
+
+describe("Responses compaction on a provider of another format", () => {
+  it("is a 400 in OpenAI's envelope naming compaction and the provider type; nothing is sent", async () => {
+    const tenant = await tenantOn("claude");
+    const error = await new OpenAI({ baseURL: `${t.url}/v1`, apiKey: tenant.key.key, maxRetries: 0 }).post("/responses/compact", { body: { model: "gpt-5", input: "hi" } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as InstanceType<typeof OpenAI.BadRequestError>).message).toMatch(/compaction.*provider type claude.*only codex providers/);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("still goes to a codex provider of the group, even behind a converting provider of a better priority", async () => {
+    const group = `gaps-compact-${++groups}`;
+    const tenant = await seedTenant(t, `${fake.url}/v1`, { providerType: "claude", user: { providerGroup: group }, provider: { groupTag: group, priority: 0, allowFormatConversion: true } });
+    await seedTenant(t, `${fake.url}/v1`, { providerType: "codex", provider: { groupTag: group, priority: 5 } });
+    const res = await post("/v1/responses/compact", tenant.key.key, { model: "gpt-5", input: "hi" }, "bearer");
+    expect(res.status).toBe(200);
+    expect(fake.requests.map((r) => r.path)).toEqual(["/v1/responses/compact"]);
+  });
+});
