@@ -7,7 +7,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeUpstream, type FakeUpstream } from "./fake-upstream/index.ts";
+import { FAKE_ONBOARDED_PROJECT, startFakeUpstream, type FakeUpstream } from "./fake-upstream/index.ts";
 import { seedTenant, startTestHub, type TestHub } from "../test-support/hub.ts";
 
 let fake: FakeUpstream;
@@ -241,5 +241,26 @@ describe("Responses compaction on a provider of another format", () => {
     const res = await post("/v1/responses/compact", tenant.key.key, { model: "gpt-5", input: "hi" }, "bearer");
     expect(res.status).toBe(200);
     expect(fake.requests.map((r) => r.path)).toEqual(["/v1/responses/compact"]);
+  });
+});
+
+describe("a converted request on a Code Assist account never onboarded", () => {
+  it("onboards the account once with its default tier, as Gemini CLI's first sign-in does, and sends the project it got", async () => {
+    // A token that is still valid (no refresh); the fake treats "never-onboarded" tokens as new accounts.
+    const credential = { access_token: "ya29.never-onboarded", refresh_token: "1//r", client_id: "c", client_secret: "s", expiry_date: Date.now() + 3_600_000, token_uri: "http://127.0.0.1:9/token" };
+    const tenant = await tenantOn("gemini-cli", { key: JSON.stringify(credential) });
+    const client = new Anthropic({ baseURL: t.url, apiKey: tenant.key.key, maxRetries: 0 });
+    fake.enqueue({ text: "first" }, { text: "second" });
+    const [a, b] = await Promise.all(
+      ["one", "two"].map((content) => client.messages.create({ model: "gemini-2.5-pro", max_tokens: 50, messages: [{ role: "user", content }] })),
+    );
+    expect([a.content[0], b.content[0]].map((c) => (c as { text: string }).text).sort()).toEqual(["first", "second"]);
+
+    const paths = fake.requests.map((r) => `${r.method} ${r.path}`);
+    // One lookup for both requests: loadCodeAssist, onboardUser, one poll of its operation, then the two generations.
+    expect(paths.slice(0, 3)).toEqual(["POST /v1internal:loadCodeAssist", "POST /v1internal:onboardUser", "GET /v1internal/operations/onboard-fake"]);
+    expect(paths.slice(3)).toEqual(["POST /v1internal:generateContent", "POST /v1internal:generateContent"]);
+    expect(fake.requests[1].json).toEqual({ tierId: "free-tier", metadata: { ideType: "IDE_UNSPECIFIED", platform: "PLATFORM_UNSPECIFIED", pluginType: "GEMINI" } });
+    for (const r of fake.requests.slice(3)) expect(r.json).toMatchObject({ project: FAKE_ONBOARDED_PROJECT, model: "gemini-2.5-pro" });
   });
 });

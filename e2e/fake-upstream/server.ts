@@ -20,6 +20,12 @@ import { deliverJson, deliverStream, pause, ResponseWriter } from './wire.ts';
 
 /** The Cloud project loadCodeAssist names for every account. */
 export const FAKE_CODE_ASSIST_PROJECT = 'fake-code-assist-project';
+/** The project an account gets from onboardUser (accounts whose bearer token contains "never-onboarded"). */
+export const FAKE_ONBOARDED_PROJECT = 'fake-onboarded-project';
+
+function neverOnboarded(record: RecordedRequest): boolean {
+  return (record.headers['authorization'] ?? '').includes('never-onboarded');
+}
 
 /** A running fake upstream. */
 export interface FakeUpstream {
@@ -242,7 +248,14 @@ function buildReply(route: Exclude<Route, { kind: 'not-found' }>, url: URL, reco
       break;
     }
     case 'code-assist-load':
+      // An account whose token says "never-onboarded" has no tier and no project yet (onboardUser is due).
+      if (neverOnboarded(record)) return { type: 'json', body: { allowedTiers: [{ id: 'free-tier', isDefault: true }, { id: 'standard-tier' }] } };
       return { type: 'json', body: { currentTier: { id: 'standard-tier' }, cloudaicompanionProject: FAKE_CODE_ASSIST_PROJECT } };
+    case 'code-assist-onboard':
+      // Not done at once: the caller has to poll the operation, as with the real service.
+      return { type: 'json', body: { name: 'operations/onboard-fake', done: false } };
+    case 'code-assist-operation':
+      return { type: 'json', body: { name: route.name, done: true, response: { cloudaicompanionProject: { id: FAKE_ONBOARDED_PROJECT, name: 'Onboarded' } } } };
     case 'model-list':
       switch (route.style) {
         case 'openai':
