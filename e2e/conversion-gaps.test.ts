@@ -155,6 +155,23 @@ describe("a non-streaming client on ChatGPT's Codex backend (streams only)", () 
     expect(row.errorMessage).toMatch(/overloaded/);
   });
 
+  it("a very long answer that fails after the hold limit ends as the client's error envelope, never a partial message", async () => {
+    const tenant = await onCodexBackend({ maxRetryAttempts: 1 });
+    // 20 deltas of 20 KiB: past the dispatcher's 256 KiB hold limit before the error event.
+    fake.enqueue({ kind: "stream-error", text: "x".repeat(400 * 1024), chunks: 20, afterEvents: 18 });
+    const res = await fetch(`${t.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": tenant.key.key, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-5", max_tokens: 50, messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+    expect(body).toMatchObject({ type: "error", error: { message: expect.stringMatching(/failed before the answer was complete/) } });
+    const row = await logOf(res.headers.get("x-request-id"));
+    expect(row.errorType).toBeTruthy();
+  });
+
   it("a backend stream cut short is a failed attempt, failed over to the next provider", async () => {
     const group = `gaps-failover-${++groups}`;
     const tenant = await seedTenant(t, `${fake.url}/backend-api/codex`, {

@@ -73,10 +73,16 @@ describe("AggregatingTap", () => {
     expect(tap.summary()).toMatchObject({ completed: true, sawContent: false, model: "gpt-5", usage: { inputTokens: 10, cacheReadTokens: 100 } });
   });
 
-  it("gives nothing at the end of a stream cut short, so the attempt fails uncommitted", () => {
+  it("ends a failed stream with the client's error envelope, and an unfinished one with nothing", () => {
     const tap = new AggregatingTap(decoderOf(answer.slice(0, 8), [{ type: "error", errorType: "api_error", message: "cut short" }]), () => Buffer.from("{}"), () => "error");
     for (let i = 0; i < 8; i++) tap.push(Buffer.from("x"));
-    expect(tap.end()).toBeUndefined();
+    // The client's error envelope: dropped by an uncommitted attempt, the body of a committed one.
+    expect(tap.end()?.toString()).toBe("error");
     expect(tap.summary()).toMatchObject({ completed: false, error: { message: "cut short" } });
+
+    const silent = new AggregatingTap(decoderOf(answer.slice(0, 3)), () => Buffer.from("{}"), () => "error");
+    for (let i = 0; i < 3; i++) silent.push(Buffer.from("x"));
+    expect(silent.end()).toBeUndefined();
+    expect(silent.summary()).toMatchObject({ completed: false, sawContent: false });
   });
 });

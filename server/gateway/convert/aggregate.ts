@@ -9,13 +9,13 @@
  * broken tool-call arguments are a failed attempt (retried, failed over, or the client's error
  * in its own envelope) exactly like an upstream error status on a JSON request. Only an answer
  * larger than the dispatcher's hold limit is committed before its end; if such a stream then
- * fails, the error body is the client format's error envelope after the 200 head.
+ * fails, the body is the client format's error envelope after the 200 head (end() returns it).
  *
  * Usage is the upstream's own report from the finish event (cache reads and writes in their
  * buckets), so billing is what a streamed passthrough of that upstream would bill. Holding the
  * answer is inherent to a JSON answer (it is bounded by MAX_AGGREGATED_BYTES of generated text).
  */
-import type { GatewayError } from "../errors.ts";
+import { GatewayError } from "../errors.ts";
 import type { EmbeddedError, ResponseSummary, StreamTap } from "../formats/types.ts";
 import { emptyUsage, type Usage } from "../usage/usage.ts";
 import { usageOf } from "./converting-tap.ts";
@@ -172,6 +172,13 @@ export class AggregatingTap implements StreamTap {
   end(): Buffer | undefined {
     this.ended = true;
     if (!this.aggregator.error) this.aggregator.add(this.decoder.end());
+    const error = this.aggregator.error;
+    if (error) {
+      // Uncommitted (the usual case) the dispatcher drops this and fails the attempt; committed
+      // (a very long answer) it is the only word the client gets: its own error envelope.
+      const type = error.type.replace(/[^\w.-]/g, "").slice(0, 64);
+      return Buffer.from(this.renderJsonError(new GatewayError("bad_gateway", `the upstream's stream failed before the answer was complete (${type})`), ""));
+    }
     if (!this.aggregator.completed) return undefined;
     return this.encode(this.aggregator.response());
   }
