@@ -16,6 +16,9 @@ export type Route =
   | { kind: 'model-list'; style: ModelListStyle; id?: string }
   /** Code Assist's loadCodeAssist: which Cloud project the account uses (the hub asks before converting for it). */
   | { kind: 'code-assist-load' }
+  /** Code Assist's onboardUser and the long-running operation it starts (an account never onboarded). */
+  | { kind: 'code-assist-onboard' }
+  | { kind: 'code-assist-operation'; name: string }
   | { kind: 'not-found' };
 
 export type GeminiMethod = 'generateContent' | 'streamGenerateContent' | 'countTokens';
@@ -30,6 +33,7 @@ export function matchRoute(method: string, url: URL, headers: Record<string, str
   if (method === 'POST') {
     if (path.endsWith('/messages/count_tokens')) return { kind: 'anthropic-count-tokens' };
     if (path.endsWith('/v1internal:loadCodeAssist')) return { kind: 'code-assist-load' };
+    if (path.endsWith('/v1internal:onboardUser')) return { kind: 'code-assist-onboard' };
     if (path.endsWith('/messages')) return { kind: 'anthropic-messages' };
     if (path.endsWith('/chat/completions')) return { kind: 'openai-chat' };
     if (path.endsWith('/responses/compact')) return { kind: 'openai-responses-compact' };
@@ -40,6 +44,8 @@ export function matchRoute(method: string, url: URL, headers: Record<string, str
     if (codeAssist) return { kind: 'gemini', method: codeAssist[1] as GeminiMethod, model: undefined, codeAssist: true };
   }
   if (method === 'GET') {
+    const operation = /\/v1internal\/(operations\/[^/]+)$/.exec(path);
+    if (operation) return { kind: 'code-assist-operation', name: operation[1] };
     const list = MODEL_LIST.exec(path);
     if (list) return { kind: 'model-list', style: modelListStyle(list[1], url, headers), id: list[2] && decodeURIComponent(list[2]) };
   }
@@ -65,6 +71,8 @@ export function dialectOf(route: Route): ErrorDialect {
       return 'openai';
     case 'gemini':
     case 'code-assist-load':
+    case 'code-assist-onboard':
+    case 'code-assist-operation':
       return 'google';
     case 'model-list':
       return route.style === 'gemini' ? 'google' : route.style === 'anthropic' ? 'anthropic' : 'openai';
@@ -75,5 +83,5 @@ export function dialectOf(route: Route): ErrorDialect {
 
 /** Whether the route takes a behaviour from the queue (see FakeUpstream.enqueue). */
 export function consumesQueue(route: Route): boolean {
-  return route.kind !== 'not-found' && route.kind !== 'model-list' && route.kind !== 'code-assist-load';
+  return route.kind !== 'not-found' && route.kind !== 'model-list' && route.kind !== 'code-assist-load' && route.kind !== 'code-assist-onboard' && route.kind !== 'code-assist-operation';
 }

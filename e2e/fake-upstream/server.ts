@@ -20,6 +20,12 @@ import { deliverJson, deliverStream, pause, ResponseWriter } from './wire.ts';
 
 /** The Cloud project loadCodeAssist names for every account. */
 export const FAKE_CODE_ASSIST_PROJECT = 'fake-code-assist-project';
+/** The project an account gets from onboardUser (accounts whose bearer token contains "never-onboarded"). */
+export const FAKE_ONBOARDED_PROJECT = 'fake-onboarded-project';
+
+function neverOnboarded(record: RecordedRequest): boolean {
+  return (record.headers['authorization'] ?? '').includes('never-onboarded');
+}
 
 /** A running fake upstream. */
 export interface FakeUpstream {
@@ -179,6 +185,11 @@ async function handleRequest(state: FakeState, models: readonly string[], req: I
     }
   }
 
+  // ChatGPT's Codex backend (…/backend-api/codex/responses) serves streams only, and says so.
+  if (route.kind === 'openai-responses' && url.pathname.includes('/backend-api/codex/') && !(isObject(record.json) && record.json.stream === true)) {
+    return writer.sendAll(400, { ...headers, 'content-type': 'application/json' }, JSON.stringify({ detail: 'Stream must be set to true' }), gzip);
+  }
+
   if (route.kind === 'not-found') {
     const err = resolveError('anthropic', { status: 404, message: `Not found: ${method} ${url.pathname}` }, 404);
     return sendError(writer, 'anthropic', err, headers, requestId, gzip);
@@ -237,7 +248,14 @@ function buildReply(route: Exclude<Route, { kind: 'not-found' }>, url: URL, reco
       break;
     }
     case 'code-assist-load':
+      // An account whose token says "never-onboarded" has no tier and no project yet (onboardUser is due).
+      if (neverOnboarded(record)) return { type: 'json', body: { allowedTiers: [{ id: 'free-tier', isDefault: true }, { id: 'standard-tier' }] } };
       return { type: 'json', body: { currentTier: { id: 'standard-tier' }, cloudaicompanionProject: FAKE_CODE_ASSIST_PROJECT } };
+    case 'code-assist-onboard':
+      // Not done at once: the caller has to poll the operation, as with the real service.
+      return { type: 'json', body: { name: 'operations/onboard-fake', done: false } };
+    case 'code-assist-operation':
+      return { type: 'json', body: { name: route.name, done: true, response: { cloudaicompanionProject: { id: FAKE_ONBOARDED_PROJECT, name: 'Onboarded' } } } };
     case 'model-list':
       switch (route.style) {
         case 'openai':

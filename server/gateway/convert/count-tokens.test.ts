@@ -9,7 +9,8 @@ describe("token counts across formats", () => {
     expect(isCountRoute(claudeRoute)).toBe(true);
     expect(isCountRoute(geminiRoute)).toBe(true);
     expect(isCountRoute({ format: "claude", kind: "generate", path: "/v1/messages" })).toBe(false);
-    expect(isCountRoute({ format: "gemini-cli", kind: "passthrough", path: "/v1internal:countTokens" })).toBe(false);
+    expect(isCountRoute({ format: "gemini-cli", kind: "passthrough", path: "/v1internal:countTokens" })).toBe(true);
+    expect(isCountRoute({ format: "gemini-cli", kind: "passthrough", path: "/v1internal:loadCodeAssist" })).toBe(false);
   });
 
   it("sends Claude's count_tokens only the prompt side, and Gemini a whole generateContentRequest", () => {
@@ -26,6 +27,17 @@ describe("token counts across formats", () => {
     expect(gemini.path).toBe("/v1beta/models/gemini-2.5-flash:countTokens");
     expect(gemini.body).toMatchObject({ generateContentRequest: { model: "models/gemini-2.5-flash", systemInstruction: { parts: [{ text: "Sys" }] } } });
     expect(encodeCountRequest(request, "openai-chat", { dropped: [] })).toBeUndefined();
+  });
+
+  it("reads Gemini CLI's Code Assist count request and answers it in Gemini's shape", () => {
+    const route = { format: "gemini-cli" as const, kind: "passthrough" as const, path: "/v1internal:countTokens" };
+    const request = decodeCountRequest({ request: { model: "models/gemini-2.5-pro", contents: [{ role: "user", parts: [{ text: "hello there" }] }] } }, route, "");
+    expect(request.model).toBe("gemini-2.5-pro");
+    expect(request.messages).toEqual([{ role: "user", parts: [{ type: "text", text: "hello there" }] }]);
+    expect(encodeCountRequest(request, "claude", { dropped: [] })!.body).toMatchObject({ model: "gemini-2.5-pro", messages: [{ role: "user" }] });
+    expect(countAnswer("gemini-cli", 7)).toEqual({ totalTokens: 7 });
+    expect(() => decodeCountRequest({ request: { contents: [] } }, route, "")).toThrow(/request.model/);
+    expect(() => decodeCountRequest({ contents: [] }, route, "")).toThrow(/request: must be an object/);
   });
 
   it("reads and writes each format's count, and estimates 4 characters a token plus 1600 per image", () => {

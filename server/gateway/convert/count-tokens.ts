@@ -1,6 +1,7 @@
 /**
- * Token counting across formats (issue 8): Anthropic's POST /v1/messages/count_tokens and
- * Gemini's :countTokens, served by a provider of another format.
+ * Token counting across formats (issue 8): Anthropic's POST /v1/messages/count_tokens, Gemini's
+ * :countTokens and Gemini CLI's Code Assist /v1internal:countTokens, served by a provider of
+ * another format.
  *
  * - A Claude upstream counts with count_tokens, a Gemini upstream with countTokens (the request
  *   sent as generateContentRequest, so the system prompt and tools are counted too): the
@@ -13,14 +14,15 @@
  *   checks (Claude Code's auto-compaction), never for billing (count routes are not billed).
  *
  * The client's request is decoded with its own codec, as for a generation request; the answer
- * is written in the client's shape: {"input_tokens": n} or {"totalTokens": n}.
+ * is written in the client's shape: {"input_tokens": n} or {"totalTokens": n} (Gemini and Code
+ * Assist alike).
  */
 import type { GatewayRoute } from "../endpoints.ts";
 import type { ApiFormat } from "../formats/types.ts";
 import type { Request } from "./neutral.ts";
 import { codecFor } from "./registry.ts";
 import { bareModel, encodeGeminiBody } from "./gemini/request.ts";
-import type { ConversionNotes, EncodedRequest } from "./types.ts";
+import { InvalidRequestBody, type ConversionNotes, type EncodedRequest } from "./types.ts";
 
 /** Characters per token of the estimate. */
 const CHARS_PER_TOKEN = 4;
@@ -29,11 +31,24 @@ const MEDIA_TOKENS = 1600;
 
 /** Whether the route is a token count the hub can answer across formats. */
 export function isCountRoute(route: GatewayRoute): boolean {
-  return (route.format === "claude" && route.path === "/v1/messages/count_tokens") || (route.format === "gemini" && /:countTokens$/.test(route.path));
+  return (
+    (route.format === "claude" && route.path === "/v1/messages/count_tokens") ||
+    (route.format === "gemini" && /:countTokens$/.test(route.path)) ||
+    (route.format === "gemini-cli" && route.path === "/v1internal:countTokens")
+  );
 }
 
 /** The client's count request as a neutral request (Gemini: `contents` or a whole generateContentRequest). */
 export function decodeCountRequest(body: Record<string, unknown>, route: GatewayRoute, search: string): Request {
+  if (route.format === "gemini-cli") {
+    // Gemini CLI's Code Assist count: {request: {model: "models/<m>", contents}} (no system prompt, no tools).
+    const inner = body.request;
+    if (!inner || typeof inner !== "object" || Array.isArray(inner)) throw new InvalidRequestBody("request: must be an object (the count request)");
+    const { model, ...rest } = inner as Record<string, unknown>;
+    const named = typeof model === "string" ? model.replace(/^models\//, "") : "";
+    if (!named) throw new InvalidRequestBody("request.model: must name the model (models/<name>)");
+    return codecFor("gemini")!.decodeRequest(rest, { format: "gemini", kind: "passthrough", path: route.path, model: named, stream: false }, "");
+  }
   if (route.format === "gemini") {
     const inner = body.generateContentRequest;
     const request = inner && typeof inner === "object" && !Array.isArray(inner) ? (inner as Record<string, unknown>) : body;
@@ -68,7 +83,7 @@ export function countOf(to: ApiFormat, body: Record<string, unknown>): number | 
 
 /** The count in the client's shape. */
 export function countAnswer(from: ApiFormat, tokens: number): Record<string, unknown> {
-  return from === "gemini" ? { totalTokens: tokens } : { input_tokens: tokens };
+  return from === "gemini" || from === "gemini-cli" ? { totalTokens: tokens } : { input_tokens: tokens };
 }
 
 /** The documented estimate (see the top of this file). */

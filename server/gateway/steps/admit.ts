@@ -19,7 +19,7 @@ import { estimateCostNano } from "../limits/estimate.ts";
 import { limitError } from "../limits/limit-error.ts";
 import { keyScope, providerScope, userScope, type ScopeLayout } from "../../domain/quota/scopes.ts";
 import { effectivePriority, findCandidates, needsConversion, topTier } from "../routing/candidates.ts";
-import { convertibleRoute } from "./convert.ts";
+import { convertibleRoute, unconvertibleRefusal } from "./convert.ts";
 import { orderCandidates } from "../routing/order.ts";
 
 type Scoped = { spec: ScopeSpec; layout: ScopeLayout };
@@ -124,7 +124,7 @@ export async function admit(ctx: GatewayContext, deps: GatewayDeps): Promise<voi
   ctx.chain.groups = groups;
   ctx.chain.filtered = filtered;
   ctx.chain.candidates = topTier(eligible, groups);
-  if (!eligible.length) throw noProvider(ctx, "every provider is disabled, filtered out or of another type");
+  if (!eligible.length) throw unconvertibleRefusal(ctx.route, filtered, deps.catalog.providers()) ?? noProvider(ctx, "every provider is disabled, filtered out or of another type");
 
   // Every route answers to the caller's limits (RPM, concurrent sessions, a money limit already
   // reached): a key over its limit must not keep using count_tokens or Code Assist housekeeping

@@ -16,11 +16,14 @@
  *
  * Token counts (Anthropic count_tokens, Gemini countTokens) convert too (../convert/count-tokens.ts):
  * to the upstream's own counter where it has one, else the hub answers a documented estimate
- * without calling the upstream. Routes that cannot be converted (Responses compaction, Code
- * Assist housekeeping) keep the strict format rule.
+ * without calling the upstream (Gemini CLI's /v1internal:countTokens too). Routes that cannot be
+ * converted (Responses compaction, Code Assist housekeeping) keep the strict format rule; when
+ * only converting providers were left out for them, unconvertibleRefusal() says why (400).
  */
 import type { CachedProvider } from "../../catalog/types.ts";
 import type { GatewayContext } from "../context.ts";
+import type { FilteredProvider } from "../decision-chain.ts";
+import { AggregatingTap } from "../convert/aggregate.ts";
 import { ConvertingTap } from "../convert/converting-tap.ts";
 import { countAnswer, countOf, decodeCountRequest, encodeCountRequest, estimateTokens, isCountRoute } from "../convert/count-tokens.ts";
 import type { Request as NeutralRequest } from "../convert/neutral.ts";
@@ -31,7 +34,7 @@ import type { GatewayRoute } from "../endpoints.ts";
 import { GatewayError } from "../errors.ts";
 import { wireFormat } from "../formats/registry.ts";
 import type { ApiFormat, StreamTap, UpstreamRequest, WireFormat } from "../formats/types.ts";
-import { forChatGptCodexBackend, isChatGptCodexBackend } from "../providers/codex/backend.ts";
+import { forChatGptCodexBackend, isChatGptCodexBackend, streamsOnly } from "../providers/codex/backend.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
 
 /** Notes of dropped features kept per request (each cut to this length). */
@@ -48,6 +51,11 @@ export interface ConversionPlan {
   upstreamFormat: WireFormat;
   /** The client's stream is SSE (every format but a Gemini stream without alt=sse, a JSON array). */
   clientSse: boolean;
+  /**
+   * The client asked for one JSON answer but the upstream only streams (ChatGPT's Codex
+   * backend): the request went up as a stream and the tap aggregates it (../convert/aggregate.ts).
+   */
+  aggregated?: boolean;
   /** The content type of the answer the client gets. */
   contentType(streaming: boolean): string;
   /** A tap that turns the upstream's stream into the client's, incrementally. */
@@ -63,6 +71,32 @@ export interface ConversionPlan {
 /** Whether requests of this route may be served by a provider of another format. */
 export function convertibleRoute(route: GatewayRoute): boolean {
   return (route.kind === "generate" && route.path !== "/v1/responses/compact") || isCountRoute(route);
+}
+
+/**
+ * A route that never converts (Responses compaction, Code Assist housekeeping) when every
+ * provider left out was of another format with conversion on: the client's 400 naming the
+ * feature and the provider type, instead of "no provider". Compaction is the upstream's own
+ * summary of a Responses conversation into an opaque item only OpenAI can read back, and Code
+ * Assist housekeeping (loadCodeAssist, onboardUser, quotas, metrics…) is about a Google account
+ * such a provider does not have; neither has a meaning another format could carry (decision 0020).
+ */
+export function unconvertibleRefusal(route: GatewayRoute, filtered: readonly FilteredProvider[], providers: readonly CachedProvider[]): GatewayError | undefined {
+  if (convertibleRoute(route)) return undefined;
+  const converting = filtered.filter((f) => f.reason === "format_mismatch" && providers.find((p) => p.id === f.id)?.allowFormatConversion);
+  if (!converting.length) return undefined;
+  const types = [...new Set(converting.map((f) => providers.find((p) => p.id === f.id)!.providerType))].sort().join(", ");
+  if (route.path === "/v1/responses/compact") {
+    return new GatewayError(
+      "invalid_request",
+      `Responses compaction (/v1/responses/compact) cannot be converted for provider type ${types}: only codex providers compact a conversation. Send the whole conversation to /v1/responses instead.`,
+    );
+  }
+  const operation = route.path.replace(/^\/v1internal:/, "").slice(0, 64);
+  return new GatewayError(
+    "invalid_request",
+    `Code Assist ${operation} (${route.path.slice(0, 80)}) concerns a Google Code Assist account and cannot be converted for provider type ${types}: only gemini-cli providers serve it. Point Gemini CLI at the hub with an API key (GOOGLE_GEMINI_BASE_URL) to use this provider.`,
+  );
 }
 
 /** The client's body, parsed once per request (failover re-encodes from it). */
@@ -82,6 +116,12 @@ function parsedBody(ctx: GatewayContext): Record<string, unknown> {
     parsedBodies.set(ctx, body);
   }
   return body;
+}
+
+function clientFormatOf(format: ApiFormat): WireFormat {
+  const wire = wireFormat(format);
+  if (!wire) throw new Error(`no wire format ${format}`);
+  return wire;
 }
 
 function isSse(search: string): boolean {
@@ -135,15 +175,19 @@ export function prepareConversion(
   let neutral: NeutralRequest;
   const dropped: string[] = [];
   let encoded;
+  let aggregated = false;
   try {
     neutral = client.decodeRequest(parsedBody(ctx), ctx.route, ctx.search);
     // The model the provider's redirect rules chose; the log and billing keep the client's.
     if (model) neutral.model = model;
-    encoded = upstreamCodec.encodeRequest(neutral, { dropped });
+    // An upstream that refuses `stream: false` gets a stream, answered to the client as JSON.
+    aggregated = !neutral.stream && streamsOnly(provider);
+    encoded = upstreamCodec.encodeRequest(aggregated ? { ...neutral, stream: true } : neutral, { dropped });
   } catch (error) {
     throw refusal(error, from, to, provider);
   }
   if (isChatGptCodexBackend(provider)) dropped.push(...forChatGptCodexBackend(encoded.body));
+  if (aggregated) dropped.push(`stream: ${provider.providerType} upstream only streams; its stream was answered as one JSON body`);
   note(ctx, label, dropped);
 
   const encodeContext: EncodeContext = {
@@ -161,9 +205,17 @@ export function prepareConversion(
       to,
       label,
       upstreamFormat,
-      clientSse,
-      contentType: (streaming) => (streaming && clientSse ? "text/event-stream; charset=utf-8" : "application/json; charset=utf-8"),
-      createTap: () => new ConvertingTap(upstreamCodec.createStreamDecoder(), client.createStreamEncoder(encodeContext)),
+      clientSse: aggregated ? false : clientSse,
+      aggregated,
+      contentType: (streaming) => (streaming && clientSse && !aggregated ? "text/event-stream; charset=utf-8" : "application/json; charset=utf-8"),
+      createTap: () =>
+        aggregated
+          ? new AggregatingTap(
+              upstreamCodec.createStreamDecoder(),
+              (response) => Buffer.from(JSON.stringify(client.encodeResponse(response, encodeContext))),
+              (error, requestId) => clientFormatOf(from).renderError(error, requestId).body,
+            )
+          : new ConvertingTap(upstreamCodec.createStreamDecoder(), client.createStreamEncoder(encodeContext)),
       convertJson: (body, asStream) => convertJson(body, upstreamCodec, client, encodeContext, asStream === true),
     },
   };

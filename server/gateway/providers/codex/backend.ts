@@ -32,3 +32,12 @@ export function forChatGptCodexBackend(body: Record<string, unknown>): string[] 
   }
   return dropped;
 }
+
+/**
+ * Whether the provider answers streams only: ChatGPT's Codex backend refuses `stream: false`
+ * ("Stream must be set to true"), so a converted request whose client wants one JSON answer is
+ * sent as a stream and aggregated (convert/aggregate.ts).
+ */
+export function streamsOnly(provider: Pick<CachedProvider, "providerType" | "url">): boolean {
+  return isChatGptCodexBackend(provider);
+}

@@ -21,6 +21,13 @@ describe("codex provider", () => {
     );
   });
 
+  it("leaves the /v1 out on ChatGPT's Codex backend, whose paths have no version", () => {
+    expect(codexProvider.upstreamUrl(provider("https://chatgpt.com/backend-api/codex"), "/v1/responses", "").toString()).toBe("https://chatgpt.com/backend-api/codex/responses");
+    expect(codexProvider.upstreamUrl(provider("https://chatgpt.com/backend-api/codex/"), "/v1/responses/compact", "").toString()).toBe(
+      "https://chatgpt.com/backend-api/codex/responses/compact",
+    );
+  });
+
   it("authenticates with the provider's key as Bearer only", async () => {
     expect(await codexProvider.authHeaders(provider("https://api.openai.com", "sk-provider\n"))).toEqual({ authorization: "Bearer sk-provider" });
   });
