@@ -2,9 +2,9 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRevalidator, useRouteLoaderData } from "@remix-run/react";
 import { useEffect } from "react";
 import { ErrorPage } from "~/components/error-page.tsx";
-import { DEFAULT_LANG, isLang } from "~/i18n/index.ts";
+import { DEFAULT_LANG, isLang, negotiateLang } from "~/i18n/index.ts";
 import type { RootData } from "~/i18n/use-i18n.ts";
-import { LANG_COOKIE, parseCookies, preferenceCookie, TZ_COOKIE } from "~/lib/cookies.ts";
+import { isTheme, LANG_COOKIE, parseCookies, preferenceCookie, THEME_COOKIE, TZ_COOKIE } from "~/lib/cookies.ts";
 import { safeTimeZone } from "~/lib/format.ts";
 import { pageTitle } from "~/lib/meta.ts";
 import stylesheet from "~/tailwind.css";
@@ -16,18 +16,22 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches);
 
-/** The viewer's preferences, from cookies: language (default English) and time zone; the hub's display currency. */
+/**
+ * The viewer's preferences, from cookies: language (on a first visit, the browser's
+ * Accept-Language), time zone and colour scheme; the hub's display currency.
+ */
 export async function loader({ request, context }: LoaderFunctionArgs): Promise<RootData> {
   const cookies = parseCookies(request.headers.get("Cookie"));
-  const lang = isLang(cookies[LANG_COOKIE]) ? cookies[LANG_COOKIE] : DEFAULT_LANG;
+  const lang = isLang(cookies[LANG_COOKIE]) ? cookies[LANG_COOKIE] : negotiateLang(request.headers.get("Accept-Language"));
+  const theme = isTheme(cookies[THEME_COOKIE]) ? cookies[THEME_COOKIE] : "light";
   const display = await context.trpc.settings.display({});
-  return { lang, timeZone: safeTimeZone(cookies[TZ_COOKIE]), currency: { code: display.currency, rate: display.rate } };
+  return { lang, timeZone: safeTimeZone(cookies[TZ_COOKIE]), currency: { code: display.currency, rate: display.rate }, theme };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   return (
-    <html lang={data?.lang ?? DEFAULT_LANG}>
+    <html lang={data?.lang ?? DEFAULT_LANG} className={data?.theme === "dark" ? "dark" : undefined}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

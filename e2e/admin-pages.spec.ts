@@ -81,10 +81,20 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
   await logIn(page, ADMIN_TOKEN);
   await expect(page).toHaveURL(/\/dashboard$/);
 
-  await test.step("quotas: every limit per user, key and provider, with reset times", async () => {
+  await test.step("quotas: one compact table of the limits that are set, each entity's card as the drill-down", async () => {
     await nav(page).getByRole("link", { name: "Quotas" }).click();
     await expect(page.getByRole("heading", { name: "Quotas", level: 1 })).toBeVisible();
-    await expect(page.getByRole("tab", { name: "Users" })).toHaveAttribute("aria-selected", "true");
+    await expect(page.getByRole("tab", { name: "All" })).toHaveAttribute("aria-selected", "true");
+    const dailyRow = page.getByRole("row").filter({ hasText: USER }).filter({ hasText: "Daily limit" });
+    await expect(dailyRow.getByRole("progressbar", { name: `${USER} · Daily limit` })).toHaveAttribute("aria-valuetext", "0%");
+    await expect(dailyRow).toContainText("$5.00");
+    // Only windows with a limit are listed: the user has none on the weekly window.
+    await expect(page.getByRole("row").filter({ hasText: USER }).filter({ hasText: "Weekly limit" })).toHaveCount(0);
+    await snap(page, "quotas-table");
+
+    await page.getByRole("tab", { name: "Users" }).click();
+    await expect(page).toHaveURL(/tab=users/);
+    await page.getByRole("row").filter({ hasText: USER }).first().getByRole("link", { name: USER }).click();
     const card = page.getByRole("region", { name: USER });
     await expect(card.getByRole("progressbar", { name: "Daily limit" })).toHaveAttribute("aria-valuetext", "$0.00 of $5.00");
     await expect(card).toContainText("Resets");
@@ -92,6 +102,7 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
     await expect(card.getByRole("progressbar", { name: "Total limit" })).toHaveAttribute("aria-valuetext", "$0.00 of $20.00");
     await expect(card).toContainText("Rolling 5 hours");
     await expect(card).toContainText("0 of 30");
+    await expect(card).toContainText("$5.00 left");
     await snap(page, "quotas-users");
 
     await card.getByRole("button", { name: `Reset the total of ${USER}` }).click();
@@ -101,18 +112,25 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
     await dialog.getByRole("button", { name: "Reset total" }).click();
     await expect(dialog).toBeHidden();
     await expect(card).toContainText("Since the reset on");
+    await page.keyboard.press("Escape");
+    await expect(card).toBeHidden();
 
     await page.getByRole("tab", { name: "Keys" }).click();
     await expect(page).toHaveURL(/tab=keys/);
+    // The key's daily limit is its user's: the row counts against the user's limit.
+    const keyRow = page.getByRole("row").filter({ hasText: KEY_NAME }).filter({ hasText: "Daily limit" });
+    await expect(keyRow).toContainText(`counts against ${USER}'s limit`);
+    await keyRow.getByRole("link", { name: KEY_NAME }).click();
     const keyCard = page.getByRole("region", { name: KEY_NAME });
     await expect(keyCard).toContainText(`Key of ${USER}`);
     await expect(keyCard.getByRole("progressbar", { name: "Daily limit" })).toBeVisible();
     await expect(keyCard.getByText("from user").first()).toBeVisible();
     await snap(page, "quotas-keys");
+    await page.keyboard.press("Escape");
 
     await page.getByRole("tab", { name: "Providers" }).click();
     await expect(page).toHaveURL(/tab=providers/);
-    await expect(page.getByRole("region", { name: PROVIDER }).getByRole("progressbar", { name: "Daily limit" })).toHaveAttribute("aria-valuetext", "$0.00 of $100.00");
+    await expect(page.getByRole("row").filter({ hasText: PROVIDER }).filter({ hasText: "Daily limit" })).toContainText("$100.00");
     await snap(page, "quotas-providers");
   });
 
@@ -132,10 +150,13 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
     await expect(dialog).toBeHidden();
 
     await page.goto("/dashboard/quotas?tab=keys");
+    await page.getByRole("row").filter({ hasText: KEY_NAME }).filter({ hasText: "5-hour limit" }).getByRole("link", { name: KEY_NAME }).click();
     const keyCard = page.getByRole("region", { name: KEY_NAME });
     await expect(keyCard.getByRole("progressbar", { name: "5-hour limit" })).toHaveAttribute("aria-valuetext", "$0.00 of $2.50");
     // The key's daily limit is still its user's, so it keeps the user's reset time.
     await expect(keyCard).toContainText("06:00:00");
+    await page.keyboard.press("Escape");
+    await expect(keyCard).toBeHidden();
   });
 
   await test.step("system settings: a change is saved and applies (site title), field errors show", async () => {
@@ -225,7 +246,7 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
     await dialog.getByLabel("Priority").fill("50");
     await dialog.getByRole("button", { name: "Create" }).click();
     await expect(dialog).toBeHidden();
-    await expect(page.getByRole("row").filter({ hasText: RULE })).toContainText("provider_error");
+    await expect(page.getByRole("row").filter({ hasText: RULE })).toContainText("provider error");
 
     const tester = page.getByRole("region", { name: "Test an error" });
     await tester.getByLabel("Upstream error").fill(JSON.stringify({ error: { type: "api_error", message: `Upstream says: ${RULE.toUpperCase()}!` } }));
@@ -317,6 +338,8 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
     await dialog.getByLabel("Extra upstream headers").fill("X-Title: e2e hub");
     await dialog.getByLabel("Take conversations back after recovering").click();
     await dialog.getByLabel("MCP passthrough").selectOption("glm");
+    // A claude provider serves only Claude requests until the admin allows conversion.
+    await dialog.getByLabel("Allow format conversion").click();
     await snap(page, "provider-edit-advanced");
     await dialog.getByRole("button", { name: "Save" }).click();
     await expect(dialog).toBeHidden();
@@ -332,6 +355,7 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
       customHeaders: { "X-Title": "****" },
       reclaimSessions: true,
       mcpPassthroughType: "glm",
+      allowFormatConversion: true,
     });
   });
 

@@ -9,19 +9,21 @@ const MESSAGES: Record<number, { title: MessageKey; body: MessageKey }> = {
   404: { title: "error.notFoundTitle", body: "error.notFoundBody" },
 };
 
-export function ErrorPage() {
+/** `inShell`: drawn inside the dashboard frame (which has its own <main>), so the navigation stays. */
+export function ErrorPage({ inShell = false }: { inShell?: boolean }) {
   const error = useRouteError();
   const { t } = useI18n();
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const message = MESSAGES[status] ?? { title: "error.unexpectedTitle", body: "error.unexpectedBody" };
+  const Wrapper = inShell ? "section" : "main";
   return (
-    <main className="flex min-h-[70vh] flex-col items-center justify-center gap-4 p-8 text-center">
+    <Wrapper className="flex min-h-[60vh] flex-col items-center justify-center gap-4 p-8 text-center">
       <p className="text-5xl font-bold text-muted-foreground">{status}</p>
       <h1 className="text-2xl font-semibold">{t(message.title)}</h1>
       <p className="max-w-md text-muted-foreground">{t(message.body)}</p>
       <Button asChild>
-        <Link to="/">{t("error.home")}</Link>
+        <Link to={inShell ? "/dashboard" : "/"}>{t("error.home")}</Link>
       </Button>
-    </main>
+    </Wrapper>
   );
 }

@@ -6,6 +6,7 @@ import * as React from "react";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import { isoToWallTime, wallTimeToIso } from "~/lib/time-zone.ts";
 import { cn } from "~/lib/utils.ts";
+import { DateTimePicker } from "./ui/date-time-picker.tsx";
 import { Input } from "./ui/input.tsx";
 import { Label } from "./ui/label.tsx";
 import { Select } from "./ui/select.tsx";
@@ -18,7 +19,7 @@ export function FieldErrors({ value, children }: { value: Record<string, string>
   return <FieldErrorsContext.Provider value={value}>{children}</FieldErrorsContext.Provider>;
 }
 
-function useFieldError(name: string): string | undefined {
+export function useFieldError(name: string): string | undefined {
   const errors = React.useContext(FieldErrorsContext);
   const { tm } = useI18n();
   const message = errors?.[name];
@@ -142,22 +143,27 @@ export function SwitchField({ name, label, hint, defaultChecked, className }: Sw
 
 /**
  * A date and time picked in the viewer's time zone, submitted as an ISO timestamp in a hidden
- * input (datetime-local has no zone, and the server cannot know the viewer's).
+ * input (the server cannot know the viewer's zone). Typed as "YYYY-MM-DD HH:mm" or picked from
+ * a calendar in the dashboard's language.
  */
 export function DateTimeField({ name, label, hint, defaultValue, className }: { name: string; label: React.ReactNode; hint?: React.ReactNode; defaultValue?: string | null; className?: string }) {
   const id = React.useId();
   const error = useFieldError(name);
-  const { timeZone } = useI18n();
+  const { timeZone, t } = useI18n();
   const [iso, setIso] = React.useState(defaultValue ?? "");
+  const [invalid, setInvalid] = React.useState(false);
+  const shownError = error ?? (invalid ? t("picker.invalid") : undefined);
   return (
-    <FieldShell id={id} label={label} hint={hint} error={error} className={className}>
-      <Input
+    <FieldShell id={id} label={label} hint={hint} error={shownError} className={className}>
+      <DateTimePicker
         id={id}
-        type="datetime-local"
-        defaultValue={isoToWallTime(defaultValue, timeZone)}
-        onChange={(event) => setIso(wallTimeToIso(event.currentTarget.value, timeZone))}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
+        defaultWall={isoToWallTime(defaultValue, timeZone)}
+        onWallChange={(wall) => {
+          setInvalid(wall === null);
+          setIso(wall ? wallTimeToIso(wall, timeZone) : "");
+        }}
+        aria-invalid={shownError ? true : undefined}
+        aria-describedby={describedBy(id, hint, shownError)}
       />
       <input type="hidden" name={name} value={iso} />
     </FieldShell>

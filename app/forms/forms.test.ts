@@ -65,8 +65,9 @@ describe("form schemas", () => {
     expect(Object.keys(parsed.fieldErrors).sort()).toEqual(["limitDailyUsd", "name"]);
     expect(translateMessage("en", parsed.fieldErrors.name)).toBe("Required.");
     expect(translateMessage("zh-CN", parsed.fieldErrors.limitDailyUsd)).toBe("取值范围 0 到 1000000000。");
-    // The hub's own messages pass through untouched.
-    expect(translateMessage("zh-CN", "A user with this name already exists.")).toBe("A user with this name already exists.");
+    // The hub's own messages are shown in the viewer's language when the dashboard knows them (issue 11); other text passes through.
+    expect(translateMessage("zh-CN", "A user with this name already exists.")).toBe("已存在同名用户。");
+    expect(translateMessage("zh-CN", "Something the dashboard has never seen.")).toBe("Something the dashboard has never seen.");
   });
 
   it("requires the upstream key on create and keeps it on edit when left empty", () => {
@@ -98,6 +99,11 @@ describe("form schemas", () => {
     expect(codex).toMatchObject({ ok: true, data: { codexInstructionsStrategy: "custom", codexInstructions: "Be brief." } });
     expect(parseForm(providerUpdateSchema, form(providerFields))).toMatchObject({ ok: true, data: { codexInstructionsStrategy: "auto", codexInstructions: null } });
     expect(parseForm(providerUpdateSchema, form({ ...providerFields, codexInstructionsStrategy: "sometimes" }))).toMatchObject({ ok: false, fieldErrors: { codexInstructionsStrategy: expect.any(String) } });
+  });
+
+  it("reads the format conversion switch: on when checked, off when the switch is absent from the submission", () => {
+    expect(parseForm(providerUpdateSchema, form({ ...providerFields, allowFormatConversion: "on" }))).toMatchObject({ ok: true, data: { allowFormatConversion: true } });
+    expect(parseForm(providerUpdateSchema, form(providerFields))).toMatchObject({ ok: true, data: { allowFormatConversion: false } });
   });
 
   it("reads the routing, session, network and MCP fields of the advanced section", () => {

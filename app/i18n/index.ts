@@ -2,6 +2,7 @@
  * Languages of the dashboard. Every visible string comes from a dictionary; zh-CN is typed
  * against the English keys, so a missing or extra key is a type error.
  */
+import { indexHubTexts, translateHubText } from "../lib/hub-messages.ts";
 import { en } from "./en.ts";
 import { zhCN } from "./zh-CN.ts";
 
@@ -35,17 +36,39 @@ export function translate(lang: Lang, key: MessageKey, vars?: Vars): string {
   return interpolate(DICTIONARIES[lang][key] ?? en[key], vars);
 }
 
+indexHubTexts(en);
+
 /**
  * A message that may be a dictionary key with parameters ("form.between|min=0|max=10", from
- * app/forms) or plain text from the hub (shown as is).
+ * app/forms) or plain text from the hub (translated when the dashboard knows it, else as is).
  */
 export function translateMessage(lang: Lang, message: string): string {
   const [key, ...params] = message.split("|");
-  if (!isMessageKey(key)) return message;
+  if (!isMessageKey(key)) return lang === DEFAULT_LANG ? message : translateHubText(message, (k, vars) => translate(lang, k, vars));
   const vars: Vars = {};
   for (const param of params) {
     const eq = param.indexOf("=");
     if (eq > 0) vars[param.slice(0, eq)] = param.slice(eq + 1);
   }
   return translate(lang, key, vars);
+}
+
+/**
+ * The language of a first visit (no `lang` cookie yet) from the browser's Accept-Language: the
+ * supported language with the highest q, Chinese in any variant counted as zh-CN; else English.
+ */
+export function negotiateLang(header: string | null | undefined): Lang {
+  if (!header) return DEFAULT_LANG;
+  let best: { lang: Lang; q: number } | null = null;
+  // A header is a handful of tags; the cut bounds the work on a hostile one.
+  for (const part of header.slice(0, 500).split(",").slice(0, 20)) {
+    const [tag, ...params] = part.trim().split(";");
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (!Number.isFinite(q) || q <= 0) continue;
+    const lower = tag.toLowerCase();
+    const lang: Lang | null = lower === "zh" || lower.startsWith("zh-") ? "zh-CN" : lower === "en" || lower.startsWith("en-") ? "en" : null;
+    if (lang && (!best || q > best.q)) best = { lang, q };
+  }
+  return best?.lang ?? DEFAULT_LANG;
 }

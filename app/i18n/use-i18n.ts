@@ -1,6 +1,7 @@
 /** The viewer's language, translator and formatters, from the root loader's data. */
 import { useRouteLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
+import type { Theme } from "~/lib/cookies.ts";
 import { createFormatters, USD_DISPLAY, type DisplayCurrency, type Formatters } from "~/lib/format.ts";
 import { DEFAULT_LANG, LOCALES, translate, translateMessage, type Lang, type MessageKey, type Vars } from "./index.ts";
 
@@ -10,6 +11,8 @@ export interface RootData {
   timeZone: string;
   /** The hub's display currency and rate (absent: US dollars). */
   currency?: DisplayCurrency;
+  /** The colour scheme (absent: light). */
+  theme?: Theme;
 }
 
 export interface I18n {
@@ -20,6 +23,7 @@ export interface I18n {
   /** For messages that may be dictionary keys or the hub's own text (form errors). */
   tm: (message: string) => string;
   fmt: Formatters;
+  theme: Theme;
 }
 
 export function useI18n(): I18n {
@@ -29,6 +33,7 @@ export function useI18n(): I18n {
   const timeZone = data?.timeZone ?? "UTC";
   const code = data?.currency?.code ?? USD_DISPLAY.code;
   const rate = data?.currency?.rate ?? USD_DISPLAY.rate;
+  const theme = data?.theme ?? "light";
   return useMemo(() => {
     const locale = LOCALES[lang];
     return {
@@ -38,6 +43,7 @@ export function useI18n(): I18n {
       t: (key, vars) => translate(lang, key, vars),
       tm: (message) => translateMessage(lang, message),
       fmt: createFormatters(locale, timeZone, { code, rate }),
+      theme,
     };
-  }, [lang, timeZone, code, rate]);
+  }, [lang, timeZone, code, rate, theme]);
 }

@@ -19,9 +19,14 @@ export interface DisplayCurrency {
 export const USD_DISPLAY: DisplayCurrency = { code: "USD", rate: 1 };
 
 export interface Formatters {
-  /** An amount stored in US dollars, in the display currency, with 4–6 decimals: request costs are often fractions of a cent. */
+  /**
+   * An amount stored in US dollars, in the display currency, to 2 decimals: totals, limits,
+   * spend, what is left. A positive amount under half a cent reads "<$0.01", never "$0.00".
+   */
   money(usd: number | null | undefined): string;
-  /** The same with 2–4 decimals, for limits and totals. */
+  /** Full precision (2–6 decimals), for details: one request's cost and its breakdown, prices. */
+  moneyExact(usd: number | null | undefined): string;
+  /** @deprecated the same as money() (kept for code written before the 2-decimal rule). */
   moneyShort(usd: number | null | undefined): string;
   /** The display currency's code, e.g. for an axis label. */
   currency: DisplayCurrency["code"];
@@ -29,7 +34,9 @@ export interface Formatters {
   integer(value: number | null | undefined): string;
   /** A short form for cards: 12.3K, 4.5M. */
   compact(value: number | null | undefined): string;
-  /** Milliseconds as "850 ms" or "1.25 s". */
+  /** Milliseconds in human units: "0.85 s", "12.4 s", "2 min 05 s", "1 h 02 min". */
+  duration(ms: number | null | undefined): string;
+  /** @deprecated the same as duration(). */
   ms(value: number | null | undefined): string;
   /** A probability 0..1 as a percentage. */
   percent(value: number | null | undefined): string;
@@ -37,18 +44,31 @@ export interface Formatters {
   dateTime(value: string | number | null | undefined): string;
   /** The date only. */
   date(value: string | number | null | undefined): string;
+  /** The time of day only (HH:mm), for "frees up at" within the next day. */
+  time(value: string | number | null | undefined): string;
   /** A calendar day "YYYY-MM-DD" (already in the hub's time zone) as a short label. */
   day(value: string): string;
 }
 
+/** Unit words per language. Intl's unit style is not used: its narrow forms differ between the ICU of Node and of the browser, which would break hydration. */
+const UNITS = {
+  en: { s: " s", min: " min", h: " h" },
+  zh: { s: " 秒", min: " 分钟", h: " 小时" },
+} as const;
+
 export function createFormatters(locale: string, timeZone: string, display: DisplayCurrency = USD_DISPLAY): Formatters {
-  const money = new Intl.NumberFormat(locale, { style: "currency", currency: display.code, minimumFractionDigits: 4, maximumFractionDigits: 6 });
-  const moneyShort = new Intl.NumberFormat(locale, { style: "currency", currency: display.code, minimumFractionDigits: 2, maximumFractionDigits: 4 });
+  // narrowSymbol: "$" in every language (zh-CN's default symbol for USD is "US$"), "¥" for CNY.
+  const currency = { style: "currency", currency: display.code, currencyDisplay: "narrowSymbol" } as const;
+  const money = new Intl.NumberFormat(locale, { ...currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const moneyExact = new Intl.NumberFormat(locale, { ...currency, minimumFractionDigits: 2, maximumFractionDigits: 6 });
   const rate = display.code === "USD" ? 1 : display.rate;
   const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   const compact = new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 });
-  const seconds = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const twoDecimals = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const oneDecimal = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const twoDigits = new Intl.NumberFormat(locale, { minimumIntegerDigits: 2, maximumFractionDigits: 0 });
   const percent = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
+  const units = locale.startsWith("zh") ? UNITS.zh : UNITS.en;
   // hourCycle h23: 12-hour clocks render AM/PM with spaces that differ between ICU versions
   // (Node's and Chromium's), which would make server and browser text differ.
   const dateTime = new Intl.DateTimeFormat(locale, {
@@ -62,21 +82,44 @@ export function createFormatters(locale: string, timeZone: string, display: Disp
     hourCycle: "h23",
   });
   const date = new Intl.DateTimeFormat(locale, { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   const day = new Intl.DateTimeFormat(locale, { timeZone: "UTC", month: "short", day: "numeric" });
 
   const missing = (v: unknown): v is null | undefined => v === null || v === undefined || (typeof v === "number" && !Number.isFinite(v));
   const toDate = (v: string | number) => new Date(v);
 
+  const summary = (v: number | null | undefined) => {
+    if (missing(v)) return EMPTY;
+    const shown = v * rate;
+    // Rounding a fraction of a cent to "$0.00" would read as "free".
+    if (shown > 0 && shown < 0.005) return `<${money.format(0.01)}`;
+    return money.format(shown);
+  };
+
+  const duration = (v: number | null | undefined) => {
+    if (missing(v)) return EMPTY;
+    const ms = Math.max(0, v);
+    if (ms < 10_000) return `${twoDecimals.format(ms / 1000)}${units.s}`;
+    if (ms < 60_000) return `${oneDecimal.format(ms / 1000)}${units.s}`;
+    const totalSeconds = Math.round(ms / 1000);
+    if (totalSeconds < 3600) return `${integer.format(Math.floor(totalSeconds / 60))}${units.min} ${twoDigits.format(totalSeconds % 60)}${units.s}`;
+    const totalMinutes = Math.round(ms / 60_000);
+    return `${integer.format(Math.floor(totalMinutes / 60))}${units.h} ${twoDigits.format(totalMinutes % 60)}${units.min}`;
+  };
+
   return {
-    money: (v) => (missing(v) ? EMPTY : money.format(v * rate)),
-    moneyShort: (v) => (missing(v) ? EMPTY : moneyShort.format(v * rate)),
+    money: summary,
+    moneyExact: (v) => (missing(v) ? EMPTY : moneyExact.format(v * rate)),
+    moneyShort: summary,
     currency: display.code,
     integer: (v) => (missing(v) ? EMPTY : integer.format(v)),
     compact: (v) => (missing(v) ? EMPTY : compact.format(v)),
-    ms: (v) => (missing(v) ? EMPTY : v < 1000 ? `${integer.format(v)} ms` : `${seconds.format(v / 1000)} s`),
+    duration,
+    ms: duration,
     percent: (v) => (missing(v) ? EMPTY : percent.format(v)),
     dateTime: (v) => (missing(v) || v === "" ? EMPTY : dateTime.format(toDate(v))),
     date: (v) => (missing(v) || v === "" ? EMPTY : date.format(toDate(v))),
+    time: (v) => (missing(v) || v === "" ? EMPTY : time.format(toDate(v))),
     day: (v) => {
       const [y, m, d] = v.split("-").map(Number);
       return y && m && d ? day.format(new Date(Date.UTC(y, m - 1, d))) : v;

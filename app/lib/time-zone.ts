@@ -48,3 +48,45 @@ export function wallTimeToIso(value: string, timeZone: string): string {
   guess = asUtc - offsetMs(guess, timeZone);
   return new Date(guess).toISOString();
 }
+
+/** "YYYY-MM-DDTHH:mm" (the wall time the rest of the app uses) → what the field shows. */
+export function wallToText(wall: string): string {
+  return wall ? wall.replace("T", " ").slice(0, 16) : "";
+}
+
+/** What was typed → "YYYY-MM-DDTHH:mm"; "" when empty; null when it is not a real date and time. */
+export function textToWall(text: string): string | null {
+  const value = text.trim();
+  if (!value) return "";
+  const m = value.match(/^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?$/);
+  if (!m) return null;
+  const [year, month, day, hour, minute] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0)];
+  const check = new Date(Date.UTC(year, month - 1, day, hour, minute));
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59) return null;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}`;
+}
+
+/** At most this many matches are listed (there are ~400 zones). */
+const MAX_SHOWN = 50;
+
+/** The zone's offset now, e.g. "GMT+8"; empty where the runtime cannot tell. */
+export function offsetOf(zone: string): string {
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "shortOffset" }).formatToParts(new Date()).find((p) => p.type === "timeZoneName")?.value ?? "";
+  } catch {
+    return "";
+  }
+}
+
+/** Zones matching the typed text: by name (spaces for underscores, any case) or by offset. */
+export function matchZones(zones: readonly string[], text: string, offsets: (zone: string) => string = offsetOf): string[] {
+  const q = text.trim().toLowerCase().replace(/\s+/g, "_");
+  if (!q) return zones.slice(0, MAX_SHOWN);
+  const out: string[] = [];
+  for (const zone of zones) {
+    if (zone.toLowerCase().includes(q) || (/[+-]\d/.test(q) && offsets(zone).toLowerCase().includes(q))) out.push(zone);
+    if (out.length >= MAX_SHOWN) break;
+  }
+  return out;
+}

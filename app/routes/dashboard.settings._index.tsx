@@ -6,6 +6,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { useLoaderData } from "@remix-run/react";
 import { SelectField, SwitchField, TextareaField, TextField } from "~/components/form-field.tsx";
 import { SettingsSection } from "~/components/settings/settings-section.tsx";
+import { TimeZoneField } from "~/components/time-zone-field.tsx";
 import { PageHeader } from "~/components/shell/app-shell.tsx";
 import { CURRENCIES, formatClientVersions, isSettingsSection, SETTINGS_SECTIONS } from "~/forms/settings-form.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
@@ -31,7 +32,6 @@ export async function action({ context, request }: ActionFunctionArgs): Promise<
   return submit(intent, form, SETTINGS_SECTIONS[intent], (data) => context.trpc.settings.update(data).then(() => undefined));
 }
 
-const TIME_ZONE_LIST = "settings-time-zones";
 
 export default function SettingsPage() {
   const { settings: s, jobs, timeZones } = useLoaderData<typeof loader>();
@@ -45,7 +45,7 @@ export default function SettingsPage() {
           <TextField name="siteTitle" label={t("settings.siteTitle")} defaultValue={s.siteTitle} required maxLength={100} />
           <div className="grid gap-3 sm:grid-cols-2">
             <SelectField name="currencyDisplay" label={t("settings.currency")} defaultValue={s.currencyDisplay} hint={t("settings.currencyHint")} options={CURRENCIES.map((c) => ({ value: c, label: c }))} />
-            <TextField name="timezone" label={t("settings.timezone")} defaultValue={s.timezone} list={TIME_ZONE_LIST} hint={t("settings.timezoneHint")} autoComplete="off" />
+            <TimeZoneField name="timezone" label={t("settings.timezone")} defaultValue={s.timezone ?? ""} zones={timeZones} hint={t("settings.timezoneHint")} />
           </div>
           <TextField
             name="exchangeRate"
@@ -66,11 +66,6 @@ export default function SettingsPage() {
             ]}
           />
           <TextField name="priceSyncUrl" label={t("settings.priceSyncUrl")} type="url" defaultValue={s.priceSyncUrl} hint={t("settings.priceSyncUrlHint")} />
-          <datalist id={TIME_ZONE_LIST}>
-            {timeZones.map((zone) => (
-              <option key={zone} value={zone} />
-            ))}
-          </datalist>
         </SettingsSection>
 
         <SettingsSection intent="settings-limits" title={t("settings.limits")} description={t("settings.limitsHint")}>

@@ -19,6 +19,7 @@ import { idField, parseForm } from "~/forms/form-data.ts";
 import { MATCH_TYPES, RULE_CATEGORIES, ruleFormSchema, ruleTestSchema } from "~/forms/rule-form.ts";
 import type { MessageKey } from "~/i18n/index.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
+import { codeLabel } from "~/lib/hub-messages.ts";
 import type { ActionResult } from "~/lib/action-result.ts";
 import type { ErrorRuleRow, RuleTestResult } from "~/lib/api-types.ts";
 import { invalidRequest, mutate, query, requireAdmin, submit } from "~/lib/guards.server.ts";
@@ -150,7 +151,7 @@ function RuleTester() {
 
 export default function ErrorRulesPage() {
   const { rules } = useLoaderData<typeof loader>();
-  const { t } = useI18n();
+  const { t, tm } = useI18n();
   return (
     <>
       <PageHeader
@@ -174,7 +175,7 @@ export default function ErrorRulesPage() {
           </ActionDialog>
         }
       />
-      <div className="grid gap-6">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
         <RuleTester />
         <Card>
           <CardContent className="p-0">
@@ -198,12 +199,14 @@ export default function ErrorRulesPage() {
                   <TableRow key={rule.id}>
                     <TableCell className="max-w-xs">
                       <div className="break-words font-mono text-xs">{rule.pattern}</div>
-                      {rule.description ? <div className="truncate text-xs text-muted-foreground">{rule.description}</div> : null}
+                      {rule.description ? <div className="truncate text-xs text-muted-foreground">{tm(rule.description)}</div> : null}
                     </TableCell>
                     <TableCell>
                       <Badge variant="outline">{rule.matchType}</Badge>
                     </TableCell>
-                    <TableCell className="font-mono text-xs">{rule.category}</TableCell>
+                    <TableCell className="text-xs" title={rule.category}>
+                      {codeLabel(rule.category, t)}
+                    </TableCell>
                     <TableCell>{rule.retryable ? t("common.yes") : t("common.no")}</TableCell>
                     <TableCell>{rule.countsTowardBreaker ? t("common.yes") : t("common.no")}</TableCell>
                     <TableCell className="max-w-[12rem] truncate text-xs text-muted-foreground">

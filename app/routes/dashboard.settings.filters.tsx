@@ -235,7 +235,7 @@ export default function FiltersPage() {
           </ActionDialog>
         }
       />
-      <div className="grid gap-6">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
         <Card>
           <CardContent className="p-0">
             <Table>

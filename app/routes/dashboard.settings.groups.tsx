@@ -82,7 +82,7 @@ export default function GroupsPage() {
           </ActionDialog>
         }
       />
-      <div className="grid gap-6">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
         <Card>
           <CardContent className="p-0">
             <Table>

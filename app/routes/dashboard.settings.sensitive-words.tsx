@@ -168,7 +168,7 @@ export default function SensitiveWordsPage() {
           </ActionDialog>
         }
       />
-      <div className="grid gap-6">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
         <WordTester />
         <Card>
           <CardContent className="p-0">

@@ -11,7 +11,9 @@ import { Button } from "~/components/ui/button.tsx";
 import { Card, CardContent } from "~/components/ui/card.tsx";
 import { KeysPanel } from "~/components/users/keys-panel.tsx";
 import { UserFields } from "~/components/users/user-fields.tsx";
-import { UsersTable } from "~/components/users/users-table.tsx";
+import { ROSTER_SORTS, UsersTable } from "~/components/users/users-table.tsx";
+import type { QuotaEntity } from "~/lib/api-types.ts";
+import { z } from "zod";
 import { idField } from "~/forms/form-data.ts";
 import { keyFormSchema } from "~/forms/key-form.ts";
 import { userFormSchema } from "~/forms/user-form.ts";
@@ -25,15 +27,22 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.users
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const viewer = requireDashboard(context);
   const isAdmin = isAdminViewer(viewer);
-  const { items: users } = await query(context.trpc.users.list({}));
-  const requested = Number(new URL(request.url).searchParams.get("user"));
+  const params = new URL(request.url).searchParams;
+  const sort = z.enum(ROSTER_SORTS).catch("use").parse(params.get("sort"));
+  // The limit bars come from the same counters the gateway admits against.
+  const [{ items: users }, quotaList] = await Promise.all([
+    query(context.trpc.users.list({})),
+    isAdmin ? query(context.trpc.quotas.users({})).then((r) => r.items) : query(context.trpc.quotas.mine({})).then((r) => (r.user ? [r.user] : [])),
+  ]);
+  const quotas: Record<number, QuotaEntity> = Object.fromEntries(quotaList.map((q) => [q.id, q]));
+  const requested = Number(params.get("user"));
   // A non-admin has exactly one user (themself): show their keys straight away.
   const selected = users.find((u) => u.id === requested) ?? (!isAdmin && users.length === 1 ? users[0] : undefined);
   const [keys, groups] = await Promise.all([
     selected ? query(context.trpc.keys.list({ userId: selected.id })).then((r) => r.items) : [],
     isAdmin ? query(providerGroups(context)) : [],
   ]);
-  return { users, selectedId: selected?.id ?? null, keys, groups, isAdmin, now: Date.now() };
+  return { users, selectedId: selected?.id ?? null, keys, groups, isAdmin, now: Date.now(), quotas, sort };
 }
 
 export async function action({ context, request }: ActionFunctionArgs) {
@@ -72,7 +81,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 }
 
 export default function UsersPage() {
-  const { users, selectedId, keys, groups, isAdmin, now } = useLoaderData<typeof loader>();
+  const { users, selectedId, keys, groups, isAdmin, now, quotas, sort } = useLoaderData<typeof loader>();
   const { t } = useI18n();
   const selected = users.find((u) => u.id === selectedId);
 
@@ -100,10 +109,10 @@ export default function UsersPage() {
           ) : null
         }
       />
-      <div className="grid gap-6">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
         <Card>
           <CardContent className="p-0">
-            <UsersTable users={users} selectedId={selectedId} isAdmin={isAdmin} groups={groups} now={now} />
+            <UsersTable users={users} selectedId={selectedId} isAdmin={isAdmin} groups={groups} now={now} quotas={quotas} sort={sort} />
           </CardContent>
         </Card>
         {selected ? (

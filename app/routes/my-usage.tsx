@@ -7,20 +7,24 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { LayoutDashboard } from "lucide-react";
 import { useId } from "react";
 import { LogsTable } from "~/components/logs/logs-table.tsx";
+import { DailyBars } from "~/components/usage/daily-bars.tsx";
+import { SetupCard } from "~/components/my-usage/setup-card.tsx";
 import { QuotaCard } from "~/components/quotas/quota-card.tsx";
 import { LanguageSwitch } from "~/components/shell/language-switch.tsx";
 import { LogoutButton } from "~/components/shell/logout-button.tsx";
+import { ThemeToggle } from "~/components/shell/theme-toggle.tsx";
 import { Button } from "~/components/ui/button.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card.tsx";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import { homeFor, query, requireViewer } from "~/lib/guards.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
+import { keyAgainstUser } from "~/lib/quota-math.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "myUsage.title");
 
 const RECENT = 20;
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ context, request }: LoaderFunctionArgs) {
   const viewer = requireViewer(context);
   // me.usage counts this key only; logs.list is scoped by the hub to the user, so narrow it to the key too.
   const keyId = viewer.kind === "user" ? viewer.keyId : undefined;
@@ -29,7 +33,9 @@ export async function loader({ context }: LoaderFunctionArgs) {
     query(context.trpc.quotas.mine({})),
     query(context.trpc.logs.list({ keyId, page: 1, pageSize: RECENT })),
   ]);
-  return { usage, quotas, recent: recent.items, hasDashboard: homeFor(viewer) === "/dashboard" };
+  // The base URL clients use is this hub's own origin, as the browser reached it.
+  const baseUrl = new URL(request.url).origin;
+  return { usage, quotas, recent: recent.items, hasDashboard: homeFor(viewer) === "/dashboard", baseUrl };
 }
 
 interface Totals {
@@ -69,13 +75,14 @@ function UsageCard({ title, description, totals }: { title: string; description:
 }
 
 export default function MyUsagePage() {
-  const { usage, quotas, recent, hasDashboard } = useLoaderData<typeof loader>();
+  const { usage, quotas, recent, hasDashboard, baseUrl } = useLoaderData<typeof loader>();
   const { t } = useI18n();
   return (
     <div className="min-h-screen bg-muted/30">
       <header className="flex h-14 items-center justify-between gap-4 border-b bg-background px-4 md:px-6">
         <span className="font-semibold">{t("app.name")}</span>
-        <div className="flex items-center gap-3">
+        <div className="flex items-center gap-1 sm:gap-3">
+          <ThemeToggle />
           <LanguageSwitch />
           {hasDashboard ? (
             <Button asChild variant="ghost" size="sm">
@@ -88,7 +95,7 @@ export default function MyUsagePage() {
           <LogoutButton />
         </div>
       </header>
-      <main className="mx-auto grid max-w-6xl gap-6 p-4 md:p-6">
+      <main className="mx-auto grid max-w-6xl grid-cols-[minmax(0,1fr)] gap-6 p-3 md:p-6">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">{t("myUsage.title")}</h1>
           <p className="mt-1 text-sm text-muted-foreground">{t("myUsage.subtitle")}</p>
@@ -118,6 +125,17 @@ export default function MyUsagePage() {
           <UsageCard title={t("myUsage.today")} description={t("myUsage.todayHint", { timezone: usage.timezone })} totals={usage.today} />
           <UsageCard title={t("myUsage.total")} description={t("myUsage.totalHint")} totals={usage.total} />
         </div>
+        {usage.days.length ? (
+          <Card>
+            <CardHeader>
+              <CardTitle>{t("usage.last7")}</CardTitle>
+              <CardDescription>{t("usage.last7Hint", { timezone: usage.timezone })}</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <DailyBars days={usage.days} label={t("usage.last7")} />
+            </CardContent>
+          </Card>
+        ) : null}
         {quotas.key || quotas.user ? (
           <section aria-labelledby="my-quotas" className="grid gap-3">
             <div>
@@ -127,18 +145,19 @@ export default function MyUsagePage() {
               <p className="text-sm text-muted-foreground">{t("myUsage.quotasHint", { timezone: quotas.timezone })}</p>
             </div>
             <div className="grid gap-4 md:grid-cols-2">
-              {quotas.key ? <QuotaCard entity={quotas.key} title={t("quotas.myKey", { name: quotas.key.name })} description={t("quotas.myKeyHint")} /> : null}
+              {quotas.key ? <QuotaCard entity={keyAgainstUser(quotas.key, quotas.user)} title={t("quotas.myKey", { name: quotas.key.name })} description={t("quotas.myKeyHint")} /> : null}
               {quotas.user ? <QuotaCard entity={quotas.user} title={t("quotas.myUser", { name: quotas.user.name })} description={t("quotas.myUserHint")} /> : null}
             </div>
           </section>
         ) : null}
+        {quotas.key ? <SetupCard baseUrl={baseUrl} keyName={quotas.key.name} /> : null}
         <Card>
           <CardHeader>
             <CardTitle>{t("myUsage.recent")}</CardTitle>
             <CardDescription>{t("myUsage.recentHint", { count: RECENT })}</CardDescription>
           </CardHeader>
           <CardContent className="p-0">
-            <LogsTable rows={recent} showUser={false} />
+            <LogsTable rows={recent} showUser={false} showProvider={false} />
           </CardContent>
         </Card>
       </main>

@@ -166,6 +166,7 @@ export function toCachedProvider(row: Provider, secrets: SecretBox): CachedProvi
     mcpPassthroughUrl: row.mcpPassthroughUrl,
     codexInstructionsStrategy: (CODEX_STRATEGIES as readonly string[]).includes(row.codexInstructionsStrategy) ? (row.codexInstructionsStrategy as CachedProvider["codexInstructionsStrategy"]) : "auto",
     codexInstructions: row.codexInstructions,
+    allowFormatConversion: row.allowFormatConversion,
   };
 }
 

@@ -104,6 +104,8 @@ export interface CachedProvider {
   codexInstructionsStrategy: "auto" | "official" | "custom";
   /** The admin's instructions for the `custom` strategy (at most 64 KiB). */
   codexInstructions: string | null;
+  /** Serve requests of other wire formats through conversion (gateway/convert/, decision 0020). */
+  allowFormatConversion: boolean;
 }
 
 export interface CachedSettings {

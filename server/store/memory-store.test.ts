@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryStore } from "./memory-store.ts";
 import { runAdmissionContract } from "./admission.contract.ts";
 import { runStoreContract } from "./store.contract.ts";
+import { runSessionBindingContract } from "./session-bindings.contract.ts";
 
 runStoreContract("memory", async () => {
   const store = new MemoryStore();
@@ -9,6 +10,11 @@ runStoreContract("memory", async () => {
 });
 
 runAdmissionContract("memory", async () => {
+  const store = new MemoryStore();
+  return { store, peer: store };
+});
+
+runSessionBindingContract("memory", async () => {
   const store = new MemoryStore();
   return { store, peer: store };
 });

@@ -55,6 +55,12 @@ export class MemoryStore implements Store {
   resetBreaker(providerId: number) {
     return this.admission.resetBreaker(providerId);
   }
+  sessionBindings(bindingKeys: string[], now: number) {
+    return this.admission.sessionBindings(bindingKeys, now);
+  }
+  unbindSession(bindingKey: string, now: number) {
+    return this.admission.unbindSession(bindingKey, now);
+  }
   inFlight(scope: string, now: number) {
     return this.admission.inFlight(scope, now);
   }

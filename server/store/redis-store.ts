@@ -261,6 +261,24 @@ export class RedisStore implements Store {
     await this.redis.del(this.keys.quota.breaker(providerId), this.keys.quota.probes(providerId));
   }
 
+  async sessionBindings(bindingKeys: string[], now: number): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    if (bindingKeys.length === 0) return found;
+    const values = await this.redis.mget(bindingKeys.map((k) => this.keys.quota.sessionBinding(k)));
+    bindingKeys.forEach((key, i) => {
+      // "<provider id>:<expires at ms>" (settle.lua); PX expires it too, the check covers a clock skew.
+      const [provider, expires] = (values[i] ?? "").split(":");
+      if (provider && Number(expires) > now) found.set(key, Number(provider));
+    });
+    return found;
+  }
+
+  async unbindSession(bindingKey: string, now: number): Promise<boolean> {
+    const key = this.keys.quota.sessionBinding(bindingKey);
+    const [[, value]] = (await this.redis.multi().get(key).del(key).exec()) as [[Error | null, string | null], ...unknown[]];
+    return value !== null && Number(value.split(":")[1]) > now;
+  }
+
   async inFlight(scope: string, now: number) {
     // usage() sweeps expired holds first.
     const [usage] = await this.usage([{ scope, rpm: null, concurrentSessions: null, windows: [], signature: "" }], now);

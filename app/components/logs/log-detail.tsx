@@ -1,6 +1,7 @@
 /** Everything about one request: the fields, tokens and cost breakdown, and the routing decision chain. */
 import type { MessageKey } from "~/i18n/index.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
+import { codeLabel } from "~/lib/hub-messages.ts";
 import type { LogDetail as LogDetailData } from "~/lib/api-types.ts";
 import { nanoToUsd, type CostBreakdownView, type DecisionChainView } from "~/lib/request-detail.ts";
 import { Badge } from "../ui/badge.tsx";
@@ -15,7 +16,7 @@ export interface LogDetailProps {
 
 export function LogDetail({ log, chain, cost }: LogDetailProps) {
   return (
-    <div className="grid gap-6">
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
       <RequestFields log={log} />
       <CostSection log={log} cost={cost} />
       <DecisionChainSection chain={chain} />
@@ -33,7 +34,7 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 }
 
 function RequestFields({ log }: { log: LogDetailProps["log"] }) {
-  const { t, fmt } = useI18n();
+  const { t, tm, fmt } = useI18n();
   const rows: Array<[MessageKey, React.ReactNode]> = [
     ["logs.requestId", <code key="id" className="break-all text-xs">{log.requestId}</code>],
     ["logs.time", fmt.dateTime(log.createdAt)],
@@ -42,13 +43,14 @@ function RequestFields({ log }: { log: LogDetailProps["log"] }) {
     ["logs.provider", log.providerName ?? "—"],
     ["logs.endpoint", <code key="endpoint" className="text-xs">{log.endpoint}</code>],
     ["logs.apiFormat", log.apiFormat],
+    ["logs.conversion", log.conversion ?? "—"],
     ["logs.model", log.model ?? "—"],
     ["logs.redirectedModel", log.redirectedModel ?? "—"],
     ["logs.responseModel", log.responseModel ?? "—"],
     ["logs.streaming", log.isStream ? t("common.yes") : t("common.no")],
     ["logs.status", <StatusCode key="status" code={log.statusCode} />],
-    ["logs.ttfb", fmt.ms(log.ttfbMs)],
-    ["logs.duration", fmt.ms(log.durationMs)],
+    ["logs.ttfb", fmt.duration(log.ttfbMs)],
+    ["logs.duration", fmt.duration(log.durationMs)],
     ["logs.retries", fmt.integer(log.retryCount)],
     ["logs.session", log.sessionId ? <code key="session" className="break-all text-xs">{log.sessionId}</code> : "—"],
     ["logs.clientIp", log.clientIp ?? "—"],
@@ -69,7 +71,7 @@ function RequestFields({ log }: { log: LogDetailProps["log"] }) {
       </dl>
       {log.errorMessage ? (
         <pre className="mt-2 max-h-40 overflow-auto whitespace-pre-wrap rounded-md border border-destructive/30 bg-red-50 p-3 text-xs text-destructive">
-          {log.errorMessage}
+          {tm(log.errorMessage)}
         </pre>
       ) : null}
     </Section>
@@ -101,7 +103,7 @@ function CostSection({ log, cost }: { log: LogDetailProps["log"]; cost: CostBrea
             <TableRow key={line.label}>
               <TableCell>{t(line.label)}</TableCell>
               <TableCell className="text-right tabular-nums">{fmt.integer(line.tokens)}</TableCell>
-              <TableCell className="text-right tabular-nums">{line.nano === undefined ? "—" : fmt.money(nanoToUsd(line.nano))}</TableCell>
+              <TableCell className="text-right tabular-nums">{line.nano === undefined ? "—" : fmt.moneyExact(nanoToUsd(line.nano))}</TableCell>
             </TableRow>
           ))}
           {cost ? (
@@ -109,7 +111,7 @@ function CostSection({ log, cost }: { log: LogDetailProps["log"]; cost: CostBrea
               <TableRow>
                 <TableCell>{t("cost.base")}</TableCell>
                 <TableCell />
-                <TableCell className="text-right tabular-nums">{fmt.money(nanoToUsd(cost.baseNano))}</TableCell>
+                <TableCell className="text-right tabular-nums">{fmt.moneyExact(nanoToUsd(cost.baseNano))}</TableCell>
               </TableRow>
               <TableRow>
                 <TableCell colSpan={2}>{t("cost.multipliers", { provider: cost.providerMultiplier, group: cost.groupMultiplier })}</TableCell>
@@ -120,7 +122,7 @@ function CostSection({ log, cost }: { log: LogDetailProps["log"]; cost: CostBrea
           <TableRow className="font-semibold">
             <TableCell>{t("cost.total")}</TableCell>
             <TableCell />
-            <TableCell className="text-right tabular-nums">{fmt.money(log.costUsd)}</TableCell>
+            <TableCell className="text-right tabular-nums">{fmt.moneyExact(log.costUsd)}</TableCell>
           </TableRow>
         </TableBody>
       </Table>
@@ -142,7 +144,7 @@ const ATTEMPT_REASONS: Record<string, MessageKey> = {
 };
 
 function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
-  const { t, fmt } = useI18n();
+  const { t, tm, fmt } = useI18n();
   if (!chain) {
     return (
       <Section title={t("chain.title")}>
@@ -167,6 +169,19 @@ function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
           <p>
             <span className="text-muted-foreground">{t("chain.requestFilters")}: </span>
             {chain.filters.map((f) => `${f.name} (${f.phase}: ${t("chain.filterCounts", { applied: f.applied, skipped: f.skipped })}${f.skipReason ? ` — ${f.skipReason}` : ""})`).join("; ")}
+          </p>
+        ) : null}
+        {chain.conversion ? (
+          <p>
+            <span className="text-muted-foreground">{t("logs.conversion")}: </span>
+            {chain.conversion.label}
+            {chain.conversion.dropped.length ? (
+              <>
+                {" — "}
+                <span className="text-muted-foreground">{t("logs.conversionNotes")}: </span>
+                {chain.conversion.dropped.join("; ")}
+              </>
+            ) : null}
           </p>
         ) : null}
       </div>
@@ -209,8 +224,8 @@ function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
             <TableRow key={f.id}>
               <TableCell className="font-medium">{f.name}</TableCell>
               <TableCell>
-                <Badge variant="outline" className="font-mono">
-                  {f.reason}
+                <Badge variant="outline" title={f.reason}>
+                  {codeLabel(f.reason, t)}
                 </Badge>
               </TableCell>
               <TableCell className="text-muted-foreground">{f.detail ?? "—"}</TableCell>
@@ -247,11 +262,11 @@ function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
               <TableCell>
                 <StatusCode code={a.statusCode} />
               </TableCell>
-              <TableCell className="text-right tabular-nums">{fmt.ms(a.durationMs)}</TableCell>
+              <TableCell className="text-right tabular-nums">{fmt.duration(a.durationMs)}</TableCell>
               <TableCell className="text-muted-foreground">{a.breakerState ?? "—"}</TableCell>
               <TableCell className="max-w-[16rem] text-xs">
-                {a.errorClass ? <span className="font-mono">{a.errorClass}</span> : "—"}
-                {a.errorMessage ? <span className="block truncate text-muted-foreground" title={a.errorMessage}>{a.errorMessage}</span> : null}
+                {a.errorClass ? <span title={a.errorClass}>{codeLabel(a.errorClass, t)}</span> : "—"}
+                {a.errorMessage ? <span className="block truncate text-muted-foreground" title={a.errorMessage}>{tm(a.errorMessage)}</span> : null}
               </TableCell>
             </TableRow>
           ))}

@@ -33,19 +33,27 @@ export function BreakerCell({ provider, health }: { provider: ProviderRow; healt
           ? t("breaker.failures", { count: breaker.failures, threshold: health?.failureThreshold ?? 0 })
           : null;
   const resettable = breaker.state !== "closed" || breaker.failures > 0;
+  // A fixed width that wraps its detail: an open breaker must not push the row's actions off-screen.
   return (
-    <div className="flex items-center gap-2">
-      <div className="grid gap-0.5">
+    <div className="flex w-44 items-start gap-2">
+      <div className="grid min-w-0 flex-1 gap-0.5">
         {badge}
-        {detail ? <span className="whitespace-nowrap text-xs text-muted-foreground">{detail}</span> : null}
+        {detail ? <span className="whitespace-normal break-words text-xs text-muted-foreground">{detail}</span> : null}
       </div>
       {resettable ? (
         <fetcher.Form method="post">
           <input type="hidden" name="intent" value="provider-reset-breaker" />
           <input type="hidden" name="id" value={provider.id} />
-          <Button type="submit" variant="outline" size="sm" disabled={fetcher.state !== "idle"} aria-label={t("breaker.resetNamed", { name: provider.name })}>
+          <Button
+            type="submit"
+            variant="outline"
+            size="icon"
+            className="size-8"
+            disabled={fetcher.state !== "idle"}
+            aria-label={t("breaker.resetNamed", { name: provider.name })}
+            title={t("breaker.reset")}
+          >
             <RotateCcw aria-hidden />
-            {t("breaker.reset")}
           </Button>
         </fetcher.Form>
       ) : null}
@@ -91,7 +99,7 @@ function ProviderTestReport({ name, result, onClose }: { name: string; result: P
           </div>
           <div>
             <dt className="text-xs text-muted-foreground">{t("providerTest.latency")}</dt>
-            <dd className="font-medium tabular-nums">{fmt.ms(result.latencyMs)}</dd>
+            <dd className="font-medium tabular-nums">{fmt.duration(result.latencyMs)}</dd>
           </div>
           <div>
             <dt className="text-xs text-muted-foreground">{t("providerTest.model")}</dt>

@@ -16,7 +16,6 @@ export function ProvidersTable({ providers, health }: { providers: ProviderRow[]
       <TableHeader>
         <TableRow>
           <TableHead>{t("providers.name")}</TableHead>
-          <TableHead>{t("providers.type")}</TableHead>
           <TableHead>{t("providers.url")}</TableHead>
           <TableHead>{t("common.status")}</TableHead>
           <TableHead>{t("breaker.title")}</TableHead>
@@ -24,21 +23,23 @@ export function ProvidersTable({ providers, health }: { providers: ProviderRow[]
           <TableHead className="text-right">{t("providers.weight")}</TableHead>
           <TableHead>{t("providers.groupTag")}</TableHead>
           <TableHead>{t("providers.apiKey")}</TableHead>
-          <TableHead className="text-right">{t("common.actions")}</TableHead>
+          <TableHead className="sticky right-0 bg-background text-right">{t("common.actions")}</TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>
-        {providers.length === 0 ? <TableEmpty colSpan={10}>{t("providers.empty")}</TableEmpty> : null}
+        {providers.length === 0 ? <TableEmpty colSpan={9}>{t("providers.empty")}</TableEmpty> : null}
         {providers.map((provider) => (
           <TableRow key={provider.id}>
             <TableCell>
-              <div className="font-medium">{provider.name}</div>
-              {provider.description ? <div className="max-w-xs truncate text-xs text-muted-foreground">{provider.description}</div> : null}
+              <div className="flex items-center gap-2">
+                <span className="max-w-[14rem] truncate font-medium" title={provider.name}>
+                  {provider.name}
+                </span>
+                <Badge variant="outline">{provider.providerType}</Badge>
+              </div>
+              {provider.description ? <div className="max-w-[16rem] truncate text-xs text-muted-foreground">{provider.description}</div> : null}
             </TableCell>
-            <TableCell>
-              <Badge variant="outline">{provider.providerType}</Badge>
-            </TableCell>
-            <TableCell className="max-w-[16rem] truncate font-mono text-xs" title={provider.url}>
+            <TableCell className="max-w-[12rem] truncate font-mono text-xs" title={provider.url}>
               {provider.url}
             </TableCell>
             <TableCell>
@@ -49,9 +50,12 @@ export function ProvidersTable({ providers, health }: { providers: ProviderRow[]
             </TableCell>
             <TableCell className="text-right tabular-nums">{fmt.integer(provider.priority)}</TableCell>
             <TableCell className="text-right tabular-nums">{fmt.integer(provider.weight)}</TableCell>
-            <TableCell className="text-muted-foreground">{provider.groupTag ?? t("common.defaultGroup")}</TableCell>
+            <TableCell className="max-w-[10rem] truncate text-muted-foreground" title={provider.groupTag ?? undefined}>
+              {provider.groupTag ?? t("common.defaultGroup")}
+            </TableCell>
             <TableCell className="font-mono text-xs">{provider.keyMasked}</TableCell>
-            <TableCell>
+            {/* The actions stick to the right edge when the table scrolls, so edit and delete stay on screen. */}
+            <TableCell className="sticky right-0 bg-background">
               <div className="flex justify-end gap-1">
                 <ProviderTestDialog provider={provider} />
                 <ActionDialog

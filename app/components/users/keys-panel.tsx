@@ -22,7 +22,7 @@ interface KeysPanelProps {
 
 export function KeysPanel({ user, keys, isAdmin, groups, now }: KeysPanelProps) {
   const { t, fmt } = useI18n();
-  const columns = isAdmin ? 8 : 7;
+  const columns = isAdmin ? 8 : 6;
   return (
     <Card aria-labelledby="keys-title">
       <CardHeader className="flex-row items-start justify-between gap-4">
@@ -40,7 +40,7 @@ export function KeysPanel({ user, keys, isAdmin, groups, now }: KeysPanelProps) 
               <TableHead>{t("keys.key")}</TableHead>
               <TableHead>{t("common.status")}</TableHead>
               <TableHead>{t("keys.webLogin")}</TableHead>
-              <TableHead>{t("common.providerGroup")}</TableHead>
+              {isAdmin ? <TableHead>{t("common.providerGroup")}</TableHead> : null}
               <TableHead>{t("common.expiresAt")}</TableHead>
               <TableHead>{t("keys.lastUsed")}</TableHead>
               {isAdmin ? <TableHead className="text-right">{t("common.actions")}</TableHead> : null}
@@ -58,7 +58,7 @@ export function KeysPanel({ user, keys, isAdmin, groups, now }: KeysPanelProps) 
                 <TableCell>
                   <Badge variant={key.canLoginWebUi ? "secondary" : "outline"}>{key.canLoginWebUi ? t("common.yes") : t("common.no")}</Badge>
                 </TableCell>
-                <TableCell className="text-muted-foreground">{key.providerGroup ?? t("keys.inheritGroup")}</TableCell>
+                {isAdmin ? <TableCell className="text-muted-foreground">{key.providerGroup ?? t("keys.inheritGroup")}</TableCell> : null}
                 <TableCell className={key.expiresAt ? "whitespace-nowrap" : "text-muted-foreground"}>{key.expiresAt ? fmt.dateTime(key.expiresAt) : t("common.never")}</TableCell>
                 <TableCell className="whitespace-nowrap text-muted-foreground">{key.lastUsedAt ? fmt.dateTime(key.lastUsedAt) : t("common.never")}</TableCell>
                 {isAdmin ? (

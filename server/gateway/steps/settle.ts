@@ -110,6 +110,7 @@ export async function settle(ctx: GatewayContext, deps: GatewayDeps): Promise<Lo
       retryCount: Math.max(0, ctx.chain.attempts.length - 1),
       clientIp: ctx.clientIp ?? null,
       userAgent: ctx.userAgent?.slice(0, 500) ?? null,
+      conversion: ctx.chain.attempts[ctx.chain.attempts.length - 1]?.conversion ?? null,
     },
   };
   if (billable && key) {

@@ -48,6 +48,22 @@ export class MemoryAdmission implements AdmissionStore {
     this.q.breakers.delete(providerId);
   }
 
+  /** The live bindings among `keys` (sessions page). */
+  async sessionBindings(keys: string[], now: number): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (const key of keys) {
+      const providerId = this.q.binding(key, now);
+      if (providerId !== undefined) found.set(key, providerId);
+    }
+    return found;
+  }
+
+  async unbindSession(key: string, now: number): Promise<boolean> {
+    const live = this.q.binding(key, now) !== undefined;
+    this.q.bindings.delete(key);
+    return live;
+  }
+
   async inFlight(scope: string, now: number) {
     return inFlight(this.q, scope, now);
   }

@@ -70,7 +70,9 @@ export const keysRouter = router({
         where: { deletedAt: null, ...(input.userId ? { userId: input.userId } : {}), ...ownWhere(ctx.viewer) },
         orderBy: { id: "asc" },
       });
-      return { items: rows.map(toKeyView) };
+      // Provider groups are routing internals: a member does not see which group their key is in.
+      const admin = isAdmin(ctx.viewer);
+      return { items: rows.map((row) => (admin ? toKeyView(row) : { ...toKeyView(row), providerGroup: null })) };
     }),
 
   update: adminProcedure

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { dailyWindowStart } from "../../domain/quota/windows.ts";
 import { isAdmin, publicProcedure, router, userProcedure } from "../trpc.ts";
+import { usageDay, usageSeries } from "./usage-series.ts";
 
 const usageTotals = z.object({ requests: z.number(), costUsd: z.number(), inputTokens: z.number(), outputTokens: z.number() });
 
@@ -47,6 +48,7 @@ export const meRouter = router({
         timezone: z.string(),
         today: usageTotals,
         total: usageTotals,
+        days: z.array(usageDay).describe("The last 7 days of this key, today last"),
       }),
     )
     .query(async ({ ctx }) => {
@@ -54,24 +56,25 @@ export const meRouter = router({
       const timezone = ctx.catalog.settings().timezone;
       const since = new Date(dailyWindowStart(ctx.now(), timezone));
       const scope = v.kind === "user" ? { keyId: v.keyId } : {};
-      const sum = async (where: object) => {
-        const agg = await ctx.db.usageLedger.aggregate({
-          where: { ...scope, ...where },
-          _count: { _all: true },
-          _sum: { costUsd: true, inputTokens: true, outputTokens: true },
-        });
+      const sum = async (where: { createdAt?: { gte: Date } }) => {
+        // Requests are counted in the request log (failures included); money and tokens in the ledger.
+        const [agg, requests] = await Promise.all([
+          ctx.db.usageLedger.aggregate({ where: { ...scope, ...where }, _sum: { costUsd: true, inputTokens: true, outputTokens: true } }),
+          ctx.db.requestLog.count({ where: { ...scope, ...where } }),
+        ]);
         return {
-          requests: agg._count._all,
+          requests,
           costUsd: Number(agg._sum.costUsd?.toString() ?? 0),
           inputTokens: agg._sum.inputTokens ?? 0,
           outputTokens: agg._sum.outputTokens ?? 0,
         };
       };
-      const [today, total, key] = await Promise.all([
+      const [today, total, key, days] = await Promise.all([
         sum({ createdAt: { gte: since } }),
         sum({}),
         v.kind === "user" ? ctx.db.apiKey.findUnique({ where: { id: v.keyId }, include: { user: { select: { name: true } } } }) : null,
+        v.kind === "user" ? usageSeries(ctx, { keyId: v.keyId }, 7) : [],
       ]);
-      return { userName: key?.user.name ?? (v.kind === "admin" ? "admin" : null), keyName: key?.name ?? null, timezone, today, total };
+      return { userName: key?.user.name ?? (v.kind === "admin" ? "admin" : null), keyName: key?.name ?? null, timezone, today, total, days };
     }),
 });

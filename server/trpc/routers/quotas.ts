@@ -41,6 +41,10 @@ const quotaLimit = z.object({
   resetTime: z.string().nullable().describe("Daily fixed windows: the local time of day (HH:mm) they reset at"),
   windowStart: z.string().nullable().describe("Fixed windows: when the current one began; total: the last reset"),
   resetAt: z.string().nullable().describe("When a fixed window resets; null for rolling windows, total and concurrency"),
+  freesUpAt: z
+    .string()
+    .nullable()
+    .describe("When room comes back: a fixed window's reset, or when a rolling window's oldest spend leaves it (to its 5- or 15-minute bucket); null if nothing is spent or never"),
 });
 
 const quotaEntity = z.object({
@@ -132,7 +136,52 @@ async function measure(ctx: MeasureContext, subjects: Subject[]): Promise<Map<st
     usage = await Promise.all(built.map(async ({ spec, layout }) => ledgerUsage(spec, await loadHydration(sql, spec, layout, now))));
     from = "ledger";
   }
-  return new Map(built.map(({ subject, spec }, i) => [subject.scope, { limits: toQuotaLimits(subject, spec, usage[i]), from }]));
+  const oldest = await oldestSpend(ctx, subjects.map((s) => s.scope), now);
+  return new Map(
+    built.map(({ subject, spec }, i) => [subject.scope, { limits: withFreesUp(toQuotaLimits(subject, spec, usage[i]), spec, oldest.get(subject.scope)), from }]),
+  );
+}
+
+const LEDGER_COLUMN: Record<string, string> = { u: "user_id", k: "key_id", p: "provider_id" };
+
+/**
+ * The oldest priced request of each scope within the last 5 hours and 24 hours (the rolling
+ * windows), from the ledger in one query per kind of scope: what leaves a rolling window first.
+ */
+async function oldestSpend(ctx: MeasureContext, scopes: string[], now: number): Promise<Map<string, { fiveHour: number | null; day: number | null }>> {
+  const out = new Map<string, { fiveHour: number | null; day: number | null }>();
+  const since5h = new Date(now - 5 * 3_600_000);
+  const since24h = new Date(now - 24 * 3_600_000);
+  for (const [prefix, column] of Object.entries(LEDGER_COLUMN)) {
+    const ids = scopes.filter((s) => s.startsWith(`${prefix}:`)).map((s) => Number(s.slice(2)));
+    if (!ids.length) continue;
+    const rows = await ctx.db.$queryRawUnsafe<Array<{ id: number; m5: Date | null; m24: Date | null }>>(
+      `SELECT ${column} AS id,
+              min(created_at) FILTER (WHERE created_at >= $1) AS m5,
+              min(created_at) AS m24
+         FROM usage_ledger
+        WHERE created_at >= $2 AND created_at <= $3 AND cost_usd > 0 AND ${column} = ANY($4::int[])
+        GROUP BY ${column}`,
+      since5h,
+      since24h,
+      new Date(now),
+      ids,
+    );
+    for (const row of rows) out.set(`${prefix}:${row.id}`, { fiveHour: row.m5?.getTime() ?? null, day: row.m24?.getTime() ?? null });
+  }
+  return out;
+}
+
+/** Rolling windows: room comes back when the bucket of the oldest spend in them slides out. */
+function withFreesUp(limits: QuotaLimit[], spec: ScopeSpec, oldest: { fiveHour: number | null; day: number | null } | undefined): QuotaLimit[] {
+  return limits.map((limit) => {
+    if (limit.mode !== "rolling" || (limit.kind !== "5h" && limit.kind !== "daily")) return limit;
+    const window = spec.windows.find((w) => w.kind === limit.kind);
+    const first = limit.kind === "5h" ? oldest?.fiveHour : oldest?.day;
+    if (!window?.lengthMs || !window.bucketMs || !first) return limit;
+    const bucketEnd = Math.floor(first / window.bucketMs) * window.bucketMs + window.bucketMs;
+    return { ...limit, freesUpAt: new Date(bucketEnd + window.lengthMs).toISOString() };
+  });
 }
 
 /** A scope's usage computed from ledger sums alone (rolling windows: the buckets that overlap them). */
@@ -169,6 +218,7 @@ function toQuotaLimits(subject: Subject, spec: ScopeSpec, usage: ScopeUsage | un
       resetTime: null,
       windowStart: null,
       resetAt: null,
+      freesUpAt: null,
     },
   ];
   for (const window of spec.windows) {
@@ -186,6 +236,7 @@ function toQuotaLimits(subject: Subject, spec: ScopeSpec, usage: ScopeUsage | un
       resetTime: window.kind === "daily" && !rolling ? limits.dailyResetTime : null,
       windowStart: window.kind === "total" ? isoOrNull(limits.totalResetAt) : isoOrNull(window.start),
       resetAt: isoOrNull(window.end),
+      freesUpAt: rolling ? null : window.kind === "total" ? null : isoOrNull(window.end),
     });
   }
   rows.push({
@@ -199,6 +250,7 @@ function toQuotaLimits(subject: Subject, spec: ScopeSpec, usage: ScopeUsage | un
     resetTime: null,
     windowStart: null,
     resetAt: null,
+    freesUpAt: null,
   });
   return rows;
 }

@@ -34,7 +34,7 @@ export const statsRouter = router({
       const scope = userScope === undefined ? {} : { userId: userScope };
       const scopeSql = userScope === undefined ? Prisma.empty : Prisma.sql`AND user_id = ${userScope}`;
 
-      const [agg, errors, series, top] = await Promise.all([
+      const [agg, errors, series, top, requestsToday, requestsByUser] = await Promise.all([
         ctx.db.usageLedger.aggregate({
           where: { createdAt: { gte: todayStart }, ...scope },
           _count: { _all: true },
@@ -53,10 +53,19 @@ export const statsRouter = router({
           _count: { _all: true },
           _sum: { costUsd: true },
           orderBy: { _sum: { costUsd: "desc" } },
-          take: 5,
         }),
+        // "Requests" counts every request, failures included: the ledger only has billed ones.
+        ctx.db.requestLog.count({ where: { createdAt: { gte: todayStart }, ...scope } }),
+        ctx.db.requestLog.groupBy({ by: ["userId"], where: { createdAt: { gte: todayStart }, ...scope }, _count: { _all: true } }),
       ]);
-      const users = await ctx.db.user.findMany({ where: { id: { in: top.map((t) => t.userId) } }, select: { id: true, name: true } });
+      // Top users by spend, then by requests; a user whose requests all failed still appears.
+      const costByUser = new Map(top.map((t) => [t.userId, Number(t._sum.costUsd?.toString() ?? 0)]));
+      const ranked = requestsByUser
+        .filter((r): r is typeof r & { userId: number } => r.userId !== null)
+        .map((r) => ({ userId: r.userId, requests: r._count._all, costUsd: costByUser.get(r.userId) ?? 0 }))
+        .sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests)
+        .slice(0, 5);
+      const users = await ctx.db.user.findMany({ where: { id: { in: ranked.map((t) => t.userId) } }, select: { id: true, name: true } });
       const names = new Map(users.map((u) => [u.id, u.name.replace(/#deleted-\d+$/, "")]));
       const byDay = new Map(series.map((r) => [r.day, r]));
       const days: Array<{ day: string; requests: number; costUsd: number }> = [];
@@ -68,7 +77,7 @@ export const statsRouter = router({
       return {
         timezone,
         today: {
-          requests: agg._count._all,
+          requests: requestsToday,
           costUsd: Number(agg._sum.costUsd?.toString() ?? 0),
           inputTokens: agg._sum.inputTokens ?? 0,
           outputTokens: agg._sum.outputTokens ?? 0,
@@ -77,7 +86,7 @@ export const statsRouter = router({
           errors,
         },
         series: days,
-        topUsers: top.map((t) => ({ userId: t.userId, userName: names.get(t.userId) ?? `#${t.userId}`, requests: t._count._all, costUsd: Number(t._sum.costUsd?.toString() ?? 0) })),
+        topUsers: ranked.map((t) => ({ userId: t.userId, userName: names.get(t.userId) ?? `#${t.userId}`, requests: t.requests, costUsd: t.costUsd })),
       };
     }),
 });

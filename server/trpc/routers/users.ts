@@ -5,7 +5,9 @@ import { Prisma } from "../../generated/prisma/client.ts";
 import { audit } from "../audit.ts";
 import { clientListInput, userModelRulesInput } from "../policy-inputs.ts";
 import { limitData, limitInputFields, toUserView, userView } from "../schemas.ts";
-import { adminProcedure, dashboardProcedure, isAdmin, router } from "../trpc.ts";
+import { dailyWindowStart, monthStart } from "../../domain/quota/windows.ts";
+import { usageDay, usageSeries } from "./usage-series.ts";
+import { adminProcedure, dashboardProcedure, isAdmin, router, type TrpcContext } from "../trpc.ts";
 
 const userFields = {
   description: z.string().max(500).optional(),
@@ -30,6 +32,51 @@ function userData(input: Partial<z.infer<typeof updateInput>>) {
   return data;
 }
 
+/** What the roster shows beside each user: spend today and this month (hub time zone), requests today, last request. */
+const userActivity = z.object({
+  todayCostUsd: z.number(),
+  monthCostUsd: z.number(),
+  todayRequests: z.number().describe("Every request today, failures included"),
+  lastActiveAt: z.string().nullable(),
+});
+type UserActivity = z.infer<typeof userActivity>;
+const NO_ACTIVITY: UserActivity = { todayCostUsd: 0, monthCostUsd: 0, todayRequests: 0, lastActiveAt: null };
+
+/** Spend from the usage ledger, requests and last activity from the request log (which also has the failures), in three grouped queries. */
+async function activityOf(ctx: Pick<TrpcContext, "db" | "catalog" | "now">, ids: number[]): Promise<Map<number, UserActivity>> {
+  const out = new Map<number, UserActivity>();
+  if (!ids.length) return out;
+  const timeZone = ctx.catalog.settings().timezone;
+  const now = ctx.now();
+  const today = new Date(dailyWindowStart(now, timeZone));
+  const month = new Date(monthStart(now, timeZone));
+  const since = today < month ? today : month;
+  const [spend, requests, last] = await Promise.all([
+    ctx.db.$queryRaw<Array<{ user_id: number; today: Prisma.Decimal | null; month: Prisma.Decimal | null }>>`
+      SELECT user_id,
+             sum(cost_usd) FILTER (WHERE created_at >= ${today}) AS today,
+             sum(cost_usd) FILTER (WHERE created_at >= ${month}) AS month
+        FROM usage_ledger
+       WHERE created_at >= ${since} AND user_id = ANY(${ids}::int[])
+       GROUP BY user_id`,
+    ctx.db.requestLog.groupBy({ by: ["userId"], where: { userId: { in: ids }, createdAt: { gte: today } }, _count: { _all: true } }),
+    ctx.db.requestLog.groupBy({ by: ["userId"], where: { userId: { in: ids } }, _max: { createdAt: true } }),
+  ]);
+  const entry = (id: number) => {
+    let e = out.get(id);
+    if (!e) out.set(id, (e = { ...NO_ACTIVITY }));
+    return e;
+  };
+  for (const row of spend) {
+    const e = entry(row.user_id);
+    e.todayCostUsd = Number(row.today?.toString() ?? 0);
+    e.monthCostUsd = Number(row.month?.toString() ?? 0);
+  }
+  for (const row of requests) if (row.userId !== null) entry(row.userId).todayRequests = row._count._all;
+  for (const row of last) if (row.userId !== null && row._max.createdAt) entry(row.userId).lastActiveAt = row._max.createdAt.toISOString();
+  return out;
+}
+
 function uniqueName(error: unknown): never {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
     throw new TRPCError({ code: "CONFLICT", message: "A user with this name already exists." });
@@ -51,7 +98,7 @@ export const usersRouter = router({
   list: dashboardProcedure
     .meta({ openapi: { method: "POST", path: "/users/list", tags: ["users"], summary: "List users with their key counts", protect: true } })
     .input(z.object({ search: z.string().optional(), includeDisabled: z.boolean().default(true) }).default({ includeDisabled: true }))
-    .output(z.object({ items: z.array(userView.extend({ keyCount: z.number() })) }))
+    .output(z.object({ items: z.array(userView.extend({ keyCount: z.number(), activity: userActivity })) }))
     .query(async ({ ctx, input }) => {
       const where: Prisma.UserWhereInput = { deletedAt: null };
       if (!isAdmin(ctx.viewer) && ctx.viewer.kind === "user") where.id = ctx.viewer.userId;
@@ -62,7 +109,30 @@ export const usersRouter = router({
         orderBy: { id: "asc" },
         include: { _count: { select: { keys: { where: { deletedAt: null } } } } },
       });
-      return { items: rows.map((row) => ({ ...toUserView(row), keyCount: row._count.keys })) };
+      const activity = await activityOf(ctx, rows.map((r) => r.id));
+      // Provider groups are routing internals: a member does not see theirs.
+      const admin = isAdmin(ctx.viewer);
+      return {
+        items: rows.map((row) => ({
+          ...toUserView(row),
+          ...(admin ? {} : { providerGroup: null }),
+          keyCount: row._count.keys,
+          activity: activity.get(row.id) ?? NO_ACTIVITY,
+        })),
+      };
+    }),
+
+  usage: dashboardProcedure
+    .meta({ openapi: { method: "POST", path: "/users/usage", tags: ["users"], summary: "A user's requests, errors and cost per day (a member: only themself)", protect: true } })
+    .input(z.object({ userId: z.number().int(), days: z.number().int().min(1).max(31).default(7) }))
+    .output(z.object({ timezone: z.string(), days: z.array(usageDay) }))
+    .query(async ({ ctx, input }) => {
+      // Members may only look at themselves; another user's id is "not found", not "forbidden".
+      const self = ctx.viewer.kind === "user" && ctx.viewer.userId === input.userId;
+      if (!isAdmin(ctx.viewer) && !self) throw new TRPCError({ code: "NOT_FOUND", message: `User ${input.userId} not found.` });
+      const exists = await ctx.db.user.findFirst({ where: { id: input.userId, deletedAt: null }, select: { id: true } });
+      if (!exists) throw new TRPCError({ code: "NOT_FOUND", message: `User ${input.userId} not found.` });
+      return { timezone: ctx.catalog.settings().timezone, days: await usageSeries(ctx, { userId: input.userId }, input.days) };
     }),
 
   update: adminProcedure
