@@ -340,10 +340,19 @@ end
 
 -- Breakers ------------------------------------------------------------------------------------
 
+-- A provider's breaker, read once per script call (a batch asks for the same provider's at
+-- every admission and settlement): every change below goes through this table and is written
+-- to Redis at once (saveBreaker, the half-open transition), so the copy stays what Redis holds.
+local breakers = {}
+
 local function breaker(pid)
   local bk = key('b', pid)
-  local v = redis.call('HMGET', bk, 'state', 'failures', 'openUntil', 'hos')
-  local b = { state = v[1] or 'closed', failures = num(v[2]), openUntil = num(v[3]), hos = num(v[4]) }
+  local b = breakers[pid]
+  if not b then
+    local v = redis.call('HMGET', bk, 'state', 'failures', 'openUntil', 'hos')
+    b = { state = v[1] or 'closed', failures = num(v[2]), openUntil = num(v[3]), hos = num(v[4]) }
+    breakers[pid] = b
+  end
   if b.state == 'open' and now >= b.openUntil then
     b.state = 'half_open'
     b.hos = 0
