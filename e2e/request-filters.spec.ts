@@ -102,7 +102,6 @@ test("an admin rewrites requests with a filter and reads amounts in CNY", async 
     await page.getByRole("region", { name: "General and billing" }).getByRole("button", { name: "Save" }).click();
     await expect(page.getByText(/USD × this rate \(set /)).toBeVisible();
     await page.goto("/dashboard");
-    // The narrow symbol (decision 0023): "¥", as "$" for dollars.
     await expect(page.getByText(/¥\d/).first()).toBeVisible();
     await snap(page, "overview-cny");
   });
