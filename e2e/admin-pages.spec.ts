@@ -338,6 +338,8 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
     await dialog.getByLabel("Extra upstream headers").fill("X-Title: e2e hub");
     await dialog.getByLabel("Take conversations back after recovering").click();
     await dialog.getByLabel("MCP passthrough").selectOption("glm");
+    // A claude provider serves only Claude requests until the admin allows conversion.
+    await dialog.getByLabel("Allow format conversion").click();
     await snap(page, "provider-edit-advanced");
     await dialog.getByRole("button", { name: "Save" }).click();
     await expect(dialog).toBeHidden();
@@ -353,6 +355,7 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
       customHeaders: { "X-Title": "****" },
       reclaimSessions: true,
       mcpPassthroughType: "glm",
+      allowFormatConversion: true,
     });
   });
 

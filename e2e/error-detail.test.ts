@@ -30,7 +30,7 @@ const hello = { contents: [{ role: "user", parts: [{ text: "hi" }] }] };
 
 const FORMATS: FormatCase[] = [
   { name: "Messages", providerType: "claude", path: "/v1/messages", auth: (k) => ({ "x-api-key": k }), body: { model: "claude-sonnet-4-5", max_tokens: 50, messages: [{ role: "user", content: "hi" }] }, message: errorMessage },
-  { name: "Chat", providerType: "openai-compatible", path: "/v1/chat/completions", auth: (k) => ({ authorization: `Bearer ${k}` }), body: { model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }, message: errorMessage },
+  { name: "Chat", providerType: "openai-compatible", path: "/v1/chat/completions", auth: (k) => ({ authorization: `Bearer ${k}` }), body: { model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }, message: errorMessage, provider: { allowFormatConversion: false } },
   { name: "Responses", providerType: "codex", path: "/v1/responses", auth: (k) => ({ authorization: `Bearer ${k}` }), body: { model: "gpt-5", input: "hi" }, message: errorMessage },
   { name: "Gemini", providerType: "gemini", path: "/v1beta/models/gemini-2.5-flash:generateContent", auth: (k) => ({ "x-goog-api-key": k }), body: hello, message: errorMessage },
   {

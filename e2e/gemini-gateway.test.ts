@@ -41,7 +41,7 @@ async function lastLog(): Promise<LogItem> {
   return items[0];
 }
 
-/** USD per token, from the hub's default price list (server/gateway/usage/default-prices.ts). */
+/** USD per token, from the hub's default price list (server/domain/default-prices.ts). */
 const FLASH = { input: 0.3e-6, output: 2.5e-6, read: 0.03e-6 };
 const PRO = { input: 1.25e-6, output: 10e-6, read: 0.125e-6 };
 

@@ -266,7 +266,7 @@ describe("errors, in OpenAI's envelope", () => {
   let faults: OpenAI;
 
   beforeAll(async () => {
-    const chat = await seedTenant(t, fake.url, { providerType: "openai-compatible", user: { providerGroup: "faults" }, provider: { groupTag: "faults" } });
+    const chat = await seedTenant(t, fake.url, { providerType: "openai-compatible", user: { providerGroup: "faults" }, provider: { groupTag: "faults", allowFormatConversion: false } });
     await seedTenant(t, fake.url, { providerType: "codex", user: { providerGroup: "faults" }, provider: { groupTag: "faults" } });
     faults = new OpenAI({ baseURL: `${t.url}/v1`, apiKey: chat.key.key, maxRetries: 0 });
   });

@@ -50,7 +50,7 @@ async function runHub() {
   const { startHub } = await import("../server/hub.ts");
   const { createLogger } = await import("../server/logger.ts");
   const { hashApiKey } = await import("../server/auth/api-keys.ts");
-  const { keyScope } = await import("../server/gateway/limits/scopes.ts");
+  const { keyScope } = await import("../server/domain/quota/scopes.ts");
   const env = loadEnv(process.env);
   const hub = await startHub(env, { dashboard: false, logger: createLogger(env.LOG_LEVEL) });
   process.on("message", async (message: { type: string; key?: string; gc?: boolean }) => {

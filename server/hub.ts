@@ -16,7 +16,8 @@ import type { Env } from "./env.ts";
 import { createApp } from "./app.ts";
 import { clientIp } from "./gateway/client-ip.ts";
 import type { GatewayDeps } from "./gateway/deps.ts";
-import { Hydrator } from "./gateway/limits/hydrate.ts";
+import { Hydrator } from "./domain/quota/hydrate.ts";
+import { BreakerWatch } from "./jobs/breaker-watch.ts";
 import { hubJobs } from "./jobs/hub-jobs.ts";
 import { JobScheduler } from "./jobs/scheduler.ts";
 import { UnpricedModelWatch } from "./jobs/unpriced-models.ts";
@@ -30,6 +31,7 @@ import { healthRouter } from "./http/health.ts";
 import { metricsRouter } from "./http/metrics.ts";
 import { countStoreErrors, HubMetrics } from "./metrics/registry.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { Notifications, type NotificationsDeps } from "./notifications/notifications.ts";
 import { ExpectedOutput } from "./gateway/limits/expected-output.ts";
 import { MemoryStore } from "./store/memory-store.ts";
 import { RedisStore } from "./store/redis-store.ts";
@@ -46,6 +48,8 @@ export interface HubOptions {
   /** Serve the Remix dashboard (needs a production build in build/). Default true. */
   dashboard?: boolean;
   now?: () => number;
+  /** Notification delivery knobs (tests: an instant `sleep`, a short timeout). */
+  notifications?: Pick<NotificationsDeps, "sleep" | "timeoutMs">;
 }
 
 export interface Hub {
@@ -64,6 +68,7 @@ export interface Hub {
   /** Request-body bytes held by requests in flight (MAX_BUFFERED_BODY_BYTES). */
   bodyBudget: BodyBudget;
   metrics: HubMetrics;
+  notifications: Notifications;
   /** Graceful stop: refuse new work, let in-flight requests finish within the grace period, flush logs. */
   close(): Promise<void>;
 }
@@ -131,14 +136,19 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   });
 
   const hydrator = new Hydrator(db.sql, store);
-  const jobs = new JobScheduler({ db: db.prisma, store, logger, now }, hubJobs({ db: db.prisma, sql: db.sql, catalog, logger }));
+  const notifications = new Notifications({ db: db.prisma, secrets, store, catalog, logger, now, pingDatabase: () => db.ping(), spoolDir: logWriter.spoolDir, ...options.notifications });
+  await notifications.start();
+  const jobs = new JobScheduler({ db: db.prisma, store, logger, now, onFinished: (run) => notifications.jobFinished(run) }, hubJobs({ db: db.prisma, sql: db.sql, catalog, logger }));
   jobs.start();
+  const breakerWatch = new BreakerWatch({ db: db.prisma, store, logger, now, providerIds: () => catalog.providers().map((p) => p.id) });
+  breakerWatch.start();
   const unpriced = new UnpricedModelWatch({
     logger,
     store,
     now,
     syncAllowed: () => catalog.settings().priceSyncScheduled,
     sync: () => jobs.runNow("price-sync"),
+    onReport: (model, at) => notifications.unpricedModel(model, at),
   });
   const expectedOutput = new ExpectedOutput(store, logger, now);
   expectedOutput.start();
@@ -148,6 +158,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
   const onSettled = (record: LogRecord) => {
     metrics.recordSettled(record);
     unpriced.observe(record);
+    notifications.observe(record);
   };
   const gatewayDeps: GatewayDeps = { env, logger, catalog, store, logWriter, dispatchers, hydrator, expectedOutput, now, bodyBudget, onSettled };
   const gateway = createGateway(gatewayDeps, inFlight);
@@ -164,7 +175,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
       return { logWriter: { pending, spooled, deadLettered } };
     },
   );
-  const adminApi = createAdminApi({ env, db: db.prisma, store, catalog, secrets, logger, logWriter, now });
+  const adminApi = createAdminApi({ env, db: db.prisma, store, catalog, secrets, logger, logWriter, now, notifications });
   const dashboard = options.dashboard === false ? undefined : await loadDashboard(env, adminApi, logger);
 
   const app = createApp({ gateway: gateway.handle, health, metrics: metricsRouter(metrics, env.METRICS_TOKEN, logger), adminApi: adminApi.router, dashboard, webGuards: webDoorGuards(env) });
@@ -213,6 +224,8 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
       if (!drained) logger.warn({ inFlight: inFlight.size }, "grace period over; closing the remaining connections");
       server.closeAllConnections();
       await jobs.stop();
+      await breakerWatch.stop();
+      await notifications.stop();
       metrics.close();
       await logWriter.close(5_000);
       await expectedOutput.close();
@@ -225,7 +238,7 @@ export async function startHub(env: Env, options: HubOptions = {}): Promise<Hub>
     return closing;
   };
 
-  return { url, port, env, db, store, catalog, secrets, logWriter, expectedOutput, logger, inFlight, bodyBudget, metrics, close };
+  return { url, port, env, db, store, catalog, secrets, logWriter, expectedOutput, logger, inFlight, bodyBudget, metrics, notifications, close };
 }
 
 function readCaFile(file: string): string {

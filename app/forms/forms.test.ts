@@ -101,6 +101,11 @@ describe("form schemas", () => {
     expect(parseForm(providerUpdateSchema, form({ ...providerFields, codexInstructionsStrategy: "sometimes" }))).toMatchObject({ ok: false, fieldErrors: { codexInstructionsStrategy: expect.any(String) } });
   });
 
+  it("reads the format conversion switch: on when checked, off when the switch is absent from the submission", () => {
+    expect(parseForm(providerUpdateSchema, form({ ...providerFields, allowFormatConversion: "on" }))).toMatchObject({ ok: true, data: { allowFormatConversion: true } });
+    expect(parseForm(providerUpdateSchema, form(providerFields))).toMatchObject({ ok: true, data: { allowFormatConversion: false } });
+  });
+
   it("reads the routing, session, network and MCP fields of the advanced section", () => {
     const parsed = parseForm(
       providerUpdateSchema,

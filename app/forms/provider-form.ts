@@ -98,6 +98,8 @@ const providerFields = {
   // Shown for codex providers only; the admin API refuses `custom` without a text (64 KiB at most).
   codexInstructionsStrategy: z.enum(CODEX_INSTRUCTIONS_STRATEGIES).default("auto"),
   codexInstructions: nullableText(64 * 1024),
+  // Serve requests of other wire formats through conversion (on by default for openai-compatible).
+  allowFormatConversion: checkbox(),
   // The provider's own quotas (scope "p:<id>"): a provider at its limit is skipped, not failed.
   ...limitFormFields,
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ERROR_RULES } from "../../server/gateway/resilience/error-rules.ts";
+import { DEFAULT_ERROR_RULES } from "../../server/domain/error-rules.ts";
 import { translateMessage } from "../i18n/index.ts";
 import { CODE_KEYS } from "./hub-messages.ts";
 

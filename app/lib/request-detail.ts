@@ -57,6 +57,10 @@ const decisionChainSchema = z.object({
     .optional()
     .catch(undefined),
   filters: z.array(filterNote).catch([]).optional(),
+  conversion: z
+    .object({ label: z.string(), dropped: z.array(z.string()).catch([]) })
+    .optional()
+    .catch(undefined),
 });
 
 export type DecisionChainView = z.infer<typeof decisionChainSchema>;

@@ -7,7 +7,9 @@ import { LogsTable } from "~/components/logs/logs-table.tsx";
 import { Pagination } from "~/components/logs/pagination.tsx";
 import { PageHeader } from "~/components/shell/app-shell.tsx";
 import { Card, CardContent } from "~/components/ui/card.tsx";
-import { parseLogFilters, toLogQuery } from "~/forms/log-filters.ts";
+import { Download } from "lucide-react";
+import { Button } from "~/components/ui/button.tsx";
+import { DEFAULT_PAGE_SIZE, logFiltersToSearch, parseLogFilters, toLogQuery } from "~/forms/log-filters.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import { parseCookies, TZ_COOKIE } from "~/lib/cookies.ts";
 import { safeTimeZone } from "~/lib/format.ts";
@@ -28,25 +30,39 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     query(context.trpc.logs.list(toLogQuery(filters, Date.now(), timeZone))),
     query(context.trpc.logs.filterOptions({})),
   ]);
-  return { filters, list, options, admin: isAdminViewer(viewer) };
+  // The export gets the same rows: a quick range is resolved here, as it was for the list.
+  const exportSearch = logFiltersToSearch({ ...toLogQuery(filters, Date.now(), timeZone), page: 1, pageSize: DEFAULT_PAGE_SIZE });
+  return { filters, list, options, admin: isAdminViewer(viewer), exportSearch };
 }
 
 export default function LogsPage() {
-  const { filters, list, options, admin } = useLoaderData<typeof loader>();
+  const { filters, list, options, admin, exportSearch } = useLoaderData<typeof loader>();
   const { t } = useI18n();
   return (
     <>
-      <PageHeader title={t("logs.title")} description={t("logs.subtitle")} />
+      <PageHeader
+        title={t("logs.title")}
+        description={t("logs.subtitle")}
+        actions={
+          // Same filters, every page: streamed by the hub (GET /api/logs/export.csv), members get their own rows.
+          <Button asChild variant="outline">
+            <a href={`/api/logs/export.csv${exportSearch}`} download title={t("logs.exportHint")}>
+              <Download aria-hidden />
+              {t("logs.export")}
+            </a>
+          </Button>
+        }
+      />
       <Card className="mb-4">
         <CardContent className="pt-5">
           <LogFiltersBar filters={filters} options={options} action={LOGS_PATH} />
         </CardContent>
       </Card>
-      <LogTotalsStrip totals={list.totals} />
+      <LogTotalsStrip totals={list.totals} cap={list.total} />
       <Card>
         <CardContent className="p-0">
           <LogsTable rows={list.items} detailBase={LOGS_PATH} showProvider={admin} />
-          <Pagination page={list.page} pageSize={list.pageSize} total={list.total} />
+          <Pagination page={list.page} pageSize={list.pageSize} total={list.total} capped={list.totalCapped} />
         </CardContent>
       </Card>
       <Outlet />

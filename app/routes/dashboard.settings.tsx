@@ -18,6 +18,7 @@ const PAGES: Array<{ to: string; label: MessageKey; end?: boolean }> = [
   { to: "/dashboard/settings/groups", label: "settings.navGroups" },
   { to: "/dashboard/settings/sensitive-words", label: "settings.navSensitiveWords" },
   { to: "/dashboard/settings/filters", label: "settings.navFilters" },
+  { to: "/dashboard/settings/notifications", label: "settings.navNotifications" },
 ];
 
 export default function SettingsLayout() {

@@ -11,7 +11,7 @@
  * // …point the hub at fake.url, run the scenario, inspect fake.requests…
  * await fake.close();
  */
-export { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from './server.ts';
+export { FAKE_CODE_ASSIST_PROJECT, startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from './server.ts';
 export { BEHAVIOUR_HEADER, type RecordedRequest } from './state.ts';
 export {
   parseBehaviour,

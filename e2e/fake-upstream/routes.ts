@@ -14,6 +14,8 @@ export type Route =
   | { kind: 'gemini'; method: GeminiMethod; model: string; codeAssist: false }
   | { kind: 'gemini'; method: GeminiMethod; model: undefined; codeAssist: true }
   | { kind: 'model-list'; style: ModelListStyle; id?: string }
+  /** Code Assist's loadCodeAssist: which Cloud project the account uses (the hub asks before converting for it). */
+  | { kind: 'code-assist-load' }
   | { kind: 'not-found' };
 
 export type GeminiMethod = 'generateContent' | 'streamGenerateContent' | 'countTokens';
@@ -27,6 +29,7 @@ export function matchRoute(method: string, url: URL, headers: Record<string, str
   const path = url.pathname.replace(/\/+$/, '');
   if (method === 'POST') {
     if (path.endsWith('/messages/count_tokens')) return { kind: 'anthropic-count-tokens' };
+    if (path.endsWith('/v1internal:loadCodeAssist')) return { kind: 'code-assist-load' };
     if (path.endsWith('/messages')) return { kind: 'anthropic-messages' };
     if (path.endsWith('/chat/completions')) return { kind: 'openai-chat' };
     if (path.endsWith('/responses/compact')) return { kind: 'openai-responses-compact' };
@@ -61,6 +64,7 @@ export function dialectOf(route: Route): ErrorDialect {
     case 'openai-responses-compact':
       return 'openai';
     case 'gemini':
+    case 'code-assist-load':
       return 'google';
     case 'model-list':
       return route.style === 'gemini' ? 'google' : route.style === 'anthropic' ? 'anthropic' : 'openai';
@@ -71,5 +75,5 @@ export function dialectOf(route: Route): ErrorDialect {
 
 /** Whether the route takes a behaviour from the queue (see FakeUpstream.enqueue). */
 export function consumesQueue(route: Route): boolean {
-  return route.kind !== 'not-found' && route.kind !== 'model-list';
+  return route.kind !== 'not-found' && route.kind !== 'model-list' && route.kind !== 'code-assist-load';
 }

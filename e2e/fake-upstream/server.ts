@@ -18,6 +18,9 @@ import { behaviourFromHeader, FakeState, flattenHeaders, parseJsonBody, readBody
 import { attachResponsesWebSocket } from './websocket.ts';
 import { deliverJson, deliverStream, pause, ResponseWriter } from './wire.ts';
 
+/** The Cloud project loadCodeAssist names for every account. */
+export const FAKE_CODE_ASSIST_PROJECT = 'fake-code-assist-project';
+
 /** A running fake upstream. */
 export interface FakeUpstream {
   /** Base URL, e.g. "http://127.0.0.1:43210" (no trailing slash). */
@@ -233,6 +236,8 @@ function buildReply(route: Exclude<Route, { kind: 'not-found' }>, url: URL, reco
       }
       break;
     }
+    case 'code-assist-load':
+      return { type: 'json', body: { currentTier: { id: 'standard-tier' }, cloudaicompanionProject: FAKE_CODE_ASSIST_PROJECT } };
     case 'model-list':
       switch (route.style) {
         case 'openai':

@@ -1,7 +1,7 @@
 /** Converts database rows into the catalog's hot-path shapes (see types.ts). */
 import type { ApiKey, Provider, SystemSettings, User } from "../generated/prisma/client.ts";
 import type { SecretBox } from "../auth/secrets.ts";
-import { usdToNano } from "../gateway/usage/money.ts";
+import { usdToNano } from "../domain/money.ts";
 import { openCustomHeaders, openProxyUrl } from "./provider-secrets.ts";
 import type {
   CacheTtlPreference,
@@ -166,6 +166,7 @@ export function toCachedProvider(row: Provider, secrets: SecretBox): CachedProvi
     mcpPassthroughUrl: row.mcpPassthroughUrl,
     codexInstructionsStrategy: (CODEX_STRATEGIES as readonly string[]).includes(row.codexInstructionsStrategy) ? (row.codexInstructionsStrategy as CachedProvider["codexInstructionsStrategy"]) : "auto",
     codexInstructions: row.codexInstructions,
+    allowFormatConversion: row.allowFormatConversion,
   };
 }
 

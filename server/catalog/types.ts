@@ -2,7 +2,7 @@
  * The shapes the gateway reads on every request, prepared once when the catalog loads a row:
  * decimals become integer nano-USD, dates become epoch ms, secrets are decrypted.
  */
-import type { PriceData } from "../gateway/usage/prices.ts";
+import type { PriceData } from "../domain/prices.ts";
 
 export type ProviderType = "claude" | "claude-auth" | "codex" | "openai-compatible" | "gemini" | "gemini-cli";
 export const PROVIDER_TYPES: readonly ProviderType[] = ["claude", "claude-auth", "codex", "openai-compatible", "gemini", "gemini-cli"];
@@ -104,6 +104,8 @@ export interface CachedProvider {
   codexInstructionsStrategy: "auto" | "official" | "custom";
   /** The admin's instructions for the `custom` strategy (at most 64 KiB). */
   codexInstructions: string | null;
+  /** Serve requests of other wire formats through conversion (gateway/convert/, decision 0020). */
+  allowFormatConversion: boolean;
 }
 
 export interface CachedSettings {

@@ -53,6 +53,8 @@ export interface LogRecord {
     retryCount: number;
     clientIp: string | null;
     userAgent: string | null;
+    /** The format conversion of the final attempt ("claude → openai-chat"); absent or null for passthrough. */
+    conversion?: string | null;
   };
   /** Present when the request is billed. */
   ledger?: {
@@ -126,7 +128,7 @@ const LOG_COLUMNS = [
   "redirected_model", "response_model", "is_stream", "input_tokens", "output_tokens", "cache_creation_5m_tokens",
   "cache_creation_1h_tokens", "cache_read_tokens", "cost_usd", "cost_breakdown", "price_missing", "ttfb_ms",
   "duration_ms", "status_code", "error_type", "error_message", "blocked_by", "session_id", "decision_chain",
-  "retry_count", "client_ip", "user_agent",
+  "retry_count", "client_ip", "user_agent", "conversion",
 ].join(", ");
 
 const LEDGER_COLUMNS = [

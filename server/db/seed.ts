@@ -2,8 +2,8 @@
  * First-start data: the built-in price list and the default error rules, each only when its
  * table has no rows of that kind yet (an admin's deletions are not undone at the next start).
  */
-import { DEFAULT_ERROR_RULES } from "../gateway/resilience/error-rules.ts";
-import { DEFAULT_PRICES } from "../gateway/usage/default-prices.ts";
+import { DEFAULT_ERROR_RULES } from "../domain/error-rules.ts";
+import { DEFAULT_PRICES } from "../domain/default-prices.ts";
 import type { Db } from "./database.ts";
 
 export async function seedDefaults(db: Db): Promise<{ prices: number; errorRules: number }> {

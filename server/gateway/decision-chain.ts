@@ -40,6 +40,8 @@ export interface AttemptRecord {
   model?: string;
   /** False when a provider's proxy failed and this attempt went direct (proxy fallback). */
   viaProxy?: boolean;
+  /** The format conversion of this attempt ("claude → openai-chat"); absent for passthrough. */
+  conversion?: string;
 }
 
 export interface DecisionChain {
@@ -57,6 +59,11 @@ export interface DecisionChain {
   usageEstimate?: UsageEstimate;
   /** Request filters that ran (or tried to) on this request, one entry per filter and provider. */
   filters?: FilterNote[];
+  /**
+   * The format conversion of the last converted attempt and what its encoder left out because
+   * the target cannot say it and the answer does not depend on it (steps/convert.ts).
+   */
+  conversion?: { label: string; dropped: string[] };
 }
 
 export interface FilterNote {

@@ -6,7 +6,7 @@ import type { Logger } from "../logger.ts";
 import type { Store } from "../store/store.ts";
 import type { Dispatchers } from "./upstream/dispatchers.ts";
 import type { ExpectedOutput } from "./limits/expected-output.ts";
-import type { Hydrator } from "./limits/hydrate.ts";
+import type { Hydrator } from "../domain/quota/hydrate.ts";
 import type { BodyBudget } from "./body/body-budget.ts";
 
 export interface GatewayDeps {

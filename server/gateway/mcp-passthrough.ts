@@ -22,7 +22,7 @@ import type { GatewayDeps } from "./deps.ts";
 import { GatewayError } from "./errors.ts";
 import { claudeFormat } from "./formats/claude/index.ts";
 import { limitError } from "./limits/limit-error.ts";
-import { keyScope, userScope } from "./limits/scopes.ts";
+import { keyScope, userScope } from "../domain/quota/scopes.ts";
 import { groupsIntersect } from "./routing/candidates.ts";
 import { holdMs } from "./steps/admit.ts";
 import { extractApiKey } from "./steps/authenticate.ts";

@@ -4,6 +4,11 @@
  * carries anthropic-version, Gemini's on /v1beta. A provider lists the models its allow-list names
  * exactly, plus its redirect sources; a provider that allows every model lists the priced models
  * of its vendor family.
+ *
+ * /v1/models lists every provider of the caller's groups (Claude and OpenAI clients share the
+ * path, so it cannot tell which client asks). /v1beta/models is asked by Gemini clients only: it
+ * lists the Gemini providers and the providers of other types that serve Gemini requests through
+ * format conversion (decision 0020).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { hashApiKey } from "../auth/api-keys.ts";
@@ -59,7 +64,7 @@ export async function listModels(req: IncomingMessage, res: ServerResponse, path
   const providers = deps.catalog
     .providers()
     .filter((p) => p.isEnabled && groupsIntersect(groups, p.groups))
-    .filter((p) => (gemini ? p.providerType === "gemini" || p.providerType === "gemini-cli" : true));
+    .filter((p) => (gemini ? p.providerType === "gemini" || p.providerType === "gemini-cli" || p.allowFormatConversion : true));
   let names = [...new Set(providers.flatMap((p) => modelsOf(p, priced)))].sort();
   if (key.user.allowedModels.length) names = names.filter((n) => userModelAllowed(key.user.allowedModels, n));
   const created = Math.floor(now / 1000);

@@ -18,10 +18,12 @@ import type { LogWriter } from "../db/log-writer.ts";
 import type { Env } from "../env.ts";
 import { clientIp } from "../gateway/client-ip.ts";
 import type { Logger } from "../logger.ts";
+import type { Notifications } from "../notifications/notifications.ts";
 import type { Store } from "../store/store.ts";
 import { appRouter, createCaller, type Caller } from "../trpc/root.ts";
 import type { Services, TrpcContext } from "../trpc/trpc.ts";
 import { apiDocsRouter } from "./api-docs.ts";
+import { logsExportHandler } from "./logs-export.ts";
 import { PUBLIC_DIR } from "../paths.ts";
 
 /** The most calls one tRPC request may batch (GET or POST). */
@@ -36,6 +38,7 @@ export interface AdminApiDeps {
   logger: Logger;
   logWriter: LogWriter;
   now: () => number;
+  notifications?: Notifications;
 }
 
 export type CallerForRequest = (req: Request) => Promise<{ caller: Caller; context: TrpcContext }>;
@@ -116,6 +119,11 @@ export function createAdminApi(deps: AdminApiDeps) {
   });
 
   router.use(["/api/trpc", "/api/actions"], refuseLockedOut);
+  router.get(
+    "/api/logs/export.csv",
+    refuseLockedOut,
+    logsExportHandler({ db: deps.db, logger: deps.logger, now: deps.now, viewerOf: (req) => viewerOf(req) }),
+  );
   router.use(
     "/api/trpc",
     createExpressMiddleware({

@@ -5,6 +5,7 @@
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Db, SqlQuery } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
+import { pruneSessionRollup } from "../db/rollups.ts";
 import { cleanupRequestLog } from "./log-cleanup.ts";
 import { syncPrices } from "./price-sync.ts";
 import type { JobName, ScheduledJob } from "./scheduler.ts";
@@ -37,7 +38,8 @@ export function hubJobs(deps: { db: Db; sql: SqlQuery; catalog: Pick<Catalog, "s
       async run(now) {
         const days = catalog.settings().logRetentionDays;
         const deleted = await cleanupRequestLog(deps.sql, days, now);
-        return `${deleted} request-log rows older than ${days} days deleted (the usage ledger is kept)`;
+        const sessions = await pruneSessionRollup(deps.sql, days, now);
+        return `${deleted} request-log rows older than ${days} days deleted (the usage ledger is kept), ${sessions} sessions forgotten`;
       },
     },
   ];

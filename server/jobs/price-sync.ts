@@ -11,7 +11,7 @@
  */
 import { fetch } from "undici";
 import type { Db } from "../db/database.ts";
-import { priceDataSchema, type PriceData } from "../gateway/usage/prices.ts";
+import { priceDataSchema, type PriceData } from "../domain/prices.ts";
 import type { Logger } from "../logger.ts";
 
 export const PRICE_SYNC_TIMEOUT_MS = 30_000;

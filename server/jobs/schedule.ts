@@ -2,7 +2,7 @@
  * Times of day for scheduled jobs: "HH:MM" (24-hour) in the system time zone. A time that does
  * not parse is refused when it is saved (parseTimeOfDay), never guessed at when a job is due.
  */
-import { localParts, zonedTime } from "../gateway/limits/windows.ts";
+import { localParts, zonedTime } from "../domain/quota/windows.ts";
 
 const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 

@@ -40,6 +40,8 @@ export interface JobSchedulerDeps {
   store: Pick<Store, "tryLock">;
   logger: Logger;
   now: () => number;
+  /** Told of every finished run (notifications: a failed price sync is a system problem). */
+  onFinished?: (run: { name: JobName; status: "ok" | "failed"; message: string; startedAt: number }) => void;
 }
 
 /** How long an occurrence's lock lives: far longer than instances' ticks are apart, far shorter than a day. */
@@ -164,6 +166,7 @@ export class JobScheduler {
         this.deps.logger.warn({ job: job.name, err: message }, "scheduled job failed");
       }
       await this.save(job.name, { lastFinishedAt: new Date(this.deps.now()), lastStatus: status, lastMessage: message.slice(0, MESSAGE_LIMIT) });
+      this.deps.onFinished?.({ name: job.name, status, message, startedAt: now });
     })().finally(() => this.running.delete(job.name));
     this.running.set(job.name, run);
     return run;

@@ -24,6 +24,8 @@ export interface UnpricedModelWatchDeps {
   syncAllowed: () => boolean;
   /** Starts a price sync (recorded as a run of the price-sync job). */
   sync: () => Promise<void>;
+  /** Told of each report (notifications: a model served at $0 is worth telling the admin). */
+  onReport?: (model: string, now: number) => void;
 }
 
 export class UnpricedModelWatch {
@@ -46,6 +48,7 @@ export class UnpricedModelWatch {
       { model, requestId: row.requestId },
       "a model without a price was billed at $0; add its price (Prices page) or let the price sync find it",
     );
+    this.deps.onReport?.(model, now);
     void this.askForSync(now);
   }
 

@@ -24,6 +24,8 @@ export interface KeyBuilder {
     inflight(scope: string): string;
     breaker(providerId: number): string;
     probes(providerId: number): string;
+    /** A session's provider binding (set by settle.lua; read here only by the sessions page). */
+    sessionBinding(bindingKey: string): string;
   };
   /** A named lock (store.tryLock); its value is the holder's token (TTL: the lock's). */
   lock(name: string): string;
@@ -42,6 +44,7 @@ export function createKeyBuilder(prefix = "cch:"): KeyBuilder {
       inflight: (scope) => `${prefix}{q}f:${scope}`,
       breaker: (id) => `${prefix}{q}b:${id}`,
       probes: (id) => `${prefix}{q}bp:${id}`,
+      sessionBinding: (bindingKey) => `${prefix}{q}sb:${bindingKey}`,
     },
     lock: (name) => `${prefix}lock:${name}`,
   };

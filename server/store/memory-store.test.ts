@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryStore } from "./memory-store.ts";
 import { runAdmissionContract } from "./admission.contract.ts";
 import { runStoreContract } from "./store.contract.ts";
+import { runSessionBindingContract } from "./session-bindings.contract.ts";
 
 runStoreContract("memory", async () => {
   const store = new MemoryStore();
@@ -9,6 +10,11 @@ runStoreContract("memory", async () => {
 });
 
 runAdmissionContract("memory", async () => {
+  const store = new MemoryStore();
+  return { store, peer: store };
+});
+
+runSessionBindingContract("memory", async () => {
   const store = new MemoryStore();
   return { store, peer: store };
 });
@@ -28,7 +34,7 @@ describe("MemoryStore", () => {
     // Later traffic (a few requests per expired binding is plenty) must reclaim their memory.
     for (let i = 0; i < 100; i++) await store.admit(request(`b${i}`, T0 + 120_000));
     // The bindings are internal; their number is what grows without bound when they leak.
-    const bindings = (store as unknown as { admission: { bindings: Map<string, unknown> } }).admission.bindings;
+    const bindings = (store as unknown as { admission: { q: { bindings: Map<string, unknown> } } }).admission.q.bindings;
     expect(bindings.size).toBe(0);
   });
 });

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { AdmitRequest, FailoverRequest, HydrationData, ScopeSpec, SettleRequest } from "./admission.ts";
-import { MemoryAdmission } from "./memory-admission.ts";
+import { MemoryAdmission } from "./memory/memory-admission.ts";
 import { figureBucket, figureBuckets, mergeFigureHash, type OutputFigure, type OutputSample } from "./output-figures.ts";
 import type { LockoutPolicy, LockoutState, Store } from "./store.ts";
 
@@ -54,6 +54,12 @@ export class MemoryStore implements Store {
   }
   resetBreaker(providerId: number) {
     return this.admission.resetBreaker(providerId);
+  }
+  sessionBindings(bindingKeys: string[], now: number) {
+    return this.admission.sessionBindings(bindingKeys, now);
+  }
+  unbindSession(bindingKey: string, now: number) {
+    return this.admission.unbindSession(bindingKey, now);
   }
   inFlight(scope: string, now: number) {
     return this.admission.inFlight(scope, now);

@@ -3,6 +3,7 @@ import { createLogger } from "../logger.ts";
 import { RedisStore } from "./redis-store.ts";
 import { runAdmissionContract } from "./admission.contract.ts";
 import { runStoreContract } from "./store.contract.ts";
+import { runSessionBindingContract } from "./session-bindings.contract.ts";
 
 async function twoInstances() {
   const keyPrefix = `test:${process.pid}:${Math.random().toString(36).slice(2)}:`;
@@ -15,3 +16,4 @@ async function twoInstances() {
 
 runStoreContract("redis", twoInstances);
 runAdmissionContract("redis", twoInstances);
+runSessionBindingContract("redis", twoInstances);

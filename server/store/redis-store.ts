@@ -1,7 +1,9 @@
 /**
  * The Redis store: the state every hub instance shares. Each multi-step change is one Lua
  * script (scripts/*.lua, registered once with defineCommand), so it is atomic and costs one
- * round trip. Pub/sub uses a second connection, as Redis requires.
+ * round trip. The operations of requests (admit, failover, settle) issued in the same turn of
+ * the event loop share one call of the batch script (op-batcher.ts, decision 0024). Pub/sub
+ * uses a second connection, as Redis requires.
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -23,6 +25,7 @@ import type {
 } from "./admission.ts";
 import { FIGURE_BUCKET_MS, FIGURE_BUCKETS, figureBucket, figureBuckets, mergeFigureHash, type OutputFigure, type OutputSample } from "./output-figures.ts";
 import { createKeyBuilder, type KeyBuilder } from "./keys.ts";
+import { OpBatcher, type BatchOutcome } from "./op-batcher.ts";
 import type { LockoutPolicy, LockoutState, Store } from "./store.ts";
 
 const SCRIPTS_DIR = findScriptsDir();
@@ -46,8 +49,8 @@ function script(name: string) {
 }
 
 /** Quota scripts share quota-lib.lua, prepended when they are registered. */
-function quotaScript(name: string) {
-  return `${script("quota-lib")}\n${script(name)}`;
+function quotaScript(...names: string[]) {
+  return ["quota-lib", ...names].map(script).join("\n");
 }
 
 /** Deletes a lock only while it still holds the caller's token. */
@@ -57,9 +60,7 @@ type QuotaCommand = (key: string, prefix: string, json: string) => Promise<strin
 
 interface HubRedis extends Redis {
   loginFailure(failuresKey: string, lockKey: string, max: number, windowMs: number, lockoutMs: number): Promise<[number, number, number]>;
-  quotaAdmit: QuotaCommand;
-  quotaFailover: QuotaCommand;
-  quotaSettle: QuotaCommand;
+  quotaBatch: QuotaCommand;
   quotaHydrate: QuotaCommand;
   quotaUsage: QuotaCommand;
   quotaBreakerStatus: QuotaCommand;
@@ -80,8 +81,7 @@ function toHit(raw: Record<string, unknown>): LimitHit {
   };
 }
 
-function toAdmitResult(json: string): AdmitResult {
-  const raw = JSON.parse(json) as Record<string, unknown>;
+function toAdmitResult(raw: Record<string, unknown>): AdmitResult {
   const skipped = () =>
     list<Record<string, unknown>>(raw.skipped).map(
       (s): CandidateSkip => ({
@@ -111,6 +111,49 @@ function toAdmitResult(json: string): AdmitResult {
   }
 }
 
+type QuotaOp = { o: "admit"; r: AdmitRequest } | { o: "failover"; r: FailoverRequest } | { o: "settle"; r: SettleRequest };
+
+/**
+ * The JSON of a scope spec, kept per spec object: the gateway reuses a scope's spec until one
+ * of its windows ends (server/domain/quota/scopes.ts), so most requests serialise none.
+ */
+const specJson = new WeakMap<ScopeSpec, string>();
+
+/**
+ * batch.lua's input: {"specs": [ScopeSpec...], "ops": [{"o", "r"}...]}, where every scope spec
+ * in an operation (scopes, candidates' limits) is replaced by its index in `specs`. The requests
+ * of one key share their key, user and provider specs, so a batch carries each once, and the
+ * script decodes (cjson, the biggest part of its CPU time) a fraction of the bytes.
+ */
+function serializeBatch(ops: QuotaOp[]): string {
+  const specs: string[] = [];
+  const index = new Map<ScopeSpec, number>();
+  const ref = (spec: ScopeSpec): number => {
+    let i = index.get(spec);
+    if (i === undefined) {
+      let json = specJson.get(spec);
+      if (json === undefined) {
+        json = JSON.stringify(spec);
+        specJson.set(spec, json);
+      }
+      i = specs.push(json) - 1;
+      index.set(spec, i);
+    }
+    return i;
+  };
+  const parts = ops.map((op) => {
+    const r = op.r;
+    let refs: object;
+    if (op.o === "settle") refs = { ...op.r, scopes: op.r.scopes.map(ref) };
+    else {
+      const candidates = op.r.candidates.map((c) => ({ ...c, limits: ref(c.limits) }));
+      refs = op.o === "admit" ? { ...op.r, scopes: op.r.scopes.map(ref), candidates } : { ...r, candidates };
+    }
+    return `{"o":"${op.o}","r":${JSON.stringify(refs)}}`;
+  });
+  return `{"specs":[${specs.join(",")}],"ops":[${parts.join(",")}]}`;
+}
+
 export interface RedisStoreOptions {
   url: string;
   keyPrefix?: string;
@@ -125,6 +168,7 @@ export class RedisStore implements Store {
   private readonly redis: HubRedis;
   private subscriber: Redis | undefined;
   private readonly listeners = new Map<string, Set<(message: string) => void>>();
+  private readonly batcher = new OpBatcher<QuotaOp>((ops) => this.runBatch(ops));
 
   constructor(private readonly options: RedisStoreOptions) {
     this.keys = createKeyBuilder(options.keyPrefix);
@@ -141,31 +185,37 @@ export class RedisStore implements Store {
     }) as HubRedis;
     this.redis.on("error", (error) => options.logger.warn({ err: error.message }, "redis error"));
     this.redis.defineCommand("loginFailure", { numberOfKeys: 2, lua: script("login-failure") });
-    this.redis.defineCommand("quotaAdmit", { numberOfKeys: 1, lua: quotaScript("admit") });
-    this.redis.defineCommand("quotaFailover", { numberOfKeys: 1, lua: quotaScript("failover") });
-    this.redis.defineCommand("quotaSettle", { numberOfKeys: 1, lua: quotaScript("settle") });
+    this.redis.defineCommand("quotaBatch", { numberOfKeys: 1, lua: quotaScript("admit", "failover", "settle", "batch") });
     this.redis.defineCommand("quotaHydrate", { numberOfKeys: 1, lua: quotaScript("hydrate") });
     this.redis.defineCommand("quotaUsage", { numberOfKeys: 1, lua: quotaScript("usage") });
     this.redis.defineCommand("quotaBreakerStatus", { numberOfKeys: 1, lua: quotaScript("breaker-status") });
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Admission (one script, one round trip each; see admission.ts)
+  // Admission (one script each, coalesced per event-loop turn; see admission.ts)
   // ---------------------------------------------------------------------------------------------
 
   async admit(request: AdmitRequest): Promise<AdmitResult> {
-    const { quota } = this.keys;
-    return toAdmitResult(await this.redis.quotaAdmit(quota.request(request.requestId), quota.prefix, JSON.stringify(request)));
+    return toAdmitResult((await this.batcher.push({ o: "admit", r: request })) as Record<string, unknown>);
   }
 
   async failover(request: FailoverRequest): Promise<AdmitResult> {
-    const { quota } = this.keys;
-    return toAdmitResult(await this.redis.quotaFailover(quota.request(request.requestId), quota.prefix, JSON.stringify(request)));
+    return toAdmitResult((await this.batcher.push({ o: "failover", r: request })) as Record<string, unknown>);
   }
 
   async settle(request: SettleRequest): Promise<void> {
+    await this.batcher.push({ o: "settle", r: request });
+  }
+
+  /** One call of batch.lua for the operations of one event-loop turn. */
+  private async runBatch(ops: QuotaOp[]): Promise<BatchOutcome[]> {
     const { quota } = this.keys;
-    await this.redis.quotaSettle(quota.request(request.requestId), quota.prefix, JSON.stringify(request));
+    // KEYS[1] only routes the call to the quota slot: the prefix itself carries the {q} hash tag.
+    const raw = JSON.parse(await this.redis.quotaBatch(quota.prefix, quota.prefix, serializeBatch(ops))) as unknown;
+    return list<unknown>(raw).map((r): BatchOutcome => {
+      if (r && typeof r === "object" && "error" in r) return { ok: false, error: new Error(`store script failed: ${String((r as { error: unknown }).error)}`) };
+      return { ok: true, value: r };
+    });
   }
 
   async hydrate(scope: ScopeSpec, data: HydrationData, now: number): Promise<void> {
@@ -209,6 +259,24 @@ export class RedisStore implements Store {
 
   async resetBreaker(providerId: number): Promise<void> {
     await this.redis.del(this.keys.quota.breaker(providerId), this.keys.quota.probes(providerId));
+  }
+
+  async sessionBindings(bindingKeys: string[], now: number): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    if (bindingKeys.length === 0) return found;
+    const values = await this.redis.mget(bindingKeys.map((k) => this.keys.quota.sessionBinding(k)));
+    bindingKeys.forEach((key, i) => {
+      // "<provider id>:<expires at ms>" (settle.lua); PX expires it too, the check covers a clock skew.
+      const [provider, expires] = (values[i] ?? "").split(":");
+      if (provider && Number(expires) > now) found.set(key, Number(provider));
+    });
+    return found;
+  }
+
+  async unbindSession(bindingKey: string, now: number): Promise<boolean> {
+    const key = this.keys.quota.sessionBinding(bindingKey);
+    const [[, value]] = (await this.redis.multi().get(key).del(key).exec()) as [[Error | null, string | null], ...unknown[]];
+    return value !== null && Number(value.split(":")[1]) > now;
   }
 
   async inFlight(scope: string, now: number) {

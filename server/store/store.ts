@@ -33,6 +33,14 @@ import type { OutputFigure, OutputSample } from "./output-figures.ts";
 export interface Store extends AdmissionStore {
   readonly kind: "redis" | "memory";
 
+  /**
+   * The providers sessions are bound to now, by binding key ("<keyId>:<sessionId>"); keys
+   * without a live binding are absent. Dashboard only (the sessions page), never the request path.
+   */
+  sessionBindings(bindingKeys: string[], now: number): Promise<Map<string, number>>;
+  /** Forgets a session's binding, so its next request picks a provider afresh; true when one was live. */
+  unbindSession(bindingKey: string, now: number): Promise<boolean>;
+
   /** Resolves when the store answers; rejects otherwise. */
   ping(): Promise<void>;
 

@@ -2,10 +2,11 @@
  * The differential test of the two stores (docs/decisions/0016-one-definition-of-the-rules.md).
  *
  * The quota, breaker and session rules are written twice: TypeScript for the in-process store
- * (memory-admission.ts) and Lua for Redis (scripts/*.lua). The contract (admission.contract.ts)
+ * (server/store/memory/, one file per script) and Lua for Redis (scripts/*.lua). The contract (admission.contract.ts)
  * pins a few cases; this test drives BOTH stores with the same long random sequences of
- * operations — admit, failover, settle (also twice, or for a request never admitted), abandoned
- * requests, hydrate, resetScope, resetBreaker, limit changes and clock moves — and compares every
+ * operations — admit, failover, settle (also twice, or for a request never admitted), bursts of
+ * them issued at once (the Redis store coalesces those into one script call, decision 0024),
+ * abandoned requests, hydrate, resetScope, resetBreaker, limit changes and clock moves — and compares every
  * answer and, after each step, what a user can observe: usage of every scope, requests and
  * sessions in flight, and the breakers.
  *
@@ -29,7 +30,7 @@ const SEED = Number(process.env.DIFF_SEED ?? 20_261_207);
 const FIRST_RUN = Number(process.env.DIFF_FIRST_RUN ?? 0);
 const MIN_STEPS = 50;
 const MAX_STEPS = 100;
-/** How long a settled request's record is kept (memory-admission.ts, quota-lib.lua). */
+/** How long a settled request's record is kept (memory/quota-lib.ts, quota-lib.lua). */
 const RECORD_GRACE_MS = 3_600_000;
 const MAX_ELAPSED_MS = 29 * 86_400_000;
 const PREFIX = `diff:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;
@@ -144,7 +145,7 @@ function randomWorld(rng: Rng): World {
   return { start, limits, providers, observeEvery: pickOne(rng, [1, 3, 7]) };
 }
 
-/** Calendar windows in UTC, as server/gateway/limits/scopes.ts builds them for a time zone. */
+/** Calendar windows in UTC, as server/domain/quota/scopes.ts builds them for a time zone. */
 function fixedDay(now: number, resetHour: number) {
   let start = Math.floor(now / DAY) * DAY + resetHour * HOUR;
   if (start > now) start -= DAY;
@@ -206,10 +207,15 @@ function ledgerData(spec: ScopeSpec, l: Limits, now: number, seed: number): Hydr
 // Requests are chosen by position among those alive at that moment (modulo their number).
 // -------------------------------------------------------------------------------------------
 
+type AdmitOp = { op: "admit"; key: number; session: number | null; estimate: number; order: number[]; enforce: boolean; passthrough: boolean; holdMs: number; seed: number };
+type FailoverOp = { op: "failover"; pick: number; countFailure: boolean; seed: number };
+type SettleOp = { op: "settle"; pick: number; costPct: number; breaker: "success" | "failure" | "none"; bind: boolean; ttlMs: number };
 type Op =
-  | { op: "admit"; key: number; session: number | null; estimate: number; order: number[]; enforce: boolean; passthrough: boolean; holdMs: number; seed: number }
-  | { op: "failover"; pick: number; countFailure: boolean; seed: number }
-  | { op: "settle"; pick: number; costPct: number; breaker: "success" | "failure" | "none"; bind: boolean; ttlMs: number }
+  | AdmitOp
+  | FailoverOp
+  | SettleOp
+  /** Operations of several requests issued in the same turn, none awaited before the next. */
+  | { op: "burst"; parts: Array<AdmitOp | FailoverOp | SettleOp> }
   | { op: "abandon"; pick: number }
   | { op: "settleAgain"; pick: number }
   | { op: "lateFailover"; pick: number; seed: number }
@@ -222,6 +228,14 @@ type Op =
 
 function randomOp(rng: Rng): Op {
   const r = rng();
+  if (r < 0.08) {
+    const parts: Array<AdmitOp | FailoverOp | SettleOp> = [];
+    for (let i = int(rng, 2, 8); i > 0; i--) {
+      const part = randomOp(rng);
+      if (part.op === "admit" || part.op === "failover" || part.op === "settle") parts.push(part);
+    }
+    return { op: "burst", parts };
+  }
   if (r < 0.34) {
     return {
       op: "admit",
@@ -299,6 +313,7 @@ function canonical(value: unknown): string {
  */
 const seen = new Map<string, number>();
 const EXPECTED_FEATURES = [
+  "burst",
   "admitted",
   "admitted:partial room",
   "admitted:via session",
@@ -355,6 +370,74 @@ async function play(world: World, ops: Op[]): Promise<Mismatch | null> {
   };
   const bindingKey = (key: number, session: number) => `${KEYS[key]}:s${session}`;
 
+  /** An admission of a new request; `done` records it as live once admitted. */
+  const admitCall = (op: AdmitOp) => {
+    const id = `r${++reqSeq}`;
+    const request = {
+      requestId: id,
+      now,
+      scopes: [spec(KEYS[op.key]), spec(USER)],
+      estimateNano: op.estimate,
+      session: op.session === null ? null : { id: `${KEYS[op.key]}-s${op.session}`, bindingKey: bindingKey(op.key, op.session) },
+      candidates: op.order.map(candidate),
+      enforce: op.enforce,
+      holdMs: op.holdMs,
+      passthrough: op.passthrough,
+    };
+    const done = (result: AdmitResult) => {
+      if (result.status === "admitted") {
+        live.push({ id, key: op.key, session: op.session, estimate: op.estimate, holdMs: op.holdMs, passthrough: op.passthrough, enforce: op.enforce, provider: result.providerId, tried: [result.providerId] });
+      }
+    };
+    return { request, done };
+  };
+  /** A failover of a live request whose provider failed; null when none is being served. */
+  const failoverCall = (op: FailoverOp) => {
+    const open = live.filter((r) => r.provider !== null);
+    if (!open.length) return null;
+    const r = open[op.pick % open.length];
+    const failed = r.provider!;
+    const rest = PROVIDER_IDS.filter((id) => !r.tried.includes(id));
+    const request = {
+      requestId: r.id,
+      now,
+      failedProviderId: failed,
+      countFailure: op.countFailure,
+      failedBreaker: provider(failed).breaker,
+      candidates: rest.map(candidate),
+      estimateNano: r.estimate,
+      enforce: r.enforce,
+      holdMs: r.holdMs,
+      passthrough: r.passthrough,
+    };
+    const done = (result: AdmitResult) => {
+      r.provider = result.status === "admitted" ? result.providerId : null;
+      if (r.provider !== null) r.tried.push(r.provider);
+    };
+    return { request, done };
+  };
+  /** The settlement of a live request (taken off the live list at once); null when none is live. */
+  const settleCall = (op: SettleOp) => {
+    if (!live.length) return null;
+    const [r] = live.splice(op.pick % live.length, 1);
+    const pid = r.provider;
+    const bind = op.bind && pid !== null && r.session !== null ? { bindingKey: bindingKey(r.key, r.session), providerId: pid, ttlMs: op.ttlMs } : null;
+    const scopes = [spec(KEYS[r.key]), spec(USER), ...(pid === null ? [] : [spec(`p:${pid}`)])];
+    settled.push({ id: r.id, at: now });
+    return {
+      request: {
+        requestId: r.id,
+        now,
+        costNano: r.passthrough ? 0 : Math.round((r.estimate * op.costPct) / 100),
+        providerId: pid,
+        breaker: pid === null ? ("none" as const) : op.breaker,
+        breakerConfig: pid === null ? null : provider(pid).breaker,
+        bind,
+        scopes,
+      },
+    };
+  };
+
   let step = 0;
   let mismatch: Mismatch | null = null;
   /** Runs the same call on both stores; records the first difference. */
@@ -400,71 +483,51 @@ async function play(world: World, ops: Op[]): Promise<Mismatch | null> {
       const op = ops[step];
       switch (op.op) {
         case "admit": {
-          const id = `r${++reqSeq}`;
-          const request = {
-            requestId: id,
-            now,
-            scopes: [spec(KEYS[op.key]), spec(USER)],
-            estimateNano: op.estimate,
-            session: op.session === null ? null : { id: `${KEYS[op.key]}-s${op.session}`, bindingKey: bindingKey(op.key, op.session) },
-            candidates: op.order.map(candidate),
-            enforce: op.enforce,
-            holdMs: op.holdMs,
-            passthrough: op.passthrough,
-          };
-          const result = await admitting("admit", op.estimate, (store) => store.admit({ ...request, now }), op.seed);
-          if (result.status === "admitted") {
-            live.push({ id, key: op.key, session: op.session, estimate: op.estimate, holdMs: op.holdMs, passthrough: op.passthrough, enforce: op.enforce, provider: result.providerId, tried: [result.providerId] });
-          }
+          const { request, done } = admitCall(op);
+          done(await admitting("admit", op.estimate, (store) => store.admit(request), op.seed));
           break;
         }
         case "failover": {
-          const open = live.filter((r) => r.provider !== null);
-          if (!open.length) break;
-          const r = open[op.pick % open.length];
-          const failed = r.provider!;
-          const rest = PROVIDER_IDS.filter((id) => !r.tried.includes(id));
-          const result = await admitting(
-            "failover",
-            r.estimate,
-            (store) =>
-              store.failover({
-                requestId: r.id,
-                now,
-                failedProviderId: failed,
-                countFailure: op.countFailure,
-                failedBreaker: provider(failed).breaker,
-                candidates: rest.map(candidate),
-                estimateNano: r.estimate,
-                enforce: r.enforce,
-                holdMs: r.holdMs,
-                passthrough: r.passthrough,
-              }),
-            op.seed,
-          );
-          r.provider = result.status === "admitted" ? result.providerId : null;
-          if (r.provider !== null) r.tried.push(r.provider);
+          const call = failoverCall(op);
+          if (!call) break;
+          call.done(await admitting("failover", call.request.estimateNano, (store) => store.failover(call.request), op.seed));
           break;
         }
         case "settle": {
-          if (!live.length) break;
-          const [r] = live.splice(op.pick % live.length, 1);
-          const pid = r.provider;
-          const bind = op.bind && pid !== null && r.session !== null ? { bindingKey: bindingKey(r.key, r.session), providerId: pid, ttlMs: op.ttlMs } : null;
-          const scopes = [spec(KEYS[r.key]), spec(USER), ...(pid === null ? [] : [spec(`p:${pid}`)])];
-          await both("settle", (store) =>
-            store.settle({
-              requestId: r.id,
-              now,
-              costNano: r.passthrough ? 0 : Math.round((r.estimate * op.costPct) / 100),
-              providerId: pid,
-              breaker: pid === null ? "none" : op.breaker,
-              breakerConfig: pid === null ? null : provider(pid).breaker,
-              bind,
-              scopes,
-            }),
-          );
-          settled.push({ id: r.id, at: now });
+          const call = settleCall(op);
+          if (!call) break;
+          await both("settle", (store) => store.settle(call.request));
+          break;
+        }
+        case "burst": {
+          // Every part is issued before any is awaited, in the same order on both stores: the
+          // Redis store sends them as one batch, memory applies them one by one.
+          const calls: Array<{ what: string; issue: (store: Store) => Promise<unknown>; done: (result: AdmitResult) => void; estimate: number }> = [];
+          for (const part of op.parts) {
+            if (part.op === "admit") {
+              const c = admitCall(part);
+              calls.push({ what: "burst admit", issue: (store) => store.admit(c.request), done: c.done, estimate: part.estimate });
+            } else if (part.op === "failover") {
+              const c = failoverCall(part);
+              if (c) calls.push({ what: "burst failover", issue: (store) => store.failover(c.request), done: c.done, estimate: c.request.estimateNano });
+            } else {
+              const c = settleCall(part);
+              if (c) calls.push({ what: "burst settle", issue: (store) => store.settle(c.request), done: () => {}, estimate: 0 });
+            }
+          }
+          if (!calls.length) break;
+          if (calls.length > 1) count("burst");
+          const results = await both("burst", (store) => Promise.all(calls.map((c) => c.issue(store))));
+          const missing = new Set<string>();
+          results.forEach((result, i) => {
+            if (!result) return; // a settlement
+            const r = result as AdmitResult;
+            countResult(r, calls[i].estimate, calls[i].what === "burst admit" ? "admit" : "failover");
+            if (r.status === "unhydrated") for (const scope of r.scopes) missing.add(scope);
+            calls[i].done(r);
+          });
+          // As the gateway would: rebuild what was asked for (the requests themselves are not retried).
+          await hydrateAll([...missing], op.parts.length * 131);
           break;
         }
         case "abandon": {

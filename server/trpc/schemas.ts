@@ -204,6 +204,7 @@ export const providerView = z.object({
   websiteUrl: z.string().nullable(),
   codexInstructionsStrategy: z.enum(["auto", "official", "custom"]),
   codexInstructions: z.string().nullable(),
+  allowFormatConversion: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -274,6 +275,7 @@ export function toProviderView(row: Provider, secrets: SecretBox): z.infer<typeo
     websiteUrl: row.websiteUrl,
     codexInstructionsStrategy: row.codexInstructionsStrategy as "auto" | "official" | "custom",
     codexInstructions: row.codexInstructions,
+    allowFormatConversion: row.allowFormatConversion,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeUpstream, type FakeUpstream } from "../../e2e/fake-upstream/index.ts";
 import { createLogger } from "../logger.ts";
 import { seedTenant, startTestHub, TEST_ADMIN_TOKEN, type TestHub } from "../../test-support/hub.ts";
+import { startReceiver } from "../../test-support/notification-receiver.ts";
 import { startConnectProxy, type TestProxy } from "../../test-support/proxies.ts";
 
 /** Every secret the flows handle, by what it is (the name appears in a failure). */
@@ -166,6 +167,29 @@ describe("secrets scan", () => {
     await t.admin("settings/update", { siteTitle: "Scan Hub" });
     await t.admin("keys/delete", { id: codex.key.id });
     await t.admin("providers/test", { id: claude.provider.id });
+
+    // Notification targets: a robot key inside a URL, a signing secret, a bot token; each sent a
+    // test to a receiver that refuses it and echoes the credentials back (some services do).
+    const robotKey = "robot-scan-key-0123456789";
+    const signingSecret = "webhook-scan-secret-0123456789";
+    const botToken = "123456:TELEGRAMSCANTOKEN0123456789";
+    secrets.set("robot key", robotKey);
+    secrets.set("webhook signing secret", signingSecret);
+    secrets.set("telegram bot token", botToken);
+    const receiver = await startReceiver();
+    receiver.answer({ status: 401, body: JSON.stringify({ errcode: 40001, errmsg: `invalid ${robotKey} ${botToken}`, ok: false, description: `bad token ${botToken}` }) });
+    try {
+      const robot = await t.admin<{ id: number; config: Record<string, string> }>("notifications/create", { name: "scan robot", type: "wecom", events: ["quota.alert"], config: { url: `${receiver.url}/cgi-bin/webhook/send?key=${robotKey}` } });
+      await t.admin("notifications/update", { id: robot.id, config: robot.config, name: "scan robot 2" });
+      const hook = await t.admin<{ id: number }>("notifications/create", { name: "scan hook", type: "webhook", events: [], config: { url: `${receiver.url}/hook`, secret: signingSecret } });
+      const tg = await t.admin<{ id: number }>("notifications/create", { name: "scan tg", type: "telegram", events: [], config: { botToken, chatId: "42", apiUrl: receiver.url } });
+      for (const id of [robot.id, hook.id, tg.id]) expect(await t.admin("notifications/test", { id })).toMatchObject({ status: "failed" });
+      await call("invalid notification target", `${t.url}/api/actions/notifications/create`, json({ name: "x", type: "webhook", events: [], config: { url: "nope", secret: signingSecret } }, { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }));
+      expect(leaks(JSON.stringify(await t.admin("notifications/list")))).toEqual([]);
+      expect(leaks(JSON.stringify(await t.admin("notifications/deliveries", { id: tg.id })))).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
     await t.flushLogs();
   });
 
@@ -185,7 +209,7 @@ describe("secrets scan", () => {
       if (last.n > 0) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    for (const table of ["request_log", "usage_ledger", "audit_log"]) {
+    for (const table of ["request_log", "usage_ledger", "audit_log", "notification_targets", "notification_deliveries"]) {
       const rows = await t.hub.db.sql<{ row: string }>(`SELECT row_to_json(r)::text AS row FROM ${table} r`);
       expect(rows.length, table).toBeGreaterThan(0);
       expect(leaks(rows.map((r) => r.row).join("\n")), table).toEqual([]);

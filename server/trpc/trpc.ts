@@ -13,6 +13,7 @@ import type { Db } from "../db/database.ts";
 import type { LogWriter } from "../db/log-writer.ts";
 import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";
+import type { Notifications } from "../notifications/notifications.ts";
 import type { Store } from "../store/store.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -41,6 +42,8 @@ export interface Services {
   logger: Logger;
   logWriter: LogWriter;
   now: () => number;
+  /** The notification service (absent where a context is built without a hub). */
+  notifications?: Notifications;
 }
 
 export interface TrpcContext extends Services {

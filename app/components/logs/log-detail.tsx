@@ -43,6 +43,7 @@ function RequestFields({ log }: { log: LogDetailProps["log"] }) {
     ["logs.provider", log.providerName ?? "—"],
     ["logs.endpoint", <code key="endpoint" className="text-xs">{log.endpoint}</code>],
     ["logs.apiFormat", log.apiFormat],
+    ["logs.conversion", log.conversion ?? "—"],
     ["logs.model", log.model ?? "—"],
     ["logs.redirectedModel", log.redirectedModel ?? "—"],
     ["logs.responseModel", log.responseModel ?? "—"],
@@ -168,6 +169,19 @@ function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
           <p>
             <span className="text-muted-foreground">{t("chain.requestFilters")}: </span>
             {chain.filters.map((f) => `${f.name} (${f.phase}: ${t("chain.filterCounts", { applied: f.applied, skipped: f.skipped })}${f.skipReason ? ` — ${f.skipReason}` : ""})`).join("; ")}
+          </p>
+        ) : null}
+        {chain.conversion ? (
+          <p>
+            <span className="text-muted-foreground">{t("logs.conversion")}: </span>
+            {chain.conversion.label}
+            {chain.conversion.dropped.length ? (
+              <>
+                {" — "}
+                <span className="text-muted-foreground">{t("logs.conversionNotes")}: </span>
+                {chain.conversion.dropped.join("; ")}
+              </>
+            ) : null}
           </p>
         ) : null}
       </div>

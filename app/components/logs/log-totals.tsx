@@ -1,10 +1,21 @@
-/** Totals of every request the filters match (not just this page): requests, errors, success rate, cost, tokens. */
+/**
+ * Totals of every request the filters match (not just this page): requests, errors, success rate,
+ * cost, tokens. Null when more rows match than the list counts (LOG_COUNT_CAP): summing them would
+ * read most of the table on every page view, so the strip asks for a narrower filter instead.
+ */
 import { useI18n } from "~/i18n/use-i18n.ts";
 import type { LogTotals } from "~/lib/api-types.ts";
 import { successRate } from "~/lib/quota-math.ts";
 
-export function LogTotalsStrip({ totals }: { totals: LogTotals }) {
+export function LogTotalsStrip({ totals, cap }: { totals: LogTotals | null; cap: number }) {
   const { t, fmt } = useI18n();
+  if (totals === null) {
+    return (
+      <p role="note" aria-label={t("logs.totals")} className="mb-4 rounded-lg border bg-card px-4 py-3 text-sm text-muted-foreground">
+        {t("logs.totalsCapped", { cap: fmt.integer(cap) })}
+      </p>
+    );
+  }
   const rate = successRate(totals.requests, totals.errors);
   const items = [
     { label: t("logs.totalRequests"), value: fmt.integer(totals.requests) },

@@ -9,6 +9,7 @@ import { useI18n } from "~/i18n/use-i18n.ts";
 import type { LogRow } from "~/lib/api-types.ts";
 import { shortError } from "~/lib/error-preview.ts";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "../ui/table.tsx";
+import { Badge } from "../ui/badge.tsx";
 import { StatusCode } from "./status-code.tsx";
 
 interface LogsTableProps {
@@ -99,6 +100,11 @@ export function LogsTable({ rows, showUser = true, showProvider = true, detailBa
                   {row.model ?? "—"}
                 </span>
                 {row.isStream ? <span className="ml-1 text-[10px] uppercase text-muted-foreground">{t("logs.stream")}</span> : null}
+                {row.conversion ? (
+                  <Badge variant="muted" className="ml-1 px-1 py-0 text-[10px]" title={`${t("logs.conversion")}: ${row.conversion}`}>
+                    {row.conversion}
+                  </Badge>
+                ) : null}
                 {row.redirectedModel && row.redirectedModel !== row.model ? (
                   <span className="block max-w-[26ch] truncate font-mono text-xs text-muted-foreground" title={row.redirectedModel}>
                     → {row.redirectedModel}

@@ -4,7 +4,8 @@ import { ChevronLeft, ChevronRight } from "lucide-react";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import { Button } from "../ui/button.tsx";
 
-export function Pagination({ page, pageSize, total }: { page: number; pageSize: number; total: number }) {
+/** `capped`: more rows match than `total` (the list stops counting there); shown as "10,000+". */
+export function Pagination({ page, pageSize, total, capped = false }: { page: number; pageSize: number; total: number; capped?: boolean }) {
   const { t, fmt } = useI18n();
   const location = useLocation();
   const pages = Math.max(1, Math.ceil(total / pageSize));
@@ -22,7 +23,7 @@ export function Pagination({ page, pageSize, total }: { page: number; pageSize: 
   return (
     <nav aria-label={t("pagination.label")} className="flex items-center justify-between gap-4 px-3 py-3 text-sm">
       <p className="text-muted-foreground">
-        {t("pagination.range", { first: fmt.integer(first), last: fmt.integer(last), total: fmt.integer(total) })}
+        {t("pagination.range", { first: fmt.integer(first), last: fmt.integer(last), total: `${fmt.integer(total)}${capped ? "+" : ""}` })}
       </p>
       <div className="flex items-center gap-2">
         <span className="text-muted-foreground">{t("pagination.page", { page, pages })}</span>

@@ -29,6 +29,14 @@ export function ProviderFields({ provider }: { provider?: ProviderRow }) {
           options={PROVIDER_TYPES.map((type) => ({ value: type, label: type }))}
         />
       </div>
+      <SwitchField
+        // A new provider's default follows its type (on for openai-compatible): remount when the type changes.
+        key={p ? "allowFormatConversion" : `allowFormatConversion-${providerType}`}
+        name="allowFormatConversion"
+        label={t("providers.allowFormatConversion")}
+        hint={t("providers.allowFormatConversionHint")}
+        defaultChecked={p?.allowFormatConversion ?? providerType === "openai-compatible"}
+      />
       {providerType === "codex" && (
         <fieldset className="grid gap-3">
           <legend className="mb-2 text-sm font-semibold">{t("providers.codexInstructions")}</legend>

@@ -1,7 +1,7 @@
-/** The dashboard frame: navigation (a sidebar, a drawer on phones; Providers and Settings for admins), who is logged in, theme, language, API docs, logout. */
+/** The dashboard frame: navigation (a sidebar, a drawer on phones; only pages that exist; Providers, Availability and Settings for admins), who is logged in, theme, language, API docs, logout. */
 import * as DialogPrimitive from "@radix-ui/react-dialog";
 import { NavLink, useLocation } from "@remix-run/react";
-import { BookOpen, Gauge, LayoutDashboard, Menu, ScrollText, Server, Settings, Users, X, type LucideIcon } from "lucide-react";
+import { BookOpen, ClipboardList, Gauge, HeartPulse, LayoutDashboard, Menu, MessagesSquare, ScrollText, Server, Settings, Trophy, Users, X, type LucideIcon } from "lucide-react";
 import { useEffect, useState } from "react";
 import type { MessageKey } from "~/i18n/index.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
@@ -28,7 +28,11 @@ const NAV: NavItem[] = [
   // Admins see everyone's quotas; other dashboard users see their own.
   { to: "/dashboard/quotas", label: "nav.quotas", icon: Gauge },
   { to: "/dashboard/logs", label: "nav.logs", icon: ScrollText },
+  { to: "/dashboard/sessions", label: "nav.sessions", icon: MessagesSquare },
+  { to: "/dashboard/leaderboard", label: "nav.leaderboard", icon: Trophy },
+  { to: "/dashboard/availability", label: "nav.availability", icon: HeartPulse, adminOnly: true },
   { to: "/dashboard/settings", label: "nav.settings", icon: Settings, adminOnly: true },
+  { to: "/dashboard/audit", label: "nav.audit", icon: ClipboardList, adminOnly: true },
 ];
 
 export interface AppShellProps {

@@ -4,8 +4,8 @@
  * cannot act (its path is absent, the value is of another type) does nothing and says why, so
  * the caller can note it; it never throws.
  */
-import { resolvePath } from "./path.ts";
-import type { CompiledFilter } from "./rules.ts";
+import { resolvePath } from "../../domain/request-filters/path.ts";
+import type { CompiledFilter } from "../../domain/request-filters/rules.ts";
 
 export type ActionResult = { applied: true } | { applied: false; reason: string };
 

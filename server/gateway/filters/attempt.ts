@@ -11,7 +11,7 @@
 import type { DecisionChain, FilterNote } from "../decision-chain.ts";
 import type { UpstreamRequest } from "../formats/types.ts";
 import { applyToDocument, applyToHeaders, type ActionResult } from "./apply.ts";
-import { appliesTo, type CompiledFilter } from "./rules.ts";
+import { appliesTo, type CompiledFilter } from "../../domain/request-filters/rules.ts";
 import { JsonArrayElementFilter } from "./json-array.ts";
 import { SseEventFilter } from "./sse.ts";
 

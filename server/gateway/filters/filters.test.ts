@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyToDocument, applyToHeaders } from "./apply.ts";
-import { FilterPathError, parsePath } from "./path.ts";
-import { compileFilter, FilterRuleError, type FilterDefinition } from "./rules.ts";
+import { FilterPathError, parsePath } from "../../domain/request-filters/path.ts";
+import { compileFilter, FilterRuleError, type FilterDefinition } from "../../domain/request-filters/rules.ts";
 import { JsonArrayElementFilter } from "./json-array.ts";
 import { SseEventFilter } from "./sse.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PRICES } from "../usage/default-prices.ts";
+import { DEFAULT_PRICES } from "../../domain/default-prices.ts";
 import { COLD_START_OUTPUT_TOKENS, estimateCostNano, PROMPT_BYTES_PER_TOKEN, type EstimateInput } from "./estimate.ts";
 
 const price = (model: string) => DEFAULT_PRICES.find((p) => p.modelName === model)!.priceData;

@@ -20,7 +20,7 @@
  * Both are capped by the system setting reservationCapUsd: a few huge requests cannot lock a
  * whole budget; above the cap the bound is no longer strict (the decision record says by how much).
  */
-import { resolvePrices, type PriceData } from "../usage/prices.ts";
+import { resolvePrices, type PriceData } from "../../domain/prices.ts";
 
 /** When a request names no max_tokens and the price table has no maximum for the model. */
 const DEFAULT_MAX_OUTPUT_TOKENS = 32_000;

@@ -6,7 +6,7 @@
  */
 import type { LimitHit } from "../../store/admission.ts";
 import { GatewayError } from "../errors.ts";
-import { nanoToUsd } from "../usage/money.ts";
+import { nanoToUsd } from "../../domain/money.ts";
 
 const LIMIT_TYPE: Record<LimitHit["limit"], string> = {
   rpm: "rpm",

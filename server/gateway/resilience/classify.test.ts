@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyFailure } from "./classify.ts";
-import { DEFAULT_ERROR_RULES, type ErrorRule } from "./error-rules.ts";
+import { DEFAULT_ERROR_RULES, type ErrorRule } from "../../domain/error-rules.ts";
 
 const rules: ErrorRule[] = DEFAULT_ERROR_RULES.map((r, i) => ({ ...r, id: i + 1, overrideMessage: null, overrideStatusCode: null, priority: 0 }));
 const http = (status: number, message: string, headers: Record<string, string> = {}) =>

@@ -6,7 +6,7 @@
  * 404s move on to another provider without counting.
  */
 import type { AttemptFailure } from "../steps/dispatch.ts";
-import { matchErrorRule, type ErrorRule } from "./error-rules.ts";
+import { matchErrorRule, type ErrorRule } from "../../domain/error-rules.ts";
 
 export interface Classification {
   /** Return this failure to the client now (no retry, no failover). */

@@ -4,12 +4,14 @@
  *
  * Order of filters: group (strict: no fallback to other groups; untagged providers are
  * "default"; "*" on the caller's side matches all) → enabled → active time window → serves the
- * request's format → model allowed (by the original model) → the caller's client (provider client
+ * request's format (natively, or through conversion when the provider allows it and the route
+ * can be converted, decision 0020) → model allowed (by the original model) → the caller's client (provider client
  * lists) → caller-supplied exclusions.
  */
 import type { CachedProvider } from "../../catalog/types.ts";
 import type { CandidateProvider, FilteredProvider } from "../decision-chain.ts";
 import type { ApiFormat } from "../formats/types.ts";
+import { canConvert } from "../convert/registry.ts";
 import { providerAdapter } from "../providers/registry.ts";
 import { modelAllowed } from "./model-rules.ts";
 import { isActive } from "./schedule.ts";
@@ -25,6 +27,8 @@ function clientServed(p: CachedProvider, client: ClientIdentity, out: (p: Cached
 
 export interface CandidateQuery {
   format: ApiFormat;
+  /** The route can be served through format conversion (steps/convert.ts convertibleRoute). */
+  convertible?: boolean;
   model: string | undefined;
   /** The caller's groups (the key's, else the user's). */
   groups: readonly string[];
@@ -41,6 +45,19 @@ export interface Candidates {
   filtered: FilteredProvider[];
 }
 
+/** The provider's upstream speaks the request's format, or may serve it through conversion. */
+function servesFormat(p: CachedProvider, q: CandidateQuery): boolean {
+  const native = providerAdapter(p.providerType)?.format;
+  if (!native) return false;
+  if (native === q.format) return true;
+  return !!q.convertible && p.allowFormatConversion && canConvert(q.format, native);
+}
+
+/** Whether a request of `format` sent to this provider goes through conversion. */
+export function needsConversion(p: CachedProvider, format: ApiFormat): boolean {
+  return providerAdapter(p.providerType)?.format !== format;
+}
+
 export function groupsIntersect(callerGroups: readonly string[], providerGroups: readonly string[]): boolean {
   if (callerGroups.includes("*")) return true;
   return providerGroups.some((g) => callerGroups.includes(g));
@@ -54,7 +71,7 @@ export function findCandidates(providers: readonly CachedProvider[], q: Candidat
     if (!groupsIntersect(q.groups, p.groups)) out(p, "group_mismatch", `serves ${p.groups.join(",")}`);
     else if (!p.isEnabled) out(p, "disabled");
     else if (!isActive(p.activeTimeStart, p.activeTimeEnd, q.now, q.timeZone)) out(p, "outside_schedule", `${p.activeTimeStart}-${p.activeTimeEnd}`);
-    else if (providerAdapter(p.providerType)?.format !== q.format) out(p, "format_mismatch", p.providerType);
+    else if (!servesFormat(p, q)) out(p, "format_mismatch", p.providerType);
     else if (!modelAllowed(p.allowedModels, q.model)) out(p, "model_not_allowed", q.model);
     else if (q.client && (p.allowedClients.length || p.blockedClients.length) && !clientServed(p, q.client, out)) continue;
     else {

@@ -17,8 +17,9 @@ import type { GatewayDeps } from "../deps.ts";
 import { GatewayError } from "../errors.ts";
 import { estimateCostNano } from "../limits/estimate.ts";
 import { limitError } from "../limits/limit-error.ts";
-import { keyScope, providerScope, userScope, type ScopeLayout } from "../limits/scopes.ts";
-import { effectivePriority, findCandidates, topTier } from "../routing/candidates.ts";
+import { keyScope, providerScope, userScope, type ScopeLayout } from "../../domain/quota/scopes.ts";
+import { effectivePriority, findCandidates, needsConversion, topTier } from "../routing/candidates.ts";
+import { convertibleRoute } from "./convert.ts";
 import { orderCandidates } from "../routing/order.ts";
 
 type Scoped = { spec: ScopeSpec; layout: ScopeLayout };
@@ -113,6 +114,7 @@ export async function admit(ctx: GatewayContext, deps: GatewayDeps): Promise<voi
   const groups = callerGroups(ctx);
   const { eligible, filtered } = findCandidates(deps.catalog.providers(), {
     format: ctx.route.format,
+    convertible: convertibleRoute(ctx.route),
     model: ctx.request?.model,
     groups,
     now,
@@ -129,7 +131,7 @@ export async function admit(ctx: GatewayContext, deps: GatewayDeps): Promise<voi
   // as a free side door. Only billed routes reserve an estimate of their cost.
   const billed = isBilled(ctx);
   const scopes = [keyScope(ctx.key!, settings, now), userScope(ctx.key!, settings, now)];
-  const order = orderCandidates(eligible, groups);
+  const order = orderCandidates(eligible, groups, Math.random, (p) => needsConversion(p, ctx.route.format));
   const admission: Admission = {
     scopes,
     order,

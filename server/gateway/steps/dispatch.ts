@@ -1,6 +1,6 @@
 /**
- * Step: one upstream attempt — build the upstream request, call it, and carry the answer to
- * the client.
+ * Step: one upstream attempt — build the upstream request, call it, and hand its answer to the
+ * relay of stream-response.ts, which carries it to the client.
  *
  * The commit point is the first byte written to the client. Before it, nothing is lost: an
  * error status, a network failure, a timeout, a "fake 200" (2xx with an error body) or a stream
@@ -13,43 +13,28 @@
  * time of a non-streamed request. A client that goes away aborts the upstream call — or, when
  * the provider's policy is "drain", the stream is read to its end (bounded by drainTimeoutMs)
  * so its usage can be billed.
+ *
+ * A converted attempt (plan.conversion, steps/convert.ts) differs in three places only: its
+ * stream tap turns the upstream's stream into the client's event by event (the same hold,
+ * commit and backpressure rules apply to the converted bytes), a JSON answer is converted
+ * whole before it is sent, and the client gets its own format's content type.
  */
 import type { CachedProvider } from "../../catalog/types.ts";
 import type { GatewayContext } from "../context.ts";
 import type { AttemptReason, AttemptRecord } from "../decision-chain.ts";
 import type { GatewayDeps } from "../deps.ts";
-import { streamBreakError } from "../error-detail.ts";
 import type { AttemptFilters } from "../filters/attempt.ts";
-import type { ResponseSummary, StreamTap, UpstreamRequest } from "../formats/types.ts";
+import type { ConversionPlan } from "./convert.ts";
+import { codeAssistProject } from "../providers/gemini-cli/project.ts";
+import type { UpstreamRequest } from "../formats/types.ts";
 import type { ProviderAdapter } from "../providers/types.ts";
 import { decoderFor, type Decoder } from "../upstream/body-decoder.ts";
 import { withoutHubCredentials } from "../upstream/credentials.ts";
-import { clientResponseHeaders, upstreamRequestHeaders } from "../upstream/headers.ts";
+import { upstreamRequestHeaders } from "../upstream/headers.ts";
 import { startExchange, type Exchange } from "../upstream/http-exchange.ts";
-import { redactSecrets } from "../../auth/secrets.ts";
+import { ResponseRelay, type AttemptResult } from "./stream-response.ts";
 
-/** A stream with no content event after this many bytes is committed anyway. */
-const HOLD_LIMIT_BYTES = 256 * 1024;
-/** Error bodies are kept up to this size (the rest is discarded). */
-const ERROR_BODY_LIMIT = 64 * 1024;
-/** Non-streamed bodies are read whole up to this size to detect a fake 200; larger ones stream through. */
-const JSON_BUFFER_LIMIT = 16 * 1024 * 1024;
-
-export type FailureClass = "http_error" | "network_error" | "timeout" | "fake_200" | "empty_stream" | "client_abort";
-
-export interface AttemptFailure {
-  class: FailureClass;
-  message: string;
-  status?: number;
-  headers?: Record<string, string | string[] | undefined>;
-  body?: Buffer;
-  /** What the response showed before it failed (usage of an aborted stream is still billed). */
-  summary?: ResponseSummary;
-}
-
-export type AttemptResult =
-  | { ok: true; summary: ResponseSummary; status: number; brokenAfterCommit?: AttemptFailure }
-  | { ok: false; failure: AttemptFailure };
+export type { AttemptFailure, AttemptResult, FailureClass } from "./stream-response.ts";
 
 export class ClientAbortError extends Error {
   constructor() {
@@ -88,6 +73,8 @@ export interface AttemptPlan {
   breakerState?: string;
   /** Request filters for this provider (headers and response; the body is already filtered). */
   filters?: AttemptFilters;
+  /** The attempt converts between formats (steps/convert.ts); absent for passthrough. */
+  conversion?: ConversionPlan;
 }
 
 export async function runAttempt(ctx: GatewayContext, deps: GatewayDeps, plan: AttemptPlan): Promise<AttemptResult> {
@@ -101,6 +88,7 @@ export async function runAttempt(ctx: GatewayContext, deps: GatewayDeps, plan: A
     model: plan.model,
     breakerState: plan.breakerState,
   };
+  if (plan.conversion) record.conversion = plan.conversion.label;
   ctx.chain.attempts.push(record);
   const started = performance.now();
   let authHeaders: Record<string, string>;
@@ -111,6 +99,19 @@ export async function runAttempt(ctx: GatewayContext, deps: GatewayDeps, plan: A
     record.errorClass = "auth_error";
     record.errorMessage = (error as Error).message.slice(0, 500);
     return { ok: false, failure: { class: "network_error", message: `upstream credentials unusable: ${(error as Error).message}` } };
+  }
+  if (plan.conversion?.to === "gemini-cli") {
+    // A request converted into Code Assist needs the account's project, which Gemini CLI would have sent.
+    try {
+      const project = await codeAssistProject(provider, authHeaders, deps.dispatchers.for(provider));
+      const body = plan.upstream.body;
+      plan = { ...plan, upstream: { ...plan.upstream, body: Buffer.concat([Buffer.from(`{"project":${JSON.stringify(project)},`), body.subarray(1)]) } };
+    } catch (error) {
+      record.durationMs = Math.round(performance.now() - started);
+      record.errorClass = "auth_error";
+      record.errorMessage = (error as Error).message.slice(0, 500);
+      return { ok: false, failure: { class: "network_error", message: `Code Assist project unknown: ${(error as Error).message}` } };
+    }
   }
   const result = await exchangeWithUpstream(ctx, deps, record, started, plan, authHeaders, false);
   // The provider's proxy could not be used: go direct when the provider allows it.
@@ -132,44 +133,15 @@ function exchangeWithUpstream(
   authHeaders: Record<string, string>,
   direct: boolean,
 ): Promise<AttemptResult> {
-  const { res, format } = ctx;
-  const { provider, adapter, upstream, filters } = plan;
+  const { res } = ctx;
+  const { provider, adapter, upstream, filters, conversion } = plan;
   const streaming = ctx.request?.stream ?? false;
-  const tapOptions = { defaultCacheTtl: upstream.cacheTtl ?? "5m", usageInjected: upstream.usageInjected };
 
   return new Promise<AttemptResult>((resolve) => {
-    let status = 0;
-    let upstreamHeaders: Record<string, string | string[] | undefined> = {};
-    let mode: "error" | "json" | "stream" = "json";
-    let committed = false;
-    let tap: StreamTap | undefined;
-    let events: ReturnType<AttemptFilters["responseStream"]>;
     let decoder: Decoder | undefined;
-    const held: Buffer[] = [];
-    let heldBytes = 0;
     let done = false;
-    let draining = false;
     let exchange: Exchange | undefined = undefined;
     let timer: NodeJS.Timeout | undefined;
-    const responseHeaders = () => {
-      const headers = clientResponseHeaders(upstreamHeaders, ctx.requestId);
-      return filters ? filters.rewriteResponseHeaders(headers) : headers;
-    };
-
-    // --- timers -------------------------------------------------------------------------------
-    const arm = (ms: number, what: string) => {
-      if (timer) clearTimeout(timer);
-      timer = ms > 0 ? setTimeout(() => exchange?.abort(new UpstreamTimeoutError(what)), ms) : undefined;
-    };
-    const { firstByteStreamingMs, streamingIdleMs, nonStreamingTotalMs } = provider.timeouts;
-    if (streaming) arm(firstByteStreamingMs, `no first byte within ${firstByteStreamingMs} ms`);
-    else arm(nonStreamingTotalMs, `no complete answer within ${nonStreamingTotalMs} ms`);
-    let sawFirstByte = false;
-    const onUpstreamBytes = () => {
-      if (!streaming) return;
-      if (!sawFirstByte) sawFirstByte = true;
-      if (!draining) arm(streamingIdleMs, `the stream was silent for ${streamingIdleMs} ms`);
-    };
 
     const finish = (result: AttemptResult) => {
       if (done) return;
@@ -189,12 +161,44 @@ function exchangeWithUpstream(
       resolve(result);
     };
 
+    // What reaches the client, and when: steps/stream-response.ts.
+    const relay = new ResponseRelay({
+      res,
+      requestId: ctx.requestId,
+      clientFormat: ctx.format,
+      // What the upstream's answer is read as: the client's format, or the upstream's when converting.
+      format: conversion?.upstreamFormat ?? ctx.format,
+      streaming,
+      tapOptions: { defaultCacheTtl: upstream.cacheTtl ?? "5m", usageInjected: upstream.usageInjected },
+      conversion,
+      filters,
+      secrets: [provider.secret, ...Object.values(provider.customHeaders)],
+      settings: () => deps.catalog.settings(),
+      onCommit: () => {
+        ctx.outcome.ttfbMs = Math.round(performance.now() - ctx.startTick);
+      },
+      abort: (error) => exchange?.abort(error),
+      finish,
+    });
+
+    // --- timers -------------------------------------------------------------------------------
+    const arm = (ms: number, what: string) => {
+      if (timer) clearTimeout(timer);
+      timer = ms > 0 ? setTimeout(() => exchange?.abort(new UpstreamTimeoutError(what)), ms) : undefined;
+    };
+    const { firstByteStreamingMs, streamingIdleMs, nonStreamingTotalMs } = provider.timeouts;
+    if (streaming) arm(firstByteStreamingMs, `no first byte within ${firstByteStreamingMs} ms`);
+    else arm(nonStreamingTotalMs, `no complete answer within ${nonStreamingTotalMs} ms`);
+    const onUpstreamBytes = () => {
+      if (streaming && !relay.draining) arm(streamingIdleMs, `the stream was silent for ${streamingIdleMs} ms`);
+    };
+
     const onClientClose = () => {
       if (res.writableFinished || done) return;
       ctx.clientGone.abort();
-      if (provider.clientAbortPolicy === "drain" && mode === "stream" && committed) {
+      if (provider.clientAbortPolicy === "drain" && relay.mode === "stream" && relay.committed) {
         // Keep reading (writes are dropped) so the usage of what was generated can be billed.
-        draining = true;
+        relay.draining = true;
         arm(provider.drainTimeoutMs, `drain after client abort exceeded ${provider.drainTimeoutMs} ms`);
         return;
       }
@@ -202,145 +206,9 @@ function exchangeWithUpstream(
     };
     res.on("close", onClientClose);
 
-    // --- writing to the client ----------------------------------------------------------------
-    const commit = () => {
-      committed = true;
-      ctx.outcome.ttfbMs = Math.round(performance.now() - ctx.startTick);
-      res.writeHead(status, responseHeaders());
-    };
-
-    const writeToClient = (chunk: Buffer, resume: () => void): boolean => {
-      if (res.destroyed || draining) return true;
-      const ok = res.write(chunk);
-      if (!ok) res.once("drain", resume);
-      return ok;
-    };
-
-    /** The stream's summary with how much generated text it carried (what a dropped stream is billed from). */
-    const tapSummary = (): ResponseSummary | undefined => (tap ? { ...tap.summary(), generatedBytes: tap.generatedBytes() } : undefined);
-
-    const endAfterCommit = (failure: AttemptFailure | undefined, tellClient = true) => {
-      const summary = tapSummary() ?? format.summarizeJson(Buffer.alloc(0), tapOptions);
-      if (failure && tellClient && !res.destroyed && !draining) {
-        const error = streamBreakError(failure.class === "timeout" ? "upstream_timeout" : "bad_gateway", failure.message, ctx.requestId, deps.catalog.settings());
-        res.write(tap?.renderError ? tap.renderError(error, ctx.requestId) : format.renderStreamError(error, ctx.requestId));
-      }
-      if (!res.destroyed) res.end();
-      if (draining) {
-        finish({ ok: true, status, summary, brokenAfterCommit: { class: "client_abort", message: "the client closed the connection (the stream was drained for billing)", summary } });
-        return;
-      }
-      finish({ ok: true, status, summary, brokenAfterCommit: failure });
-    };
-
-    // --- reading the upstream (plain bytes; compressed bodies go through the decoder first) ---
-    const handleChunk = (chunk: Buffer, resume: () => void): boolean => {
-      if (mode === "stream") {
-        const tapped = tap!.push(chunk);
-        const forward = events ? events.push(tapped) : tapped;
-        if (committed) return forward.length ? writeToClient(forward, resume) : true;
-        if (forward.length) held.push(forward);
-        heldBytes += chunk.length;
-        if (tap!.summary().sawContent || heldBytes > HOLD_LIMIT_BYTES) {
-          commit();
-          let ok = true;
-          for (const c of held.splice(0)) ok = writeToClient(c, resume);
-          return ok;
-        }
-        return true;
-      }
-      if (mode === "error") {
-        if (heldBytes < ERROR_BODY_LIMIT) held.push(chunk);
-        heldBytes += chunk.length;
-        return true;
-      }
-      // json
-      if (committed) return writeToClient(chunk, resume);
-      held.push(chunk);
-      heldBytes += chunk.length;
-      if (heldBytes > JSON_BUFFER_LIMIT) {
-        // Too large to hold: pass it through (usage unknown, fake 200 undetectable).
-        tap = undefined;
-        commit();
-        let ok = true;
-        for (const c of held.splice(0)) ok = writeToClient(c, resume);
-        return ok;
-      }
-      return true;
-    };
-
-    const handleEnd = () => {
-      if (mode === "error") {
-        // The hub's credentials for this upstream never go further, even when the vendor echoes them.
-        const body = redactSecrets(Buffer.concat(held).subarray(0, ERROR_BODY_LIMIT), [provider.secret, ...Object.values(provider.customHeaders)]);
-        finish({
-          ok: false,
-          failure: { class: "http_error", status, headers: upstreamHeaders, body, message: `upstream answered ${status}: ${body.toString("utf8", 0, 300)}` },
-        });
-        return;
-      }
-      if (mode === "json") {
-        if (committed) {
-          endAfterCommit(undefined);
-          return;
-        }
-        const received = Buffer.concat(held, heldBytes);
-        const summary = format.summarizeJson(received, tapOptions);
-        if (summary.error) {
-          finish({ ok: false, failure: { class: "fake_200", status, message: `${summary.error.type}: ${summary.error.message}`, body: received } });
-          return;
-        }
-        committed = true;
-        ctx.outcome.ttfbMs = Math.round(performance.now() - ctx.startTick);
-        const body = filters ? filters.rewriteResponseJson(received) : received;
-        const headers = responseHeaders();
-        headers["content-length"] = String(body.length);
-        res.writeHead(status, headers);
-        res.end(body);
-        finish({ ok: true, status, summary });
-        return;
-      }
-      // stream
-      const tail = tap!.end();
-      const rest = events ? Buffer.concat([events.push(tail ?? Buffer.alloc(0)), events.end()]) : tail;
-      if (rest?.length) held.push(rest);
-      const summary = tap!.summary();
-      if (!committed) {
-        if (summary.error) {
-          finish({ ok: false, failure: { class: "fake_200", status, message: `stream error event: ${summary.error.type}: ${summary.error.message}` } });
-          return;
-        }
-        if (!summary.completed) {
-          finish({ ok: false, failure: { class: "empty_stream", status, message: "the upstream stream ended before any content" } });
-          return;
-        }
-        commit();
-      }
-      for (const c of held.splice(0)) writeToClient(c, () => undefined);
-      if (summary.error) {
-        // The upstream's own error event already reached the client: the attempt failed.
-        endAfterCommit({ class: "fake_200", message: `stream error event: ${summary.error.type}: ${summary.error.message}` }, false);
-        return;
-      }
-      if (!summary.completed) {
-        endAfterCommit({ class: "network_error", message: "the stream ended without its terminal event" });
-        return;
-      }
-      endAfterCommit(undefined);
-    };
-
     const handleError = (error: Error) => {
-      if (error instanceof ClientAbortError || (ctx.clientGone.signal.aborted && !draining)) {
-        if (committed && !res.destroyed) res.destroy();
-        finish({ ok: false, failure: { class: "client_abort", status: 499, message: "the client closed the connection", summary: tapSummary() } });
-        return;
-      }
-      const failure: AttemptFailure = { class: isTimeout(error) ? "timeout" : "network_error", message: networkMessage(error) };
-      if (committed) {
-        endAfterCommit(failure);
-        return;
-      }
-      finish({ ok: false, failure });
+      const clientGone = error instanceof ClientAbortError || (ctx.clientGone.signal.aborted && !relay.draining);
+      relay.fail({ class: isTimeout(error) ? "timeout" : "network_error", message: networkMessage(error) }, clientGone);
     };
 
     const withFilteredHeaders = (headers: Record<string, string>) => (filters ? filters.rewriteRequestHeaders(headers, authHeaders) : headers);
@@ -353,41 +221,32 @@ function exchangeWithUpstream(
 
     exchange = startExchange(deps.dispatchers.for(provider, direct), request, {
       onStart(s, headers) {
-        status = s;
         record.statusCode = s;
-        if (s >= 300) mode = "error";
-        else if (String(headers["content-type"] ?? "").includes("text/event-stream") || (streaming && format.streamsJson)) {
-          mode = "stream";
-          tap = format.createStreamTap(tapOptions);
-          events = filters?.responseStream(String(headers["content-type"] ?? "").includes("text/event-stream"));
-        } else mode = "json";
         const makeDecoder = decoderFor(headers["content-encoding"] as string | undefined);
+        // The client gets the decoded body: drop the headers that described the encoded one.
+        const { "content-encoding": _encoding, "content-length": _length, ...decoded } = headers;
+        relay.start(s, makeDecoder ? decoded : headers, String(headers["content-type"] ?? ""));
         if (makeDecoder) {
-          // The client gets the decoded body: drop the headers that described the encoded one.
-          const { "content-encoding": _encoding, "content-length": _length, ...rest } = headers;
-          upstreamHeaders = rest;
           decoder = makeDecoder({
-            onData: (chunk, resume) => handleChunk(chunk, resume),
-            onEnd: handleEnd,
+            onData: (chunk, resume) => relay.push(chunk, resume),
+            onEnd: () => relay.end(),
             onError: (error) => {
               exchange?.abort(error);
               handleError(error);
             },
             onDrain: () => exchange?.resume(),
           });
-        } else {
-          upstreamHeaders = headers;
         }
       },
       onData(chunk) {
         onUpstreamBytes();
         if (decoder) return decoder.write(chunk);
-        return handleChunk(chunk, () => exchange?.resume());
+        return relay.push(chunk, () => exchange?.resume());
       },
       onEnd() {
         if (timer) clearTimeout(timer);
         if (decoder) decoder.end();
-        else handleEnd();
+        else relay.end();
       },
       onError: handleError,
     });

@@ -7,6 +7,10 @@
  * order drawn at admission, through the store (which releases what the failed provider held,
  * counts its breaker failure once, and holds the next one), up to a cap on switches. Client
  * mistakes (error rules) are returned at once; a client that went away stops everything.
+ *
+ * An attempt on a provider of another format is converted (convert.ts): its request is encoded
+ * for that provider, and an upstream error it answers is told to the client in the client's
+ * own envelope (the upstream's envelope would mean nothing to it), with the upstream's status.
  */
 import type { CachedProvider } from "../../catalog/types.ts";
 import type { GatewayContext } from "../context.ts";
@@ -18,18 +22,19 @@ import { AttemptFilters } from "../filters/attempt.ts";
 import { codexInstructions, retryWithOfficialInstructions } from "../providers/codex/instructions.ts";
 import { providerAdapter } from "../providers/registry.ts";
 import { classifyFailure, type Classification } from "../resilience/classify.ts";
-import { extractMessage } from "../resilience/error-rules.ts";
+import { extractMessage } from "../../domain/error-rules.ts";
 import { redirectModel } from "../routing/model-rules.ts";
 import type { ResponseSummary } from "../formats/types.ts";
 import { droppedStreamUsage } from "../usage/dropped-stream.ts";
 import type { Usage } from "../usage/usage.ts";
 import { breakerConfig, callerGroups, candidateOf, holdMs } from "./admit.ts";
+import { prepareConversion, upstreamErrorMessage } from "./convert.ts";
 import { runAttempt, type AttemptFailure } from "./dispatch.ts";
 
 /** Pause before retrying the same provider when it gave no Retry-After. */
 const RETRY_PAUSE_MS = 100;
 
-function failureToError(failure: AttemptFailure, c: Classification | undefined): Error {
+function failureToError(failure: AttemptFailure, c: Classification | undefined, converted = false): Error {
   if (c?.rule && (c.rule.overrideMessage || c.rule.overrideStatusCode)) {
     const status = c.rule.overrideStatusCode ?? failure.status ?? 400;
     const message = c.rule.overrideMessage ?? extractMessage(failure.body?.toString("utf8") ?? failure.message);
@@ -38,6 +43,16 @@ function failureToError(failure: AttemptFailure, c: Classification | undefined):
   }
   switch (failure.class) {
     case "http_error":
+      if (converted) {
+        const status = failure.status ?? 502;
+        const message = upstreamErrorMessage(failure.body) ?? `The upstream answered ${status}.`;
+        const retryAfter = failure.headers?.["retry-after"];
+        return new GatewayError(kindForUpstreamStatus(status), message, {
+          status,
+          headers: typeof retryAfter === "string" ? { "retry-after": retryAfter } : {},
+          upstream: { message },
+        });
+      }
       return new UpstreamHttpError(failure.status!, failure.headers ?? {}, failure.body ?? Buffer.alloc(0), failure.message);
     case "timeout":
       return new GatewayError("upstream_timeout", `The upstream did not answer in time (${failure.message}).`, { upstream: {} });
@@ -120,6 +135,16 @@ function cacheTtlFor(ctx: GatewayContext, provider: CachedProvider): "5m" | "1h"
   return provider.cacheTtlPreference !== "inherit" ? provider.cacheTtlPreference : undefined;
 }
 
+/** A token count the hub estimated for an upstream without a counter (convert.ts): answered here, recorded as an attempt. */
+function answerLocally(ctx: GatewayContext, deps: GatewayDeps, provider: CachedProvider, reason: AttemptReason, attempt: number, model: string, label: string, body: Buffer) {
+  ctx.chain.attempts.push({ providerId: provider.id, providerName: provider.name, reason, attempt, startedAt: deps.now(), durationMs: 0, statusCode: 200, model, conversion: label });
+  ctx.outcome.statusCode = 200;
+  ctx.outcome.completed = true;
+  ctx.outcome.ttfbMs = Math.round(performance.now() - ctx.startTick);
+  ctx.res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": String(body.length), "x-request-id": ctx.requestId });
+  ctx.res.end(body);
+}
+
 export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<void> {
   const settings = deps.catalog.settings();
   const original = ctx.request!.model;
@@ -134,11 +159,17 @@ export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<v
     // Redirect rules rewrite the model per provider; the original stays for the log and billing.
     const model = original === undefined ? "" : redirectModel(provider.modelRedirects, original);
     ctx.redirectedModel = original !== undefined && model !== original ? model : undefined;
-    const prepared = ctx.format.prepareUpstream({ route: ctx.route, search: ctx.search, body: ctx.body!, info: ctx.request!, model, cacheTtl: cacheTtlFor(ctx, provider) });
+    // Another format: the request is converted for this provider (the body parsed only then).
+    const converted = prepareConversion(ctx, deps.now(), provider, adapter, model);
+    if (converted && "local" in converted) {
+      answerLocally(ctx, deps, provider, reason, attempt, model, converted.label, converted.local);
+      return;
+    }
+    const prepared = converted?.upstream ?? ctx.format.prepareUpstream({ route: ctx.route, search: ctx.search, body: ctx.body!, info: ctx.request!, model, cacheTtl: cacheTtlFor(ctx, provider) });
     // Request filters may be scoped to a provider: they run per attempt (none configured: no work).
     const filters = AttemptFilters.forAttempt(deps.catalog.requestFilters(), provider, ctx.chain);
     const upstream = codexInstructions(ctx, provider, filters ? filters.rewriteRequestBody(prepared) : prepared);
-    const result = await runAttempt(ctx, deps, { provider, adapter, upstream, model, reason, attempt, breakerState: ctx.admission?.breakerState, filters });
+    const result = await runAttempt(ctx, deps, { provider, adapter, upstream, model, reason, attempt, breakerState: ctx.admission?.breakerState, filters, conversion: converted?.plan });
 
     if (result.ok) {
       ctx.outcome.statusCode = result.status;
@@ -166,7 +197,7 @@ export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<v
     const lastAttempt = ctx.chain.attempts[ctx.chain.attempts.length - 1];
     if (lastAttempt) lastAttempt.errorClass = c.errorClass;
     if (!ctx.clientGone.signal.aborted && retryWithOfficialInstructions(ctx, provider, failure)) { reason = "retry"; continue; }
-    if (c.final || ctx.clientGone.signal.aborted) throw failureToError(failure, c);
+    if (c.final || ctx.clientGone.signal.aborted) throw failureToError(failure, c, !!converted);
 
     const maxAttempts = provider.maxRetryAttempts ?? deps.env.MAX_RETRY_ATTEMPTS_DEFAULT;
     if (c.retrySame && attempt < maxAttempts) {
@@ -182,7 +213,7 @@ export async function forward(ctx: GatewayContext, deps: GatewayDeps): Promise<v
     if (!next) {
       // The store has counted the failure if it was asked for a next provider.
       ctx.outcome.breaker = "none";
-      throw failureToError(failure, c);
+      throw failureToError(failure, c, !!converted);
     }
     provider = next;
     attempt = 0;

@@ -8,7 +8,7 @@ import type { LogRecord } from "../../db/log-writer.ts";
 import type { GatewayContext } from "../context.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { computeCost } from "../usage/cost.ts";
-import { nanoToDecimal } from "../usage/money.ts";
+import { nanoToDecimal } from "../../domain/money.ts";
 import { hasUsage, ZERO_USAGE } from "../usage/usage.ts";
 
 const ERROR_MESSAGE_LIMIT = 2000;
@@ -110,6 +110,7 @@ export async function settle(ctx: GatewayContext, deps: GatewayDeps): Promise<Lo
       retryCount: Math.max(0, ctx.chain.attempts.length - 1),
       clientIp: ctx.clientIp ?? null,
       userAgent: ctx.userAgent?.slice(0, 500) ?? null,
+      conversion: ctx.chain.attempts[ctx.chain.attempts.length - 1]?.conversion ?? null,
     },
   };
   if (billable && key) {

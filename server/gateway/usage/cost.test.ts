@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { computeCost } from "./cost.ts";
-import { DEFAULT_PRICES } from "./default-prices.ts";
-import { nanoToDecimal, usdToNano } from "./money.ts";
-import { priceLookupNames } from "./prices.ts";
+import { DEFAULT_PRICES } from "../../domain/default-prices.ts";
+import { nanoToDecimal, usdToNano } from "../../domain/money.ts";
+import { priceLookupNames } from "../../domain/prices.ts";
 import { emptyUsage, type Usage } from "./usage.ts";
 
 const priceOf = (model: string) => DEFAULT_PRICES.find((p) => p.modelName === model)!.priceData;

@@ -2,7 +2,7 @@
  * The cost of one request: tokens × per-token prices × provider multiplier × group multiplier,
  * computed in integer femto-USD (1e-15) with BigInt and rounded once, to nano-USD, at the end.
  */
-import { resolvePrices, type PriceData, type ResolvedPrices } from "./prices.ts";
+import { resolvePrices, type PriceData, type ResolvedPrices } from "../../domain/prices.ts";
 import { promptTokens, type Usage } from "./usage.ts";
 
 export interface CostBreakdown {

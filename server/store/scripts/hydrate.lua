@@ -5,11 +5,11 @@
 local sk = KEYS[1]
 if redis.call('HGET', sk, 'sig') == REQ.signature then return 'kept' end
 -- What is in flight is not the ledger's business: the reservations and the request holding the
--- partial room (decision 0009) survive the rebuild, as in memory-admission.ts hydrate().
+-- partial room (decision 0009) survive the rebuild, as in memory/hydrate.ts.
 local kept = redis.call('HMGET', sk, 'res', 'pr')
 redis.call('DEL', sk)
 -- Labelled with the signature the sums were loaded under: if that is not the spec's any more,
--- the counters stay untrusted and are rebuilt again (memory-admission.ts does the same).
+-- the counters stay untrusted and are rebuilt again (memory/hydrate.ts does the same).
 local fields = { 'sig', REQ.data.signature, 'res', kept[1] or 0 }
 if kept[2] then table.insert(fields, 'pr'); table.insert(fields, kept[2]) end
 for kind, r in pairs(ROLLING) do

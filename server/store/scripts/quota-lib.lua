@@ -1,11 +1,14 @@
--- Shared functions of admit.lua, failover.lua, settle.lua, hydrate.lua and usage.lua; the
--- store prepends this file to each of them. It mirrors server/store/memory-admission.ts step
--- by step (same names); admission.contract.ts and the differential test
--- (stores.differential.integration.test.ts, decision 0016) hold both to the same behaviour.
+-- Shared functions of the quota scripts; the store prepends this file to each of them. It
+-- mirrors server/store/memory/ (the in-process store) function by function (same names);
+-- admission.contract.ts and the differential test (stores.differential.integration.test.ts,
+-- decision 0016) hold both to the same behaviour.
 --
--- Every script is called as: KEYS[1] = the request record (or a scope key), routing the call
--- to the quota slot; ARGV[1] = key prefix ending in the "{q}" hash tag, so every key built here
--- shares KEYS[1]'s slot (Redis Cluster); ARGV[2] = the operation's input as JSON.
+-- Scripts: batch.lua (admit.lua, failover.lua and settle.lua: the operations of requests,
+-- several per call, decision 0024), hydrate.lua, usage.lua, breaker-status.lua.
+-- Every script is called as: KEYS[1] = a key of the quota slot (a request record or a scope
+-- key), routing the call; ARGV[1] = key prefix ending in the "{q}" hash tag, so every key
+-- built here shares KEYS[1]'s slot (Redis Cluster); ARGV[2] = the input as JSON (batch.lua: a
+-- list of operations, each with its own REQ and now).
 --
 -- Keys, per scope ("k:12", "u:3", "p:7"):
 --   P..'s:'..scope    HASH  counters: sig, res (reserved nano), r5:* and rd:* rolling buckets
@@ -19,6 +22,8 @@
 -- All money is integer nano-USD; numbers go out as "%.0f" strings (cjson would round them).
 
 local P = ARGV[1]
+-- The operation's input and its clock. batch.lua sets both again for each operation it runs;
+-- the functions below read them as upvalues.
 local REQ = cjson.decode(ARGV[2])
 local now = REQ.now
 
@@ -40,23 +45,48 @@ local function has(v) return v ~= nil and v ~= NULL end
 
 -- The fixed fields of a scope's counter hash are read once per script (one HMGET) and kept in
 -- this cache; writes go to the cache and are written back once, at the end of the script
--- (done()): one HSET per changed scope however many fields changed. Per-bucket fields of the
--- rolling windows are not cached; they are read and written directly.
+-- (done()): one HSET per changed scope however many fields changed, and however many
+-- operations of a batch changed them. The fields of single rolling buckets are read when first
+-- needed (getf) and then cached the same way.
 local FIELDS = { 'sig', 'res', 'pr', 'r5:min', 'r5:sum', 'r5:n', 'rd:min', 'rd:sum', 'rd:n',
   'fd:start', 'fd:spent', 'fw:start', 'fw:spent', 'fm:start', 'fm:spent', 'ft:start', 'ft:spent' }
 local cache = {}
 local dirty = {}
+-- TTLs to set once at the end (done()), key -> ms: a batch holds many requests on the same
+-- in-flight and RPM sets, and one PEXPIRE per key and script does what one per hold did.
+local ttls = {}
+local function expireLater(k, ms)
+  if not ttls[k] or ttls[k] < ms then ttls[k] = ms end
+end
+
+local loaded = {}
 
 local function S(scope)
   local c = cache[scope]
   if c then return c end
   local values = redis.call('HMGET', key('s', scope), unpack(FIELDS))
   c = {}
+  local l = {}
   for i, f in ipairs(FIELDS) do
     if values[i] then c[f] = values[i] end
+    l[f] = true
   end
   cache[scope] = c
+  loaded[scope] = l
   return c
+end
+
+-- A field outside FIELDS (a rolling bucket, "r5:<index>"), read once into the cache: a batch
+-- adds many costs to the same current bucket, and they are written back with the rest.
+local function getf(scope, field)
+  local c = S(scope)
+  local l = loaded[scope]
+  if not l[field] then
+    local v = redis.call('HGET', key('s', scope), field)
+    if v then c[field] = v end
+    l[field] = true
+  end
+  return c[field]
 end
 
 -- Sets field/value pairs of a scope's counters (written back by done()).
@@ -73,6 +103,7 @@ end
 
 local function delf(scope, field)
   S(scope)[field] = nil
+  loaded[scope][field] = true
   local d = dirty[scope] or {}
   dirty[scope] = d
   d[field] = true
@@ -97,6 +128,7 @@ local function done(result)
     if #gone > 0 then redis.call('HDEL', sk, unpack(gone)) end
     redis.call('PEXPIRE', sk, SCOPE_IDLE_MS)
   end
+  for k, ms in pairs(ttls) do redis.call('PEXPIRE', k, ms) end
   return result
 end
 
@@ -143,17 +175,17 @@ local function hold(spec, id, amount, session, expiresAt, holdMs)
   if redis.call('ZADD', key('f', scope), 'NX', expiresAt, id) == 0 then return entry end
   -- The in-flight set outlives its longest hold; the session counts (ss) need no TTL: every
   -- increment is undone at release or sweep, and an emptied hash disappears.
-  redis.call('PEXPIRE', key('f', scope), (holdMs or 0) + RECORD_GRACE_MS)
+  expireLater(key('f', scope), (holdMs or 0) + RECORD_GRACE_MS)
   if amount > 0 then setf(scope, 'res', int(num(S(scope).res) + amount)) end
   if counted then redis.call('HINCRBY', key('ss', scope), session, 1) end
   if has(spec.rpm) then
     redis.call('ZADD', key('rpm', scope), now, id)
-    redis.call('PEXPIRE', key('rpm', scope), RPM_MS * 2)
+    expireLater(key('rpm', scope), RPM_MS * 2)
   end
   return entry
 end
 
--- Drops the buckets entirely older than the window (see memory-admission.ts expireBuckets).
+-- Drops the buckets entirely older than the window (see memory/quota-lib.ts expireBuckets).
 local function expire(scope, pfx, lengthMs, bucketMs)
   local c = S(scope)
   local min = tonumber(c[pfx .. ':min'])
@@ -162,16 +194,15 @@ local function expire(scope, pfx, lengthMs, bucketMs)
   local oldest = math.floor(now / bucketMs) - span + 1
   local stop = math.min(oldest, min + span)
   if stop <= min then return end
-  local sk = key('s', scope)
   local sum = num(c[pfx .. ':sum'])
   local n = num(c[pfx .. ':n'])
   for idx = min, stop - 1 do
     local f = pfx .. ':' .. int(idx)
-    local v = tonumber(redis.call('HGET', sk, f))
+    local v = tonumber(getf(scope, f))
     if v then
       sum = sum - v
       n = n - 1
-      redis.call('HDEL', sk, f)
+      delf(scope, f)
     end
   end
   if n <= 0 then
@@ -206,7 +237,7 @@ end
 
 -- The first limit of a scope that leaves no room, or nil. Holds of vanished requests are swept
 -- first: they would otherwise refuse a request, shrink its reservation, or keep the partial
--- room (see memory-admission.ts check).
+-- room (see memory/quota-lib.ts check).
 local function check(spec, session)
   if not limited(spec) then return nil end
   local scope = spec.scope
@@ -240,7 +271,7 @@ local function check(spec, session)
 end
 
 -- A request that does not fit whole may take a scope's last room only if no other request in
--- flight took a partial room there (see memory-admission.ts partialBlocked; decision 0009).
+-- flight took a partial room there (see memory/quota-lib.ts partialBlocked; decision 0009).
 -- Returns a limit hit, or nil (appending the scope to `partials` when it takes a partial room).
 local function partialBlocked(spec, estimate, partials)
   local res = reserved(spec.scope)
@@ -277,7 +308,6 @@ end
 -- Adds a settled cost to every window of a scope, rolling windows over first.
 local function addSpend(spec, nano)
   local scope = spec.scope
-  local sk = key('s', scope)
   local fields = {}
   for _, kind in ipairs(ROLLING_ORDER) do
     local r = ROLLING[kind]
@@ -285,9 +315,13 @@ local function addSpend(spec, nano)
     expire(scope, pfx, r[2], r[3])
     local c = S(scope)
     local idx = math.floor(now / r[3])
-    local bucket = redis.call('HINCRBY', sk, pfx .. ':' .. int(idx), int(nano))
+    local f = pfx .. ':' .. int(idx)
+    local before = num(getf(scope, f))
+    table.insert(fields, f)
+    table.insert(fields, int(before + nano))
     local n = num(c[pfx .. ':n'])
-    if bucket == nano then n = n + 1 end
+    -- A bucket is new when it held nothing (hydrate.lua never stores an empty one).
+    if before == 0 then n = n + 1 end
     local min = tonumber(c[pfx .. ':min'])
     if not min or min == -1 or idx < min then min = idx end
     for _, v in ipairs({ pfx .. ':sum', int(num(c[pfx .. ':sum']) + nano), pfx .. ':n', int(n), pfx .. ':min', int(min) }) do table.insert(fields, v) end
@@ -405,5 +439,5 @@ local function unhydrated(specs)
 end
 
 local function admitted(pid, via, moved, amount, state, skipped)
-  return cjson.encode({ status = 'admitted', providerId = pid, via = via, sessionMoved = moved, reservedNano = int(amount), breakerState = state, skipped = skipped })
+  return ({ status = 'admitted', providerId = pid, via = via, sessionMoved = moved, reservedNano = int(amount), breakerState = state, skipped = skipped })
 end

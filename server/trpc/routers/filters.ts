@@ -8,7 +8,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma, type RequestFilter as FilterRow } from "../../generated/prisma/client.ts";
 import { AttemptFilters } from "../../gateway/filters/attempt.ts";
-import { toFilterDefinition } from "../../gateway/filters/rows.ts";
+import { toFilterDefinition } from "../../domain/request-filters/rows.ts";
 import {
   appliesTo,
   byRunOrder,
@@ -20,7 +20,7 @@ import {
   FilterRuleError,
   type CompiledFilter,
   type FilterDefinition,
-} from "../../gateway/filters/rules.ts";
+} from "../../domain/request-filters/rules.ts";
 import { newDecisionChain } from "../../gateway/decision-chain.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, router } from "../trpc.ts";

@@ -1,6 +1,6 @@
 /** me.*: what the caller may know about themself (the /my-usage page and the dashboard shell). */
 import { z } from "zod";
-import { dailyWindowStart } from "../../gateway/limits/windows.ts";
+import { dailyWindowStart } from "../../domain/quota/windows.ts";
 import { isAdmin, publicProcedure, router, userProcedure } from "../trpc.ts";
 import { usageDay, usageSeries } from "./usage-series.ts";
 

@@ -6,7 +6,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { ModelPrice, Prisma } from "../../generated/prisma/client.ts";
 import { PriceSyncError, syncPrices } from "../../jobs/price-sync.ts";
-import { priceDataSchema, type PriceData } from "../../gateway/usage/prices.ts";
+import { priceDataSchema, type PriceData } from "../../domain/prices.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, dashboardProcedure, router } from "../trpc.ts";
 

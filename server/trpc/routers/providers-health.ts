@@ -12,7 +12,7 @@ import { toCachedProvider } from "../../catalog/mappers.ts";
 import type { CachedProvider } from "../../catalog/types.ts";
 import type { ApiFormat } from "../../gateway/formats/types.ts";
 import { providerAdapter } from "../../gateway/providers/registry.ts";
-import { extractMessage } from "../../gateway/resilience/error-rules.ts";
+import { extractMessage } from "../../domain/error-rules.ts";
 import type { BreakerStatus } from "../../store/admission.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure } from "../trpc.ts";

@@ -77,6 +77,10 @@ const providerFields = {
     .nullable()
     .optional()
     .describe("The instructions a codex provider with the custom strategy sends upstream"),
+  allowFormatConversion: z
+    .boolean()
+    .optional()
+    .describe("Serve requests of other wire formats through conversion; on create, defaults to true for openai-compatible and false for the other types"),
 };
 
 const createInput = z.object({
@@ -143,7 +147,13 @@ export const providersRouter = router({
     .mutation(async ({ ctx, input }) => {
       requireCustomInstructions(input.codexInstructionsStrategy, input.codexInstructions);
       const row = await ctx.db.provider
-        .create({ data: providerData(input, ctx.secrets) as Prisma.ProviderCreateInput })
+        .create({
+          data: {
+            // The manual promises conversion for openai-compatible providers; the admin decides for the others.
+            allowFormatConversion: input.providerType === "openai-compatible",
+            ...providerData(input, ctx.secrets),
+          } as Prisma.ProviderCreateInput,
+        })
         .catch(uniqueName);
       await ctx.catalog.invalidate({ kind: "providers" });
       const view = toProviderView(row, ctx.secrets);

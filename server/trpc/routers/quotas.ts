@@ -3,7 +3,7 @@
  * from the same store counters the gateway admits against, and "reset total".
  *
  * The scopes are built exactly as the gateway builds them (buildScope with the key's effective
- * limits, the user's and the provider's own: see server/gateway/limits/scopes.ts), so the page
+ * limits, the user's and the provider's own: see server/domain/quota/scopes.ts), so the page
  * shows the numbers that decide the next request. Counters the store does not hold yet (after a
  * restart, a flush, or a change of the window boundaries) are rebuilt from the usage ledger
  * first, as the gateway would before admitting.
@@ -14,9 +14,9 @@ import type { ApiKey, User } from "../../generated/prisma/client.ts";
 import { toCachedKey, toLimits } from "../../catalog/mappers.ts";
 import type { Limits } from "../../catalog/types.ts";
 import type { SqlQuery } from "../../db/database.ts";
-import { loadHydration } from "../../gateway/limits/hydrate.ts";
-import { buildScope, effectiveKeyLimits } from "../../gateway/limits/scopes.ts";
-import { nanoToUsd } from "../../gateway/usage/money.ts";
+import { loadHydration } from "../../domain/quota/hydrate.ts";
+import { buildScope, effectiveKeyLimits } from "../../domain/quota/scopes.ts";
+import { nanoToUsd } from "../../domain/money.ts";
 import type { HydrationData, ScopeSpec, ScopeUsage, WindowKind } from "../../store/admission.ts";
 import { audit } from "../audit.ts";
 import { iso } from "../schemas.ts";

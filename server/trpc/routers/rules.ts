@@ -7,7 +7,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { ErrorRule as ErrorRuleRow } from "../../generated/prisma/client.ts";
-import { extractMessage, matchErrorRule } from "../../gateway/resilience/error-rules.ts";
+import { extractMessage, matchErrorRule } from "../../domain/error-rules.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, router } from "../trpc.ts";
 

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { Prisma, SystemSettings } from "../../generated/prisma/client.ts";
-import { isValidTimeZone } from "../../gateway/limits/windows.ts";
+import { isValidTimeZone } from "../../domain/quota/windows.ts";
 import { isTimeOfDay } from "../../jobs/schedule.ts";
 import { jobSchedules } from "../../jobs/hub-jobs.ts";
 import { listJobRuns } from "../../jobs/scheduler.ts";

@@ -1,7 +1,7 @@
 /** stats.*: aggregates for the dashboard, read from the usage ledger (never from the bulky log). */
 import { z } from "zod";
 import { Prisma } from "../../generated/prisma/client.ts";
-import { dailyWindowStart } from "../../gateway/limits/windows.ts";
+import { dailyWindowStart } from "../../domain/quota/windows.ts";
 import { dashboardProcedure, isAdmin, router } from "../trpc.ts";
 
 const totals = z.object({

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { Prisma } from "../../generated/prisma/client.ts";
-import { dailyWindowStart } from "../../gateway/limits/windows.ts";
+import { dailyWindowStart } from "../../domain/quota/windows.ts";
 import type { TrpcContext } from "../trpc.ts";
 
 export const usageDay = z.object({ day: z.string().describe("YYYY-MM-DD in the hub's time zone"), requests: z.number(), errors: z.number(), costUsd: z.number() });

@@ -5,7 +5,7 @@ import { Prisma } from "../../generated/prisma/client.ts";
 import { audit } from "../audit.ts";
 import { clientListInput, userModelRulesInput } from "../policy-inputs.ts";
 import { limitData, limitInputFields, toUserView, userView } from "../schemas.ts";
-import { dailyWindowStart, monthStart } from "../../gateway/limits/windows.ts";
+import { dailyWindowStart, monthStart } from "../../domain/quota/windows.ts";
 import { usageDay, usageSeries } from "./usage-series.ts";
 import { adminProcedure, dashboardProcedure, isAdmin, router, type TrpcContext } from "../trpc.ts";
 

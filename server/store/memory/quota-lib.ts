@@ -1,35 +1,30 @@
 /**
- * Admission, failover and settlement for the in-process store. This is the reference version
- * of the algorithm; scripts/admit.lua, failover.lua and settle.lua implement the same steps on
- * Redis. admission.contract.ts pins the cases; stores.differential.integration.test.ts holds
- * both to the same answers on long random sequences (docs/decisions/0016).
+ * The in-process store's quota state and the functions its operations share: the TypeScript
+ * twin of scripts/quota-lib.lua, section by section and function by function (same names). The
+ * operations themselves are one file each, as the scripts are: admit.ts, failover.ts, settle.ts,
+ * hydrate.ts, usage.ts, breaker-status.ts. admission.contract.ts pins the cases;
+ * stores.differential.integration.test.ts holds both stores to the same answers on long random
+ * sequences (docs/decisions/0016).
  */
 import {
-  type AdmissionStore,
-  type AdmitRequest,
-  type AdmitResult,
   type BreakerConfig,
   type BreakerState,
-  type BreakerStatus,
   type CandidateSkip,
-  type FailoverRequest,
-  type HydrationData,
+  type AdmitRequest,
   type LimitHit,
   type MoneyWindow,
   type ProviderCandidate,
   ROLLING_WINDOWS,
   type ScopeSpec,
-  type ScopeUsage,
-  type SettleRequest,
-} from "./admission.ts";
+} from "../admission.ts";
 
-const RPM_WINDOW_MS = 60_000;
+export const RPM_WINDOW_MS = 60_000;
 /** Rolling windows: [kind, length, bucket size] (see ROLLING_WINDOWS in admission.ts). */
 const ROLLING = ROLLING_WINDOWS.map((w) => [w.kind, w.lengthMs, w.bucketMs] as const);
 /** How many expired in-flight records one call sweeps per scope (amortised O(1)). */
 const SWEEP_LIMIT = 16;
 /** Request records outlive their hold so settlement stays idempotent. */
-const RECORD_GRACE_MS = 3_600_000;
+export const RECORD_GRACE_MS = 3_600_000;
 /** Unused scope state is dropped after this long (the ledger rebuilds it). */
 const SCOPE_IDLE_MS = 35 * 86_400_000;
 
@@ -52,7 +47,7 @@ interface InFlight {
   expiresAt: number;
 }
 
-interface ScopeState {
+export interface ScopeState {
   signature: string | null;
   reserved: number;
   /** The in-flight request that took this scope's last partial room, if any (see admit step 2). */
@@ -65,7 +60,7 @@ interface ScopeState {
   touchedAt: number;
 }
 
-interface RequestRecord {
+export interface RequestRecord {
   scopes: string[];
   amount: number;
   session: string;
@@ -75,7 +70,7 @@ interface RequestRecord {
   expiresAt: number;
 }
 
-interface Breaker {
+export interface Breaker {
   state: BreakerState;
   failures: number;
   openUntil: number;
@@ -85,229 +80,24 @@ interface Breaker {
 }
 
 /** A scope with no limit at all needs nothing held for a request. */
-const limited = (spec: ScopeSpec) => spec.rpm !== null || spec.concurrentSessions !== null || spec.windows.length > 0;
+export const limited = (spec: ScopeSpec) => spec.rpm !== null || spec.concurrentSessions !== null || spec.windows.length > 0;
 
-const newRolling = (): Rolling => ({ buckets: new Map(), sum: 0, min: -1 });
-const newFixed = (): Fixed => ({ start: -1, spent: 0 });
+export const newRolling = (): Rolling => ({ buckets: new Map(), sum: 0, min: -1 });
+export const newFixed = (): Fixed => ({ start: -1, spent: 0 });
 
-export class MemoryAdmission implements AdmissionStore {
-  private scopes = new Map<string, ScopeState>();
-  private requests = new Map<string, RequestRecord>();
-  private breakers = new Map<number, Breaker>();
-  private bindings = new Map<string, { providerId: number; expiresAt: number }>();
 
-  // ---------------------------------------------------------------------------------------------
-  // Admission
-  // ---------------------------------------------------------------------------------------------
-
-  async admit(req: AdmitRequest): Promise<AdmitResult> {
-    const { now } = req;
-    this.gc(now);
-    // 1. Counters that are not trusted must be rebuilt first.
-    const unhydrated = this.unhydrated(req.passthrough ? [] : [...req.scopes, ...req.candidates.map((c) => c.limits)]);
-    if (unhydrated.length) return { status: "unhydrated", scopes: unhydrated };
-    const session = req.session?.id ?? req.requestId;
-
-    // 2. The caller's own limits. A scope whose room is smaller than the estimate admits the
-    //    request into that partial room only if no other request holds a partial room there:
-    //    this is what bounds an overspend to one request (docs/decisions/0009).
-    const partialScopes: string[] = [];
-    if (!req.passthrough) {
-      for (const spec of req.scopes) {
-        const hit = this.check(spec, session, now) ?? this.partialBlocked(spec, req.estimateNano, now, partialScopes);
-        if (hit && req.enforce) return { status: "limited", hit };
-      }
-    }
-
-    // 3. The provider: the session's binding first, unless a reclaiming provider outranks it.
-    const skipped: CandidateSkip[] = [];
-    const bound = req.session ? this.binding(req.session.bindingKey, now) : undefined;
-    const boundCandidate = bound === undefined ? undefined : req.candidates.find((c) => c.providerId === bound && !c.disableSessionReuse);
-    let chosen: { candidate: ProviderCandidate; state: BreakerState } | undefined;
-    let via: "session" | "order" = "order";
-    if (boundCandidate) {
-      const reclaimers = req.candidates.filter((c) => c.reclaimSessions && c.priority < boundCandidate.priority);
-      chosen = this.firstAcceptable(reclaimers, req, session, now, []);
-      if (!chosen) {
-        chosen = this.firstAcceptable([boundCandidate], req, session, now, skipped);
-        if (chosen) via = "session";
-      }
-    }
-    if (!chosen) chosen = this.firstAcceptable(req.candidates, req, session, now, skipped);
-    if (!chosen) return { status: "no_provider", skipped };
-
-    // 4. Reserve on every scope (the key's, the user's, the chosen provider's).
-    const specs = [...req.scopes, chosen.candidate.limits];
-    const amount = req.passthrough ? 0 : this.reservable(specs, req.estimateNano, now);
-    const probe = this.takeProbe(chosen.candidate.providerId, chosen.state, req.requestId, now + req.holdMs);
-    const held = req.passthrough ? [] : specs.filter(limited);
-    const record: RequestRecord = {
-      scopes: held.map((s) => s.scope),
-      amount,
-      session,
-      providerId: chosen.candidate.providerId,
-      probe,
-      settled: false,
-      expiresAt: now + req.holdMs,
-    };
-    for (const spec of held) this.hold(spec, req.requestId, record, now);
-    for (const scope of partialScopes) this.state(scope, now).partial = req.requestId;
-    this.requests.set(req.requestId, record);
-    return {
-      status: "admitted",
-      providerId: chosen.candidate.providerId,
-      via,
-      sessionMoved: bound !== undefined && bound !== chosen.candidate.providerId,
-      reservedNano: amount,
-      breakerState: chosen.state,
-      skipped,
-    };
-  }
-
-  async failover(req: FailoverRequest): Promise<AdmitResult> {
-    const { now } = req;
-    const record = this.liveRecord(req.requestId, now);
-    const failedScope = `p:${req.failedProviderId}`;
-    if (record && !record.settled) {
-      this.release(failedScope, req.requestId, record);
-      record.scopes = record.scopes.filter((s) => s !== failedScope);
-      if (record.probe) this.releaseProbe(req.failedProviderId, req.requestId);
-      record.probe = false;
-      record.providerId = null;
-    }
-    if (req.countFailure) this.breakerFailure(req.failedProviderId, req.failedBreaker, now);
-    const unhydrated = this.unhydrated(req.passthrough ? [] : req.candidates.map((c) => c.limits));
-    if (unhydrated.length) return { status: "unhydrated", scopes: unhydrated };
-    // A settled request is no longer part of its conversation: it counts as its own session,
-    // whether or not its record is still kept (failover.lua does the same).
-    const session = record && !record.settled ? record.session : req.requestId;
-    const skipped: CandidateSkip[] = [];
-    const chosen = this.firstAcceptable(req.candidates, req, session, now, skipped);
-    if (!chosen) return { status: "no_provider", skipped };
-    const probe = this.takeProbe(chosen.candidate.providerId, chosen.state, req.requestId, now + req.holdMs);
-    // What the request holds: nothing once it has settled.
-    const amount = record && !record.settled ? record.amount : 0;
-    // A settled request holds nothing any more (a late failover must not take what no
-    // settlement will release), as in failover.lua.
-    if (record && !record.settled && !req.passthrough && limited(chosen.candidate.limits)) {
-      this.hold(chosen.candidate.limits, req.requestId, record, now);
-      record.scopes.push(chosen.candidate.limits.scope);
-    }
-    if (record && !record.settled) {
-      record.providerId = chosen.candidate.providerId;
-      record.probe = probe;
-    }
-    return { status: "admitted", providerId: chosen.candidate.providerId, via: "order", sessionMoved: false, reservedNano: amount, breakerState: chosen.state, skipped };
-  }
+/** Everything the in-process store keeps; Redis keeps the same under the keys of quota-lib.lua. */
+export class QuotaState {
+  readonly scopes = new Map<string, ScopeState>();
+  readonly requests = new Map<string, RequestRecord>();
+  readonly breakers = new Map<number, Breaker>();
+  readonly bindings = new Map<string, { providerId: number; expiresAt: number }>();
 
   // ---------------------------------------------------------------------------------------------
-  // Settlement
+  // Scopes and their counters (quota-lib.lua: S, setf, done, unhydrated)
   // ---------------------------------------------------------------------------------------------
 
-  async settle(req: SettleRequest): Promise<void> {
-    const { now } = req;
-    const record = this.requests.get(req.requestId);
-    if (record?.settled) return; // idempotent per request id
-    if (record) {
-      for (const scope of record.scopes) this.release(scope, req.requestId, record);
-      if (record.probe && record.providerId !== null) this.releaseProbe(record.providerId, req.requestId);
-      record.settled = true;
-      record.expiresAt = now + RECORD_GRACE_MS;
-    } else {
-      // Admitted while the store was unreachable: remember the settlement all the same.
-      this.requests.set(req.requestId, { scopes: [], amount: 0, session: "", providerId: null, probe: false, settled: true, expiresAt: now + RECORD_GRACE_MS });
-    }
-    if (req.costNano > 0) {
-      for (const spec of req.scopes.filter((s) => s.windows.length > 0)) {
-        // Counters not yet hydrated get this spend from the ledger when they are.
-        const state = this.scopes.get(spec.scope);
-        if (state?.signature === spec.signature) this.addSpend(state, spec, req.costNano, now);
-      }
-    }
-    if (req.providerId !== null && req.breakerConfig) {
-      if (req.breaker === "success") this.breakerSuccess(req.providerId, req.breakerConfig, now);
-      else if (req.breaker === "failure") this.breakerFailure(req.providerId, req.breakerConfig, now);
-    }
-    if (req.bind) this.bindings.set(req.bind.bindingKey, { providerId: req.bind.providerId, expiresAt: now + req.bind.ttlMs });
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Hydration, usage, administration
-  // ---------------------------------------------------------------------------------------------
-
-  async hydrate(spec: ScopeSpec, data: HydrationData, now: number): Promise<void> {
-    const state = this.state(spec.scope, now);
-    if (state.signature === spec.signature) return; // already hydrated (another caller won)
-    state.signature = data.signature;
-    state.rolling = { "5h": newRolling(), daily: newRolling() };
-    for (const kind of ["5h", "daily"] as const) {
-      const rolling = state.rolling[kind];
-      for (const [idx, nano] of Object.entries(data.buckets[kind] ?? {})) {
-        // An empty bucket adds nothing; kept out so both stores walk the same buckets (hydrate.lua).
-        if (nano === 0) continue;
-        rolling.buckets.set(Number(idx), nano);
-        rolling.sum += nano;
-      }
-      rolling.min = rolling.buckets.size ? Math.min(...rolling.buckets.keys()) : -1;
-    }
-    for (const kind of ["daily", "weekly", "monthly", "total"] as const) {
-      const f = data.fixed[kind];
-      state.fixed[kind] = f ? { start: f.start, spent: f.spentNano } : newFixed();
-    }
-  }
-
-  async usage(specs: ScopeSpec[], now: number): Promise<ScopeUsage[]> {
-    return specs.map((spec) => {
-      const state = this.scopes.get(spec.scope);
-      if (state) this.sweep(spec.scope, state, now);
-      const rpmUsed = state ? state.rpm.filter((t) => t > now - RPM_WINDOW_MS).length : 0;
-      // Counters kept under another signature (or reset) are not trusted: they report nothing
-      // until the ledger rebuilds them, as usage.lua does.
-      const hydrated = !!state && state.signature === spec.signature;
-      return {
-        scope: spec.scope,
-        hydrated,
-        windows: spec.windows.map((w) => ({
-          kind: w.kind,
-          spentNano: hydrated ? this.spent(state, w, now) : 0,
-          reservedNano: state?.reserved ?? 0,
-          limitNano: w.limitNano,
-          resetAt: w.end ?? null,
-        })),
-        rpm: { used: rpmUsed, max: spec.rpm },
-        concurrentSessions: { used: state?.sessions.size ?? 0, max: spec.concurrentSessions },
-      };
-    });
-  }
-
-  async resetScope(scope: string): Promise<void> {
-    const state = this.scopes.get(scope);
-    if (state) state.signature = null;
-  }
-
-  async breakerStatus(providerIds: number[], now: number): Promise<BreakerStatus[]> {
-    return providerIds.map((providerId) => {
-      const b = this.breaker(providerId, now);
-      return { providerId, state: b.state, failures: b.failures, openUntil: b.state === "open" ? b.openUntil : null, halfOpenSuccesses: b.halfOpenSuccesses };
-    });
-  }
-
-  async resetBreaker(providerId: number): Promise<void> {
-    this.breakers.delete(providerId);
-  }
-
-  async inFlight(scope: string, now: number) {
-    const state = this.scopes.get(scope);
-    if (!state) return { requests: 0, sessions: 0, reservedNano: 0 };
-    this.sweep(scope, state, now);
-    return { requests: state.inflight.size, sessions: state.sessions.size, reservedNano: state.reserved };
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Internals
-  // ---------------------------------------------------------------------------------------------
-
-  private state(scope: string, now: number): ScopeState {
+  state(scope: string, now: number): ScopeState {
     let state = this.scopes.get(scope);
     if (!state) {
       state = {
@@ -327,7 +117,7 @@ export class MemoryAdmission implements AdmissionStore {
     return state;
   }
 
-  private unhydrated(specs: ScopeSpec[]): string[] {
+  unhydrated(specs: ScopeSpec[]): string[] {
     const out: string[] = [];
     for (const spec of specs) {
       if (!spec.windows.length) continue;
@@ -336,8 +126,12 @@ export class MemoryAdmission implements AdmissionStore {
     return out;
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Limits, candidates and room (check, firstAcceptable, partialBlocked, reservable)
+  // ---------------------------------------------------------------------------------------------
+
   /** The first limit of a scope that leaves no room, or undefined. */
-  private check(spec: ScopeSpec, session: string, now: number): LimitHit | undefined {
+  check(spec: ScopeSpec, session: string, now: number): LimitHit | undefined {
     if (!limited(spec)) return undefined;
     const state = this.state(spec.scope, now);
     this.sweep(spec.scope, state, now);
@@ -357,7 +151,7 @@ export class MemoryAdmission implements AdmissionStore {
     return undefined;
   }
 
-  private firstAcceptable(
+  firstAcceptable(
     candidates: ProviderCandidate[],
     req: Pick<AdmitRequest, "enforce" | "passthrough">,
     session: string,
@@ -387,7 +181,7 @@ export class MemoryAdmission implements AdmissionStore {
   }
 
   /** The room left in a scope: the smallest room of its windows (Infinity without money windows). */
-  private room(spec: ScopeSpec, now: number): { room: number; window?: MoneyWindow; used: number } {
+  room(spec: ScopeSpec, now: number): { room: number; window?: MoneyWindow; used: number } {
     const state = this.state(spec.scope, now);
     let best: { room: number; window?: MoneyWindow; used: number } = { room: Infinity, used: 0 };
     for (const w of spec.windows) {
@@ -401,7 +195,7 @@ export class MemoryAdmission implements AdmissionStore {
    * A request that does not fit whole may take a scope's last room only if no other request in
    * flight took a partial room there; otherwise it is refused like a full window.
    */
-  private partialBlocked(spec: ScopeSpec, estimate: number, now: number, partialScopes: string[]): LimitHit | undefined {
+  partialBlocked(spec: ScopeSpec, estimate: number, now: number, partialScopes: string[]): LimitHit | undefined {
     const { room, window, used } = this.room(spec, now);
     if (!window || room >= estimate) return undefined;
     const state = this.state(spec.scope, now);
@@ -417,7 +211,7 @@ export class MemoryAdmission implements AdmissionStore {
    * holds are swept first: a scope not checked (enforcement off) may still carry some, and gc()
    * reaches only a few records per call.
    */
-  private reservable(specs: ScopeSpec[], estimate: number, now: number): number {
+  reservable(specs: ScopeSpec[], estimate: number, now: number): number {
     let amount = Math.max(0, estimate);
     for (const spec of specs) {
       const state = this.state(spec.scope, now);
@@ -427,7 +221,11 @@ export class MemoryAdmission implements AdmissionStore {
     return amount;
   }
 
-  private hold(spec: ScopeSpec, requestId: string, record: RequestRecord, now: number) {
+  // ---------------------------------------------------------------------------------------------
+  // Holds of requests in flight (hold, release, sweep)
+  // ---------------------------------------------------------------------------------------------
+
+  hold(spec: ScopeSpec, requestId: string, record: RequestRecord, now: number) {
     const state = this.state(spec.scope, now);
     if (state.inflight.has(requestId)) return;
     const session = spec.concurrentSessions !== null ? record.session : null;
@@ -437,7 +235,7 @@ export class MemoryAdmission implements AdmissionStore {
     if (spec.rpm !== null) state.rpm.push(now);
   }
 
-  private release(scope: string, requestId: string, _record: RequestRecord) {
+  release(scope: string, requestId: string, _record: RequestRecord) {
     const state = this.scopes.get(scope);
     const entry = state?.inflight.get(requestId);
     if (!state || !entry) return;
@@ -451,7 +249,7 @@ export class MemoryAdmission implements AdmissionStore {
   }
 
   /** Releases in-flight records whose holder vanished (crashed process), a few at a time. */
-  private sweep(scope: string, state: ScopeState, now: number) {
+  sweep(scope: string, state: ScopeState, now: number) {
     let n = 0;
     for (const [requestId, entry] of state.inflight) {
       if (n >= SWEEP_LIMIT) break;
@@ -461,7 +259,11 @@ export class MemoryAdmission implements AdmissionStore {
     }
   }
 
-  private spent(state: ScopeState, w: MoneyWindow, now: number): number {
+  // ---------------------------------------------------------------------------------------------
+  // Money windows (spent, expire, addSpend)
+  // ---------------------------------------------------------------------------------------------
+
+  spent(state: ScopeState, w: MoneyWindow, now: number): number {
     if (w.lengthMs !== undefined) {
       const rolling = state.rolling[w.kind === "5h" ? "5h" : "daily"];
       this.expireBuckets(rolling, w.lengthMs, w.bucketMs!, now);
@@ -482,7 +284,7 @@ export class MemoryAdmission implements AdmissionStore {
    * one window length of `min`, so this walks at most one window's worth of indexes, and each
    * bucket expires once: amortised O(1).
    */
-  private expireBuckets(rolling: Rolling, lengthMs: number, bucketMs: number, now: number) {
+  expireBuckets(rolling: Rolling, lengthMs: number, bucketMs: number, now: number) {
     if (rolling.min === -1) return;
     const span = Math.ceil(lengthMs / bucketMs);
     const oldestKept = Math.floor(now / bucketMs) - span + 1;
@@ -503,7 +305,7 @@ export class MemoryAdmission implements AdmissionStore {
   }
 
   /** Adds a settled cost to every window of the scope, rolling fixed windows over first. */
-  private addSpend(state: ScopeState, spec: ScopeSpec, nano: number, now: number) {
+  addSpend(state: ScopeState, spec: ScopeSpec, nano: number, now: number) {
     for (const [kind, lengthMs, bucketMs] of ROLLING) {
       const rolling = state.rolling[kind];
       this.expireBuckets(rolling, lengthMs, bucketMs, now);
@@ -516,7 +318,11 @@ export class MemoryAdmission implements AdmissionStore {
     for (const kind of ["daily", "weekly", "monthly", "total"] as const) state.fixed[kind].spent += nano;
   }
 
-  private binding(key: string, now: number): number | undefined {
+  // ---------------------------------------------------------------------------------------------
+  // Session bindings and breakers
+  // ---------------------------------------------------------------------------------------------
+
+  binding(key: string, now: number): number | undefined {
     const b = this.bindings.get(key);
     if (!b) return undefined;
     if (b.expiresAt <= now) {
@@ -526,7 +332,7 @@ export class MemoryAdmission implements AdmissionStore {
     return b.providerId;
   }
 
-  private breaker(providerId: number, now: number): Breaker {
+  breaker(providerId: number, now: number): Breaker {
     let b = this.breakers.get(providerId);
     if (!b) {
       b = { state: "closed", failures: 0, openUntil: 0, halfOpenSuccesses: 0, probes: new Map() };
@@ -541,17 +347,17 @@ export class MemoryAdmission implements AdmissionStore {
     return b;
   }
 
-  private takeProbe(providerId: number, state: BreakerState, requestId: string, until: number): boolean {
+  takeProbe(providerId: number, state: BreakerState, requestId: string, until: number): boolean {
     if (state !== "half_open") return false;
     this.breakers.get(providerId)?.probes.set(requestId, until);
     return true;
   }
 
-  private releaseProbe(providerId: number, requestId: string) {
+  releaseProbe(providerId: number, requestId: string) {
     this.breakers.get(providerId)?.probes.delete(requestId);
   }
 
-  private breakerFailure(providerId: number, cfg: BreakerConfig, now: number) {
+  breakerFailure(providerId: number, cfg: BreakerConfig, now: number) {
     if (cfg.failureThreshold <= 0) return;
     const b = this.breaker(providerId, now);
     if (b.state === "half_open") {
@@ -566,7 +372,7 @@ export class MemoryAdmission implements AdmissionStore {
     }
   }
 
-  private breakerSuccess(providerId: number, cfg: BreakerConfig, now: number) {
+  breakerSuccess(providerId: number, cfg: BreakerConfig, now: number) {
     const b = this.breaker(providerId, now);
     if (b.state === "half_open") {
       b.halfOpenSuccesses++;
@@ -579,19 +385,23 @@ export class MemoryAdmission implements AdmissionStore {
     }
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Request records and housekeeping
+  // ---------------------------------------------------------------------------------------------
+
   /**
    * A request's record, unless its holds expired before it settled: its process is taken to
    * have vanished, so what it held is freed and the record forgotten, whether or not gc() got
    * to it yet (failover.lua does the same).
    */
-  private liveRecord(id: string, now: number): RequestRecord | undefined {
+  liveRecord(id: string, now: number): RequestRecord | undefined {
     const r = this.requests.get(id);
     if (!r || r.settled || r.expiresAt > now) return r;
     this.forget(id, r);
     return undefined;
   }
 
-  private forget(id: string, r: RequestRecord) {
+  forget(id: string, r: RequestRecord) {
     if (!r.settled) {
       // Its process vanished before settling: free what it held.
       for (const scope of r.scopes) this.release(scope, id, r);
@@ -601,7 +411,7 @@ export class MemoryAdmission implements AdmissionStore {
   }
 
   /** Drops expired request records, bindings and idle scopes (bounded work per call). */
-  private gc(now: number) {
+  gc(now: number) {
     let n = 0;
     for (const [id, r] of this.requests) {
       if (n++ > SWEEP_LIMIT) break;
@@ -623,4 +433,3 @@ export class MemoryAdmission implements AdmissionStore {
     }
   }
 }
-

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { OpBatcher, type BatchOutcome } from "./op-batcher.ts";
+
+/** A batcher whose calls are recorded and answered by `answer`. */
+function recording(answer: (ops: string[]) => Promise<BatchOutcome[]>, maxOps?: number) {
+  const calls: string[][] = [];
+  const batcher = new OpBatcher<string>((ops) => {
+    calls.push(ops);
+    return answer(ops);
+  }, maxOps);
+  return { batcher, calls };
+}
+
+const echo = async (ops: string[]): Promise<BatchOutcome[]> => ops.map((op) => ({ ok: true, value: `did ${op}` }));
+
+describe("OpBatcher", () => {
+  it("sends the operations issued in one turn as one call, in order, and answers each its own result", async () => {
+    const { batcher, calls } = recording(echo);
+    const results = await Promise.all(["a", "b", "c"].map((op) => batcher.push(op)));
+    expect(calls).toEqual([["a", "b", "c"]]);
+    expect(results).toEqual(["did a", "did b", "did c"]);
+  });
+
+  it("sends an operation of a later turn in a call of its own", async () => {
+    const { batcher, calls } = recording(echo);
+    await batcher.push("a");
+    await batcher.push("b");
+    expect(calls).toEqual([["a"], ["b"]]);
+  });
+
+  it("splits a turn with more operations than a call may carry", async () => {
+    const { batcher, calls } = recording(echo, 2);
+    const results = await Promise.all(["a", "b", "c", "d", "e"].map((op) => batcher.push(op)));
+    expect(calls).toEqual([["a", "b"], ["c", "d"], ["e"]]);
+    expect(results).toEqual(["did a", "did b", "did c", "did d", "did e"]);
+  });
+
+  it("fails only the operation that failed", async () => {
+    const { batcher } = recording(async (ops) => ops.map((op) => (op === "bad" ? { ok: false, error: new Error("bad op") } : { ok: true, value: op })));
+    const results = await Promise.allSettled(["a", "bad", "c"].map((op) => batcher.push(op)));
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((results[1] as PromiseRejectedResult).reason.message).toBe("bad op");
+  });
+
+  it("fails every operation of a call the store did not answer, and goes on with the next turn", async () => {
+    let down = true;
+    const { batcher } = recording(async (ops) => {
+      if (down) throw new Error("connection lost");
+      return echo(ops);
+    });
+    const results = await Promise.allSettled(["a", "b"].map((op) => batcher.push(op)));
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    down = false;
+    await expect(batcher.push("c")).resolves.toBe("did c");
+  });
+
+  it("fails an operation the store's answer left out", async () => {
+    const { batcher } = recording(async (ops) => (await echo(ops)).slice(0, 1));
+    const results = await Promise.allSettled(["a", "b"].map((op) => batcher.push(op)));
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected"]);
+  });
+});

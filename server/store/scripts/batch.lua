@@ -1,0 +1,41 @@
+-- The operations of requests (admit, failover, settle) issued in one event-loop turn of a hub
+-- process, run in the order given (decision 0024). Prepended with quota-lib.lua, admit.lua,
+-- failover.lua and settle.lua. Each operation sees what the ones before it did, exactly as if
+-- it had been its own script call: the counter cache of quota-lib.lua stays coherent because
+-- every read and write of a cached field goes through it. The scopes' counters are written back
+-- once, at the end.
+-- KEYS[1] a key of the quota slot (routing); ARGV[1] prefix;
+-- ARGV[2] {"specs": [ScopeSpec, ...], "ops": [{"o": "admit" | "failover" | "settle", "r": <request>}, ...]}
+-- where each scope spec of a request (scopes, candidates[].limits) is given as its index in
+-- `specs` (0-based): the requests of a batch share them, and decoding is what costs here.
+-- Returns a JSON list with each operation's result (an AdmitResult, "settled" / "duplicate"),
+-- or {"error": message} for an operation that failed (the others still count).
+
+local OPERATIONS = { admit = admitOp, failover = failoverOp, settle = settleOp }
+local SPECS = REQ.specs
+local function specs(refs)
+  if refs == nil or refs == cjson.null then return refs end
+  for i, ref in ipairs(refs) do refs[i] = SPECS[ref + 1] end
+  return refs
+end
+local function candidates(list)
+  for _, c in ipairs(list) do c.limits = SPECS[c.limits + 1] end
+end
+
+local results = {}
+for i, op in ipairs(REQ.ops) do
+  REQ = op.r
+  now = REQ.now
+  specs(REQ.scopes)
+  if REQ.candidates then candidates(REQ.candidates) end
+  local fn = OPERATIONS[op.o]
+  local ok, result = false, 'unknown operation'
+  if fn then ok, result = pcall(fn, P .. 'r:' .. REQ.requestId) end
+  if ok then
+    results[i] = result
+  else
+    -- redis.call raises a table {err = ...}; a Lua error is a string.
+    results[i] = { error = type(result) == 'table' and tostring(result.err) or tostring(result) }
+  end
+end
+return done(cjson.encode(results))
