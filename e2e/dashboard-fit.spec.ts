@@ -166,6 +166,10 @@ for (const lang of LANGS) {
           ["/dashboard/providers", "providers"],
           ["/dashboard/quotas", "quotas"],
           ["/dashboard/settings", "settings"],
+          ["/dashboard/sessions", "sessions"],
+          ["/dashboard/leaderboard", "leaderboard"],
+          ["/dashboard/availability", "availability"],
+          ["/dashboard/audit", "audit"],
         ]) {
           await visit(page, url, `${tag}-admin-${name}`, info);
         }
