@@ -166,6 +166,10 @@ for (const lang of LANGS) {
           ["/dashboard/providers", "providers"],
           ["/dashboard/quotas", "quotas"],
           ["/dashboard/settings", "settings"],
+          ["/dashboard/sessions", "sessions"],
+          ["/dashboard/leaderboard", "leaderboard"],
+          ["/dashboard/availability", "availability"],
+          ["/dashboard/audit", "audit"],
         ]) {
           await visit(page, url, `${tag}-admin-${name}`, info);
         }
@@ -202,7 +206,7 @@ for (const lang of LANGS) {
         await visit(page, "/dashboard/no-such-page", `${tag}-admin-404`, info);
         await expect(page.getByRole("heading", { name: TEXT[lang].notFound })).toBeVisible();
         // Inside the frame: the navigation is still there.
-        if (viewport.name === "desktop") await expect(page.getByRole("navigation").getByRole("link", { name: TEXT[lang].logs })).toBeVisible();
+        if (viewport.name === "desktop") await expect(page.getByRole("navigation").getByRole("link", { name: TEXT[lang].logs, exact: true })).toBeVisible();
         else await expect(page.getByRole("button", { name: TEXT[lang].menu })).toBeVisible();
 
         if (viewport.name === "desktop") {
@@ -223,7 +227,7 @@ for (const lang of LANGS) {
           const drawer = page.getByRole("dialog");
           await expect(drawer).toBeVisible();
           await page.screenshot({ path: info.outputPath(`${tag}-drawer.png`) });
-          await drawer.getByRole("link", { name: TEXT[lang].logs }).click();
+          await drawer.getByRole("link", { name: TEXT[lang].logs, exact: true }).click();
           await expect(page).toHaveURL(/\/dashboard\/logs$/);
           await expect(drawer).toBeHidden();
         }

@@ -79,16 +79,16 @@ export default function MyUsagePage() {
   const { t } = useI18n();
   return (
     <div className="min-h-screen bg-muted/30">
-      <header className="flex h-14 items-center justify-between gap-4 border-b bg-background px-4 md:px-6">
-        <span className="font-semibold">{t("app.name")}</span>
+      <header className="flex h-14 items-center justify-between gap-2 border-b bg-background px-3 md:px-6">
+        <span className="truncate font-semibold">{t("app.name")}</span>
         <div className="flex items-center gap-1 sm:gap-3">
           <ThemeToggle />
           <LanguageSwitch />
           {hasDashboard ? (
             <Button asChild variant="ghost" size="sm">
-              <Link to="/dashboard">
+              <Link to="/dashboard" aria-label={t("myUsage.openDashboard")}>
                 <LayoutDashboard aria-hidden />
-                {t("myUsage.openDashboard")}
+                <span className="hidden sm:inline">{t("myUsage.openDashboard")}</span>
               </Link>
             </Button>
           ) : null}
