@@ -79,3 +79,28 @@ describe("log filters", () => {
     expect(out.totals).toMatchObject({ requests: 3, errors: 1 });
   });
 });
+
+// Last: it adds 10 000 rows that the tests above do not expect.
+describe("a filter matching more rows than the list counts", () => {
+  it("stops counting at 10 000 and leaves the totals out instead of summing the whole set", async () => {
+    const columns = (
+      await t.hub.db.sql<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns
+          WHERE table_name = 'request_log' AND column_name NOT IN ('id', 'request_id') AND is_generated = 'NEVER'`,
+      )
+    )
+      .map((c) => `"${c.column_name}"`)
+      .join(", ");
+    // 10 000 copies of bob's failed request: with the original, 10 001 rows match bob's key.
+    await t.hub.db.sql(
+      `INSERT INTO request_log (request_id, ${columns})
+       SELECT 'bulk-' || g, ${columns} FROM request_log, generate_series(1, 10000) AS g WHERE request_id = 'b-502'`,
+    );
+    const capped = await t.admin<ListOut & { totalCapped: boolean }>("logs/list", { keyId: bobKeyId });
+    expect(capped).toMatchObject({ total: 10_000, totalCapped: true, totals: null });
+    expect(capped.items).toHaveLength(50);
+    // A narrower filter still gets its totals.
+    const narrow = await t.admin<ListOut & { totalCapped: boolean }>("logs/list", { keyId: aliceKeyId });
+    expect(narrow).toMatchObject({ total: 3, totalCapped: false, totals: { requests: 3, errors: 1 } });
+  });
+});
