@@ -55,16 +55,39 @@ function memoryStore(): Store {
   return store;
 }
 
+const connecting = new Set<Store>();
+
 function redisStore(prefix: string): Store {
   const store = new RedisStore({ url: TEST_REDIS_URL, keyPrefix: prefix, logger });
   stores.push(store);
+  connecting.add(store);
   return store;
+}
+
+/**
+ * The Redis store refuses commands until its connection is up (no offline queue), and a refused
+ * claim falls back to the database: a test that emits before the connection is ready would see
+ * claims taken in both places. Wait for it, as a hub's readiness check does.
+ */
+async function connected(store: Store): Promise<void> {
+  if (!connecting.has(store)) return;
+  for (let i = 0; ; i++) {
+    try {
+      await store.ping();
+      connecting.delete(store);
+      return;
+    } catch (error) {
+      if (i >= 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 // A generous timeout per attempt: on a loaded machine a 300 ms one made a slow but healthy
 // receiver look dead (a retry, and two requests where one was sent). The test of a target
 // that never answers passes its own short one.
 async function start(store: Store, timeoutMs = 5_000) {
+  await connected(store);
   const sleeps: number[] = [];
   const n = new Notifications({
     db: db.prisma,
