@@ -139,17 +139,24 @@ function settleRequest(requestId: string, now: number): SettleRequest {
 
 interface RedisCounters {
   commands: Map<string, number>;
+  /** Microseconds spent in each command (a script's time includes its own commands'). */
+  usec: Map<string, number>;
   cpuSeconds: number;
 }
 
 async function readCounters(redis: Redis): Promise<RedisCounters> {
   const stats = await redis.info("commandstats");
   const commands = new Map<string, number>();
-  for (const match of stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) commands.set(match[1], Number(match[2]));
+  const usec = new Map<string, number>();
+  for (const match of stats.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+    commands.set(match[1], Number(match[2]));
+    usec.set(match[1], Number(match[3]));
+  }
   const cpu = await redis.info("cpu");
   const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(cpu)?.[1] ?? 0);
   return {
     commands,
+    usec,
     cpuSeconds: field("used_cpu_sys") + field("used_cpu_user"),
   };
 }
@@ -192,6 +199,9 @@ interface Round {
   commands: number;
   top: Array<[string, number]>;
   redisCpuMs: number;
+  /** Time inside the script calls (µs), and the part of it spent in the commands they ran. */
+  scriptUs: number;
+  commandUs: number;
   nodeCpuMs: number;
 }
 
@@ -229,6 +239,9 @@ async function round(store: RedisStore, admin: Redis, index: number, concurrency
     if (d > 0) delta.set(name, d);
   }
   const commands = [...delta.values()].reduce((a, b) => a + b, 0);
+  const usec = (name: string) => (after.usec.get(name) ?? 0) - (before.usec.get(name) ?? 0);
+  const scriptUs = usec("evalsha") + usec("eval");
+  const commandUs = [...delta.keys()].filter((name) => name !== "evalsha" && name !== "eval").reduce((sum, name) => sum + usec(name), 0);
   const evalsha = (delta.get("evalsha") ?? 0) + (delta.get("eval") ?? 0);
   return {
     requests,
@@ -237,6 +250,8 @@ async function round(store: RedisStore, admin: Redis, index: number, concurrency
     commands,
     top: [...delta].sort((a, b) => b[1] - a[1]).slice(0, 6),
     redisCpuMs: (after.cpuSeconds - before.cpuSeconds) * 1000,
+    scriptUs,
+    commandUs,
     nodeCpuMs: (nodeCpu.user + nodeCpu.system) / 1000,
   };
 }
@@ -272,7 +287,7 @@ async function main() {
 
 async function report(store: RedisStore, admin: Redis, concurrency: number) {
   console.log(`\nc=${concurrency}, ${SECONDS} s per round, upstream ${UPSTREAM_MS} ms, hub work ${WORK_US} µs per request, Redis ${REDIS_URL}`);
-  console.log("round  requests  EVALSHA/req  ops/call  commands/req  Redis CPU ms/req  node CPU ms/req  most frequent commands (per request)");
+  console.log("round  requests  EVALSHA/req  ops/call  commands/req  Redis CPU ms/req  in scripts µs/req (commands)  node CPU ms/req  most frequent commands (per request)");
   const rounds: Round[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     const r = await round(store, admin, concurrency * 1000 + i, concurrency);
@@ -281,7 +296,10 @@ async function report(store: RedisStore, admin: Redis, concurrency: number) {
     console.log(
       `${String(i + 1).padStart(5)}  ${String(r.requests).padStart(8)}  ${f(r.evalsha / r.requests, 3).padStart(11)}  ${f(r.ops / r.evalsha).padStart(8)}  ${f(
         r.commands / r.requests
-      ).padStart(12)}  ${f(r.redisCpuMs / r.requests, 4).padStart(16)}  ${f(r.nodeCpuMs / r.requests, 4).padStart(15)}  ${top}`
+      ).padStart(12)}  ${f(r.redisCpuMs / r.requests, 4).padStart(16)}  ${`${f(r.scriptUs / r.requests, 1)} (${f(r.commandUs / r.requests, 1)})`.padStart(28)}  ${f(
+        r.nodeCpuMs / r.requests,
+        4
+      ).padStart(15)}  ${top}`
     );
   }
   const m = (pick: (r: Round) => number) => median(rounds.map(pick));
@@ -292,7 +310,13 @@ async function report(store: RedisStore, admin: Redis, concurrency: number) {
     )}, commands/req ${f(m((r) => r.commands / r.requests))}, Redis CPU ${f(
       m((r) => r.redisCpuMs / r.requests),
       4
-    )} ms/req, node CPU ${f(
+    )} ms/req, in scripts ${f(
+      m((r) => r.scriptUs / r.requests),
+      1
+    )} µs/req (commands ${f(
+      m((r) => r.commandUs / r.requests),
+      1
+    )}), node CPU ${f(
       m((r) => r.nodeCpuMs / r.requests),
       4
     )} ms/req`

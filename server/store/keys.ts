@@ -19,9 +19,10 @@ export interface KeyBuilder {
    */
   quota: {
     prefix: string;
+    /** A request's record (a string: what it holds, whether it settled). */
     request(requestId: string): string;
+    /** A scope's hash: its counters and the holds of the requests in flight on it. */
     scope(scope: string): string;
-    inflight(scope: string): string;
     breaker(providerId: number): string;
     probes(providerId: number): string;
     /** A session's provider binding (set by settle.lua; read here only by the sessions page). */
@@ -39,9 +40,8 @@ export function createKeyBuilder(prefix = "cch:"): KeyBuilder {
     outputFigures: (bucket) => `${prefix}out:${bucket}`,
     quota: {
       prefix: `${prefix}{q}`,
-      request: (id) => `${prefix}{q}r:${id}`,
+      request: (id) => `${prefix}{q}rq:${id}`,
       scope: (scope) => `${prefix}{q}s:${scope}`,
-      inflight: (scope) => `${prefix}{q}f:${scope}`,
       breaker: (id) => `${prefix}{q}b:${id}`,
       probes: (id) => `${prefix}{q}bp:${id}`,
       sessionBinding: (bindingKey) => `${prefix}{q}sb:${bindingKey}`,

@@ -283,8 +283,9 @@ export class RedisStore implements Store {
     // usage() sweeps expired holds first.
     const [usage] = await this.usage([{ scope, rpm: null, concurrentSessions: null, windows: [], signature: "" }], now);
     const { quota } = this.keys;
-    const [requests, reserved] = await Promise.all([this.redis.zcard(quota.inflight(scope)), this.redis.hget(quota.scope(scope), "res")]);
-    return { requests, sessions: usage.concurrentSessions.used, reservedNano: Number(reserved ?? 0) };
+    // The holds live in the scope's hash (quota-lib.lua): "hn" counts them.
+    const [requests, reserved] = await this.redis.hmget(quota.scope(scope), "hn", "res");
+    return { requests: Number(requests ?? 0), sessions: usage.concurrentSessions.used, reservedNano: Number(reserved ?? 0) };
   }
 
   /** Waits until the connection is ready, at most timeoutMs; false when it is not (yet). */

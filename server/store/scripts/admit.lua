@@ -1,7 +1,7 @@
 -- Admission of one request (see server/store/admission.ts AdmitRequest / AdmitResult and
 -- memory/admit.ts, which this mirrors). Part of the batch script (batch.lua), after quota-lib.lua.
--- rk: the request record P..'r:'..requestId; REQ: the AdmitRequest; returns an AdmitResult table.
-local function admitOp(rk)
+-- REQ: the AdmitRequest; returns an AdmitResult table.
+local function admitOp()
   local id = REQ.requestId
   local session = id
   if REQ.session ~= cjson.null and REQ.session ~= nil then session = REQ.session.id end
@@ -32,7 +32,7 @@ local function admitOp(rk)
     -- "<provider id>:<expires at>": the expiry is compared with the `now` passed in, like every
     -- other time in these scripts (the key's PX only removes it afterwards). A bare id was
     -- written before the expiry was stored; its PX alone ends it.
-    local v = redis.call('GET', P .. 'sb:' .. REQ.session.bindingKey)
+    local v = getString(P .. 'sb:' .. REQ.session.bindingKey)
     if v then
       local pid, expiresAt = string.match(v, '^(%d+):(%d+)$')
       if not pid then bound = tonumber(v)
@@ -71,13 +71,12 @@ local function admitOp(rk)
   local scopeNames = {}
   if not REQ.passthrough then
     for _, spec in ipairs(specs) do
-      if limited(spec) then table.insert(scopeNames, hold(spec, id, amount, session, expiresAt, REQ.holdMs)) end
+      if limited(spec) then table.insert(scopeNames, hold(spec, id, amount, session, expiresAt)) end
     end
   end
   for _, scope in ipairs(partials) do setf(scope, 'pr', id) end
-  redis.call('HSET', rk, 'scopes', table.concat(scopeNames, ' '), 'amt', int(amount), 'sess', session,
-    'pid', chosen.providerId, 'probe', probe and 1 or 0, 'settled', 0, 'exp', int(expiresAt))
-  redis.call('PEXPIRE', rk, REQ.holdMs + RECORD_GRACE_MS)
+  saveRecord(id, { settled = false, exp = expiresAt, amt = amount, pid = int(chosen.providerId), probe = probe, scopes = table.concat(scopeNames, ' '), sess = session },
+    REQ.holdMs + RECORD_GRACE_MS)
 
   local moved = bound ~= nil and bound ~= chosen.providerId
   return admitted(chosen.providerId, via, moved, amount, state, skipped)

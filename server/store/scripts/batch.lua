@@ -22,6 +22,20 @@ local function candidates(list)
   for _, c in ipairs(list) do c.limits = SPECS[c.limits + 1] end
 end
 
+-- What the batch will read, read at once: each scope's hash with the batch's holds and current
+-- buckets (one HMGET per scope), the records of the requests it settles or fails over and the
+-- session bindings its admissions look up (one MGET).
+local ids, clocks, strs = {}, {}, {}
+for _, op in ipairs(REQ.ops) do
+  local r = op.r
+  table.insert(ids, r.requestId)
+  table.insert(clocks, r.now)
+  if op.o ~= 'admit' then table.insert(strs, P .. 'rq:' .. r.requestId)
+  elseif r.session ~= cjson.null and r.session ~= nil then table.insert(strs, P .. 'sb:' .. r.session.bindingKey) end
+end
+preload(ids, clocks)
+preloadStrings(strs)
+
 local results = {}
 for i, op in ipairs(REQ.ops) do
   REQ = op.r
@@ -30,7 +44,7 @@ for i, op in ipairs(REQ.ops) do
   if REQ.candidates then candidates(REQ.candidates) end
   local fn = OPERATIONS[op.o]
   local ok, result = false, 'unknown operation'
-  if fn then ok, result = pcall(fn, P .. 'r:' .. REQ.requestId) end
+  if fn then ok, result = pcall(fn) end
   if ok then
     results[i] = result
   else

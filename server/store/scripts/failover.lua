@@ -1,30 +1,31 @@
 -- Failover after a provider failed before anything reached the client: release what the
 -- failed provider held, count its breaker failure, and admit the request on the next
 -- acceptable candidate. Mirrors memory/failover.ts. Part of the batch script (batch.lua).
--- rk: the request record; REQ: the FailoverRequest. Returns an AdmitResult table.
-local function failoverOp(rk)
+-- REQ: the FailoverRequest. Returns an AdmitResult table.
+local function failoverOp()
   local id = REQ.requestId
   local failed = REQ.failedProviderId
   local failedScope = 'p:' .. failed
-  local rec = redis.call('HMGET', rk, 'scopes', 'amt', 'sess', 'probe', 'settled', 'exp', 'pid')
-  local exists = rec[1] ~= false
-  if exists and rec[5] ~= '1' and tonumber(rec[6]) and tonumber(rec[6]) <= now then
+  local rec = record(id)
+  if rec and not rec.settled and rec.exp and rec.exp <= now then
     -- Its holds expired before it settled: its process was taken to have vanished. Free what it
     -- held and forget it, so it continues like a request the store never saw (as
     -- memory/quota-lib.ts liveRecord() does).
-    for entry in string.gmatch(rec[1], '%S+') do release(entry, id, num(rec[2]), rec[3] or '') end
-    if rec[4] == '1' and rec[7] and rec[7] ~= '' then releaseProbe(tonumber(rec[7]), id) end
-    redis.call('DEL', rk)
-    exists = false
+    for entry in string.gmatch(rec.scopes, '%S+') do release(entry, id) end
+    if rec.probe and rec.pid ~= '' then releaseProbe(tonumber(rec.pid), id) end
+    deleteRecord(id)
+    rec = nil
   end
+  local live = rec and not rec.settled
   local scopes = {}
-  if exists and rec[5] ~= '1' then
-    for entry in string.gmatch(rec[1], '%S+') do
-      if entry == failedScope or entry == failedScope .. '*' then release(entry, id, num(rec[2]), rec[3] or '')
+  if live then
+    for entry in string.gmatch(rec.scopes, '%S+') do
+      if entry == failedScope or entry == failedScope .. '*' then release(entry, id)
       else table.insert(scopes, entry) end
     end
-    if rec[4] == '1' then releaseProbe(failed, id) end
-    redis.call('HSET', rk, 'scopes', table.concat(scopes, ' '), 'probe', 0, 'pid', '')
+    if rec.probe then releaseProbe(failed, id) end
+    rec.probe = false
+    rec.pid = ''
   end
   if REQ.countFailure then breakerFailure(failed, REQ.failedBreaker) end
 
@@ -32,29 +33,43 @@ local function failoverOp(rk)
     local specs = {}
     for _, c in ipairs(REQ.candidates) do table.insert(specs, c.limits) end
     local missing = unhydrated(specs)
-    if #missing > 0 then return { status = 'unhydrated', scopes = missing } end
+    if #missing > 0 then
+      if live then
+        rec.scopes = table.concat(scopes, ' ')
+        saveRecord(id, rec, nil)
+      end
+      return { status = 'unhydrated', scopes = missing }
+    end
   end
 
   local session = id
   -- A settled request counts as its own session, whether or not its record is still kept.
-  if exists and rec[5] ~= '1' and rec[3] then session = rec[3] end
+  if live then session = rec.sess end
   local skipped = {}
   local chosen, state = firstAcceptable(REQ.candidates, session, skipped)
-  if not chosen then return { status = 'no_provider', skipped = skipped } end
+  if not chosen then
+    if live then
+      rec.scopes = table.concat(scopes, ' ')
+      saveRecord(id, rec, nil)
+    end
+    return { status = 'no_provider', skipped = skipped }
+  end
 
   -- What the request holds: nothing once it has settled.
   local amount = 0
-  if exists and rec[5] ~= '1' then amount = num(rec[2]) end
+  if live then amount = rec.amt end
   local probe = takeProbe(chosen.providerId, state, id, now + REQ.holdMs)
-  if exists and rec[5] ~= '1' then
+  if live then
     -- Every hold of a request ends when the one taken at admission ends (memory/quota-lib.ts
     -- hold() uses the record's expiry): a failover does not extend what a vanished process keeps.
-    -- Records written before 'exp' was stored hold from now.
-    local expiresAt = tonumber(rec[6]) or (now + REQ.holdMs)
+    local expiresAt = rec.exp or (now + REQ.holdMs)
     if not REQ.passthrough and limited(chosen.limits) then
-      table.insert(scopes, hold(chosen.limits, id, amount, session, expiresAt, REQ.holdMs))
+      table.insert(scopes, hold(chosen.limits, id, amount, session, expiresAt))
     end
-    redis.call('HSET', rk, 'scopes', table.concat(scopes, ' '), 'pid', chosen.providerId, 'probe', probe and 1 or 0)
+    rec.scopes = table.concat(scopes, ' ')
+    rec.pid = int(chosen.providerId)
+    rec.probe = probe
+    saveRecord(id, rec, nil)
   end
   return admitted(chosen.providerId, 'order', false, amount, state, skipped)
 end

@@ -4,14 +4,21 @@
 
 local sk = KEYS[1]
 if redis.call('HGET', sk, 'sig') == REQ.signature then return 'kept' end
--- What is in flight is not the ledger's business: the reservations and the request holding the
--- partial room (decision 0009) survive the rebuild, as in memory/hydrate.ts.
-local kept = redis.call('HMGET', sk, 'res', 'pr')
+-- What is in flight is not the ledger's business: the holds, the reservations and the request
+-- holding the partial room (decision 0009) survive the rebuild, as in memory/hydrate.ts.
+local old = redis.call('HGETALL', sk)
+local kept = {}
+for i = 1, #old, 2 do
+  local f = old[i]
+  if f == 'pr' or f == 'hn' or f == 'hx' or string.sub(f, 1, 2) == 'h:' then
+    table.insert(kept, f); table.insert(kept, old[i + 1])
+  elseif f == 'res' then kept.res = old[i + 1] end
+end
 redis.call('DEL', sk)
 -- Labelled with the signature the sums were loaded under: if that is not the spec's any more,
 -- the counters stay untrusted and are rebuilt again (memory/hydrate.ts does the same).
-local fields = { 'sig', REQ.data.signature, 'res', kept[1] or 0 }
-if kept[2] then table.insert(fields, 'pr'); table.insert(fields, kept[2]) end
+local fields = { 'sig', REQ.data.signature, 'res', kept.res or 0, 'ttl', int(now + SCOPE_IDLE_MS + TTL_SLACK_MS) }
+for _, v in ipairs(kept) do table.insert(fields, v) end
 for kind, r in pairs(ROLLING) do
   local pfx = r[1]
   local sum, n, min = 0, 0, -1
@@ -42,5 +49,5 @@ for kind, pfx in pairs(FIXED) do
   end
 end
 redis.call('HSET', sk, unpack(fields))
-redis.call('PEXPIRE', sk, SCOPE_IDLE_MS)
+redis.call('PEXPIRE', sk, SCOPE_IDLE_MS + TTL_SLACK_MS)
 return 'hydrated'

@@ -11,12 +11,23 @@
 -- list of operations, each with its own REQ and now).
 --
 -- Keys, per scope ("k:12", "u:3", "p:7"):
---   P..'s:'..scope    HASH  counters: sig, res (reserved nano), r5:* and rd:* rolling buckets
---                           (min, sum, n, <bucket index>), fd/fw/fm/ft :start/:spent fixed windows
---   P..'f:'..scope    ZSET  in-flight request id -> hold expiry (ms)
+--   P..'s:'..scope    HASH  everything a request reads and writes on the scope, so one HMGET
+--                           reads it and one HSET (and one HDEL) writes it back per call:
+--                           sig, res (reserved nano), pr (partial-room holder);
+--                           r5:* and rd:* rolling buckets (min, sum, n, <bucket index>);
+--                           fd/fw/fm/ft :start/:spent fixed windows;
+--                           h:<request id> a hold, "<expires at ms> <amount nano> -" or
+--                             "... +<session>" when it counts as a session there;
+--                           hn holds in flight; hx no hold expires before this (ms, absent with
+--                             no holds), so a sweep that would find nothing costs nothing;
+--                           ttl when the key's TTL was last set to end (see done()).
+--                           TTL: SCOPE_IDLE_MS after its last change (+ up to TTL_SLACK_MS).
 --   P..'ss:'..scope   HASH  session -> requests in flight (scopes with a session limit only)
 --   P..'rpm:'..scope  ZSET  request id -> admission time (ms), last 60 s
--- per request: P..'r:'..id HASH (scopes, amt, sess, pid, probe, settled, exp = end of its holds)
+-- per request: P..'rq:'..id STRING "<settled>|<exp>|<amt>|<pid>|<probe>|<scopes>|<session>"
+--   (record(), exp = end of its holds); TTL: its hold + RECORD_GRACE_MS, then RECORD_GRACE_MS
+--   once settled. (Before decision 0024's second part: a HASH at P..'r:'..id, and the holds in
+--   a ZSET P..'f:'..scope.)
 -- per provider: P..'b:'..id HASH breaker (state, failures, openUntil, hos); P..'bp:'..id ZSET probes
 -- per session binding: P..'sb:'..bindingKey STRING "<provider id>:<expires at ms>" (PX: the TTL)
 -- All money is integer nano-USD; numbers go out as "%.0f" strings (cjson would round them).
@@ -30,6 +41,9 @@ local now = REQ.now
 local RPM_MS = 60000
 local SWEEP = 16
 local SCOPE_IDLE_MS = 35 * 86400000
+-- A scope's TTL is renewed when less than SCOPE_IDLE_MS of it is left, to SCOPE_IDLE_MS plus
+-- this: once a day per scope instead of once per call (an idle scope lives 35 to 36 days).
+local TTL_SLACK_MS = 86400000
 local RECORD_GRACE_MS = 3600000
 local BREAKER_TTL_MS = 30 * 86400000
 local ROLLING = { ['5h'] = { 'r5', 5 * 3600000, 300000 }, daily = { 'rd', 86400000, 900000 } }
@@ -43,23 +57,50 @@ local function key(kind, id) return P .. kind .. ':' .. id end
 local NULL = cjson.null
 local function has(v) return v ~= nil and v ~= NULL end
 
--- The fixed fields of a scope's counter hash are read once per script (one HMGET) and kept in
--- this cache; writes go to the cache and are written back once, at the end of the script
--- (done()): one HSET per changed scope however many fields changed, and however many
--- operations of a batch changed them. The fields of single rolling buckets are read when first
--- needed (getf) and then cached the same way.
-local FIELDS = { 'sig', 'res', 'pr', 'r5:min', 'r5:sum', 'r5:n', 'rd:min', 'rd:sum', 'rd:n',
+-- The fields of a scope's hash are read once per script (one HMGET) and kept in this cache;
+-- writes go to the cache and are written back once, at the end of the script (done()): one
+-- HSET (and one HDEL) per changed scope however many fields changed, and however many
+-- operations of a batch changed them. The HMGET also reads the fields the batch's operations
+-- will want (preload(): their holds, the current rolling buckets); any other field is read when
+-- first needed (getf) and then cached the same way.
+local FIELDS = { 'sig', 'res', 'pr', 'hn', 'hx', 'ttl', 'r5:min', 'r5:sum', 'r5:n', 'rd:min', 'rd:sum', 'rd:n',
   'fd:start', 'fd:spent', 'fw:start', 'fw:spent', 'fm:start', 'fm:spent', 'ft:start', 'ft:spent' }
 local cache = {}
 local dirty = {}
+-- Scopes whose every field is in the cache (read whole by a sweep).
+local whole = {}
 -- TTLs to set once at the end (done()), key -> ms: a batch holds many requests on the same
--- in-flight and RPM sets, and one PEXPIRE per key and script does what one per hold did.
+-- RPM sets, and one PEXPIRE per key and script does what one per hold did.
 local ttls = {}
 local function expireLater(k, ms)
   if not ttls[k] or ttls[k] < ms then ttls[k] = ms end
 end
 
 local loaded = {}
+
+-- The current rolling bucket of every window at `at` (the fields addSpend writes).
+local function bucketFields(at, into)
+  for _, kind in ipairs(ROLLING_ORDER) do
+    local r = ROLLING[kind]
+    table.insert(into, r[1] .. ':' .. int(math.floor(at / r[3])))
+  end
+end
+
+-- Adds fields to read with every scope: a batch's request ids (their holds) and its clocks
+-- (the rolling buckets they add to), so one HMGET per scope reads all that the batch needs.
+local function preload(ids, clocks)
+  local seen = {}
+  for _, f in ipairs(FIELDS) do seen[f] = true end
+  local extra = {}
+  for _, id in ipairs(ids) do table.insert(extra, 'h:' .. id) end
+  for _, at in ipairs(clocks) do bucketFields(at, extra) end
+  for _, f in ipairs(extra) do
+    if not seen[f] then
+      seen[f] = true
+      table.insert(FIELDS, f)
+    end
+  end
+end
 
 local function S(scope)
   local c = cache[scope]
@@ -76,17 +117,33 @@ local function S(scope)
   return c
 end
 
--- A field outside FIELDS (a rolling bucket, "r5:<index>"), read once into the cache: a batch
--- adds many costs to the same current bucket, and they are written back with the rest.
+-- A field outside FIELDS (an old rolling bucket, another request's hold), read once into the
+-- cache and written back with the rest.
 local function getf(scope, field)
   local c = S(scope)
   local l = loaded[scope]
-  if not l[field] then
+  if not l[field] and not whole[scope] then
     local v = redis.call('HGET', key('s', scope), field)
     if v then c[field] = v end
     l[field] = true
   end
   return c[field]
+end
+
+-- Reads the rest of a scope's hash into the cache (fields the cache already has keep its value).
+local function loadWhole(scope)
+  if whole[scope] then return end
+  local c = S(scope)
+  local l = loaded[scope]
+  local all = redis.call('HGETALL', key('s', scope))
+  for i = 1, #all, 2 do
+    local f = all[i]
+    if not l[f] then
+      c[f] = all[i + 1]
+      l[f] = true
+    end
+  end
+  whole[scope] = true
 end
 
 -- Sets field/value pairs of a scope's counters (written back by done()).
@@ -109,11 +166,67 @@ local function delf(scope, field)
   d[field] = true
 end
 
+-- Request records and session bindings (strings), read once per script (preloaded with one
+-- MGET by batch.lua) and written once at the end: key -> value, false when absent.
+local strings = {}
+-- Writes at the end, key -> { value, ttl ms } (value false: delete).
+local stringWrites = {}
+
+local function preloadStrings(keys)
+  local want = {}
+  for _, k in ipairs(keys) do
+    if strings[k] == nil then
+      strings[k] = false
+      table.insert(want, k)
+    end
+  end
+  if #want == 0 then return end
+  local values = redis.call('MGET', unpack(want))
+  for i, k in ipairs(want) do strings[k] = values[i] or false end
+end
+
+local function getString(k)
+  if strings[k] == nil then strings[k] = redis.call('GET', k) or false end
+  return strings[k]
+end
+
+-- ttlMs nil: keep the key's TTL (or the one of a write earlier in this script).
+local function setString(k, value, ttlMs)
+  strings[k] = value
+  if ttlMs == nil and stringWrites[k] then ttlMs = stringWrites[k][2] end
+  stringWrites[k] = { value, ttlMs }
+end
+
+-- A request's record: what it holds (scopes, amt, sess), its provider and probe, whether it
+-- settled, when its holds end. nil when there is none.
+local function record(id)
+  local v = getString(key('rq', id))
+  if not v then return nil end
+  local settled, exp, amt, pid, probe, scopes, sess = string.match(v, '^(%d)|(%d*)|(%d*)|(%d*)|(%d)|([^|]*)|(.*)$')
+  return { settled = settled == '1', exp = tonumber(exp), amt = num(amt), pid = pid, probe = probe == '1', scopes = scopes, sess = sess }
+end
+
+local function saveRecord(id, r, ttlMs)
+  local v = (r.settled and '1' or '0') .. '|' .. (r.exp and int(r.exp) or '') .. '|' .. int(r.amt or 0) .. '|' .. (r.pid or '') .. '|'
+    .. (r.probe and '1' or '0') .. '|' .. (r.scopes or '') .. '|' .. (r.sess or '')
+  setString(key('rq', id), v, ttlMs)
+end
+
+local function deleteRecord(id) setString(key('rq', id), false, 0) end
+
 -- Writes the changed counter fields back (one HSET, and one HDEL if any field went away, per
--- scope) and returns the script's result. Every script returns through it.
+-- scope; a PEXPIRE only when the TTL's end comes within SCOPE_IDLE_MS), the strings, and
+-- returns the script's result. Every script returns through it.
 local function done(result)
   for scope, fields in pairs(dirty) do
     local c = cache[scope]
+    -- The TTL's end is kept in `now`'s terms: a clock that moved back renews it too.
+    local ttlEnd = tonumber(c.ttl)
+    if not ttlEnd or ttlEnd < now + SCOPE_IDLE_MS or ttlEnd > now + SCOPE_IDLE_MS + TTL_SLACK_MS then
+      redis.call('PEXPIRE', key('s', scope), SCOPE_IDLE_MS + TTL_SLACK_MS)
+      c.ttl = int(now + SCOPE_IDLE_MS + TTL_SLACK_MS)
+      fields.ttl = true
+    end
     local set, gone = {}, {}
     for f in pairs(fields) do
       if c[f] ~= nil then
@@ -124,11 +237,15 @@ local function done(result)
       end
     end
     local sk = key('s', scope)
-    if #set > 0 then redis.call('HSET', sk, unpack(set)) end
     if #gone > 0 then redis.call('HDEL', sk, unpack(gone)) end
-    redis.call('PEXPIRE', sk, SCOPE_IDLE_MS)
+    if #set > 0 then redis.call('HSET', sk, unpack(set)) end
   end
   for k, ms in pairs(ttls) do redis.call('PEXPIRE', k, ms) end
+  for k, w in pairs(stringWrites) do
+    if not w[1] then redis.call('DEL', k)
+    elseif w[2] then redis.call('SET', k, w[1], 'PX', w[2])
+    else redis.call('SET', k, w[1], 'KEEPTTL') end
+  end
   return result
 end
 
@@ -137,46 +254,77 @@ local function limited(spec)
   return has(spec.rpm) or has(spec.concurrentSessions) or #spec.windows > 0
 end
 
--- In flight, per scope: P..'f:'..scope is a sorted set of request ids by hold expiry; the
--- amount and session of each hold live in the request's record (P..'r:'..id: amt, sess,
--- scopes). A record's `scopes` lists each held scope, suffixed with "*" when the request also
--- counts as a session there (scopes with a concurrent-session limit).
+-- In flight, per scope: each hold is a field of the scope's hash, h:<request id> =
+-- "<expires at> <amount> -" or "<expires at> <amount> +<session>" (the request also counts as
+-- a session there: scopes with a concurrent-session limit), as memory/quota-lib.ts keeps them.
+-- A request's record lists the scopes it holds, each suffixed with "*" when counted as a session.
+
+local function parseHold(v)
+  local exp, amt, flag, session = string.match(v, '^(%d+) (%d+) ([-+])(.*)$')
+  return tonumber(exp), tonumber(amt), flag == '+' and session or nil
+end
 
 -- Releases one request's hold on a scope: its reservation and its session reference.
-local function release(entry, id, amount, session)
-  local counted = string.sub(entry, -1) == '*'
-  local scope = counted and string.sub(entry, 1, -2) or entry
-  if redis.call('ZREM', key('f', scope), id) == 0 then return end
+local function release(entry, id)
+  local scope = string.sub(entry, -1) == '*' and string.sub(entry, 1, -2) or entry
+  local field = 'h:' .. id
+  local v = getf(scope, field)
+  if not v then return end
+  local _, amount, session = parseHold(v)
   local c = S(scope)
+  delf(scope, field)
+  local left = math.max(0, num(c.hn) - 1)
+  setf(scope, 'hn', int(left))
+  -- With no hold left there is nothing to sweep until the next one.
+  if left == 0 then delf(scope, 'hx') end
   if c.pr == id then delf(scope, 'pr') end
   if amount > 0 then setf(scope, 'res', int(math.max(0, num(c.res) - amount))) end
-  if counted then
+  if session then
     local refs = redis.call('HINCRBY', key('ss', scope), session, -1)
     if refs <= 0 then redis.call('HDEL', key('ss', scope), session) end
   end
 end
 
--- Releases the holds of requests whose process vanished (crashed), a few per call.
+-- Releases the holds of requests whose process vanished (crashed), a few per call, the
+-- earliest expiry first. `hx` says when the first hold can expire: until then there is nothing
+-- to sweep and nothing is read.
 local function sweep(scope)
-  local expired = redis.call('ZRANGEBYSCORE', key('f', scope), '-inf', now, 'LIMIT', 0, SWEEP)
-  for _, id in ipairs(expired) do
-    local rec = redis.call('HMGET', key('r', id), 'amt', 'sess', 'scopes')
-    local entry = scope
-    if rec[3] and string.find(' ' .. rec[3] .. ' ', ' ' .. scope .. '* ', 1, true) then entry = scope .. '*' end
-    if rec[1] then release(entry, id, num(rec[1]), rec[2] or '') else redis.call('ZREM', key('f', scope), id) end
+  local hx = tonumber(S(scope).hx)
+  if not hx or hx > now then return end
+  loadWhole(scope)
+  local expired = {}
+  local next = nil
+  for f, v in pairs(cache[scope]) do
+    if string.sub(f, 1, 2) == 'h:' then
+      local exp = parseHold(v)
+      if exp <= now then table.insert(expired, { exp, string.sub(f, 3) })
+      elseif not next or exp < next then next = exp end
+    end
   end
+  table.sort(expired, function(a, b) if a[1] ~= b[1] then return a[1] < b[1] end return a[2] < b[2] end)
+  for i, e in ipairs(expired) do
+    if i > SWEEP then
+      -- Left for the next call: the earliest expiry is still due.
+      next = e[1]
+      break
+    end
+    release(scope, e[2])
+  end
+  if next then setf(scope, 'hx', int(next)) else delf(scope, 'hx') end
 end
 
 -- Holds a request on a scope; returns the scope's entry for the request record.
-local function hold(spec, id, amount, session, expiresAt, holdMs)
+local function hold(spec, id, amount, session, expiresAt)
   local scope = spec.scope
   local counted = has(spec.concurrentSessions)
   local entry = counted and (scope .. '*') or scope
-  if redis.call('ZADD', key('f', scope), 'NX', expiresAt, id) == 0 then return entry end
-  -- The in-flight set outlives its longest hold; the session counts (ss) need no TTL: every
-  -- increment is undone at release or sweep, and an emptied hash disappears.
-  expireLater(key('f', scope), (holdMs or 0) + RECORD_GRACE_MS)
-  if amount > 0 then setf(scope, 'res', int(num(S(scope).res) + amount)) end
+  local field = 'h:' .. id
+  if getf(scope, field) then return entry end
+  local c = S(scope)
+  setf(scope, field, int(expiresAt) .. ' ' .. int(amount) .. (counted and (' +' .. session) or ' -'), 'hn', int(num(c.hn) + 1))
+  local hx = tonumber(c.hx)
+  if not hx or expiresAt < hx then setf(scope, 'hx', int(expiresAt)) end
+  if amount > 0 then setf(scope, 'res', int(num(c.res) + amount)) end
   if counted then redis.call('HINCRBY', key('ss', scope), session, 1) end
   if has(spec.rpm) then
     redis.call('ZADD', key('rpm', scope), now, id)
@@ -284,7 +432,7 @@ local function partialBlocked(spec, estimate, partials)
   if best == nil or best >= estimate then return nil end
   -- check() has just swept the scope's expired holds.
   local holder = S(spec.scope).pr
-  if holder and redis.call('ZSCORE', key('f', spec.scope), holder) then
+  if holder and getf(spec.scope, 'h:' .. holder) then
     return hit(spec.scope, bestW.kind, bestUsed, bestW.limitNano, bestW['end'], res)
   end
   table.insert(partials, spec.scope)

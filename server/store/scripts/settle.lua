@@ -1,18 +1,18 @@
 -- Settlement, idempotent per request id: release every hold of the request, add the actual
 -- cost to the windows, record the breaker outcome and bind the session. Mirrors
 -- memory/settle.ts. Part of the batch script (batch.lua), after quota-lib.lua.
--- rk: the request record; REQ: the SettleRequest. Returns "settled" or "duplicate".
-local function settleOp(rk)
+-- REQ: the SettleRequest. Returns "settled" or "duplicate".
+local function settleOp()
   local id = REQ.requestId
-  local rec = redis.call('HMGET', rk, 'scopes', 'pid', 'probe', 'settled', 'amt', 'sess')
-  if rec[4] == '1' then return 'duplicate' end
-  if rec[1] then
-    for entry in string.gmatch(rec[1], '%S+') do release(entry, id, num(rec[5]), rec[6] or '') end
-    if rec[3] == '1' and rec[2] and rec[2] ~= '' then releaseProbe(tonumber(rec[2]), id) end
+  local rec = record(id)
+  if rec and rec.settled then return 'duplicate' end
+  if rec then
+    for entry in string.gmatch(rec.scopes, '%S+') do release(entry, id) end
+    if rec.probe and rec.pid ~= '' then releaseProbe(tonumber(rec.pid), id) end
   end
-  -- Remember the settlement (also for requests admitted while the store was unreachable).
-  redis.call('HSET', rk, 'settled', 1)
-  redis.call('PEXPIRE', rk, RECORD_GRACE_MS)
+  -- Remember the settlement (also for requests admitted while the store was unreachable): what
+  -- it held is released, only the mark is kept.
+  saveRecord(id, { settled = true }, RECORD_GRACE_MS)
 
   if REQ.costNano > 0 then
     for _, spec in ipairs(REQ.scopes) do
@@ -25,7 +25,7 @@ local function settleOp(rk)
     elseif REQ.breaker == 'failure' then breakerFailure(REQ.providerId, REQ.breakerConfig) end
   end
   if REQ.bind ~= cjson.null and REQ.bind ~= nil then
-    redis.call('SET', P .. 'sb:' .. REQ.bind.bindingKey, REQ.bind.providerId .. ':' .. int(now + REQ.bind.ttlMs), 'PX', REQ.bind.ttlMs)
+    setString(P .. 'sb:' .. REQ.bind.bindingKey, REQ.bind.providerId .. ':' .. int(now + REQ.bind.ttlMs), REQ.bind.ttlMs)
   end
   return 'settled'
 end

@@ -19,7 +19,7 @@ for _, spec in ipairs(REQ.scopes) do
     windows = windows,
     rpm = redis.call('ZCARD', key('rpm', spec.scope)),
     sessions = redis.call('HLEN', key('ss', spec.scope)),
-    requests = redis.call('ZCARD', key('f', spec.scope)),
+    requests = tonumber(S(spec.scope).hn) or 0,
     reservedNano = int(res),
   })
 end
