@@ -41,7 +41,7 @@ export function createKeyBuilder(prefix = "cch:"): KeyBuilder {
     quota: {
       prefix: `${prefix}{q}`,
       request: (id) => `${prefix}{q}rq:${id}`,
-      scope: (scope) => `${prefix}{q}s:${scope}`,
+      scope: (scope) => `${prefix}{q}sc:${scope}`,
       breaker: (id) => `${prefix}{q}b:${id}`,
       probes: (id) => `${prefix}{q}bp:${id}`,
       sessionBinding: (bindingKey) => `${prefix}{q}sb:${bindingKey}`,

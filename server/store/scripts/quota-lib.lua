@@ -11,7 +11,7 @@
 -- list of operations, each with its own REQ and now).
 --
 -- Keys, per scope ("k:12", "u:3", "p:7"):
---   P..'s:'..scope    HASH  everything a request reads and writes on the scope, so one HMGET
+--   P..'sc:'..scope   HASH  everything a request reads and writes on the scope, so one HMGET
 --                           reads it and one HSET (and one HDEL) writes it back per call:
 --                           sig, res (reserved nano), pr (partial-room holder);
 --                           r5:* and rd:* rolling buckets (min, sum, n, <bucket index>);
@@ -105,7 +105,7 @@ end
 local function S(scope)
   local c = cache[scope]
   if c then return c end
-  local values = redis.call('HMGET', key('s', scope), unpack(FIELDS))
+  local values = redis.call('HMGET', key('sc', scope), unpack(FIELDS))
   c = {}
   local l = {}
   for i, f in ipairs(FIELDS) do
@@ -123,7 +123,7 @@ local function getf(scope, field)
   local c = S(scope)
   local l = loaded[scope]
   if not l[field] and not whole[scope] then
-    local v = redis.call('HGET', key('s', scope), field)
+    local v = redis.call('HGET', key('sc', scope), field)
     if v then c[field] = v end
     l[field] = true
   end
@@ -135,7 +135,7 @@ local function loadWhole(scope)
   if whole[scope] then return end
   local c = S(scope)
   local l = loaded[scope]
-  local all = redis.call('HGETALL', key('s', scope))
+  local all = redis.call('HGETALL', key('sc', scope))
   for i = 1, #all, 2 do
     local f = all[i]
     if not l[f] then
@@ -223,7 +223,7 @@ local function done(result)
     -- The TTL's end is kept in `now`'s terms: a clock that moved back renews it too.
     local ttlEnd = tonumber(c.ttl)
     if not ttlEnd or ttlEnd < now + SCOPE_IDLE_MS or ttlEnd > now + SCOPE_IDLE_MS + TTL_SLACK_MS then
-      redis.call('PEXPIRE', key('s', scope), SCOPE_IDLE_MS + TTL_SLACK_MS)
+      redis.call('PEXPIRE', key('sc', scope), SCOPE_IDLE_MS + TTL_SLACK_MS)
       c.ttl = int(now + SCOPE_IDLE_MS + TTL_SLACK_MS)
       fields.ttl = true
     end
@@ -236,7 +236,7 @@ local function done(result)
         table.insert(gone, f)
       end
     end
-    local sk = key('s', scope)
+    local sk = key('sc', scope)
     if #gone > 0 then redis.call('HDEL', sk, unpack(gone)) end
     if #set > 0 then redis.call('HSET', sk, unpack(set)) end
   end
