@@ -9,7 +9,7 @@ import { cn } from "~/lib/utils.ts";
 import { DateTimePicker } from "./ui/date-time-picker.tsx";
 import { Input } from "./ui/input.tsx";
 import { Label } from "./ui/label.tsx";
-import { Select } from "./ui/select.tsx";
+import { OptionSelect, type SelectOption } from "./ui/select.tsx";
 import { Switch } from "./ui/switch.tsx";
 import { Textarea } from "./ui/textarea.tsx";
 
@@ -90,25 +90,25 @@ export function TextareaField({ name, label, hint, className, ...props }: Textar
   );
 }
 
-type SelectFieldProps = Omit<React.SelectHTMLAttributes<HTMLSelectElement>, "name"> & {
+interface SelectFieldProps {
   name: string;
   label: React.ReactNode;
   hint?: React.ReactNode;
-  options: ReadonlyArray<{ value: string; label: string }>;
-};
+  options: ReadonlyArray<SelectOption>;
+  defaultValue?: string;
+  value?: string;
+  onValueChange?: (value: string) => void;
+  disabled?: boolean;
+  className?: string;
+}
 
+/** A labelled select of the component set; submits its value under `name` like a native select. */
 export function SelectField({ name, label, hint, options, className, ...props }: SelectFieldProps) {
   const id = React.useId();
   const error = useFieldError(name);
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} className={className}>
-      <Select id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...props}>
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </Select>
+      <OptionSelect id={id} name={name} options={options} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...props} />
     </FieldShell>
   );
 }

@@ -25,7 +25,7 @@ export function ProviderFields({ provider }: { provider?: ProviderRow }) {
           name="providerType"
           label={t("providers.type")}
           defaultValue={p?.providerType ?? "claude"}
-          onChange={(event: React.ChangeEvent<HTMLSelectElement>) => setProviderType(event.target.value)}
+          onValueChange={setProviderType}
           options={PROVIDER_TYPES.map((type) => ({ value: type, label: type }))}
         />
       </div>
