@@ -334,7 +334,7 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
     await dialog.getByLabel("Active from").fill("00:00");
     await dialog.getByLabel("Active until").fill("23:59");
     await chooseOption(page, dialog, "When the client disconnects", "Drain it to record usage");
-    await dialog.getByLabel("Drain for at most (ms)").fill("5000");
+    await dialog.getByLabel("Drain for at most (s)").fill("5");
     await dialog.getByLabel("Extra upstream headers").fill("X-Title: e2e hub");
     await dialog.getByLabel("Take conversations back after recovering").click();
     await chooseOption(page, dialog, "MCP passthrough", "glm");
@@ -357,6 +357,14 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
       mcpPassthroughType: "glm",
       allowFormatConversion: true,
     });
+
+    // Durations are stored in milliseconds and shown again in the units they are typed in.
+    await row.getByRole("button", { name: `Edit ${PROVIDER}` }).click();
+    await dialog.getByText("Advanced").click();
+    await expect(dialog.getByLabel("Drain for at most (s)")).toHaveValue("5");
+    await expect(dialog.getByLabel("Open for (min)")).toHaveValue("30");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
   });
 
   await test.step("the site title is restored", async () => {

@@ -113,7 +113,7 @@ test("an admin sets up a user, a key and a provider, and follows a request throu
     await dialog.getByLabel("URL", { exact: true }).fill(FAKE_UPSTREAM_URL);
     await dialog.getByLabel("API key", { exact: true }).fill("sk-ant-fake-upstream-key-0001");
     await dialog.getByText("Advanced").click();
-    await expect(dialog.getByLabel("First byte (streaming)")).toBeVisible();
+    await expect(dialog.getByLabel("First byte, streaming (s)")).toBeVisible();
     await snap(page, "providers-create-dialog");
     await dialog.getByRole("button", { name: "Create" }).click();
     await expect(dialog).toBeHidden();

@@ -37,7 +37,7 @@ interface FieldShellProps {
 
 function FieldShell({ id, label, hint, error, className, children }: FieldShellProps) {
   return (
-    <div className={cn("grid gap-1.5", className)}>
+    <div className={cn("grid content-start gap-1.5", className)}>
       <Label htmlFor={id}>{label}</Label>
       {children}
       {hint && !error ? (
