@@ -21,9 +21,9 @@ export function FieldErrors({ value, children }: { value: Record<string, string>
 
 export function useFieldError(name: string): string | undefined {
   const errors = React.useContext(FieldErrorsContext);
-  const { tm } = useI18n();
+  const { tServer } = useI18n();
   const message = errors?.[name];
-  return message ? tm(message) : undefined;
+  return message ? tServer(message) : undefined;
 }
 
 interface FieldShellProps {
@@ -172,11 +172,11 @@ export function DateTimeField({ name, label, hint, defaultValue, className }: { 
 
 /** A message for the whole form (not tied to one field). */
 export function FormError({ message }: { message: string | undefined }) {
-  const { tm } = useI18n();
+  const { tServer } = useI18n();
   if (!message) return null;
   return (
     <p role="alert" className="rounded-md border border-destructive/40 bg-red-50 px-3 py-2 text-sm text-destructive">
-      {tm(message)}
+      {tServer(message)}
     </p>
   );
 }

@@ -3,10 +3,12 @@
  * filled by t(key, { name }). zh-CN.ts must have exactly these keys.
  */
 import { dashboardEn } from "./dashboard-en.ts";
+import { hubErrorsEn } from "./hub-errors-en.ts";
 
 export const en = {
   // The team-dashboard strings (issue 11) live in their own file, so parallel work merges cleanly.
   ...dashboardEn,
+  ...hubErrorsEn,
   "app.name": "Claude Code Hub",
 
   // Navigation and shell

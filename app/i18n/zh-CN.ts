@@ -1,9 +1,11 @@
 /** 简体中文。键与 en.ts 完全一致（类型检查保证）。 */
 import { dashboardZhCN } from "./dashboard-zh-CN.ts";
+import { hubErrorsZhCN } from "./hub-errors-zh-CN.ts";
 import type { Messages } from "./index.ts";
 
 export const zhCN: Messages = {
   ...dashboardZhCN,
+  ...hubErrorsZhCN,
   "app.name": "Claude Code Hub",
 
   "nav.main": "主导航",

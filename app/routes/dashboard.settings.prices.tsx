@@ -94,7 +94,7 @@ function PriceFields({ price }: { price?: PriceRow }) {
 }
 
 function SyncButton() {
-  const { t, fmt } = useI18n();
+  const { t, fmt, tServer } = useI18n();
   const fetcher = useFetcher<ActionResult<PriceSyncCounts>>();
   const result = fetcher.state === "idle" ? fetcher.data : undefined;
   return (
@@ -122,7 +122,7 @@ function SyncButton() {
       ) : result?.ok === false ? (
         <Alert variant="destructive" className="max-w-xl">
           <AlertTitle>{t("prices.syncFailed")}</AlertTitle>
-          <AlertDescription>{result.formError}</AlertDescription>
+          <AlertDescription>{result.formError ? tServer(result.formError) : null}</AlertDescription>
         </Alert>
       ) : null}
     </div>
