@@ -332,3 +332,32 @@ test("a user's key with dashboard access sees only that user, read-only", async 
   await snap(page, "providers-forbidden");
   await context.close();
 });
+
+test("an admin reading Chinese gets the hub's refusals in Chinese", async ({ browser, browserConsole }) => {
+  // The first visit follows Accept-Language, as a Chinese browser sends it.
+  const context = await browser.newContext({ locale: "zh-CN" });
+  const page = await context.newPage();
+  browserConsole.watch(page);
+  try {
+    await page.goto("/login");
+    await page.locator("input[name=token]").fill(ADMIN_TOKEN);
+    await page.locator("form[method=post] button[type=submit]").last().click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await page.goto("/dashboard/providers");
+    await page.getByRole("button", { name: "新建供应商" }).click();
+    const dialog = page.getByRole("dialog", { name: "新建供应商" });
+    await dialog.getByLabel("名称", { exact: true }).fill(PROVIDER);
+    await chooseOption(page, dialog, "类型", "claude");
+    await dialog.getByLabel("URL", { exact: true }).fill(FAKE_UPSTREAM_URL);
+    await dialog.getByLabel("API Key", { exact: true }).fill("sk-ant-fake-upstream-key-0002");
+    await dialog.getByText("高级设置").click();
+    // Durations in human units, named in Chinese.
+    await expect(dialog.getByLabel("熔断时长（分钟）")).toHaveValue("30");
+    await dialog.getByRole("button", { name: "创建" }).click();
+    // The hub refuses the duplicate name with a coded error, which the dashboard says in Chinese.
+    await expect(dialog.getByRole("alert")).toHaveText("已存在同名供应商。");
+    await snap(page, "providers-duplicate-zh");
+  } finally {
+    await context.close();
+  }
+});
