@@ -205,6 +205,20 @@ test("an admin sets up a user, a key and a provider, and follows a request throu
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page).not.toHaveURL(/userId=/);
     await expect(page.getByLabel("User")).toHaveText("All");
+
+    // The selects work from the keyboard: Enter opens the list, an arrow moves, Enter chooses.
+    const pageSize = page.getByRole("combobox", { name: "Rows per page" });
+    await pageSize.focus();
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("option", { name: "50", exact: true })).toBeFocused();
+    await page.keyboard.press("ArrowDown");
+    await expect(page.getByRole("option", { name: "100", exact: true })).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(pageSize).toHaveText("100");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(/pageSize=100/);
+    await page.getByRole("link", { name: "Reset" }).click();
+    await expect(page).toHaveURL(/\/dashboard\/logs$/);
   });
 
   await test.step("a request's detail shows the cost breakdown and the decision chain", async () => {
