@@ -30,7 +30,10 @@ export const hubErrorsEn = {
   "err.notificationTargetNotFound": "Notification target {id} not found.",
   "err.notificationsNotRunning": "Notifications are not running in this process.",
   "err.leaderboardAdminOnly": "Only administrators rank providers and models.",
-  "err.leaderboardBadPeriod": "The period is not valid: {detail}",
+  "err.periodMissingDays": "A custom range needs its first and last day.",
+  "err.periodBackwards": "The range ends before it starts.",
+  "err.periodTooLong": "A range is at most {max} days.",
+  "err.periodInvalid": "The period is not valid: {detail}",
   "err.sessionStoreDown": "The store did not answer; the binding is unchanged.",
 
   // Input checks of the admin API (zod issues), when the dashboard's own form let a value through.

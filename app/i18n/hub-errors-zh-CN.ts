@@ -28,7 +28,10 @@ export const hubErrorsZhCN: Record<keyof typeof hubErrorsEn, string> = {
   "err.notificationTargetNotFound": "找不到通知目标 {id}。",
   "err.notificationsNotRunning": "本进程未运行通知服务。",
   "err.leaderboardAdminOnly": "只有管理员可以查看供应商和模型排行。",
-  "err.leaderboardBadPeriod": "时间段无效：{detail}",
+  "err.periodMissingDays": "自定义范围需要填写起止日期。",
+  "err.periodBackwards": "结束日期早于开始日期。",
+  "err.periodTooLong": "范围最多 {max} 天。",
+  "err.periodInvalid": "时间段无效：{detail}",
   "err.sessionStoreDown": "存储未响应，会话绑定未改变。",
 
   "form.atLeast": "至少为 {min}。",

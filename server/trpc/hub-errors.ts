@@ -37,7 +37,10 @@ export const HUB_ERROR_MESSAGES = {
   notificationTargetNotFound: "Notification target {id} not found.",
   notificationsNotRunning: "Notifications are not running in this process.",
   leaderboardAdminOnly: "Only administrators rank providers and models.",
-  leaderboardBadPeriod: "The period is not valid: {detail}",
+  periodMissingDays: "a custom range needs its days",
+  periodBackwards: "the range ends before it starts",
+  periodTooLong: "a range is at most {max} days",
+  periodInvalid: "The period is not valid: {detail}",
   sessionStoreDown: "The store did not answer; the binding is unchanged.",
 } as const;
 

@@ -9,7 +9,7 @@
  * model ranking is the whole team's usage).
  */
 import { z } from "zod";
-import { calendarRange } from "../../db/periods.ts";
+import { calendarRange, PeriodError } from "../../db/periods.ts";
 import { loadNames } from "../../db/names.ts";
 import { cacheHitRatio, rollupByRef, totalTokens, type Totals } from "../../db/rollups.ts";
 import { audit } from "../audit.ts";
@@ -85,7 +85,9 @@ export const leaderboardRouter = router({
       try {
         range = calendarRange(input.period, ctx.now(), timezone, input.period === "custom" ? { fromDay: input.fromDay ?? "", toDay: input.toDay ?? "" } : undefined);
       } catch (error) {
-        throw hubError("BAD_REQUEST", "leaderboardBadPeriod", { detail: (error as Error).message });
+        if (!(error instanceof PeriodError)) throw hubError("BAD_REQUEST", "periodInvalid", { detail: (error as Error).message });
+        const code = { missingDays: "periodMissingDays", backwards: "periodBackwards", tooLong: "periodTooLong" } as const;
+        throw hubError("BAD_REQUEST", code[error.reason], { max: error.maxDays });
       }
       const view = await memberView(ctx);
       const selfUser = viewer.kind === "user" ? viewer.userId : null;
