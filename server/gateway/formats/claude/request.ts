@@ -18,9 +18,10 @@ const ONE_HOUR = Buffer.from('"1h"');
 function promptCacheWrite(body: Buffer, valueStarts: readonly number[]): "5m" | "1h" | undefined {
   if (!valueStarts.length) return undefined;
   for (const start of valueStarts) {
-    const end = body.indexOf(0x7d /* } */, start);
-    const at = body.indexOf(ONE_HOUR, start);
-    if (at >= 0 && at < (end < 0 ? start + CACHE_CONTROL_BYTES : Math.min(end, start + CACHE_CONTROL_BYTES))) return "1h";
+    // Only the breakpoint's own object, and never far: a search of the rest of a large body is what this avoids.
+    const window = body.subarray(start, Math.min(body.length, start + CACHE_CONTROL_BYTES));
+    const end = window.indexOf(0x7d /* } */);
+    if (window.subarray(0, end < 0 ? window.length : end).indexOf(ONE_HOUR) >= 0) return "1h";
   }
   return "5m";
 }
