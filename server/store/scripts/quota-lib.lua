@@ -49,6 +49,18 @@ local BREAKER_TTL_MS = 30 * 86400000
 
 local function int(x) return string.format('%.0f', x) end
 local function num(x) return tonumber(x) or 0 end
+-- A numeric field of a scope's cache as a number, nil when absent. The string read from Redis
+-- is parsed once per call and the number kept in its place: an operation reads the same
+-- counters many times, and parsing them (strtod) was a good part of the script's time. Only
+-- dirty fields are written back, so a clean field kept as a number changes nothing.
+local function numeric(c, f)
+  local v = c[f]
+  if type(v) == 'string' then
+    v = tonumber(v) or false
+    c[f] = v
+  end
+  return v or nil
+end
 local function key(kind, id) return P .. kind .. ':' .. id end
 local NULL = cjson.null
 local function has(v) return v ~= nil and v ~= NULL end
@@ -59,14 +71,18 @@ local function has(v) return v ~= nil and v ~= NULL end
 -- Rolling windows: buckets "<pfx>:<bucket index>" and their min (oldest bucket, -1 = none),
 -- sum and n (how many buckets). `at`, `idx` and `oldest`: the current bucket at the clock
 -- `at` and the oldest one still inside the window, computed once per operation clock.
-local function rollingWindow(pfx, lengthMs, bucketMs)
-  return { pfx = pfx, lengthMs = lengthMs, bucketMs = bucketMs, span = math.ceil(lengthMs / bucketMs),
-    min = pfx .. ':min', sum = pfx .. ':sum', n = pfx .. ':n', names = {} }
-end
-local ROLLING = { ['5h'] = rollingWindow('r5', 5 * 3600000, 300000), daily = rollingWindow('rd', 86400000, 900000) }
+-- Literals, not built: span = lengthMs / bucketMs buckets (admission.ts ROLLING_WINDOWS).
+local ROLLING = {
+  ['5h'] = { pfx = 'r5', lengthMs = 5 * 3600000, bucketMs = 300000, span = 60, min = 'r5:min', sum = 'r5:sum', n = 'r5:n', names = {} },
+  daily = { pfx = 'rd', lengthMs = 86400000, bucketMs = 900000, span = 96, min = 'rd:min', sum = 'rd:sum', n = 'rd:n', names = {} },
+}
 local ROLLING_ORDER = { ROLLING['5h'], ROLLING.daily }
-local function fixedWindow(pfx) return { pfx = pfx, start = pfx .. ':start', spent = pfx .. ':spent' } end
-local FIXED = { daily = fixedWindow('fd'), weekly = fixedWindow('fw'), monthly = fixedWindow('fm'), total = fixedWindow('ft') }
+local FIXED = {
+  daily = { pfx = 'fd', start = 'fd:start', spent = 'fd:spent' },
+  weekly = { pfx = 'fw', start = 'fw:start', spent = 'fw:spent' },
+  monthly = { pfx = 'fm', start = 'fm:start', spent = 'fm:spent' },
+  total = { pfx = 'ft', start = 'ft:start', spent = 'ft:spent' },
+}
 local FIXED_ORDER = { FIXED.daily, FIXED.weekly, FIXED.monthly, FIXED.total }
 
 -- The field of bucket `idx` of a rolling window ("r5:5901234").
@@ -245,7 +261,8 @@ local function deleteRecord(id) setString(key('rq', id), false, 0) end
 
 -- A hold as stored: "<expires at> <amount> -", or "... +<session>" when it counts as a session.
 local function holdString(h)
-  return int(h[1]) .. ' ' .. int(h[2]) .. (h[3] and (' +' .. h[3]) or ' -')
+  if h[3] then return string.format('%.0f %.0f +%s', h[1], h[2], h[3]) end
+  return string.format('%.0f %.0f -', h[1], h[2])
 end
 
 -- Writes the changed counter fields back (one HSET, and one HDEL if any field went away, per
@@ -255,7 +272,7 @@ local function done(result)
   for scope, fields in pairs(dirty) do
     local c = cache[scope]
     -- The TTL's end is kept in `now`'s terms: a clock that moved back renews it too.
-    local ttlEnd = tonumber(c.ttl)
+    local ttlEnd = numeric(c, 'ttl')
     if not ttlEnd or ttlEnd < now + SCOPE_IDLE_MS or ttlEnd > now + SCOPE_IDLE_MS + TTL_SLACK_MS then
       redis.call('PEXPIRE', key('sc', scope), SCOPE_IDLE_MS + TTL_SLACK_MS)
       c.ttl = now + SCOPE_IDLE_MS + TTL_SLACK_MS
@@ -316,12 +333,12 @@ local function release(entry, id)
   local _, amount, session = parseHold(v)
   local c = cache[scope]
   delf(scope, field)
-  local left = math.max(0, num(c.hn) - 1)
+  local left = math.max(0, (numeric(c, 'hn') or 0) - 1)
   setf(scope, 'hn', left)
   -- With no hold left there is nothing to sweep until the next one.
   if left == 0 then delf(scope, 'hx') end
   if c.pr == id then delf(scope, 'pr') end
-  if amount > 0 then setf(scope, 'res', math.max(0, num(c.res) - amount)) end
+  if amount > 0 then setf(scope, 'res', math.max(0, (numeric(c, 'res') or 0) - amount)) end
   if session then
     local refs = redis.call('HINCRBY', key('ss', scope), session, -1)
     if refs <= 0 then redis.call('HDEL', key('ss', scope), session) end
@@ -332,7 +349,7 @@ end
 -- earliest expiry first. `hx` says when the first hold can expire: until then there is nothing
 -- to sweep and nothing is read.
 local function sweep(scope)
-  local hx = tonumber(S(scope).hx)
+  local hx = numeric(S(scope), 'hx')
   if not hx or hx > now then return end
   loadWhole(scope)
   local expired = {}
@@ -365,10 +382,10 @@ local function hold(spec, id, amount, session, expiresAt)
   if getf(scope, field) then return entry end
   local c = cache[scope]
   setf(scope, field, { expiresAt, amount, counted and session or false })
-  setf(scope, 'hn', num(c.hn) + 1)
-  local hx = tonumber(c.hx)
+  setf(scope, 'hn', (numeric(c, 'hn') or 0) + 1)
+  local hx = numeric(c, 'hx')
   if not hx or expiresAt < hx then setf(scope, 'hx', expiresAt) end
-  if amount > 0 then setf(scope, 'res', num(c.res) + amount) end
+  if amount > 0 then setf(scope, 'res', (numeric(c, 'res') or 0) + amount) end
   if counted then redis.call('HINCRBY', key('ss', scope), session, 1) end
   if has(spec.rpm) then
     redis.call('ZADD', key('rpm', scope), now, id)
@@ -377,16 +394,25 @@ local function hold(spec, id, amount, session, expiresAt)
   return entry
 end
 
+-- What spent() found for a window of a scope at the clock `at`: spentMemo[scope] =
+-- { at = now, [window table] = nano }. An admission asks for each window's spend three times
+-- (check, the partial room, reservable) and the same scopes again for the next operation of
+-- the batch: every write to a window's fields (a rolled-over fixed window, dropped buckets, a
+-- settled cost) forgets the scope's memo, so a remembered figure is the one spent() would
+-- compute again.
+local spentMemo = {}
+
 -- Drops the buckets entirely older than the window (see memory/quota-lib.ts expireBuckets).
 local function expire(scope, r)
   local c = S(scope)
-  local min = tonumber(c[r.min])
+  local min = numeric(c, r.min)
   if not min or min == -1 then return end
   local _, oldest = currentBucket(r)
   local stop = math.min(oldest, min + r.span)
   if stop <= min then return end
-  local sum = num(c[r.sum])
-  local n = num(c[r.n])
+  spentMemo[scope] = nil
+  local sum = numeric(c, r.sum) or 0
+  local n = numeric(c, r.n) or 0
   for idx = min, stop - 1 do
     local f = bucketField(r, idx)
     local v = tonumber(getf(scope, f))
@@ -409,23 +435,35 @@ end
 
 -- Spend in a window now (fixed windows roll over to zero when their start changes).
 local function spent(scope, w)
+  local memo = spentMemo[scope]
+  if memo and memo.at == now then
+    local v = memo[w]
+    if v then return v end
+  end
+  local v
   local r = w.lengthMs and ROLLING[w.kind]
   if r then
     expire(scope, r)
-    return num(cache[scope][r.sum])
+    v = numeric(cache[scope], r.sum) or 0
+  else
+    local fx = FIXED[w.kind]
+    local start = w.start or 0
+    local c = S(scope)
+    if numeric(c, fx.start) ~= start then
+      spentMemo[scope] = nil
+      setf(scope, fx.start, start)
+      setf(scope, fx.spent, 0)
+      v = 0
+    else
+      v = numeric(c, fx.spent) or 0
+    end
   end
-  local fx = FIXED[w.kind]
-  local start = w.start or 0
-  local c = S(scope)
-  if tonumber(c[fx.start]) ~= start then
-    setf(scope, fx.start, start)
-    setf(scope, fx.spent, 0)
-    return 0
-  end
-  return num(c[fx.spent])
+  memo = spentMemo[scope]
+  if memo and memo.at == now then memo[w] = v else spentMemo[scope] = { at = now, [w] = v } end
+  return v
 end
 
-local function reserved(scope) return num(S(scope).res) end
+local function reserved(scope) return numeric(S(scope), 'res') or 0 end
 
 -- `held`: the part of `current` reserved by requests in flight (money windows only).
 local function hit(scope, limit, current, max, resetAt, held)
@@ -506,23 +544,26 @@ end
 local function addSpend(spec, nano)
   local scope = spec.scope
   local c = S(scope)
+  spentMemo[scope] = nil
   for _, r in ipairs(ROLLING_ORDER) do
     expire(scope, r)
     local idx = currentBucket(r)
     local f = bucketField(r, idx)
     local before = num(getf(scope, f))
     setf(scope, f, before + nano)
-    setf(scope, r.sum, num(c[r.sum]) + nano)
+    setf(scope, r.sum, (numeric(c, r.sum) or 0) + nano)
     -- A bucket is new when it held nothing (hydrate.lua never stores an empty one). n and min
     -- are written only when they change.
-    if before == 0 then setf(scope, r.n, num(c[r.n]) + 1) end
-    local min = tonumber(c[r.min])
+    if before == 0 then setf(scope, r.n, (numeric(c, r.n) or 0) + 1) end
+    local min = numeric(c, r.min)
     if not min or min == -1 or idx < min then setf(scope, r.min, idx) end
   end
   for _, w in ipairs(spec.windows) do
     if has(w.start) then spent(scope, w) end
   end
-  for _, fx in ipairs(FIXED_ORDER) do setf(scope, fx.spent, num(c[fx.spent]) + nano) end
+  for _, fx in ipairs(FIXED_ORDER) do setf(scope, fx.spent, (numeric(c, fx.spent) or 0) + nano) end
+  -- spent() of the fixed windows above remembered the figures before this cost.
+  spentMemo[scope] = nil
 end
 
 -- Breakers ------------------------------------------------------------------------------------
