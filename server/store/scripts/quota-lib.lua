@@ -199,13 +199,22 @@ local function loadWhole(scope)
 end
 
 -- Sets a field of a scope's counters (written back by done()); false deletes it.
-local function setf(scope, field, value)
-  S(scope)[field] = value
+-- A scope's cache and the set of its fields done() will write back: the functions that change
+-- several fields at once write c[field] and d[field] directly (a function call per field was a
+-- good part of their time).
+local function changes(scope)
+  local c = S(scope)
   local d = dirty[scope]
   if not d then
     d = {}
     dirty[scope] = d
   end
+  return c, d
+end
+
+local function setf(scope, field, value)
+  local c, d = changes(scope)
+  c[field] = value
   d[field] = true
 end
 
@@ -331,14 +340,25 @@ local function release(entry, id)
   local v = getf(scope, field)
   if not v then return end
   local _, amount, session = parseHold(v)
-  local c = cache[scope]
-  delf(scope, field)
+  local c, d = changes(scope)
+  c[field] = false
+  d[field] = true
   local left = math.max(0, (numeric(c, 'hn') or 0) - 1)
-  setf(scope, 'hn', left)
+  c.hn = left
+  d.hn = true
   -- With no hold left there is nothing to sweep until the next one.
-  if left == 0 then delf(scope, 'hx') end
-  if c.pr == id then delf(scope, 'pr') end
-  if amount > 0 then setf(scope, 'res', math.max(0, (numeric(c, 'res') or 0) - amount)) end
+  if left == 0 then
+    c.hx = false
+    d.hx = true
+  end
+  if c.pr == id then
+    c.pr = false
+    d.pr = true
+  end
+  if amount > 0 then
+    c.res = math.max(0, (numeric(c, 'res') or 0) - amount)
+    d.res = true
+  end
   if session then
     local refs = redis.call('HINCRBY', key('ss', scope), session, -1)
     if refs <= 0 then redis.call('HDEL', key('ss', scope), session) end
@@ -380,12 +400,20 @@ local function hold(spec, id, amount, session, expiresAt)
   local entry = counted and (scope .. '*') or scope
   local field = 'h:' .. id
   if getf(scope, field) then return entry end
-  local c = cache[scope]
-  setf(scope, field, { expiresAt, amount, counted and session or false })
-  setf(scope, 'hn', (numeric(c, 'hn') or 0) + 1)
+  local c, d = changes(scope)
+  c[field] = { expiresAt, amount, counted and session or false }
+  d[field] = true
+  c.hn = (numeric(c, 'hn') or 0) + 1
+  d.hn = true
   local hx = numeric(c, 'hx')
-  if not hx or expiresAt < hx then setf(scope, 'hx', expiresAt) end
-  if amount > 0 then setf(scope, 'res', (numeric(c, 'res') or 0) + amount) end
+  if not hx or expiresAt < hx then
+    c.hx = expiresAt
+    d.hx = true
+  end
+  if amount > 0 then
+    c.res = (numeric(c, 'res') or 0) + amount
+    d.res = true
+  end
   if counted then redis.call('HINCRBY', key('ss', scope), session, 1) end
   if has(spec.rpm) then
     redis.call('ZADD', key('rpm', scope), now, id)
@@ -543,25 +571,39 @@ end
 -- Adds a settled cost to every window of a scope, rolling windows over first.
 local function addSpend(spec, nano)
   local scope = spec.scope
-  local c = S(scope)
+  local c, d = changes(scope)
   spentMemo[scope] = nil
   for _, r in ipairs(ROLLING_ORDER) do
     expire(scope, r)
     local idx = currentBucket(r)
     local f = bucketField(r, idx)
-    local before = num(getf(scope, f))
-    setf(scope, f, before + nano)
-    setf(scope, r.sum, (numeric(c, r.sum) or 0) + nano)
+    local before = c[f]
+    if before == nil then before = getf(scope, f) end
+    before = tonumber(before) or 0
+    c[f] = before + nano
+    d[f] = true
+    c[r.sum] = (numeric(c, r.sum) or 0) + nano
+    d[r.sum] = true
     -- A bucket is new when it held nothing (hydrate.lua never stores an empty one). n and min
     -- are written only when they change.
-    if before == 0 then setf(scope, r.n, (numeric(c, r.n) or 0) + 1) end
+    if before == 0 then
+      c[r.n] = (numeric(c, r.n) or 0) + 1
+      d[r.n] = true
+    end
     local min = numeric(c, r.min)
-    if not min or min == -1 or idx < min then setf(scope, r.min, idx) end
+    if not min or min == -1 or idx < min then
+      c[r.min] = idx
+      d[r.min] = true
+    end
   end
   for _, w in ipairs(spec.windows) do
     if has(w.start) then spent(scope, w) end
   end
-  for _, fx in ipairs(FIXED_ORDER) do setf(scope, fx.spent, (numeric(c, fx.spent) or 0) + nano) end
+  for _, fx in ipairs(FIXED_ORDER) do
+    local f = fx.spent
+    c[f] = (numeric(c, f) or 0) + nano
+    d[f] = true
+  end
   -- spent() of the fixed windows above remembered the figures before this cost.
   spentMemo[scope] = nil
 end
