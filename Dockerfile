@@ -39,4 +39,6 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.APP_PORT||23000)+'/api/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # SIGTERM lets in-flight streams finish (SHUTDOWN_GRACE_MS) and flushes the request log.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/server.js"]
+# A larger young generation: the proxy allocates ~90 KB per request, nearly all short-lived
+# (decision 0024); fewer scavenges cost ~5 % less CPU for ~90 MB more resident memory under load.
+CMD ["node", "--max-semi-space-size=64", "dist/server.js"]

@@ -11,7 +11,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Page } from "@playwright/test";
 import { ADMIN_TOKEN, FAKE_UPSTREAM_URL, HUB_URL } from "./support/env.ts";
-import { expect, logIn, snap, test } from "./support/fixtures.ts";
+import { chooseOption, expect, logIn, snap, test } from "./support/fixtures.ts";
 
 test.describe.configure({ mode: "serial" });
 
@@ -235,11 +235,11 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
     await page.getByRole("button", { name: "New rule" }).click();
     const dialog = page.getByRole("dialog", { name: "New error rule" });
     await dialog.getByLabel("Pattern").fill("e2e widget (exploded");
-    await dialog.getByLabel("Match").selectOption("regex");
+    await chooseOption(page, dialog, "Match", "regular expression");
     await dialog.getByRole("button", { name: "Create" }).click();
     await expect(dialog.getByText("Not a valid regular expression.")).toBeVisible();
     await dialog.getByLabel("Pattern").fill(RULE);
-    await dialog.getByLabel("Match").selectOption("contains");
+    await chooseOption(page, dialog, "Match", "contains");
     await dialog.getByLabel("Category").fill("provider_error");
     await dialog.getByLabel("Retry", { exact: true }).click();
     await dialog.getByLabel("Message for the client").fill("The widget service is down; try again later.");
@@ -333,11 +333,11 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
     await dialog.getByLabel("Priority per group").fill("team-e2e = 3");
     await dialog.getByLabel("Active from").fill("00:00");
     await dialog.getByLabel("Active until").fill("23:59");
-    await dialog.getByLabel("When the client disconnects").selectOption("drain");
-    await dialog.getByLabel("Drain for at most (ms)").fill("5000");
+    await chooseOption(page, dialog, "When the client disconnects", "Drain it to record usage");
+    await dialog.getByLabel("Drain for at most (s)").fill("5");
     await dialog.getByLabel("Extra upstream headers").fill("X-Title: e2e hub");
     await dialog.getByLabel("Take conversations back after recovering").click();
-    await dialog.getByLabel("MCP passthrough").selectOption("glm");
+    await chooseOption(page, dialog, "MCP passthrough", "glm");
     // A claude provider serves only Claude requests until the admin allows conversion.
     await dialog.getByLabel("Allow format conversion").click();
     await snap(page, "provider-edit-advanced");
@@ -357,6 +357,14 @@ test("an admin manages quotas, settings, prices, error rules, groups and provide
       mcpPassthroughType: "glm",
       allowFormatConversion: true,
     });
+
+    // Durations are stored in milliseconds and shown again in the units they are typed in.
+    await row.getByRole("button", { name: `Edit ${PROVIDER}` }).click();
+    await dialog.getByText("Advanced").click();
+    await expect(dialog.getByLabel("Drain for at most (s)")).toHaveValue("5");
+    await expect(dialog.getByLabel("Open for (min)")).toHaveValue("30");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
   });
 
   await test.step("the site title is restored", async () => {

@@ -6,7 +6,7 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { ADMIN_TOKEN, FAKE_UPSTREAM_URL, HUB_URL } from "./support/env.ts";
-import { expect, logIn, snap, test } from "./support/fixtures.ts";
+import { chooseOption, expect, logIn, snap, test } from "./support/fixtures.ts";
 
 test.describe.configure({ mode: "serial" });
 
@@ -55,7 +55,7 @@ test("an admin sets up a user, a key and a provider, and follows a request throu
 
     await dialog.getByLabel("Name", { exact: true }).fill(USER);
     await dialog.getByLabel("Description").fill("Created by the e2e journey");
-    await dialog.getByLabel("Role").selectOption("user");
+    await chooseOption(page, dialog, "Role", "User");
     await snap(page, "users-create-dialog");
     await dialog.getByRole("button", { name: "Create" }).click();
     await expect(dialog).toBeHidden();
@@ -109,11 +109,11 @@ test("an admin sets up a user, a key and a provider, and follows a request throu
     await page.getByRole("button", { name: "New provider" }).click();
     const dialog = page.getByRole("dialog", { name: "New provider" });
     await dialog.getByLabel("Name", { exact: true }).fill(PROVIDER);
-    await dialog.getByLabel("Type").selectOption("claude");
+    await chooseOption(page, dialog, "Type", "claude");
     await dialog.getByLabel("URL", { exact: true }).fill(FAKE_UPSTREAM_URL);
     await dialog.getByLabel("API key", { exact: true }).fill("sk-ant-fake-upstream-key-0001");
     await dialog.getByText("Advanced").click();
-    await expect(dialog.getByLabel("First byte (streaming)")).toBeVisible();
+    await expect(dialog.getByLabel("First byte, streaming (s)")).toBeVisible();
     await snap(page, "providers-create-dialog");
     await dialog.getByRole("button", { name: "Create" }).click();
     await expect(dialog).toBeHidden();
@@ -183,7 +183,7 @@ test("an admin sets up a user, a key and a provider, and follows a request throu
     await snap(page, "logs");
 
     // Filters go into the URL and keep matching rows.
-    await page.getByLabel("User").selectOption({ label: USER });
+    await chooseOption(page, page, "User", USER);
     await page.getByLabel("Status code").fill("200");
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page).toHaveURL(/userId=\d+/);
@@ -194,6 +194,31 @@ test("an admin sets up a user, a key and a provider, and follows a request throu
     await expect(page.getByText("No requests match.")).toBeVisible();
     await page.getByRole("link", { name: "Reset" }).click();
     await expect(rows).toHaveCount(2);
+
+    // A chosen filter shows again once the page has loaded it from the URL, and the "All"
+    // option submits nothing again (Radix needs a stand-in value for it, which must not leak).
+    await chooseOption(page, page, "User", USER);
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(/userId=\d+/);
+    await expect(page.getByLabel("User")).toHaveText(USER);
+    await chooseOption(page, page, "User", "All");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page).not.toHaveURL(/userId=/);
+    await expect(page.getByLabel("User")).toHaveText("All");
+
+    // The selects work from the keyboard: Enter opens the list, an arrow moves, Enter chooses.
+    const pageSize = page.getByRole("combobox", { name: "Rows per page" });
+    await pageSize.focus();
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("option", { name: "50", exact: true })).toBeFocused();
+    await page.keyboard.press("ArrowDown");
+    await expect(page.getByRole("option", { name: "100", exact: true })).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(pageSize).toHaveText("100");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(/pageSize=100/);
+    await page.getByRole("link", { name: "Reset" }).click();
+    await expect(page).toHaveURL(/\/dashboard\/logs$/);
   });
 
   await test.step("a request's detail shows the cost breakdown and the decision chain", async () => {
@@ -320,4 +345,33 @@ test("a user's key with dashboard access sees only that user, read-only", async 
   await expect(page.getByRole("heading", { name: "No access" })).toBeVisible();
   await snap(page, "providers-forbidden");
   await context.close();
+});
+
+test("an admin reading Chinese gets the hub's refusals in Chinese", async ({ browser, browserConsole }) => {
+  // The first visit follows Accept-Language, as a Chinese browser sends it.
+  const context = await browser.newContext({ locale: "zh-CN" });
+  const page = await context.newPage();
+  browserConsole.watch(page);
+  try {
+    await page.goto("/login");
+    await page.locator("input[name=token]").fill(ADMIN_TOKEN);
+    await page.locator("form[method=post] button[type=submit]").last().click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await page.goto("/dashboard/providers");
+    await page.getByRole("button", { name: "新建供应商" }).click();
+    const dialog = page.getByRole("dialog", { name: "新建供应商" });
+    await dialog.getByLabel("名称", { exact: true }).fill(PROVIDER);
+    await chooseOption(page, dialog, "类型", "claude");
+    await dialog.getByLabel("URL", { exact: true }).fill(FAKE_UPSTREAM_URL);
+    await dialog.getByLabel("API Key", { exact: true }).fill("sk-ant-fake-upstream-key-0002");
+    await dialog.getByText("高级设置").click();
+    // Durations in human units, named in Chinese.
+    await expect(dialog.getByLabel("熔断时长（分钟）")).toHaveValue("30");
+    await dialog.getByRole("button", { name: "创建" }).click();
+    // The hub refuses the duplicate name with a coded error, which the dashboard says in Chinese.
+    await expect(dialog.getByRole("alert")).toHaveText("已存在同名供应商。");
+    await snap(page, "providers-duplicate-zh");
+  } finally {
+    await context.close();
+  }
 });

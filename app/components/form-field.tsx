@@ -9,7 +9,7 @@ import { cn } from "~/lib/utils.ts";
 import { DateTimePicker } from "./ui/date-time-picker.tsx";
 import { Input } from "./ui/input.tsx";
 import { Label } from "./ui/label.tsx";
-import { Select } from "./ui/select.tsx";
+import { OptionSelect, type SelectOption } from "./ui/select.tsx";
 import { Switch } from "./ui/switch.tsx";
 import { Textarea } from "./ui/textarea.tsx";
 
@@ -21,9 +21,9 @@ export function FieldErrors({ value, children }: { value: Record<string, string>
 
 export function useFieldError(name: string): string | undefined {
   const errors = React.useContext(FieldErrorsContext);
-  const { tm } = useI18n();
+  const { tServer } = useI18n();
   const message = errors?.[name];
-  return message ? tm(message) : undefined;
+  return message ? tServer(message) : undefined;
 }
 
 interface FieldShellProps {
@@ -37,7 +37,7 @@ interface FieldShellProps {
 
 function FieldShell({ id, label, hint, error, className, children }: FieldShellProps) {
   return (
-    <div className={cn("grid gap-1.5", className)}>
+    <div className={cn("grid content-start gap-1.5", className)}>
       <Label htmlFor={id}>{label}</Label>
       {children}
       {hint && !error ? (
@@ -90,25 +90,25 @@ export function TextareaField({ name, label, hint, className, ...props }: Textar
   );
 }
 
-type SelectFieldProps = Omit<React.SelectHTMLAttributes<HTMLSelectElement>, "name"> & {
+interface SelectFieldProps {
   name: string;
   label: React.ReactNode;
   hint?: React.ReactNode;
-  options: ReadonlyArray<{ value: string; label: string }>;
-};
+  options: ReadonlyArray<SelectOption>;
+  defaultValue?: string;
+  value?: string;
+  onValueChange?: (value: string) => void;
+  disabled?: boolean;
+  className?: string;
+}
 
+/** A labelled select of the component set; submits its value under `name` like a native select. */
 export function SelectField({ name, label, hint, options, className, ...props }: SelectFieldProps) {
   const id = React.useId();
   const error = useFieldError(name);
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} className={className}>
-      <Select id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...props}>
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </Select>
+      <OptionSelect id={id} name={name} options={options} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...props} />
     </FieldShell>
   );
 }
@@ -172,11 +172,11 @@ export function DateTimeField({ name, label, hint, defaultValue, className }: { 
 
 /** A message for the whole form (not tied to one field). */
 export function FormError({ message }: { message: string | undefined }) {
-  const { tm } = useI18n();
+  const { tServer } = useI18n();
   if (!message) return null;
   return (
     <p role="alert" className="rounded-md border border-destructive/40 bg-red-50 px-3 py-2 text-sm text-destructive">
-      {tm(message)}
+      {tServer(message)}
     </p>
   );
 }

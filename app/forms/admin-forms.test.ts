@@ -36,7 +36,7 @@ describe("limit fields", () => {
         streamingIdleTimeoutMs: "0",
         requestTimeoutNonStreamingMs: "0",
         circuitBreakerFailureThreshold: "5",
-        circuitBreakerOpenDurationMs: "1800000",
+        circuitBreakerOpenDurationMs: "30",
         circuitBreakerHalfOpenSuccessThreshold: "2",
         circuitBreakerHalfOpenMaxProbes: "2",
         limitDailyUsd: "50",
@@ -84,6 +84,17 @@ describe("settings forms", () => {
     expect(parseForm(resilienceSettingsSchema, form({ maxProviderSwitches: "3", retryAfterCapMs: "0", minClientVersions: "x: y" }))).toMatchObject({
       ok: false,
       fieldErrors: { minClientVersions: "form.versionLine|line=1" },
+    });
+  });
+
+  it("read the Retry-After cap in seconds and give the hub milliseconds", () => {
+    expect(parseForm(resilienceSettingsSchema, form({ maxProviderSwitches: "3", retryAfterCapMs: "2.5", minClientVersions: "" }))).toMatchObject({
+      ok: true,
+      data: { retryAfterCapMs: 2_500 },
+    });
+    expect(parseForm(resilienceSettingsSchema, form({ maxProviderSwitches: "3", retryAfterCapMs: "601", minClientVersions: "" }))).toMatchObject({
+      ok: false,
+      fieldErrors: { retryAfterCapMs: "form.between|min=0|max=600" },
     });
   });
 

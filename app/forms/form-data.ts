@@ -4,6 +4,7 @@
  * parameters after a "|", so the same schema yields English or Chinese field errors.
  */
 import { z } from "zod";
+import { msToUnit, unitToMs, type DurationUnit } from "../lib/duration-units.ts";
 import { fieldErrorsFromIssues } from "../lib/trpc-errors.ts";
 
 /** A message key with parameters, e.g. msg("form.between", { min: 0, max: 10 }). */
@@ -35,7 +36,10 @@ interface NumberRule {
 }
 
 function numberSchema({ min, max, integer }: NumberRule) {
-  let schema = z.number({ error: msg("form.number") }).min(min, msg("form.between", { min, max })).max(max, msg("form.between", { min, max }));
+  // A bound converted from milliseconds can be 0.01666… minutes: the message says 0.0167.
+  const shown = (bound: number) => (Number.isInteger(bound) ? bound : Number(bound.toPrecision(3)));
+  const between = msg("form.between", { min: shown(min), max: shown(max) });
+  let schema = z.number({ error: msg("form.number") }).min(min, between).max(max, between);
   if (integer) schema = schema.int(msg("form.integer"));
   return schema;
 }
@@ -45,6 +49,21 @@ const toNumber = (v: unknown) => (typeof v === "string" ? Number(v.trim()) : v);
 /** A number that must be given. */
 export const requiredNumber = (rule: NumberRule) =>
   z.preprocess((v) => (blank(v) ? undefined : toNumber(v)), numberSchema(rule).optional()).refine((v) => v !== undefined, msg("form.required"));
+
+/**
+ * A duration the hub stores in milliseconds, typed in seconds or minutes (decimals welcome): the
+ * field keeps the hub's name (…Ms) so the API's own field errors land on it, and its value
+ * becomes whole milliseconds here. The bounds are given in ms and told to the user in `unit`.
+ */
+export const requiredDuration = ({ unit, minMs, maxMs }: { unit: DurationUnit; minMs: number; maxMs: number }) =>
+  z
+    .preprocess(
+      (v) => (blank(v) ? undefined : toNumber(v)),
+      numberSchema({ min: msToUnit(minMs, unit), max: msToUnit(maxMs, unit) })
+        .transform((value) => unitToMs(value, unit))
+        .optional(),
+    )
+    .refine((v) => v !== undefined, msg("form.required"));
 
 /** A number whose empty input means "none" (null): no limit, the default, … */
 export const nullableNumber = (rule: NumberRule) => z.preprocess((v) => (blank(v) ? null : toNumber(v)), numberSchema(rule).nullable());

@@ -22,10 +22,10 @@ const providerFields = {
   streamingIdleTimeoutMs: "0",
   requestTimeoutNonStreamingMs: "0",
   circuitBreakerFailureThreshold: "5",
-  circuitBreakerOpenDurationMs: "1800000",
+  circuitBreakerOpenDurationMs: "30",
   circuitBreakerHalfOpenSuccessThreshold: "2",
   circuitBreakerHalfOpenMaxProbes: "2",
-  drainTimeoutMs: "30000",
+  drainTimeoutMs: "30",
 };
 
 describe("form schemas", () => {
@@ -146,6 +146,37 @@ describe("form schemas", () => {
       fieldErrors: { activeTimeStart: "form.timeOfDay", groupPriorities: "form.groupPriorityLine|line=1", customHeaders: "form.headerLine|line=1" },
     });
     expect(bad.ok === false && bad.fieldErrors.clientAbortPolicy).toBeTruthy();
+  });
+
+  it("reads the provider's durations in seconds and minutes, decimals included, and gives the hub milliseconds", () => {
+    const parsed = parseForm(
+      providerCreateSchema,
+      form({
+        ...providerFields,
+        key: "k",
+        firstByteTimeoutStreamingMs: "1.5",
+        streamingIdleTimeoutMs: "120",
+        requestTimeoutNonStreamingMs: "0",
+        drainTimeoutMs: "0.25",
+        circuitBreakerOpenDurationMs: "2.5",
+      }),
+    );
+    expect(parsed).toMatchObject({
+      ok: true,
+      data: {
+        firstByteTimeoutStreamingMs: 1_500,
+        streamingIdleTimeoutMs: 120_000,
+        requestTimeoutNonStreamingMs: 0,
+        drainTimeoutMs: 250,
+        circuitBreakerOpenDurationMs: 150_000,
+      },
+    });
+    // Bounds are told in the field's unit: 600 s for the first byte, 1 s (0.0167 min) up to 7 days (10 080 min) for the breaker.
+    const outOfRange = parseForm(providerCreateSchema, form({ ...providerFields, key: "k", firstByteTimeoutStreamingMs: "601", circuitBreakerOpenDurationMs: "10081" }));
+    expect(outOfRange).toMatchObject({
+      ok: false,
+      fieldErrors: { firstByteTimeoutStreamingMs: "form.between|min=0|max=600", circuitBreakerOpenDurationMs: "form.between|min=0.0167|max=10080" },
+    });
   });
 
   it("rejects a non-HTTP provider URL and a malformed redirect line", () => {

@@ -1,6 +1,7 @@
 /** The provider create/edit form (providers.create / providers.update input). */
 import { z } from "zod";
-import { checkbox, linesField, msg, nullableNumber, nullableText, optionalText, requiredNumber, requiredText } from "./form-data.ts";
+import type { DurationUnit } from "../lib/duration-units.ts";
+import { checkbox, linesField, msg, nullableNumber, nullableText, optionalText, requiredDuration, requiredNumber, requiredText } from "./form-data.ts";
 import { CACHE_TTL_PREFERENCES } from "./key-form.ts";
 import { parseGroupPriorities, parseHeaderLines } from "./key-value-lines.ts";
 import { limitFormFields } from "./limit-fields.ts";
@@ -57,6 +58,18 @@ const customHeaders = linesField(parseHeaderLines, "form.headerLine");
 
 const int = (min: number, max: number) => requiredNumber({ min, max, integer: true });
 
+/** The unit each of the provider's durations is typed in: seconds, or minutes where that is their scale. */
+export const PROVIDER_DURATION_UNITS = {
+  firstByteTimeoutStreamingMs: "s",
+  streamingIdleTimeoutMs: "s",
+  requestTimeoutNonStreamingMs: "s",
+  drainTimeoutMs: "s",
+  circuitBreakerOpenDurationMs: "min",
+} as const satisfies Record<string, DurationUnit>;
+
+const duration = (field: keyof typeof PROVIDER_DURATION_UNITS, minMs: number, maxMs: number) =>
+  requiredDuration({ unit: PROVIDER_DURATION_UNITS[field], minMs, maxMs });
+
 const providerFields = {
   name: requiredText(100),
   description: optionalText(1000),
@@ -75,14 +88,15 @@ const providerFields = {
   allowedModels,
   modelRedirects,
   ...accessListFields,
-  firstByteTimeoutStreamingMs: int(0, 600_000),
-  streamingIdleTimeoutMs: int(0, 3_600_000),
-  requestTimeoutNonStreamingMs: int(0, 3_600_000),
+  // Durations are typed in the units of PROVIDER_DURATION_UNITS and become milliseconds here.
+  firstByteTimeoutStreamingMs: duration("firstByteTimeoutStreamingMs", 0, 600_000),
+  streamingIdleTimeoutMs: duration("streamingIdleTimeoutMs", 0, 3_600_000),
+  requestTimeoutNonStreamingMs: duration("requestTimeoutNonStreamingMs", 0, 3_600_000),
   maxRetryAttempts: nullableNumber({ min: 1, max: 10, integer: true }),
   clientAbortPolicy: z.enum(CLIENT_ABORT_POLICIES).default("abort"),
-  drainTimeoutMs: int(0, 600_000),
+  drainTimeoutMs: duration("drainTimeoutMs", 0, 600_000),
   circuitBreakerFailureThreshold: int(0, 1000),
-  circuitBreakerOpenDurationMs: int(1000, 7 * 24 * 3600 * 1000),
+  circuitBreakerOpenDurationMs: duration("circuitBreakerOpenDurationMs", 1000, 7 * 24 * 3600 * 1000),
   circuitBreakerHalfOpenSuccessThreshold: int(1, 100),
   circuitBreakerHalfOpenMaxProbes: int(1, 100),
   proxyUrl: nullableProxyUrl,

@@ -3,7 +3,7 @@
  * own fields (settings.update leaves the others as they are).
  */
 import { z } from "zod";
-import { checkbox, linesField, msg, nullableNumber, requiredNumber, requiredText, textLines, type LinesResult } from "./form-data.ts";
+import { checkbox, linesField, msg, nullableNumber, requiredDuration, requiredNumber, requiredText, textLines, type LinesResult } from "./form-data.ts";
 
 export const CURRENCIES = ["USD", "CNY", "EUR"] as const;
 
@@ -73,7 +73,8 @@ export const resilienceSettingsSchema = z.object({
   enableCircuitBreakerOnNetworkErrors: checkbox(),
   interceptWarmupRequests: checkbox(),
   maxProviderSwitches: requiredNumber({ min: 1, max: 100, integer: true }),
-  retryAfterCapMs: requiredNumber({ min: 0, max: 600_000, integer: true }),
+  // Typed in seconds; the hub keeps milliseconds.
+  retryAfterCapMs: requiredDuration({ unit: "s", minMs: 0, maxMs: 600_000 }),
   enableClientVersionCheck: checkbox(),
   minClientVersions: clientVersions,
 });

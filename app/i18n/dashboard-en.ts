@@ -82,6 +82,13 @@ export const dashboardEn = {
   "hub.clientClosed": "The client closed the connection before the answer was complete.",
   "hub.internal": "The hub failed to handle this request.",
   "hub.failed": "The request failed.",
+  // Refusals with parameters, matched by their template (TEMPLATE_KEYS in app/lib/hub-messages.ts).
+  "hub.sensitiveWord": "The request contains content this hub does not accept (sensitive word rule #{id}).",
+  "hub.clientBlocked": "This user may not use this client ({client}): it is blocked by the rule \"{rule}\".",
+  "hub.clientNotAllowed": "This user may not use this client ({client}): it is not in the user's allowed clients.",
+  "hub.clientTooOld": "{client} {version} is older than the minimum version {minimum} this hub accepts; please upgrade it.",
+  "hub.bodyTooLarge": "The request body exceeds the limit of {limit} bytes (MAX_REQUEST_BODY_BYTES).",
+  "hub.bodyBudget": "The hub is holding too many request bodies at once (MAX_BUFFERED_BODY_BYTES, {cap} bytes); retry shortly.",
   "hub.userExists": "A user with this name already exists.",
   "hub.noSuchRequest": "No such request.",
   "hub.rule1": "The conversation exceeds the model's context window",

@@ -3,10 +3,12 @@
  * filled by t(key, { name }). zh-CN.ts must have exactly these keys.
  */
 import { dashboardEn } from "./dashboard-en.ts";
+import { hubErrorsEn } from "./hub-errors-en.ts";
 
 export const en = {
   // The team-dashboard strings (issue 11) live in their own file, so parallel work merges cleanly.
   ...dashboardEn,
+  ...hubErrorsEn,
   "app.name": "Claude Code Hub",
 
   // Navigation and shell
@@ -203,16 +205,16 @@ export const en = {
   "providers.modelRedirects": "Model redirects",
   "providers.modelRedirectsHint": "One per line: requested-model -> upstream-model (prefix: etc. allowed on the left).",
   "providers.timeouts": "Timeouts and retries",
-  "providers.timeoutsHint": "Milliseconds; 0 disables a timeout.",
-  "providers.firstByteTimeout": "First byte (streaming)",
-  "providers.idleTimeout": "Idle (streaming)",
-  "providers.nonStreamingTimeout": "Total (non-streaming)",
+  "providers.timeoutsHint": "In seconds, decimals allowed; 0 disables a timeout.",
+  "providers.firstByteTimeout": "First byte, streaming (s)",
+  "providers.idleTimeout": "Idle, streaming (s)",
+  "providers.nonStreamingTimeout": "Total, non-streaming (s)",
   "providers.retryAttempts": "Attempts before failover",
   "providers.retryAttemptsHint": "Including the first; empty uses the hub's default.",
   "providers.breaker": "Circuit breaker",
   "providers.breakerFailures": "Failures to open",
   "providers.breakerFailuresHint": "0 disables the breaker.",
-  "providers.breakerOpenMs": "Open for (ms)",
+  "providers.breakerOpenMinutes": "Open for (min)",
   "providers.breakerHalfOpenSuccesses": "Successes to close",
   "providers.breakerHalfOpenProbes": "Half-open probes",
   "providers.network": "Network",
@@ -236,7 +238,7 @@ export const en = {
   "providers.clientAbortPolicyHint": "Drain keeps reading the upstream answer for a while so its usage is billed.",
   "providers.abortPolicy.abort": "Abort the upstream call",
   "providers.abortPolicy.drain": "Drain it to record usage",
-  "providers.drainTimeout": "Drain for at most (ms)",
+  "providers.drainTimeout": "Drain for at most (s)",
   "providers.customHeaders": "Extra upstream headers",
   "providers.customHeadersHint": "One per line: Header-Name: value. Credentials and transport headers cannot be set here.",
   "providers.mcpPassthrough": "MCP passthrough",
@@ -496,7 +498,7 @@ export const en = {
   "settings.resilienceHint": "Failover, circuit breakers and what clients see of upstream errors.",
   "settings.maxProviderSwitches": "Most providers per request",
   "settings.maxProviderSwitchesHint": "Failover stops after this many providers.",
-  "settings.retryAfterCap": "Retry-After cap (ms)",
+  "settings.retryAfterCap": "Retry-After cap (s)",
   "settings.retryAfterCapHint": "The longest an upstream's Retry-After is waited for before failing over.",
   "settings.breakerOnNetworkErrors": "Count network errors toward breakers",
   "settings.breakerOnNetworkErrorsHint": "Connection failures and resets open a provider's breaker like 5xx answers.",

@@ -54,6 +54,18 @@ export function translateMessage(lang: Lang, message: string): string {
 }
 
 /**
+ * A message the hub answered to a form or an action (app/lib/guards.server.ts): a dictionary key
+ * (field checks, the hub's coded errors), a hub text the dashboard knows, or — the last resort —
+ * the hub's English as it came, marked in other languages as not translated.
+ */
+export function translateServerMessage(lang: Lang, message: string): string {
+  const [key] = message.split("|");
+  if (lang === DEFAULT_LANG || isMessageKey(key)) return translateMessage(lang, message);
+  const known = translateHubText(message, (k, vars) => translate(lang, k, vars));
+  return known !== message ? known : translate(lang, "form.serverMessage", { text: message });
+}
+
+/**
  * The language of a first visit (no `lang` cookie yet) from the browser's Accept-Language: the
  * supported language with the highest q, Chinese in any variant counted as zh-CN; else English.
  */

@@ -3,7 +3,7 @@ import { useRouteLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
 import type { Theme } from "~/lib/cookies.ts";
 import { createFormatters, USD_DISPLAY, type DisplayCurrency, type Formatters } from "~/lib/format.ts";
-import { DEFAULT_LANG, LOCALES, translate, translateMessage, type Lang, type MessageKey, type Vars } from "./index.ts";
+import { DEFAULT_LANG, LOCALES, translate, translateMessage, translateServerMessage, type Lang, type MessageKey, type Vars } from "./index.ts";
 
 /** What the root loader returns (app/root.tsx). */
 export interface RootData {
@@ -20,8 +20,10 @@ export interface I18n {
   locale: string;
   timeZone: string;
   t: (key: MessageKey, vars?: Vars) => string;
-  /** For messages that may be dictionary keys or the hub's own text (form errors). */
+  /** For messages that may be dictionary keys or the hub's own text (log errors, rule descriptions). */
   tm: (message: string) => string;
+  /** A message the hub answered to a form or an action: like tm, but an untranslated text is marked as such. */
+  tServer: (message: string) => string;
   fmt: Formatters;
   theme: Theme;
 }
@@ -42,6 +44,7 @@ export function useI18n(): I18n {
       timeZone,
       t: (key, vars) => translate(lang, key, vars),
       tm: (message) => translateMessage(lang, message),
+      tServer: (message) => translateServerMessage(lang, message),
       fmt: createFormatters(locale, timeZone, { code, rate }),
       theme,
     };

@@ -1,9 +1,11 @@
 /** 简体中文。键与 en.ts 完全一致（类型检查保证）。 */
 import { dashboardZhCN } from "./dashboard-zh-CN.ts";
+import { hubErrorsZhCN } from "./hub-errors-zh-CN.ts";
 import type { Messages } from "./index.ts";
 
 export const zhCN: Messages = {
   ...dashboardZhCN,
+  ...hubErrorsZhCN,
   "app.name": "Claude Code Hub",
 
   "nav.main": "主导航",
@@ -190,16 +192,16 @@ export const zhCN: Messages = {
   "providers.modelRedirects": "模型重定向",
   "providers.modelRedirectsHint": "每行一条：请求的模型 -> 上游模型（左侧可用 prefix: 等）。",
   "providers.timeouts": "超时与重试",
-  "providers.timeoutsHint": "单位毫秒；0 表示不启用该超时。",
-  "providers.firstByteTimeout": "流式首字节超时",
-  "providers.idleTimeout": "流式静默超时",
-  "providers.nonStreamingTimeout": "非流式总超时",
+  "providers.timeoutsHint": "单位秒，可填小数；0 表示不启用该超时。",
+  "providers.firstByteTimeout": "流式首字节超时（秒）",
+  "providers.idleTimeout": "流式静默超时（秒）",
+  "providers.nonStreamingTimeout": "非流式总超时（秒）",
   "providers.retryAttempts": "故障转移前的尝试次数",
   "providers.retryAttemptsHint": "包含首次；留空使用 Hub 默认值。",
   "providers.breaker": "熔断器",
   "providers.breakerFailures": "失败阈值",
   "providers.breakerFailuresHint": "0 表示关闭熔断器。",
-  "providers.breakerOpenMs": "熔断时长（毫秒）",
+  "providers.breakerOpenMinutes": "熔断时长（分钟）",
   "providers.breakerHalfOpenSuccesses": "半开成功阈值",
   "providers.breakerHalfOpenProbes": "半开探测数",
   "providers.network": "网络",
@@ -223,7 +225,7 @@ export const zhCN: Messages = {
   "providers.clientAbortPolicyHint": "排空：继续读取上游响应一段时间，以便记录用量并计费。",
   "providers.abortPolicy.abort": "中止上游请求",
   "providers.abortPolicy.drain": "排空以记录用量",
-  "providers.drainTimeout": "最长排空时间（毫秒）",
+  "providers.drainTimeout": "最长排空时间（秒）",
   "providers.customHeaders": "附加上游请求头",
   "providers.customHeadersHint": "每行一个：Header-Name: 值。不能在此设置凭据和传输相关的请求头。",
   "providers.mcpPassthrough": "MCP 透传",
@@ -470,7 +472,7 @@ export const zhCN: Messages = {
   "settings.resilienceHint": "故障转移、熔断器以及客户端可见的上游错误。",
   "settings.maxProviderSwitches": "每个请求最多尝试的供应商数",
   "settings.maxProviderSwitchesHint": "尝试这么多供应商后停止故障转移。",
-  "settings.retryAfterCap": "Retry-After 上限（毫秒）",
+  "settings.retryAfterCap": "Retry-After 上限（秒）",
   "settings.retryAfterCapHint": "故障转移前最多等待上游 Retry-After 的时长。",
   "settings.breakerOnNetworkErrors": "网络错误计入熔断",
   "settings.breakerOnNetworkErrorsHint": "连接失败和重置与 5xx 响应一样会触发熔断。",

@@ -6,7 +6,7 @@ import { redirect, type AppLoadContext } from "@remix-run/node";
 import type { z } from "zod";
 import { parseForm } from "../forms/form-data.ts";
 import type { ActionResult } from "./action-result.ts";
-import { fieldErrorsFromTrpc, isTrpcError } from "./trpc-errors.ts";
+import { fieldErrorsFromTrpc, isTrpcError, trpcErrorMessage } from "./trpc-errors.ts";
 
 export type Viewer = NonNullable<AppLoadContext["viewer"]>;
 
@@ -77,7 +77,7 @@ export async function mutate<T>(intent: string, call: () => Promise<T>): Promise
       const fieldErrors = fieldErrorsFromTrpc(error);
       if (Object.keys(fieldErrors).length) return { ok: false, intent, fieldErrors, formError: "form.fixErrors" };
     }
-    return { ok: false, intent, formError: error.message };
+    return { ok: false, intent, formError: trpcErrorMessage(error) };
   }
 }
 

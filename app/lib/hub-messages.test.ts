@@ -19,6 +19,16 @@ describe("the hub's own messages in Chinese", () => {
     expect(zh("The upstream answered with an error. (HTTP 429)")).toBe("上游返回了错误。（HTTP 429）");
   });
 
+  it("translates the refusals a member finds in their requests: sensitive words, clients, versions, body size", () => {
+    expect(zh("The request contains content this hub does not accept (sensitive word rule #7).")).toBe("请求包含本站不接受的内容（敏感词规则 #7）。");
+    expect(zh('This user may not use this client (codex-cli): it is blocked by the rule "codex-cli".')).toBe("该用户不能使用此客户端（codex-cli）：被规则“codex-cli”禁止。");
+    expect(zh("This user may not use this client (gemini-cli): it is not in the user's allowed clients.")).toBe("该用户不能使用此客户端（gemini-cli）：它不在该用户允许的客户端列表中。");
+    expect(zh("claude-cli 1.0.3 is older than the minimum version 1.0.80 this hub accepts; please upgrade it.")).toBe("claude-cli 1.0.3 低于本站要求的最低版本 1.0.80，请升级。");
+    expect(zh("The request body exceeds the limit of 1048576 bytes (MAX_REQUEST_BODY_BYTES).")).toBe("请求体超过 1048576 字节的上限（MAX_REQUEST_BODY_BYTES）。");
+    // A text that only starts like a template is not taken for it.
+    expect(zh("The request body exceeds the limit of 10 bytes (MAX_REQUEST_BODY_BYTES). And more.")).toBe("The request body exceeds the limit of 10 bytes (MAX_REQUEST_BODY_BYTES). And more.");
+  });
+
   it("has a translation for every built-in error-rule description", () => {
     for (const rule of DEFAULT_ERROR_RULES) expect(zh(rule.description), rule.description).not.toBe(rule.description);
   });

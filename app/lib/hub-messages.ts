@@ -90,6 +90,36 @@ const PATTERNS: Pattern[] = [
   },
 ];
 
+/**
+ * Refusals whose English has parameters but no parts to translate: the dictionary's English
+ * template is the pattern ({name} matches any text), the parameters are carried over as they are.
+ */
+const TEMPLATE_KEYS: Key[] = ["hub.sensitiveWord", "hub.clientBlocked", "hub.clientNotAllowed", "hub.clientTooOld", "hub.bodyTooLarge", "hub.bodyBudget"];
+
+let templates: Array<{ key: Key; re: RegExp; names: string[] }> | null = null;
+
+function templateMatch(text: string, t: Translate): string | null {
+  for (const template of templates ?? []) {
+    const m = text.match(template.re);
+    if (m) return t(template.key, Object.fromEntries(template.names.map((name, i) => [name, m[i + 1]])));
+  }
+  return null;
+}
+
+function templateOf(key: Key, english: string) {
+  const names: string[] = [];
+  const source = english
+    .split(/(\{\w+\})/)
+    .map((part) => {
+      const name = part.match(/^\{(\w+)\}$/)?.[1];
+      if (!name) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      names.push(name);
+      return "(.+?)";
+    })
+    .join("");
+  return { key, re: new RegExp(`^${source}$`, "s"), names };
+}
+
 function resetTail(tail: string, t: Translate): string {
   const text = tail.trim();
   if (!text) return "";
@@ -109,9 +139,10 @@ function exact(text: string, t: Translate): string | null {
 /** Builds the reverse index once from the English dictionary (hub.* entries only). */
 export function indexHubTexts(english: Record<string, string>) {
   if (byEnglish) return;
+  templates = TEMPLATE_KEYS.map((key) => templateOf(key, english[key]));
   byEnglish = new Map(
     Object.entries(english)
-      .filter(([key]) => key.startsWith("hub."))
+      .filter(([key]) => key.startsWith("hub.") && !TEMPLATE_KEYS.includes(key as Key))
       .map(([key, value]) => [value, key as Key]),
   );
 }
@@ -127,7 +158,7 @@ export function translateHubText(text: string, t: Translate): string {
       if (out !== null) return out;
     }
   }
-  return text;
+  return templateMatch(text, t) ?? text;
 }
 
 /** A code the hub writes (a reason, a category), named in the viewer's language; unknown codes as they are. */

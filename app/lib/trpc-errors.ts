@@ -9,6 +9,9 @@ export interface TrpcErrorLike {
   code: TrpcErrorCode;
   message: string;
   cause?: unknown;
+  /** Set on the hub's own errors (server/trpc/hub-errors.ts): the stable code and its parameters. */
+  hubCode?: unknown;
+  hubVars?: unknown;
 }
 
 export function isTrpcError(error: unknown): error is TrpcErrorLike {
@@ -23,6 +26,58 @@ export function isTrpcError(error: unknown): error is TrpcErrorLike {
 interface IssueLike {
   path: PropertyKey[];
   message: string;
+  code?: string;
+  origin?: string;
+  minimum?: unknown;
+  maximum?: unknown;
+  expected?: string;
+  format?: string;
+}
+
+/** A dictionary key with parameters, as app/forms' msg() writes them ("|" would split the value, so it is replaced). */
+function messageRef(key: string, vars: Record<string, unknown> = {}): string {
+  return [key, ...Object.entries(vars).map(([k, v]) => `${k}=${String(v).replaceAll("|", "¦")}`)].join("|");
+}
+
+/**
+ * The message a form shows for a tRPC error: the hub's own error by its code ("err.<code>"),
+ * else its English text (which the dashboard marks as untranslated in other languages).
+ */
+export function trpcErrorMessage(error: TrpcErrorLike): string {
+  if (typeof error.hubCode === "string") {
+    const vars = typeof error.hubVars === "object" && error.hubVars !== null ? (error.hubVars as Record<string, unknown>) : {};
+    return messageRef(`err.${error.hubCode}`, vars);
+  }
+  return error.message;
+}
+
+/**
+ * The admin API's input checks use zod's own (English) messages; a form shows them by the
+ * issue's code instead. A custom issue carries the hub's explanation (a bad pattern, a filter
+ * path), which stays as it is.
+ */
+export function issueMessage(issue: IssueLike): string {
+  const bound = (value: unknown) => (typeof value === "bigint" ? Number(value) : value);
+  switch (issue.code) {
+    case "too_small":
+      if (issue.origin === "string") return bound(issue.minimum) === 1 ? "form.required" : messageRef("form.tooShort", { min: bound(issue.minimum) });
+      if (issue.origin === "array" || issue.origin === "set") return messageRef("form.tooFew", { min: bound(issue.minimum) });
+      return messageRef("form.atLeast", { min: bound(issue.minimum) });
+    case "too_big":
+      if (issue.origin === "string") return messageRef("form.tooLong", { max: bound(issue.maximum) });
+      if (issue.origin === "array" || issue.origin === "set") return messageRef("form.tooMany", { max: bound(issue.maximum) });
+      return messageRef("form.atMost", { max: bound(issue.maximum) });
+    case "invalid_type":
+      return issue.expected === "int" ? "form.integer" : issue.expected === "number" ? "form.number" : "form.invalid";
+    case "invalid_format":
+      return issue.format === "url" ? "form.httpUrl" : issue.format === "datetime" ? "form.dateTime" : messageRef("form.invalidFormat", { format: issue.format ?? "" });
+    case "invalid_value":
+      return "form.invalidChoice";
+    case "not_multiple_of":
+      return "form.integer";
+    default:
+      return issue.message;
+  }
 }
 
 function issuesOf(cause: unknown): IssueLike[] {
@@ -43,6 +98,7 @@ export function fieldErrorsFromIssues(issues: IssueLike[]): Record<string, strin
   return out;
 }
 
+/** Field errors of a BAD_REQUEST from the admin API, each in a form the dashboard can translate. */
 export function fieldErrorsFromTrpc(error: TrpcErrorLike): Record<string, string> {
-  return fieldErrorsFromIssues(issuesOf(error.cause));
+  return fieldErrorsFromIssues(issuesOf(error.cause).map((issue) => ({ ...issue, message: issueMessage(issue) })));
 }

@@ -11,6 +11,7 @@ import { PageHeader } from "~/components/shell/app-shell.tsx";
 import { CURRENCIES, formatClientVersions, isSettingsSection, SETTINGS_SECTIONS } from "~/forms/settings-form.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import type { ActionResult } from "~/lib/action-result.ts";
+import { msToUnitText } from "~/lib/duration-units.ts";
 import { invalidRequest, query, requireAdmin, submit } from "~/lib/guards.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 
@@ -106,7 +107,16 @@ export default function SettingsPage() {
         <SettingsSection intent="settings-resilience" title={t("settings.resilience")} description={t("settings.resilienceHint")}>
           <div className="grid gap-3 sm:grid-cols-2">
             <TextField name="maxProviderSwitches" label={t("settings.maxProviderSwitches")} type="number" min={1} max={100} step={1} defaultValue={number(s.maxProviderSwitches)} hint={t("settings.maxProviderSwitchesHint")} />
-            <TextField name="retryAfterCapMs" label={t("settings.retryAfterCap")} type="number" min={0} step={1} defaultValue={number(s.retryAfterCapMs)} hint={t("settings.retryAfterCapHint")} />
+            <TextField
+              name="retryAfterCapMs"
+              label={t("settings.retryAfterCap")}
+              type="number"
+              min={0}
+              step="any"
+              inputMode="decimal"
+              defaultValue={s.retryAfterCapMs === undefined ? "" : msToUnitText(s.retryAfterCapMs, "s")}
+              hint={t("settings.retryAfterCapHint")}
+            />
           </div>
           <SwitchField name="enableCircuitBreakerOnNetworkErrors" label={t("settings.breakerOnNetworkErrors")} hint={t("settings.breakerOnNetworkErrorsHint")} defaultChecked={s.enableCircuitBreakerOnNetworkErrors} />
           <SwitchField name="verboseProviderError" label={t("settings.verboseProviderError")} hint={t("settings.verboseProviderErrorHint")} defaultChecked={s.verboseProviderError} />

@@ -73,7 +73,7 @@ const STATUS_BADGE = {
 } as const satisfies Record<NotificationTestResult["status"], { variant: "success" | "danger" | "muted"; label: MessageKey }>;
 
 function TestButton({ target }: { target: NotificationTargetRow }) {
-  const { t } = useI18n();
+  const { t, tServer } = useI18n();
   const fetcher = useFetcher<ActionResult<NotificationTestResult>>();
   const result = fetcher.state === "idle" && fetcher.data?.intent === "target-test" ? fetcher.data : undefined;
   return (
@@ -86,7 +86,7 @@ function TestButton({ target }: { target: NotificationTargetRow }) {
         </span>
       ) : result ? (
         <span role="status" className="text-xs text-red-700">
-          {result.formError}
+          {result.formError ? tServer(result.formError) : null}
         </span>
       ) : null}
       <Button type="submit" variant="ghost" size="icon" disabled={fetcher.state !== "idle"} aria-label={t("notifications.testNamed", { name: target.name })}>

@@ -16,7 +16,7 @@ import { Button } from "~/components/ui/button.tsx";
 import { Card, CardContent } from "~/components/ui/card.tsx";
 import { Input } from "~/components/ui/input.tsx";
 import { Label } from "~/components/ui/label.tsx";
-import { Select } from "~/components/ui/select.tsx";
+import { OptionSelect } from "~/components/ui/select.tsx";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "~/components/ui/table.tsx";
 import { idField } from "~/forms/form-data.ts";
 import { extraPriceJson, PRICE_FIELDS, priceFormSchema } from "~/forms/price-form.ts";
@@ -94,7 +94,7 @@ function PriceFields({ price }: { price?: PriceRow }) {
 }
 
 function SyncButton() {
-  const { t, fmt } = useI18n();
+  const { t, fmt, tServer } = useI18n();
   const fetcher = useFetcher<ActionResult<PriceSyncCounts>>();
   const result = fetcher.state === "idle" ? fetcher.data : undefined;
   return (
@@ -122,7 +122,7 @@ function SyncButton() {
       ) : result?.ok === false ? (
         <Alert variant="destructive" className="max-w-xl">
           <AlertTitle>{t("prices.syncFailed")}</AlertTitle>
-          <AlertDescription>{result.formError}</AlertDescription>
+          <AlertDescription>{result.formError ? tServer(result.formError) : null}</AlertDescription>
         </Alert>
       ) : null}
     </div>
@@ -166,14 +166,13 @@ export default function PricesPage() {
           </div>
           <div className="grid gap-1.5">
             <Label htmlFor="price-source">{t("prices.source")}</Label>
-            <Select id="price-source" name="source" defaultValue={source} className="w-40">
-              <option value="">{t("logs.all")}</option>
-              {SOURCES.map((s) => (
-                <option key={s} value={s}>
-                  {t(SOURCE_LABEL[s])}
-                </option>
-              ))}
-            </Select>
+            <OptionSelect
+              id="price-source"
+              name="source"
+              defaultValue={source}
+              className="w-40"
+              options={[{ value: "", label: t("logs.all") }, ...SOURCES.map((s) => ({ value: s, label: t(SOURCE_LABEL[s]) }))]}
+            />
           </div>
           <Button type="submit" variant="outline">
             <Search aria-hidden />

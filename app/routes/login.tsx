@@ -40,7 +40,7 @@ export default function LoginPage() {
   const { secureCookieWarning } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const navigation = useNavigation();
-  const { t, tm } = useI18n();
+  const { t, tServer } = useI18n();
   const submitting = navigation.state !== "idle" && navigation.formAction === "/login";
 
   return (
@@ -68,7 +68,7 @@ export default function LoginPage() {
             <Alert variant="destructive">
               <AlertTitle>{failure.status === 429 ? t("login.lockedTitle") : t("login.failedTitle")}</AlertTitle>
               <AlertDescription>
-                {failure.status === 429 && failure.retryAfterSeconds ? t("login.lockedBody", { seconds: failure.retryAfterSeconds }) : tm(failure.message)}
+                {failure.status === 429 && failure.retryAfterSeconds ? t("login.lockedBody", { seconds: failure.retryAfterSeconds }) : tServer(failure.message)}
               </AlertDescription>
             </Alert>
           ) : null}

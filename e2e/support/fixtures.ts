@@ -2,7 +2,7 @@
  * The e2e test object: every page is watched for console errors and uncaught exceptions, and a
  * test fails if any appear that it did not announce with `browserConsole.expectError(...)`.
  */
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type Locator, type Page } from "@playwright/test";
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
@@ -52,4 +52,17 @@ export async function logIn(page: Page, token: string) {
   await page.goto("/login");
   await page.getByLabel("Admin token or API key").fill(token);
   await page.getByRole("button", { name: "Log in" }).click();
+}
+
+/**
+ * Chooses an option of one of the dashboard's selects (Radix Select): opens it by its label and
+ * clicks the option by its visible name. The list is rendered in a portal at the end of the
+ * page, outside any dialog, so the option is looked up on the page, not in `scope`.
+ */
+export async function chooseOption(page: Page, scope: Page | Locator, label: string | RegExp, option: string, labelOptions: { exact?: boolean } = {}) {
+  const trigger = scope.getByLabel(label, labelOptions);
+  await trigger.click();
+  await page.getByRole("listbox").getByRole("option", { name: option, exact: true }).click();
+  await expect(page.getByRole("listbox")).toBeHidden();
+  await expect(trigger).toHaveText(option);
 }

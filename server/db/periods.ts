@@ -15,6 +15,17 @@ export interface Range {
   to: number;
 }
 
+/** A custom range the hub cannot use, with the reason as a code (the admin API names it to the dashboard). */
+export class PeriodError extends RangeError {
+  constructor(
+    readonly reason: "missingDays" | "backwards" | "tooLong",
+    message: string,
+    readonly maxDays = MAX_RANGE_DAYS,
+  ) {
+    super(message);
+  }
+}
+
 /** Today, this week, this month, or [fromDay, toDay] inclusive ("YYYY-MM-DD", local days). */
 export function calendarRange(
   period: "today" | "week" | "month" | "custom",
@@ -25,14 +36,14 @@ export function calendarRange(
   if (period === "today") return { from: dailyWindowStart(now, timeZone), to: now };
   if (period === "week") return { from: weekStart(now, timeZone), to: now };
   if (period === "month") return { from: monthStart(now, timeZone), to: now };
-  if (!custom) throw new RangeError("a custom range needs its days");
+  if (!custom) throw new PeriodError("missingDays", "a custom range needs its days");
   const [fy, fm, fd] = custom.fromDay.split("-").map(Number) as [number, number, number];
   const [ty, tm, td] = custom.toDay.split("-").map(Number) as [number, number, number];
   const from = zonedTime(fy, fm, fd, 0, 0, timeZone);
   const next = new Date(Date.UTC(ty, tm - 1, td + 1));
   const to = zonedTime(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), 0, 0, timeZone);
-  if (!(to > from)) throw new RangeError("the range ends before it starts");
-  if (to - from > MAX_RANGE_DAYS * DAY_MS + 2 * HOUR_MS) throw new RangeError(`a range is at most ${MAX_RANGE_DAYS} days`);
+  if (!(to > from)) throw new PeriodError("backwards", "the range ends before it starts");
+  if (to - from > MAX_RANGE_DAYS * DAY_MS + 2 * HOUR_MS) throw new PeriodError("tooLong", `a range is at most ${MAX_RANGE_DAYS} days`);
   return { from, to };
 }
 

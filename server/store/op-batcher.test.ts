@@ -59,4 +59,44 @@ describe("OpBatcher", () => {
     const results = await Promise.allSettled(["a", "b"].map((op) => batcher.push(op)));
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected"]);
   });
+
+  it("keeps at most two calls out; what is issued meanwhile waits and goes as one call when one returns", async () => {
+    const answers: Array<() => void> = [];
+    const calls: string[][] = [];
+    const batcher = new OpBatcher<string>((ops) => {
+      calls.push(ops);
+      return new Promise((resolve) => answers.push(() => resolve(ops.map((op) => ({ ok: true, value: op })))));
+    });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const first = batcher.push("a");
+    await turn();
+    const second = batcher.push("b");
+    await turn();
+    const later = ["c", "d", "e"].map((op) => batcher.push(op));
+    await turn();
+    await turn();
+    // Two calls are out, so c, d and e wait.
+    expect(calls).toEqual([["a"], ["b"]]);
+    answers[0]();
+    await expect(first).resolves.toBe("a");
+    expect(calls).toEqual([["a"], ["b"], ["c", "d", "e"]]);
+    answers[1]();
+    answers[2]();
+    expect(await Promise.all([second, ...later])).toEqual(["b", "c", "d", "e"]);
+  });
+
+  it("sends the waiting operations when a call fails, and a send that throws frees its place", async () => {
+    let calls = 0;
+    const batcher = new OpBatcher<string>(
+      (ops) => {
+        calls++;
+        if (calls === 1) throw new Error("could not even send");
+        return echo(ops);
+      },
+      128,
+      1,
+    );
+    await expect(batcher.push("a")).rejects.toThrow("could not even send");
+    await expect(batcher.push("b")).resolves.toBe("did b");
+  });
 });

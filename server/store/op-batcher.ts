@@ -6,6 +6,13 @@
  * that issued the operations), so a lone request waits for nothing.
  *
  * Operations run in the order they were pushed; each gets its own result or error.
+ *
+ * At most `maxInFlight` calls are outstanding at once. Under load the operations of the turns
+ * that pass while both are out wait and go together in the next call, so a call carries many
+ * requests' operations (fewer script runs, socket writes and replies per request, and the
+ * script reads each scope's counters once for all of them). Two, not one: at one request at a
+ * time, the previous request's settlement may still be out when the next admission comes, and
+ * that admission must not wait for it.
  */
 
 /** One operation's outcome in a batch: its result, or why it alone failed. */
@@ -20,15 +27,18 @@ interface Pending<T> {
 export class OpBatcher<T> {
   private queue: Array<Pending<T>> = [];
   private scheduled = false;
+  private inFlight = 0;
 
   /**
    * @param send runs a list of operations as one call and answers one outcome per
    *   operation, in order; a rejection fails every operation of the batch.
    * @param maxOps the most operations in one call (a bigger turn is split into several calls).
+   * @param maxInFlight the most calls outstanding at once; later operations wait for one to return.
    */
   constructor(
     private readonly send: (ops: T[]) => Promise<BatchOutcome[]>,
     private readonly maxOps = 128,
+    private readonly maxInFlight = 2,
   ) {}
 
   push(op: T): Promise<unknown> {
@@ -43,24 +53,39 @@ export class OpBatcher<T> {
 
   private readonly flush = () => {
     this.scheduled = false;
-    const queue = this.queue;
-    this.queue = [];
-    for (let at = 0; at < queue.length; at += this.maxOps) this.run(queue.slice(at, at + this.maxOps));
+    while (this.queue.length && this.inFlight < this.maxInFlight) {
+      const batch = this.queue.length <= this.maxOps ? this.queue : this.queue.slice(0, this.maxOps);
+      this.queue = batch === this.queue ? [] : this.queue.slice(this.maxOps);
+      this.run(batch);
+    }
   };
 
   private run(batch: Array<Pending<T>>) {
-    this.send(batch.map((p) => p.op)).then(
-      (outcomes) => {
-        for (let i = 0; i < batch.length; i++) {
-          const outcome = outcomes[i];
-          if (!outcome) batch[i].reject(new Error("the store answered fewer operations than it was sent"));
-          else if (outcome.ok) batch[i].resolve(outcome.value);
-          else batch[i].reject(outcome.error);
-        }
-      },
-      (error: Error) => {
-        for (const p of batch) p.reject(error);
-      },
-    );
+    this.inFlight++;
+    let sent: Promise<BatchOutcome[]>;
+    try {
+      sent = this.send(batch.map((p) => p.op));
+    } catch (error) {
+      sent = Promise.reject(error as Error);
+    }
+    sent
+      .finally(() => {
+        this.inFlight--;
+        // What queued while this call was out goes at once, in one call.
+        if (this.queue.length && !this.scheduled) this.flush();
+      })
+      .then(
+        (outcomes) => {
+          for (let i = 0; i < batch.length; i++) {
+            const outcome = outcomes[i];
+            if (!outcome) batch[i].reject(new Error("the store answered fewer operations than it was sent"));
+            else if (outcome.ok) batch[i].resolve(outcome.value);
+            else batch[i].reject(outcome.error);
+          }
+        },
+        (error: Error) => {
+          for (const p of batch) p.reject(error);
+        },
+      );
   }
 }

@@ -200,8 +200,11 @@ export class RedisStore implements Store {
       // While Redis is away, commands fail at once instead of queueing: the callers degrade
       // (fail open or closed, as documented for each) rather than hold requests.
       enableOfflineQueue: false,
-      // Commands issued in the same tick (admissions of concurrent requests) share one socket write.
-      enableAutoPipelining: true,
+      // No auto-pipelining: the quota operations are coalesced by the OpBatcher already, and
+      // ioredis's auto-pipeline keeps one pipeline in flight, so an admission would wait for the
+      // previous request's settlement to come back (a Redis round trip added to a lone request),
+      // and it costs one more event-loop turn per call. Commands still share the connection.
+      enableAutoPipelining: false,
       maxRetriesPerRequest: 0,
       commandTimeout: options.commandTimeoutMs ?? 2000,
       // Keep reconnecting forever in the background; the hub recovers by itself.

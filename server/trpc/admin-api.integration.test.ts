@@ -51,8 +51,12 @@ describe("users", () => {
     expect(body.code).toBe("BAD_REQUEST");
   });
 
-  it("refuses a duplicate name with 409", async () => {
-    expect((await call("users/create", { name: "alice" })).status).toBe(409);
+  it("refuses a duplicate name with 409, the hub's message and its stable code", async () => {
+    const res = await call("users/create", { name: "alice" });
+    expect(res.status).toBe(409);
+    const body = (await res.json()) as { message: string; data?: { hubCode?: string } };
+    expect(body.message).toBe("A user with this name already exists.");
+    expect(body.data?.hubCode).toBe("userExists");
   });
 
   it("creates with limits and updates them under the same field names", async () => {

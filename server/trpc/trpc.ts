@@ -4,7 +4,7 @@
  *
  * Sections: context → init → procedures (public, user, admin).
  */
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
 import type { SecretBox } from "../auth/secrets.ts";
@@ -15,6 +15,7 @@ import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";
 import type { Notifications } from "../notifications/notifications.ts";
 import type { Store } from "../store/store.ts";
+import { HubError, hubError } from "./hub-errors.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Context
@@ -71,6 +72,8 @@ const t = initTRPC
           ...shape.data,
           // zod field errors, so forms can show them next to the field
           fieldErrors: cause instanceof ZodError ? cause.flatten().fieldErrors : undefined,
+          // the hub's stable code of its own messages (hub-errors.ts), for callers that translate them
+          ...(error instanceof HubError ? { hubCode: error.hubCode, hubVars: error.hubVars } : {}),
         },
       };
     },
@@ -87,20 +90,20 @@ export const publicProcedure = t.procedure;
 
 /** Any logged-in viewer; narrows ctx.viewer to non-null. */
 export const userProcedure = t.procedure.use(({ ctx, next }) => {
-  if (!ctx.viewer) throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in first (cookie or Authorization: Bearer)." });
+  if (!ctx.viewer) throw hubError("UNAUTHORIZED", "loginRequired");
   return next({ ctx: { ...ctx, viewer: ctx.viewer } });
 });
 
 /** Admins only. */
 export const adminProcedure = userProcedure.use(({ ctx, next }) => {
-  if (!isAdmin(ctx.viewer)) throw new TRPCError({ code: "FORBIDDEN", message: "This needs an administrator." });
+  if (!isAdmin(ctx.viewer)) throw hubError("FORBIDDEN", "adminOnly");
   return next();
 });
 
 /** Dashboard users (admins, and keys allowed to log in to the dashboard). */
 export const dashboardProcedure = userProcedure.use(({ ctx, next }) => {
   if (ctx.viewer.kind === "user" && !ctx.viewer.canLoginWebUi) {
-    throw new TRPCError({ code: "FORBIDDEN", message: "This key may only see /my-usage." });
+    throw hubError("FORBIDDEN", "myUsageOnly");
   }
   return next();
 });

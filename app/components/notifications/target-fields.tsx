@@ -59,7 +59,7 @@ export function TargetFields({ target }: { target?: NotificationTargetRow }) {
           name="type"
           label={t("notifications.type")}
           value={type}
-          onChange={(event) => setType(event.currentTarget.value as TargetType)}
+          onValueChange={(value) => setType(value as TargetType)}
           options={TARGET_TYPES.map((value) => ({ value, label: t(TYPE_LABEL[value]) }))}
         />
       </div>

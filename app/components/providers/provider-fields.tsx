@@ -3,7 +3,8 @@ import { CACHE_TTL_PREFERENCES } from "~/forms/key-form.ts";
 import { formatGroupPriorities, formatHeaderLines } from "~/forms/key-value-lines.ts";
 import { formatAllowedModels, formatModelRedirects } from "~/forms/model-rules.ts";
 import * as React from "react";
-import { CLIENT_ABORT_POLICIES, CODEX_INSTRUCTIONS_STRATEGIES, MCP_PASSTHROUGH_TYPES, PROVIDER_DEFAULTS, PROVIDER_TYPES } from "~/forms/provider-form.ts";
+import { CLIENT_ABORT_POLICIES, CODEX_INSTRUCTIONS_STRATEGIES, MCP_PASSTHROUGH_TYPES, PROVIDER_DEFAULTS, PROVIDER_DURATION_UNITS, PROVIDER_TYPES } from "~/forms/provider-form.ts";
+import { msToUnitText } from "~/lib/duration-units.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import type { ProviderRow } from "~/lib/api-types.ts";
 import { SelectField, SwitchField, TextareaField, TextField } from "../form-field.tsx";
@@ -14,6 +15,14 @@ export function ProviderFields({ provider }: { provider?: ProviderRow }) {
   const { t } = useI18n();
   const p = provider;
   const number = (name: keyof typeof PROVIDER_DEFAULTS) => p?.[name] ?? PROVIDER_DEFAULTS[name];
+  // Stored in milliseconds, typed in the field's unit (seconds or minutes); the form schema converts back.
+  const durationInput = (name: keyof typeof PROVIDER_DURATION_UNITS) => ({
+    type: "number",
+    min: 0,
+    step: "any",
+    inputMode: "decimal" as const,
+    defaultValue: msToUnitText(number(name), PROVIDER_DURATION_UNITS[name]),
+  });
   // The Codex instructions settings only mean something for codex providers: shown for that type only.
   const [providerType, setProviderType] = React.useState<string>(p?.providerType ?? "claude");
 
@@ -25,7 +34,7 @@ export function ProviderFields({ provider }: { provider?: ProviderRow }) {
           name="providerType"
           label={t("providers.type")}
           defaultValue={p?.providerType ?? "claude"}
-          onChange={(event: React.ChangeEvent<HTMLSelectElement>) => setProviderType(event.target.value)}
+          onValueChange={setProviderType}
           options={PROVIDER_TYPES.map((type) => ({ value: type, label: type }))}
         />
       </div>
@@ -124,9 +133,9 @@ export function ProviderFields({ provider }: { provider?: ProviderRow }) {
             <legend className="mb-2 text-sm font-semibold">{t("providers.timeouts")}</legend>
             <p className="text-xs text-muted-foreground">{t("providers.timeoutsHint")}</p>
             <div className="grid gap-3 sm:grid-cols-3">
-              <TextField name="firstByteTimeoutStreamingMs" label={t("providers.firstByteTimeout")} type="number" min={0} step={1} defaultValue={number("firstByteTimeoutStreamingMs")} />
-              <TextField name="streamingIdleTimeoutMs" label={t("providers.idleTimeout")} type="number" min={0} step={1} defaultValue={number("streamingIdleTimeoutMs")} />
-              <TextField name="requestTimeoutNonStreamingMs" label={t("providers.nonStreamingTimeout")} type="number" min={0} step={1} defaultValue={number("requestTimeoutNonStreamingMs")} />
+              <TextField name="firstByteTimeoutStreamingMs" label={t("providers.firstByteTimeout")} {...durationInput("firstByteTimeoutStreamingMs")} />
+              <TextField name="streamingIdleTimeoutMs" label={t("providers.idleTimeout")} {...durationInput("streamingIdleTimeoutMs")} />
+              <TextField name="requestTimeoutNonStreamingMs" label={t("providers.nonStreamingTimeout")} {...durationInput("requestTimeoutNonStreamingMs")} />
             </div>
             <TextField
               name="maxRetryAttempts"
@@ -147,7 +156,7 @@ export function ProviderFields({ provider }: { provider?: ProviderRow }) {
                 options={CLIENT_ABORT_POLICIES.map((value) => ({ value, label: t(`providers.abortPolicy.${value}`) }))}
                 hint={t("providers.clientAbortPolicyHint")}
               />
-              <TextField name="drainTimeoutMs" label={t("providers.drainTimeout")} type="number" min={0} step={1} defaultValue={number("drainTimeoutMs")} />
+              <TextField name="drainTimeoutMs" label={t("providers.drainTimeout")} {...durationInput("drainTimeoutMs")} />
             </div>
           </fieldset>
 
@@ -155,7 +164,7 @@ export function ProviderFields({ provider }: { provider?: ProviderRow }) {
             <legend className="mb-2 text-sm font-semibold">{t("providers.breaker")}</legend>
             <div className="grid gap-3 sm:grid-cols-2">
               <TextField name="circuitBreakerFailureThreshold" label={t("providers.breakerFailures")} type="number" min={0} step={1} defaultValue={number("circuitBreakerFailureThreshold")} hint={t("providers.breakerFailuresHint")} />
-              <TextField name="circuitBreakerOpenDurationMs" label={t("providers.breakerOpenMs")} type="number" min={1000} step={1} defaultValue={number("circuitBreakerOpenDurationMs")} />
+              <TextField name="circuitBreakerOpenDurationMs" label={t("providers.breakerOpenMinutes")} {...durationInput("circuitBreakerOpenDurationMs")} />
               <TextField name="circuitBreakerHalfOpenSuccessThreshold" label={t("providers.breakerHalfOpenSuccesses")} type="number" min={1} step={1} defaultValue={number("circuitBreakerHalfOpenSuccessThreshold")} />
               <TextField name="circuitBreakerHalfOpenMaxProbes" label={t("providers.breakerHalfOpenProbes")} type="number" min={1} step={1} defaultValue={number("circuitBreakerHalfOpenMaxProbes")} />
             </div>

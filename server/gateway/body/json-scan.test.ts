@@ -68,4 +68,26 @@ describe("scanTopLevel", () => {
     const out = replaceField(buf, scanTopLevel(buf, WANTED).get("model")!, "b");
     expect(out.toString()).toBe('{"model": "b",  "x": {"model":"keep"}, "unknown_field": [1]}');
   });
+
+  it("notes a watched key at any depth, but not the same word inside a string, up to its limit", () => {
+    const text = '{"cache_control":{"a":1},"system":[{"text":"\\"cache_control\\": no","cache_control" : {"ttl":"1h"}}],"m":[[{"x":{"cache_control":null}}]]}';
+    const buf = Buffer.from(text);
+    const watch = { key: Buffer.from("cache_control"), valueStarts: [] as number[], limit: 8 };
+    scanTopLevel(buf, WANTED, watch);
+    expect(watch.valueStarts.map((at) => text.slice(at, at + 4))).toEqual(['{"a"', '{"tt', "null"]);
+    const capped = { key: Buffer.from("cache_control"), valueStarts: [] as number[], limit: 2 };
+    scanTopLevel(buf, WANTED, capped);
+    expect(capped.valueStarts).toHaveLength(2);
+  });
+
+  it("skips strings of every length with escaped quotes and backslashes", () => {
+    const pieces = ["x", '"', "\\", "é"];
+    for (const length of [0, 1, 23, 24, 25, 100, 3000]) {
+      let raw = "";
+      for (let k = 0; k < length; k++) raw += pieces[(k * 7 + length) % pieces.length];
+      const text = `{"a":${JSON.stringify(raw)},"model":"m"}`;
+      expect(parseField(Buffer.from(text), scan(text).get("model"))).toBe("m");
+    }
+  });
+
 });

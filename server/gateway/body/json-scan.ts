@@ -38,6 +38,16 @@ export interface FieldRange {
   keyStart: number;
 }
 
+/**
+ * A key to note wherever it appears below the top level (e.g. Anthropic's `cache_control`, which
+ * the admission estimate prices): the offset of each occurrence's value, up to `limit` of them.
+ */
+export interface NestedKeyWatch {
+  key: Buffer;
+  valueStarts: number[];
+  limit: number;
+}
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_OBJECT = 0x7b;
@@ -56,9 +66,22 @@ function skipWhitespace(buf: Buffer, pos: number): number {
   return pos;
 }
 
+/**
+ * How far a string is read byte by byte before the search is handed to the native indexOf: most
+ * strings of a request body are keys and short values, for which the native call costs more
+ * than the loop.
+ */
+const SHORT_STRING_BYTES = 24;
+
 /** pos is at the opening quote; returns the position after the closing quote. */
 function skipString(buf: Buffer, pos: number): number {
   let i = pos + 1;
+  const shortEnd = Math.min(buf.length, i + SHORT_STRING_BYTES);
+  for (; i < shortEnd; i++) {
+    const c = buf[i];
+    if (c === QUOTE) return i + 1;
+    if (c === BACKSLASH) break;
+  }
   for (;;) {
     const q = buf.indexOf(QUOTE, i);
     if (q < 0) throw new JsonSyntaxError("unterminated string", pos);
@@ -100,7 +123,7 @@ function skipNumber(buf: Buffer, pos: number): number {
 }
 
 /** Skips one complete JSON value starting at pos (no leading whitespace); iterative, so deep nesting cannot overflow the stack. */
-function skipValue(buf: Buffer, pos: number): number {
+function skipValue(buf: Buffer, pos: number, watch: NestedKeyWatch | undefined): number {
   // Stack of open containers: true = object, false = array.
   const stack: boolean[] = [];
   for (;;) {
@@ -116,7 +139,7 @@ function skipValue(buf: Buffer, pos: number): number {
         pos++;
       } else {
         stack.push(isObject);
-        if (isObject) pos = expectKeyAndColon(buf, pos);
+        if (isObject) pos = expectKeyAndColon(buf, pos, watch);
         continue;
       }
     } else if (c === QUOTE) {
@@ -140,7 +163,7 @@ function skipValue(buf: Buffer, pos: number): number {
       const d = buf[pos];
       if (d === COMMA) {
         pos = skipWhitespace(buf, pos + 1);
-        if (isObject) pos = expectKeyAndColon(buf, pos);
+        if (isObject) pos = expectKeyAndColon(buf, pos, watch);
         break;
       }
       if (d === (isObject ? CLOSE_OBJECT : CLOSE_ARRAY)) {
@@ -153,11 +176,22 @@ function skipValue(buf: Buffer, pos: number): number {
   }
 }
 
-function expectKeyAndColon(buf: Buffer, pos: number): number {
+function expectKeyAndColon(buf: Buffer, pos: number, watch: NestedKeyWatch | undefined): number {
   if (buf[pos] !== QUOTE) throw new JsonSyntaxError("expected a property name", pos);
-  pos = skipWhitespace(buf, skipString(buf, pos));
+  const keyStart = pos;
+  const keyEnd = skipString(buf, pos);
+  pos = skipWhitespace(buf, keyEnd);
   if (buf[pos] !== COLON) throw new JsonSyntaxError("expected :", pos);
+  if (watch && isWatchedKey(buf, keyStart, keyEnd, watch)) watch.valueStarts.push(skipWhitespace(buf, pos + 1));
   return pos + 1;
+}
+
+/** The key between the quotes at keyStart and keyEnd - 1 is the watched one (compared as bytes). */
+function isWatchedKey(buf: Buffer, keyStart: number, keyEnd: number, watch: NestedKeyWatch): boolean {
+  const key = watch.key;
+  if (keyEnd - keyStart - 2 !== key.length || watch.valueStarts.length >= watch.limit) return false;
+  for (let i = 0; i < key.length; i++) if (buf[keyStart + 1 + i] !== key[i]) return false;
+  return true;
 }
 
 /**
@@ -180,10 +214,10 @@ function decodeKey(buf: Buffer, keyStart: number, keyEnd: number): string {
 
 /**
  * Validates that `buf` is one JSON object and returns the ranges of the wanted top-level
- * fields. Throws JsonSyntaxError for anything else (including a non-object top level), and
+ * fields (and notes the `watch`ed key at any depth). Throws JsonSyntaxError for anything else (including a non-object top level), and
  * JsonDuplicateKeyError when a wanted field appears twice.
  */
-export function scanTopLevel(buf: Buffer, wanted: ReadonlySet<string>): Map<string, FieldRange> {
+export function scanTopLevel(buf: Buffer, wanted: ReadonlySet<string>, watch?: NestedKeyWatch): Map<string, FieldRange> {
   const found = new Map<string, FieldRange>();
   let pos = skipWhitespace(buf, 0);
   if (buf[pos] !== OPEN_OBJECT) throw new JsonSyntaxError("the body must be a JSON object", pos);
@@ -199,7 +233,8 @@ export function scanTopLevel(buf: Buffer, wanted: ReadonlySet<string>): Map<stri
       if (buf[pos] !== COLON) throw new JsonSyntaxError("expected :", pos);
       pos = skipWhitespace(buf, pos + 1);
       const valueStart = pos;
-      pos = skipValue(buf, pos);
+      if (watch && isWatchedKey(buf, keyStart, keyEnd, watch)) watch.valueStarts.push(valueStart);
+      pos = skipValue(buf, pos, watch);
       // Top-level keys are few and short; decoding them is cheap.
       const key = decodeKey(buf, keyStart, keyEnd);
       if (wanted.has(key)) {

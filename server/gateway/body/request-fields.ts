@@ -5,15 +5,15 @@
  * appears twice (decision 0012: the hub cannot know which copy the upstream will use).
  */
 import { GatewayError } from "../errors.ts";
-import { JsonDuplicateKeyError, JsonSyntaxError, parseField, scanTopLevel, type FieldRange } from "./json-scan.ts";
+import { JsonDuplicateKeyError, JsonSyntaxError, parseField, scanTopLevel, type FieldRange, type NestedKeyWatch } from "./json-scan.ts";
 
 /**
  * The byte ranges of the `wanted` top-level fields of a JSON object body (or of an object nested
  * in it: `where` names it in the messages, e.g. "request" for Code Assist's inner request).
  */
-export function scanRequestBody(body: Buffer, wanted: ReadonlySet<string>, where?: string): Map<string, FieldRange> {
+export function scanRequestBody(body: Buffer, wanted: ReadonlySet<string>, where?: string, watch?: NestedKeyWatch): Map<string, FieldRange> {
   try {
-    return scanTopLevel(body, wanted);
+    return scanTopLevel(body, wanted, watch);
   } catch (error) {
     if (error instanceof JsonSyntaxError) {
       throw new GatewayError("invalid_request", `The request body is not valid JSON: ${error.message}`);

@@ -19,6 +19,11 @@ export interface RequestInfo {
   hints: Record<string, unknown>;
   /** Byte ranges of the fields above, for in-place rewrites (e.g. a model redirect). */
   ranges: Map<string, FieldRange>;
+  /**
+   * The request asks for prompt-cache writes (Anthropic's `cache_control` breakpoints, which cost
+   * more than input), and with which TTL; absent for formats that cache without a write premium.
+   */
+  promptCacheWrite?: "5m" | "1h";
 }
 
 /** An error the upstream reported inside a 200 response (a "fake 200" or an SSE error event). */

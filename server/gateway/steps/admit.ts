@@ -77,14 +77,14 @@ function estimatePrice(ctx: GatewayContext, deps: GatewayDeps) {
 }
 
 /**
- * Whether the request asks for prompt-cache writes, which cost more than input (Anthropic's
- * `cache_control`; the other formats cache without a write premium). A byte search, not a parse:
- * a false positive only makes the estimate a little higher.
+ * Whether the request asks for prompt-cache writes, which cost more than input: the breakpoints
+ * the body scan found (Anthropic's `cache_control`; the other formats cache without a write
+ * premium), at 1 h when the key's preference rewrites every breakpoint to 1 h.
  */
 function cacheWriteOf(ctx: GatewayContext): "5m" | "1h" | null {
-  const body = ctx.body;
-  if (ctx.route.format !== "claude" || !body || body.indexOf("cache_control") < 0) return null;
-  return ctx.key?.cacheTtlPreference === "1h" || body.indexOf('"1h"') >= 0 ? "1h" : "5m";
+  const asked = ctx.request?.promptCacheWrite;
+  if (!asked) return null;
+  return ctx.key?.cacheTtlPreference === "1h" ? "1h" : asked;
 }
 
 export function estimateFor(ctx: GatewayContext, deps: GatewayDeps): number {

@@ -85,11 +85,33 @@ export class SseSplitter {
 
 /** The value of the event's "event:" field, when it is on the first line (as every vendor sends it). */
 export function sseEventName(event: Buffer): string | undefined {
-  if (event[0] !== 0x65 /* e */ || event[5] !== 0x3a /* : */ || event.toString("latin1", 0, 6) !== "event:") return undefined;
-  let end = event.indexOf(LF);
+  const start = eventNameStart(event);
+  if (start < 0) return undefined;
+  let end = event.indexOf(LF, start);
   if (end < 0) end = event.length;
   if (event[end - 1] === CR) end--;
-  return event.toString("latin1", event[6] === 0x20 ? 7 : 6, end);
+  return event.toString("latin1", start, end);
+}
+
+const EVENT_FIELD = [0x65, 0x76, 0x65, 0x6e, 0x74, 0x3a]; // "event:"
+
+/** Where the event's name starts (after "event:" and its optional space), or -1 when the event has no name line first. */
+function eventNameStart(event: Uint8Array): number {
+  if (event.length < 6) return -1;
+  for (let i = 0; i < 6; i++) if (event[i] !== EVENT_FIELD[i]) return -1;
+  return event[6] === 0x20 ? 7 : 6;
+}
+
+/**
+ * Whether the event's name is `name` (given as bytes): the taps' check for their most frequent
+ * event, made without a string per event.
+ */
+export function sseEventNameIs(event: Uint8Array, name: Uint8Array): boolean {
+  const start = eventNameStart(event);
+  if (start < 0 || event.length < start + name.length) return false;
+  for (let i = 0; i < name.length; i++) if (event[start + i] !== name[i]) return false;
+  const after = event[start + name.length];
+  return after === LF || after === CR || after === undefined;
 }
 
 /** The event's data (its data: lines joined with "\n"), or undefined when it has none. */

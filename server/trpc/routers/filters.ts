@@ -24,6 +24,7 @@ import {
 import { newDecisionChain } from "../../gateway/decision-chain.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, router } from "../trpc.ts";
+import { hubError } from "../hub-errors.ts";
 
 const jsonValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())]);
 
@@ -85,7 +86,7 @@ function toData(input: FilterInput) {
   return { ...input, value: input.value === null ? Prisma.JsonNull : (input.value as Prisma.InputJsonValue) };
 }
 
-const notFound = (id: number) => new TRPCError({ code: "NOT_FOUND", message: `Request filter ${id} not found.` });
+const notFound = (id: number) => hubError("NOT_FOUND", "filterNotFound", { id });
 
 const sample = z.object({
   headers: z.record(z.string(), z.string()).default({}),
@@ -217,7 +218,7 @@ export const filtersRouter = router({
       const known = new Set(rows.map((r) => r.id));
       const missing = input.ids.find((id) => !known.has(id));
       if (missing !== undefined) throw notFound(missing);
-      if (new Set(input.ids).size !== input.ids.length) throw new TRPCError({ code: "BAD_REQUEST", message: "An id is listed twice." });
+      if (new Set(input.ids).size !== input.ids.length) throw hubError("BAD_REQUEST", "filterIdTwice");
       // Filters left out keep their place after the listed ones, in their current order.
       const rest = rows.filter((r) => !input.ids.includes(r.id)).sort(byRunOrder).map((r) => r.id);
       const order = [...input.ids, ...rest];
@@ -259,7 +260,7 @@ export const filtersRouter = router({
         compiled = input.filters.map((f, i) => compileFilter({ id: -(i + 1), ...(validated(f as FilterInput) as FilterInput) } as FilterDefinition)).filter((f) => f.isEnabled).sort(byRunOrder);
       } else compiled = ctx.catalog.requestFilters();
       const provider = input.providerId === null ? { id: 0, groups: [] } : ctx.catalog.provider(input.providerId);
-      if (!provider) throw new TRPCError({ code: "NOT_FOUND", message: `Provider ${input.providerId} not found.` });
+      if (!provider) throw hubError("NOT_FOUND", "providerNotFound", { id: String(input.providerId) });
       const requestOnly = compiled.filter((f) => f.phase === "request");
       const chain = newDecisionChain();
       const filters = AttemptFilters.forAttempt(requestOnly, provider, chain);

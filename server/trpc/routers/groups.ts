@@ -2,12 +2,12 @@
  * groups.*: provider groups. A group is a name that providers carry in their group tag and
  * users or keys are limited to; a group row adds a cost multiplier (and a description) to it.
  */
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma, type ProviderGroup } from "../../generated/prisma/client.ts";
 import { parseGroups } from "../../catalog/mappers.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, router } from "../trpc.ts";
+import { hubError } from "../hub-errors.ts";
 
 const groupFields = {
   // Group lists are split on commas and newlines, so a name cannot contain them.
@@ -54,12 +54,12 @@ async function providerCounts(db: Prisma.TransactionClient): Promise<Map<string,
 
 function uniqueName(error: unknown): never {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-    throw new TRPCError({ code: "CONFLICT", message: "A group with this name already exists." });
+    throw hubError("CONFLICT", "groupExists");
   }
   throw error;
 }
 
-const notFound = (id: number) => new TRPCError({ code: "NOT_FOUND", message: `Group ${id} not found.` });
+const notFound = (id: number) => hubError("NOT_FOUND", "groupNotFound", { id });
 
 export const groupsRouter = router({
   list: adminProcedure

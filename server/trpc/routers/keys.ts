@@ -1,11 +1,11 @@
 /** keys.*: API keys. The full key is returned once, by create; only its hash is stored. */
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { generateApiKey, hashApiKey, maskApiKey } from "../../auth/api-keys.ts";
 import { audit } from "../audit.ts";
 import { keyView, limitData, limitInputFields, toKeyView } from "../schemas.ts";
 import { adminProcedure, dashboardProcedure, isAdmin, router, type Viewer } from "../trpc.ts";
+import { hubError } from "../hub-errors.ts";
 
 const keyFields = {
   isEnabled: z.boolean().optional(),
@@ -30,10 +30,7 @@ function keyData(input: Record<string, unknown>) {
 function refusePastExpiry(expiresAt: string | null | undefined, now: number): void {
   if (!expiresAt) return;
   if (new Date(expiresAt).getTime() <= now) {
-    throw new TRPCError({
-      code: "BAD_REQUEST",
-      message: `expiresAt ${expiresAt} is in the past; give a future time, or null for a key that never expires.`,
-    });
+    throw hubError("BAD_REQUEST", "keyExpiryPast", { expiresAt });
   }
 }
 
@@ -50,7 +47,7 @@ export const keysRouter = router({
     .mutation(async ({ ctx, input }) => {
       refusePastExpiry(input.expiresAt, ctx.now());
       const user = await ctx.db.user.findFirst({ where: { id: input.userId, deletedAt: null } });
-      if (!user) throw new TRPCError({ code: "NOT_FOUND", message: `User ${input.userId} not found.` });
+      if (!user) throw hubError("NOT_FOUND", "userNotFound", { id: input.userId });
       const key = generateApiKey();
       const row = await ctx.db.apiKey.create({
         data: { ...keyData(input), userId: input.userId, name: input.name, keyHash: hashApiKey(key), keyMasked: maskApiKey(key) } as Prisma.ApiKeyUncheckedCreateInput,
@@ -82,7 +79,7 @@ export const keysRouter = router({
     .mutation(async ({ ctx, input }) => {
       refusePastExpiry(input.expiresAt, ctx.now());
       const before = await ctx.db.apiKey.findFirst({ where: { id: input.id, deletedAt: null } });
-      if (!before) throw new TRPCError({ code: "NOT_FOUND", message: `Key ${input.id} not found.` });
+      if (!before) throw hubError("NOT_FOUND", "keyNotFound", { id: input.id });
       const row = await ctx.db.apiKey.update({ where: { id: input.id }, data: keyData(input) });
       await ctx.catalog.invalidate({ kind: "key", id: row.id });
       audit(ctx, "keys.update", { type: "key", id: row.id }, { before: toKeyView(before), after: toKeyView(row) });
@@ -95,7 +92,7 @@ export const keysRouter = router({
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
       const before = await ctx.db.apiKey.findFirst({ where: { id: input.id, deletedAt: null } });
-      if (!before) throw new TRPCError({ code: "NOT_FOUND", message: `Key ${input.id} not found.` });
+      if (!before) throw hubError("NOT_FOUND", "keyNotFound", { id: input.id });
       await ctx.db.apiKey.update({ where: { id: input.id }, data: { deletedAt: new Date(ctx.now()), isEnabled: false } });
       await ctx.catalog.invalidate({ kind: "key", id: input.id });
       audit(ctx, "keys.delete", { type: "key", id: input.id }, { before: toKeyView(before) });

@@ -8,13 +8,13 @@
  * their own withheld. Providers and models are admin views (members never see providers, and the
  * model ranking is the whole team's usage).
  */
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { calendarRange } from "../../db/periods.ts";
+import { calendarRange, PeriodError } from "../../db/periods.ts";
 import { loadNames } from "../../db/names.ts";
 import { cacheHitRatio, rollupByRef, totalTokens, type Totals } from "../../db/rollups.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, dashboardProcedure, isAdmin, router } from "../trpc.ts";
+import { hubError } from "../hub-errors.ts";
 
 export const MEMBER_VIEWS = ["self", "anonymized"] as const;
 export type MemberView = (typeof MEMBER_VIEWS)[number];
@@ -78,14 +78,16 @@ export const leaderboardRouter = router({
       const admin = isAdmin(ctx.viewer);
       const viewer = ctx.viewer;
       if (!admin && (input.dimension === "provider" || input.dimension === "model")) {
-        throw new TRPCError({ code: "FORBIDDEN", message: "Only administrators rank providers and models." });
+        throw hubError("FORBIDDEN", "leaderboardAdminOnly");
       }
       const timezone = ctx.catalog.settings().timezone;
       let range;
       try {
         range = calendarRange(input.period, ctx.now(), timezone, input.period === "custom" ? { fromDay: input.fromDay ?? "", toDay: input.toDay ?? "" } : undefined);
       } catch (error) {
-        throw new TRPCError({ code: "BAD_REQUEST", message: (error as Error).message });
+        if (!(error instanceof PeriodError)) throw hubError("BAD_REQUEST", "periodInvalid", { detail: (error as Error).message });
+        const code = { missingDays: "periodMissingDays", backwards: "periodBackwards", tooLong: "periodTooLong" } as const;
+        throw hubError("BAD_REQUEST", code[error.reason], { max: error.maxDays });
       }
       const view = await memberView(ctx);
       const selfUser = viewer.kind === "user" ? viewer.userId : null;

@@ -1,11 +1,11 @@
 /** logs.*: the request log. Admins see every request; a user sees only their own. */
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma, type RequestLog } from "../../generated/prisma/client.ts";
 import type { Db } from "../../db/database.ts";
 import { MEMBER_PROVIDER_NAME, memberDecisionChain, memberErrorMessage } from "./log-member-view.ts";
 import { boundedJson, boundedTexts, DETAIL_TEXT_LIMIT, LIST_TEXT_LIMIT, UNBOUNDED_COLUMNS, type BoundedTexts } from "./log-rows.ts";
 import { isAdmin, router, userProcedure, type Viewer } from "../trpc.ts";
+import { hubError } from "../hub-errors.ts";
 
 const logItem = z.object({
   id: z.string(),
@@ -238,7 +238,7 @@ export const logsRouter = router({
     .output(logDetail)
     .query(async ({ ctx, input }) => {
       const row = await ctx.db.requestLog.findFirst({ where: { requestId: input.requestId, ...scopeWhere(ctx.viewer) }, omit: UNBOUNDED_COLUMNS });
-      if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No such request." });
+      if (!row) throw hubError("NOT_FOUND", "logNotFound");
       const [n, texts, json] = await Promise.all([
         names(ctx.db, [row]),
         boundedTexts(ctx.db, [row.id], DETAIL_TEXT_LIMIT),

@@ -15,6 +15,7 @@ import { NOTIFICATION_LANGUAGES } from "../../notifications/messages.ts";
 import { maskConfig, mergeConfig, openConfig, sealConfig, type TargetConfig } from "../../notifications/target-config.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, router, type TrpcContext } from "../trpc.ts";
+import { hubError } from "../hub-errors.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Shapes
@@ -117,7 +118,7 @@ function validConfig(type: TargetType, config: Record<string, unknown>): TargetC
   return parsed.data;
 }
 
-const notFound = (id: number) => new TRPCError({ code: "NOT_FOUND", message: `Notification target ${id} not found.` });
+const notFound = (id: number) => hubError("NOT_FOUND", "notificationTargetNotFound", { id });
 
 async function changed(ctx: Pick<TrpcContext, "notifications">): Promise<void> {
   await ctx.notifications?.directory.changed();
@@ -200,7 +201,7 @@ export const notificationsRouter = router({
     .input(z.object({ id: z.number().int() }))
     .output(z.object({ status: z.enum(["sent", "failed", "rate_limited", "claimed_elsewhere"]), attempts: z.number(), httpStatus: z.number().nullable(), error: z.string().nullable() }))
     .mutation(async ({ ctx, input }) => {
-      if (!ctx.notifications) throw new TRPCError({ code: "PRECONDITION_FAILED", message: "Notifications are not running in this process." });
+      if (!ctx.notifications) throw hubError("PRECONDITION_FAILED", "notificationsNotRunning");
       const result = await ctx.notifications.sendTest(input.id);
       if (!result) throw notFound(input.id);
       return result;

@@ -2,13 +2,13 @@
  * prices.*: the model price table (LiteLLM field names, USD per token). Admins add and edit
  * prices by hand (source "manual", which a sync never overwrites) and sync from LiteLLM.
  */
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { ModelPrice, Prisma } from "../../generated/prisma/client.ts";
 import { PriceSyncError, syncPrices } from "../../jobs/price-sync.ts";
 import { priceDataSchema, type PriceData } from "../../domain/prices.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, dashboardProcedure, router } from "../trpc.ts";
+import { hubError } from "../hub-errors.ts";
 
 export const PRICE_SOURCES = ["builtin", "litellm", "manual"] as const;
 
@@ -113,7 +113,7 @@ export const pricesRouter = router({
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
       const before = await ctx.db.modelPrice.findUnique({ where: { id: input.id } });
-      if (!before) throw new TRPCError({ code: "NOT_FOUND", message: `Price ${input.id} not found.` });
+      if (!before) throw hubError("NOT_FOUND", "priceNotFound", { id: input.id });
       await ctx.db.modelPrice.delete({ where: { id: input.id } });
       await ctx.catalog.invalidate({ kind: "prices" });
       audit(ctx, "prices.delete", { type: "price", id: input.id }, { before: toPriceItem(before) });
@@ -149,7 +149,7 @@ export const pricesRouter = router({
         audit(ctx, "prices.sync", { type: "prices", id: "litellm" }, { after: counts });
         return counts;
       } catch (error) {
-        if (error instanceof PriceSyncError) throw new TRPCError({ code: "BAD_GATEWAY", message: `Price sync failed: ${error.message}.`, cause: error });
+        if (error instanceof PriceSyncError) throw hubError("BAD_GATEWAY", "priceSyncFailed", { detail: error.message }, error);
         throw error;
       }
     }),

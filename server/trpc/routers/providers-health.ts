@@ -5,7 +5,6 @@
  * Breaker state lives in the store, shared by every instance: reading it or resetting it here
  * takes effect for the whole fleet at once.
  */
-import { TRPCError } from "@trpc/server";
 import { Agent, fetch, ProxyAgent, Socks5ProxyAgent, type Dispatcher } from "undici";
 import { z } from "zod";
 import { toCachedProvider } from "../../catalog/mappers.ts";
@@ -16,6 +15,7 @@ import { extractMessage } from "../../domain/error-rules.ts";
 import type { BreakerStatus } from "../../store/admission.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure } from "../trpc.ts";
+import { hubError } from "../hub-errors.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Connection test
@@ -237,7 +237,7 @@ export const providerHealthProcedures = {
     .output(z.object({ ok: z.literal(true), breaker: breakerView }))
     .mutation(async ({ ctx, input }) => {
       const row = await ctx.db.provider.findFirst({ where: { id: input.id, deletedAt: null }, select: { id: true } });
-      if (!row) throw new TRPCError({ code: "NOT_FOUND", message: `Provider ${input.id} not found.` });
+      if (!row) throw hubError("NOT_FOUND", "providerNotFound", { id: input.id });
       const now = ctx.now();
       const [before] = await ctx.store.breakerStatus([input.id], now);
       await ctx.store.resetBreaker(input.id);
@@ -260,7 +260,7 @@ export const providerHealthProcedures = {
     .output(z.object({ ok: z.boolean(), status: z.number().nullable(), latencyMs: z.number(), model: z.string().nullable(), message: z.string() }))
     .mutation(async ({ ctx, input }) => {
       const row = await ctx.db.provider.findFirst({ where: { id: input.id, deletedAt: null } });
-      if (!row) throw new TRPCError({ code: "NOT_FOUND", message: `Provider ${input.id} not found.` });
+      if (!row) throw hubError("NOT_FOUND", "providerNotFound", { id: input.id });
       let provider: CachedProvider;
       try {
         provider = toCachedProvider(row, ctx.secrets);

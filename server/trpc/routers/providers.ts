@@ -1,5 +1,4 @@
 /** providers.*: upstreams. The upstream key is encrypted at rest and only ever shown masked. */
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma, type Provider } from "../../generated/prisma/client.ts";
 import type { SecretBox } from "../../auth/secrets.ts";
@@ -26,6 +25,7 @@ import {
 import { CODEX_INSTRUCTIONS_STRATEGIES, MAX_CUSTOM_INSTRUCTIONS_BYTES } from "../../gateway/providers/codex/instructions.ts";
 import { adminProcedure, router } from "../trpc.ts";
 import { providerHealthProcedures } from "./providers-health.ts";
+import { hubError } from "../hub-errors.ts";
 
 const httpUrl = z
   .url({ protocol: /^https?$/ })
@@ -125,13 +125,13 @@ function providerData(input: ProviderInput, secrets: SecretBox, before?: Provide
 /** The `custom` Codex instructions strategy needs its text (what the row will hold after the write). */
 function requireCustomInstructions(strategy: string | undefined, text: string | null | undefined) {
   if (strategy === "custom" && !text?.trim()) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "codexInstructions: the custom instructions strategy needs the instructions text." });
+    throw hubError("BAD_REQUEST", "codexInstructionsMissing");
   }
 }
 
 function uniqueName(error: unknown): never {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-    throw new TRPCError({ code: "CONFLICT", message: "A provider with this name already exists." });
+    throw hubError("CONFLICT", "providerExists");
   }
   throw error;
 }
@@ -179,7 +179,7 @@ export const providersRouter = router({
     .output(providerView)
     .mutation(async ({ ctx, input }) => {
       const before = await ctx.db.provider.findFirst({ where: { id: input.id, deletedAt: null } });
-      if (!before) throw new TRPCError({ code: "NOT_FOUND", message: `Provider ${input.id} not found.` });
+      if (!before) throw hubError("NOT_FOUND", "providerNotFound", { id: input.id });
       requireCustomInstructions(input.codexInstructionsStrategy ?? before.codexInstructionsStrategy, input.codexInstructions !== undefined ? input.codexInstructions : before.codexInstructions);
       const row = await ctx.db.provider
         .update({ where: { id: input.id }, data: providerData(input, ctx.secrets, before) })
@@ -196,7 +196,7 @@ export const providersRouter = router({
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
       const before = await ctx.db.provider.findFirst({ where: { id: input.id, deletedAt: null } });
-      if (!before) throw new TRPCError({ code: "NOT_FOUND", message: `Provider ${input.id} not found.` });
+      if (!before) throw hubError("NOT_FOUND", "providerNotFound", { id: input.id });
       // Soft delete (the name is freed for reuse): the request log keeps pointing at it.
       await ctx.db.provider.update({
         where: { id: input.id },

@@ -8,7 +8,6 @@
  * restart, a flush, or a change of the window boundaries) are rebuilt from the usage ledger
  * first, as the gateway would before admitting.
  */
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { ApiKey, User } from "../../generated/prisma/client.ts";
 import { toCachedKey, toLimits } from "../../catalog/mappers.ts";
@@ -21,6 +20,7 @@ import type { HydrationData, ScopeSpec, ScopeUsage, WindowKind } from "../../sto
 import { audit } from "../audit.ts";
 import { iso } from "../schemas.ts";
 import { adminProcedure, router, userProcedure, type TrpcContext } from "../trpc.ts";
+import { hubError } from "../hub-errors.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Shapes
@@ -394,7 +394,7 @@ export const quotasRouter = router({
       // The admin token belongs to no user and has no key: nothing limits it.
       if (ctx.viewer.kind !== "user") return { timezone, key: null, user: null };
       const row = await ctx.db.apiKey.findUnique({ where: { id: ctx.viewer.keyId }, include: { user: true } });
-      if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Your key no longer exists." });
+      if (!row) throw hubError("NOT_FOUND", "keyGone");
       const [key] = await keyEntities(ctx, [row]);
       const [user] = await userEntities(ctx, [row.user]);
       return { timezone, key, user };
@@ -407,7 +407,7 @@ export const quotasRouter = router({
     .mutation(async ({ ctx, input }) => {
       const at = new Date(ctx.now());
       const where = { id: input.id, deletedAt: null };
-      const notFound = () => new TRPCError({ code: "NOT_FOUND", message: `${input.target} ${input.id} not found.` });
+      const notFound = () => hubError("NOT_FOUND", "resetTargetNotFound", { target: input.target, id: input.id });
       let before: Date | null;
       // Only the row's reset instant moves; the usage ledger is append-only and stays as it is.
       switch (input.target) {

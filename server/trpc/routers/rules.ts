@@ -10,6 +10,7 @@ import type { ErrorRule as ErrorRuleRow } from "../../generated/prisma/client.ts
 import { extractMessage, matchErrorRule } from "../../domain/error-rules.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, router } from "../trpc.ts";
+import { hubError } from "../hub-errors.ts";
 
 export const MATCH_TYPES = ["contains", "exact", "regex"] as const;
 
@@ -74,7 +75,7 @@ function validated(rule: z.input<typeof completeRule>) {
   return parsed.data;
 }
 
-const notFound = (id: number) => new TRPCError({ code: "NOT_FOUND", message: `Error rule ${id} not found.` });
+const notFound = (id: number) => hubError("NOT_FOUND", "ruleNotFound", { id });
 
 export const rulesRouter = router({
   list: adminProcedure

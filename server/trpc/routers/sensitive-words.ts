@@ -18,6 +18,7 @@ import {
 } from "../../policy/sensitive-words/matcher.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, router } from "../trpc.ts";
+import { hubError } from "../hub-errors.ts";
 
 const MATCH_TYPE = z.enum(SENSITIVE_MATCH_TYPES as [SensitiveMatchType, ...SensitiveMatchType[]]);
 
@@ -60,14 +61,14 @@ async function checkTotal(db: Db, word: string, exceptId?: number) {
   const rows = await db.sensitiveWord.findMany({ select: { id: true, word: true } });
   const total = rows.reduce((sum, r) => sum + (r.id === exceptId ? 0 : r.word.length), word.length);
   if (rows.length - (exceptId === undefined ? 0 : 1) >= MAX_SENSITIVE_WORDS) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: `At most ${MAX_SENSITIVE_WORDS} sensitive words can be configured.` });
+    throw hubError("BAD_REQUEST", "sensitiveWordsTooMany", { max: MAX_SENSITIVE_WORDS });
   }
   if (total > MAX_TOTAL_WORD_LENGTH) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: `All sensitive words together may be at most ${MAX_TOTAL_WORD_LENGTH} characters long (this would make ${total}).` });
+    throw hubError("BAD_REQUEST", "sensitiveWordsTooLong", { max: MAX_TOTAL_WORD_LENGTH, total });
   }
 }
 
-const notFound = (id: number) => new TRPCError({ code: "NOT_FOUND", message: `Sensitive word ${id} not found.` });
+const notFound = (id: number) => hubError("NOT_FOUND", "sensitiveWordNotFound", { id });
 
 export const sensitiveWordsRouter = router({
   list: adminProcedure

@@ -7,7 +7,6 @@
  * requests from the request log through its (session_id, created_at) index — never a scan.
  * Members see their own user's sessions, without providers; unbinding is for admins.
  */
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma } from "../../generated/prisma/client.ts";
 import { loadNames } from "../../db/names.ts";
@@ -15,6 +14,7 @@ import { clientIdentity } from "../../policy/client-identity.ts";
 import { audit } from "../audit.ts";
 import { MEMBER_PROVIDER_NAME } from "./log-member-view.ts";
 import { adminProcedure, dashboardProcedure, isAdmin, router, type Viewer } from "../trpc.ts";
+import { hubError } from "../hub-errors.ts";
 
 /** Session ids are at most this long (the gateway keeps or hashes longer ones, input-bounds.ts). */
 const SESSION_ID = z.string().min(1).max(200);
@@ -230,7 +230,7 @@ export const sessionsRouter = router({
     .output(z.object({ unbound: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
       const unbound = await ctx.store.unbindSession(`${input.keyId}:${input.sessionId}`, ctx.now()).catch((error: Error) => {
-        throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The store did not answer; the binding is unchanged.", cause: error });
+        throw hubError("SERVICE_UNAVAILABLE", "sessionStoreDown", {}, error);
       });
       audit(ctx, "sessions.unbind", { type: "session", id: `${input.keyId}:${input.sessionId}` }, { before: { bound: unbound } });
       return { unbound };

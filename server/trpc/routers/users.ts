@@ -1,5 +1,4 @@
 /** users.*: team members. Admins manage everyone; a dashboard user sees only themself. */
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma } from "../../generated/prisma/client.ts";
 import { audit } from "../audit.ts";
@@ -8,6 +7,7 @@ import { limitData, limitInputFields, toUserView, userView } from "../schemas.ts
 import { dailyWindowStart, monthStart } from "../../domain/quota/windows.ts";
 import { usageDay, usageSeries } from "./usage-series.ts";
 import { adminProcedure, dashboardProcedure, isAdmin, router, type TrpcContext } from "../trpc.ts";
+import { hubError } from "../hub-errors.ts";
 
 const userFields = {
   description: z.string().max(500).optional(),
@@ -79,7 +79,7 @@ async function activityOf(ctx: Pick<TrpcContext, "db" | "catalog" | "now">, ids:
 
 function uniqueName(error: unknown): never {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-    throw new TRPCError({ code: "CONFLICT", message: "A user with this name already exists." });
+    throw hubError("CONFLICT", "userExists");
   }
   throw error;
 }
@@ -129,9 +129,9 @@ export const usersRouter = router({
     .query(async ({ ctx, input }) => {
       // Members may only look at themselves; another user's id is "not found", not "forbidden".
       const self = ctx.viewer.kind === "user" && ctx.viewer.userId === input.userId;
-      if (!isAdmin(ctx.viewer) && !self) throw new TRPCError({ code: "NOT_FOUND", message: `User ${input.userId} not found.` });
+      if (!isAdmin(ctx.viewer) && !self) throw hubError("NOT_FOUND", "userNotFound", { id: input.userId });
       const exists = await ctx.db.user.findFirst({ where: { id: input.userId, deletedAt: null }, select: { id: true } });
-      if (!exists) throw new TRPCError({ code: "NOT_FOUND", message: `User ${input.userId} not found.` });
+      if (!exists) throw hubError("NOT_FOUND", "userNotFound", { id: input.userId });
       return { timezone: ctx.catalog.settings().timezone, days: await usageSeries(ctx, { userId: input.userId }, input.days) };
     }),
 
@@ -141,7 +141,7 @@ export const usersRouter = router({
     .output(userView)
     .mutation(async ({ ctx, input }) => {
       const before = await ctx.db.user.findFirst({ where: { id: input.id, deletedAt: null } });
-      if (!before) throw new TRPCError({ code: "NOT_FOUND", message: `User ${input.id} not found.` });
+      if (!before) throw hubError("NOT_FOUND", "userNotFound", { id: input.id });
       const row = await ctx.db.user.update({ where: { id: input.id }, data: userData(input) }).catch(uniqueName);
       await ctx.catalog.invalidate({ kind: "user", id: row.id });
       audit(ctx, "users.update", { type: "user", id: row.id }, { before: toUserView(before), after: toUserView(row) });
@@ -154,7 +154,7 @@ export const usersRouter = router({
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
       const existing = await ctx.db.user.findFirst({ where: { id: input.id, deletedAt: null } });
-      if (!existing) throw new TRPCError({ code: "NOT_FOUND", message: `User ${input.id} not found.` });
+      if (!existing) throw hubError("NOT_FOUND", "userNotFound", { id: input.id });
       const deletedAt = new Date(ctx.now());
       // Soft delete: the request log and the ledger keep pointing at a real user.
       await ctx.db.$transaction([

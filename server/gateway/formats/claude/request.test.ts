@@ -41,3 +41,18 @@ describe("prepareClaudeUpstream", () => {
     expect(out.addBetaFlags).toBeUndefined();
   });
 });
+
+describe("readClaudeRequest: prompt-cache writes", () => {
+  const read = (body: object) => readClaudeRequest(Buffer.from(JSON.stringify(body))).promptCacheWrite;
+  const base = { model: "claude-sonnet-4-5", max_tokens: 10 };
+  it("finds the breakpoints wherever they are, and the longest TTL asked for", () => {
+    expect(read({ ...base, messages: [{ role: "user", content: "hi" }] })).toBeUndefined();
+    expect(read({ ...base, system: [{ type: "text", text: "s", cache_control: { type: "ephemeral" } }], messages: [] })).toBe("5m");
+    expect(read({ ...base, messages: [{ role: "user", content: [{ type: "text", text: "a", cache_control: { type: "ephemeral", ttl: "5m" } }, { type: "text", text: "b", cache_control: { ttl: "1h", type: "ephemeral" } }] }] })).toBe("1h");
+  });
+  it("is not fooled by the words in the conversation's text", () => {
+    expect(read({ ...base, messages: [{ role: "user", content: 'what does "cache_control": {"ttl": "1h"} do?' }] })).toBeUndefined();
+    expect(read({ ...base, system: [{ type: "text", text: "s", cache_control: { type: "ephemeral" } }], messages: [{ role: "user", content: 'say "1h"' }] })).toBe("5m");
+  });
+});
+

@@ -1,5 +1,5 @@
 /** Anthropic Messages requests: the fields the gateway reads, found without a full parse. */
-import { replaceField } from "../../body/json-scan.ts";
+import { replaceField, type NestedKeyWatch } from "../../body/json-scan.ts";
 import { requestField, scanRequestBody } from "../../body/request-fields.ts";
 import { GatewayError } from "../../errors.ts";
 import { boundedMetadata, boundedModel, outputCap } from "../../limits/input-bounds.ts";
@@ -7,8 +7,28 @@ import type { PrepareInput, RequestInfo, UpstreamRequest } from "../types.ts";
 
 const FIELDS = new Set(["model", "stream", "max_tokens", "metadata", "messages"]);
 
+const CACHE_CONTROL = Buffer.from("cache_control");
+/** Anthropic allows 4 breakpoints; more are noted only up to this many (the upstream refuses them). */
+const CACHE_CONTROL_LIMIT = 16;
+/** A cache_control object is `{"type":"ephemeral","ttl":"1h"}`: its TTL is within this many bytes. */
+const CACHE_CONTROL_BYTES = 256;
+const ONE_HOUR = Buffer.from('"1h"');
+
+/** Whether any breakpoint asks for a cache write, and the longest TTL one asks for. */
+function promptCacheWrite(body: Buffer, valueStarts: readonly number[]): "5m" | "1h" | undefined {
+  if (!valueStarts.length) return undefined;
+  for (const start of valueStarts) {
+    // Only the breakpoint's own object, and never far: a search of the rest of a large body is what this avoids.
+    const window = body.subarray(start, Math.min(body.length, start + CACHE_CONTROL_BYTES));
+    const end = window.indexOf(0x7d /* } */);
+    if (window.subarray(0, end < 0 ? window.length : end).indexOf(ONE_HOUR) >= 0) return "1h";
+  }
+  return "5m";
+}
+
 export function readClaudeRequest(body: Buffer): RequestInfo {
-  const ranges = scanRequestBody(body, FIELDS);
+  const cacheControl: NestedKeyWatch = { key: CACHE_CONTROL, valueStarts: [], limit: CACHE_CONTROL_LIMIT };
+  const ranges = scanRequestBody(body, FIELDS, undefined, cacheControl);
   const model = requestField(body, ranges.get("model"), "model");
   if (model !== undefined && typeof model !== "string") {
     throw new GatewayError("invalid_request", "model: must be a string");
@@ -27,6 +47,7 @@ export function readClaudeRequest(body: Buffer): RequestInfo {
     maxTokens: outputCap(maxTokens, "max_tokens"),
     hints: metadata && typeof metadata === "object" ? { metadata } : {},
     ranges,
+    promptCacheWrite: promptCacheWrite(body, cacheControl.valueStarts),
   };
 }
 

@@ -3,9 +3,9 @@
  * message_delta → message_stop). Usage is split between message_start (input side) and
  * message_delta (cumulative output, sometimes input again); the two are merged.
  */
-import { SseSplitter, sseEventData, sseEventName } from "../../streaming/sse-splitter.ts";
+import { SseSplitter, sseEventData, sseEventName, sseEventNameIs } from "../../streaming/sse-splitter.ts";
 import type { EmbeddedError, ResponseOptions, ResponseSummary, StreamTap } from "../types.ts";
-import { generatedBytes } from "../../streaming/generated-bytes.ts";
+import { generatedBytesOf } from "../../streaming/generated-bytes.ts";
 import { mergeClaudeUsage } from "./usage.ts";
 import { bodyNotJson, emptySummary, unexpectedBody } from "../summary.ts";
 
@@ -44,6 +44,8 @@ export function summarizeClaudeJson(body: Buffer, options: ResponseOptions): Res
 }
 
 /** Events that carry what the tap needs; every other event is skipped without decoding it. */
+const CONTENT_BLOCK_DELTA = Buffer.from("content_block_delta");
+const GENERATED_MEMBERS = ["text", "thinking", "partial_json"] as const;
 const INTERESTING = new Set(["message_start", "message_delta", "message_stop", "error"]);
 
 class ClaudeStreamTap implements StreamTap {
@@ -72,14 +74,16 @@ class ClaudeStreamTap implements StreamTap {
   }
 
   private onEvent(event: Buffer) {
+    // Nearly every event is a delta: recognised from its bytes, without a string per event.
+    if (sseEventNameIs(event, CONTENT_BLOCK_DELTA)) {
+      this.state.sawContent = true;
+      // text_delta, thinking_delta, input_json_delta: what the client has been sent of the answer.
+      this.generated += generatedBytesOf(event, GENERATED_MEMBERS);
+      return;
+    }
     const name = sseEventName(event);
     if (name === undefined) return;
     if (!this.state.sawContent && name.startsWith("content_block")) this.state.sawContent = true;
-    if (name === "content_block_delta") {
-      // text_delta, thinking_delta, input_json_delta: what the client has been sent of the answer.
-      this.generated += generatedBytes(event.toString("latin1"), ["text", "thinking", "partial_json"]);
-      return;
-    }
     if (!INTERESTING.has(name)) return;
     if (name === "message_stop") {
       this.state.completed = true;

@@ -10,13 +10,15 @@
  */
 import { SseSplitter, sseEventData } from "../../streaming/sse-splitter.ts";
 import { findMember } from "../openai-chat/event-bytes.ts";
-import { generatedBytes } from "../../streaming/generated-bytes.ts";
+import { generatedBytesOf } from "../../streaming/generated-bytes.ts";
 import { openAiEmbeddedError } from "../openai-chat/errors.ts";
 import type { GatewayError } from "../../errors.ts";
 import type { EmbeddedError, ResponseOptions, ResponseSummary, StreamTap } from "../types.ts";
 import { renderOpenAiResponsesStreamError } from "./errors.ts";
 import { isUsageObject, openAiResponsesUsage } from "./usage.ts";
 import { bodyNotJson, emptySummary, unexpectedBody } from "../summary.ts";
+
+const DELTA_MEMBER = ["delta"] as const;
 
 type Raw = Record<string, unknown>;
 
@@ -214,7 +216,7 @@ class OpenAiResponsesStreamTap implements StreamTap {
     // The type as a string only until the first content event: a few events per stream.
     if (!this.state.sawContent && isContentEvent(event.toString("latin1", bounds[0], bounds[1]))) this.state.sawContent = true;
     // Every generated piece (output text, reasoning, refusal, tool arguments) is a `*.delta` event's `delta`.
-    if (isDeltaType(event, bounds)) this.generated += generatedBytes(event.toString("latin1"), ["delta"]);
+    if (isDeltaType(event, bounds)) this.generated += generatedBytesOf(event, DELTA_MEMBER);
     const type = decodedType(event, bounds);
     if (type === undefined) return;
     if (type === "response.created") {
