@@ -1,5 +1,7 @@
 -- Shared functions of the quota scripts; the store prepends this file to each of them. It
--- mirrors server/store/memory/ (the in-process store) function by function (same names);
+-- mirrors server/store/memory/ (the in-process store) function by function (same names; the
+-- helpers of how a call keeps its state — numeric, changes, bucketField, currentBucket,
+-- holdString, spentMemo — have no twin there);
 -- admission.contract.ts and the differential test (stores.differential.integration.test.ts,
 -- decision 0016) hold both to the same behaviour.
 --
