@@ -12,12 +12,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, Page, TestInfo } from "@playwright/test";
-import { FAKE_UPSTREAM_URL } from "./support/env.ts";
+import { FAKE_UPSTREAM_URL, FIT_HUB_PORT } from "./support/env.ts";
 import { expect, test } from "./support/fixtures.ts";
 
 test.describe.configure({ mode: "serial" });
 
-const PORT = 18645;
+const PORT = FIT_HUB_PORT;
 const HUB = `http://127.0.0.1:${PORT}`;
 const TOKEN = "e2e-fit-admin-token";
 const PROVIDER = "secret-pool-fit";

@@ -371,6 +371,21 @@ test("an admin reading Chinese gets the hub's refusals in Chinese", async ({ bro
     // The hub refuses the duplicate name with a coded error, which the dashboard says in Chinese.
     await expect(dialog.getByRole("alert")).toHaveText("已存在同名供应商。");
     await snap(page, "providers-duplicate-zh");
+    await dialog.getByRole("button", { name: "取消" }).click();
+
+    await test.step("a sensitive-word pattern RE2 cannot run is refused in a Chinese sentence, the engine's words inside it", async () => {
+      await page.goto("/dashboard/settings/sensitive-words");
+      await page.getByRole("button", { name: "新建敏感词" }).click();
+      const words = page.getByRole("dialog", { name: "新建敏感词" });
+      await words.getByLabel("词语或模式").fill("(?=nightingale)");
+      await chooseOption(page, words, "匹配方式", "正则表达式");
+      await words.getByRole("button", { name: "创建" }).click();
+      await expect(words.getByRole("alert")).toHaveText("请修正标出的字段。");
+      await expect(words.getByText("该模式不是有效的 RE2 正则表达式（不支持环视和反向引用）。正则引擎的说明：error parsing regexp: invalid or unsupported Perl syntax: `(?=`")).toBeVisible();
+      await expect(words).not.toContainText("服务器消息");
+      await snap(page, "sensitive-word-invalid-zh");
+      await words.getByRole("button", { name: "取消" }).click();
+    });
   } finally {
     await context.close();
   }

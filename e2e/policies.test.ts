@@ -301,6 +301,13 @@ describe("saving policies", () => {
     expect(await refused("sensitive-words/create", { word: "   ", matchType: "contains" })).toContain("The word is empty.");
     expect(await refused("sensitive-words/create", { word: "(unclosed", matchType: "regex" })).toContain("missing closing )");
     expect(await refused("sensitive-words/create", { word: "(?<=x)y", matchType: "regex" })).toContain("not a valid RE2 regular expression");
+    // The message API clients read is the hub's English, as it always was; the code and the field sit beside it.
+    const coded = await t.adminRaw("sensitive-words/create", { word: "(?=x)", matchType: "regex" });
+    const english = "The pattern is not a valid RE2 regular expression: error parsing regexp: invalid or unsupported Perl syntax: `(?=`. Lookarounds and backreferences are not supported.";
+    expect(await coded.json()).toMatchObject({
+      message: english,
+      data: { hubCode: "sensitivePatternInvalid", hubVars: { detail: "error parsing regexp: invalid or unsupported Perl syntax: `(?=`" }, fieldErrors: { word: [english] } },
+    });
     expect(await refused("sensitive-words/create", { word: ".*", matchType: "regex" })).toContain("matches empty text");
     expect(await refused("sensitive-words/create", { word: "x".repeat(201), matchType: "contains" })).toContain("at most 200");
     // 20,000 characters of words in all: the matcher's memory stays bounded.

@@ -218,6 +218,15 @@ describe("request filters, across formats", () => {
     expect(items).toEqual([]);
   });
 
+  it("names a refused path's reason with a code beside the English message", async () => {
+    const res = await t.adminRaw("filters/create", { name: "bad", scope: "body", action: "set", target: "metadata[", value: 1 });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      message: `Invalid path "metadata[": a '[' is not closed`,
+      data: { hubCode: "filterPathUnclosed", hubVars: { path: "metadata[" }, fieldErrors: { target: [`Invalid path "metadata[": a '[' is not closed`] } },
+    });
+  });
+
   it.each([
     ["Gemini", "/v1beta/models/gemini-2.5-flash:streamGenerateContent", "candidates[*].content.parts[*].text", false],
     ["Gemini", "/v1beta/models/gemini-2.5-flash:streamGenerateContent", "candidates[*].content.parts[*].text", true],

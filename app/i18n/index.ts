@@ -48,7 +48,8 @@ export function translateMessage(lang: Lang, message: string): string {
   const vars: Vars = {};
   for (const param of params) {
     const eq = param.indexOf("=");
-    if (eq > 0) vars[param.slice(0, eq)] = param.slice(eq + 1);
+    // Escaped by messageRef (app/lib/trpc-errors.ts); app/forms' own parameters are numbers and names.
+    if (eq > 0) vars[param.slice(0, eq)] = param.slice(eq + 1).replaceAll("%7C", "|").replaceAll("%25", "%");
   }
   return translate(lang, key, vars);
 }

@@ -32,11 +32,17 @@ interface IssueLike {
   maximum?: unknown;
   expected?: string;
   format?: string;
+  /** On a custom issue of the hub's own checks: { hubCode, hubVars } (server/domain/validation-problems.ts). */
+  params?: unknown;
 }
 
-/** A dictionary key with parameters, as app/forms' msg() writes them ("|" would split the value, so it is replaced). */
+/**
+ * A dictionary key with parameters, as app/forms' msg() writes them. A value may hold "|" (a
+ * regex engine's diagnosis of "(a|b"), which would split it: "%" and "|" are escaped, and
+ * translateMessage (app/i18n) unescapes them, so the value is shown exactly as the hub said it.
+ */
 function messageRef(key: string, vars: Record<string, unknown> = {}): string {
-  return [key, ...Object.entries(vars).map(([k, v]) => `${k}=${String(v).replaceAll("|", "¦")}`)].join("|");
+  return [key, ...Object.entries(vars).map(([k, v]) => `${k}=${String(v).replaceAll("%", "%25").replaceAll("|", "%7C")}`)].join("|");
 }
 
 /**
@@ -53,12 +59,19 @@ export function trpcErrorMessage(error: TrpcErrorLike): string {
 
 /**
  * The admin API's input checks use zod's own (English) messages; a form shows them by the
- * issue's code instead. A custom issue carries the hub's explanation (a bad pattern, a filter
- * path), which stays as it is.
+ * issue's code instead. A custom issue of the hub's own checks (a bad pattern, a filter path, a
+ * channel's config) carries its code and parameters, and is shown as "err.<code>"; a custom
+ * issue without one keeps its text (marked as untranslated outside English).
  */
 export function issueMessage(issue: IssueLike): string {
   const bound = (value: unknown) => (typeof value === "bigint" ? Number(value) : value);
   switch (issue.code) {
+    case "custom": {
+      const params = typeof issue.params === "object" && issue.params !== null ? (issue.params as { hubCode?: unknown; hubVars?: unknown }) : {};
+      if (typeof params.hubCode !== "string") return issue.message;
+      const vars = typeof params.hubVars === "object" && params.hubVars !== null ? (params.hubVars as Record<string, unknown>) : {};
+      return messageRef(`err.${params.hubCode}`, vars);
+    }
     case "too_small":
       if (issue.origin === "string") return bound(issue.minimum) === 1 ? "form.required" : messageRef("form.tooShort", { min: bound(issue.minimum) });
       if (issue.origin === "array" || issue.origin === "set") return messageRef("form.tooFew", { min: bound(issue.minimum) });

@@ -34,6 +34,9 @@ export type Invalidation =
   | { kind: "sensitive_words" }
   | { kind: "filters" };
 
+/** The snapshots the catalog keeps, each reloaded on its own. */
+type Section = Exclude<Invalidation["kind"], "key" | "user">;
+
 interface KeyEntry {
   key: CachedKey | null;
   loadedAt: number;
@@ -60,6 +63,8 @@ export class Catalog {
   private stopped = false;
   private readonly running = new Set<Promise<void>>();
   private generation = 0;
+  /** Per snapshot: how many reads have started, and the number of the latest one kept. */
+  private readonly reads = new Map<Section, { started: number; kept: number }>();
 
   constructor(
     private readonly db: Db,
@@ -191,6 +196,26 @@ export class Catalog {
   // Loading
   // ---------------------------------------------------------------------------------------------
 
+  /** Numbers a read of a snapshot as it starts (the order in which reads saw the database). */
+  private startRead(section: Section): number {
+    let reads = this.reads.get(section);
+    if (!reads) this.reads.set(section, (reads = { started: 0, kept: 0 }));
+    return ++reads.started;
+  }
+
+  /**
+   * Whether a read's result may replace the snapshot: not when a read that started later (and so
+   * saw the database later) has replaced it already. Without this, a periodic refresh or another
+   * instance's invalidation that began just before an admin's change, and ended after the reload
+   * that change triggered, put the old value back until the next refresh.
+   */
+  private mayKeep(section: Section, ticket: number): boolean {
+    const reads = this.reads.get(section)!;
+    if (ticket < reads.kept) return false;
+    reads.kept = ticket;
+    return true;
+  }
+
   private async loadKey(hash: string): Promise<CachedKey | null> {
     const generation = this.generation;
     const row = await this.db.apiKey.findUnique({ where: { keyHash: hash }, include: { user: true } });
@@ -204,6 +229,7 @@ export class Catalog {
   }
 
   private async loadProviders() {
+    const ticket = this.startRead("providers");
     const rows = await this.db.provider.findMany({ where: { deletedAt: null }, orderBy: { id: "asc" } });
     const list: CachedProvider[] = [];
     for (const row of rows) {
@@ -214,35 +240,44 @@ export class Catalog {
         this.logger.error({ providerId: row.id, err: (error as Error).message }, "provider secret cannot be decrypted; provider skipped");
       }
     }
+    if (!this.mayKeep("providers", ticket)) return;
     this.providerList = list;
   }
 
   private async loadPrices() {
+    const ticket = this.startRead("prices");
     const rows = await this.db.modelPrice.findMany();
     const map = new Map<string, CachedPrice>();
     for (const row of rows) {
       map.set(row.modelName, { modelName: row.modelName, priceData: row.priceData as PriceData, source: row.source });
     }
+    if (!this.mayKeep("prices", ticket)) return;
     this.priceMap = map;
     this.priceResolutions = new Map();
   }
 
   private async loadSettings() {
+    const ticket = this.startRead("settings");
     // A plain read: an upsert costs an interactive transaction on every reload. The row is
     // created by the seed at start; the upsert only covers a database emptied by hand.
     const row =
       (await this.db.systemSettings.findUnique({ where: { id: 1 } })) ??
       (await this.db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} }));
+    if (!this.mayKeep("settings", ticket)) return;
     this.currentSettings = toCachedSettings(row);
   }
 
   private async loadGroups() {
+    const ticket = this.startRead("groups");
     const rows = await this.db.providerGroup.findMany();
+    if (!this.mayKeep("groups", ticket)) return;
     this.groupMultipliers = new Map(rows.map((g) => [g.name, Number(g.costMultiplier)]));
   }
 
   private async loadRules() {
+    const ticket = this.startRead("rules");
     const rows = await this.db.errorRule.findMany({ where: { isEnabled: true }, orderBy: [{ priority: "desc" }, { id: "asc" }] });
+    if (!this.mayKeep("rules", ticket)) return;
     this.rules = rows.map((r) => ({
       id: r.id,
       pattern: r.pattern,
@@ -257,13 +292,16 @@ export class Catalog {
   }
 
   private async loadSensitiveWords() {
+    const ticket = this.startRead("sensitive_words");
     const rows = await this.db.sensitiveWord.findMany({ where: { isEnabled: true }, orderBy: { id: "asc" }, take: MAX_SENSITIVE_WORDS });
+    if (!this.mayKeep("sensitive_words", ticket)) return;
     this.sensitiveWordMatcher = new SensitiveWordMatcher(
       rows.map((r) => ({ id: r.id, word: r.word, matchType: r.matchType as SensitiveMatchType })),
     );
   }
 
   private async loadFilters() {
+    const ticket = this.startRead("filters");
     const rows = await this.db.requestFilter.findMany({ where: { isEnabled: true } });
     const list: CompiledFilter[] = [];
     for (const row of rows) {
@@ -274,6 +312,7 @@ export class Catalog {
         this.logger.error({ filterId: row.id, err: (error as Error).message }, "request filter cannot be compiled; filter skipped");
       }
     }
+    if (!this.mayKeep("filters", ticket)) return;
     this.filters = list.sort(byRunOrder);
   }
 

@@ -57,10 +57,12 @@ function quotaScript(...names: string[]) {
 const UNLOCK_SCRIPT = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`;
 
 type QuotaCommand = (key: string, prefix: string, json: string) => Promise<string>;
+/** batch.lua answers one string per operation (see parseReply). */
+type QuotaBatchCommand = (key: string, prefix: string, json: string) => Promise<string[]>;
 
 interface HubRedis extends Redis {
   loginFailure(failuresKey: string, lockKey: string, max: number, windowMs: number, lockoutMs: number): Promise<[number, number, number]>;
-  quotaBatch: QuotaCommand;
+  quotaBatch: QuotaBatchCommand;
   quotaHydrate: QuotaCommand;
   quotaUsage: QuotaCommand;
   quotaBreakerStatus: QuotaCommand;
@@ -109,6 +111,28 @@ function toAdmitResult(raw: Record<string, unknown>): AdmitResult {
     default:
       return { status: "unhydrated", scopes: list<string>(raw.scopes) };
   }
+}
+
+/** An admission that found a provider, as batch.lua writes it: no JSON unless candidates were skipped. */
+const ADMITTED_REPLY = /^admitted\|(\d+)\|(\w+)\|([01])\|(-?\d+)\|(\w+)\|(.*)$/s;
+
+/**
+ * One operation's answer from batch.lua: "settled" / "duplicate"; "admitted|<provider>|<via>|
+ * <session moved 0/1>|<reserved nano>|<breaker state>|<skipped as JSON, or empty>"; any other
+ * AdmitResult, or {"error": message}, as JSON. Returns the raw result toAdmitResult reads.
+ */
+function parseReply(reply: string): BatchOutcome {
+  const admitted = ADMITTED_REPLY.exec(reply);
+  if (admitted) {
+    const [, providerId, via, moved, reservedNano, breakerState, skipped] = admitted;
+    return { ok: true, value: { status: "admitted", providerId, via, sessionMoved: moved === "1", reservedNano, breakerState, skipped: skipped ? (JSON.parse(skipped) as unknown) : [] } };
+  }
+  if (reply.startsWith("{")) {
+    const raw = JSON.parse(reply) as Record<string, unknown>;
+    if ("error" in raw) return { ok: false, error: new Error(`store script failed: ${String(raw.error)}`) };
+    return { ok: true, value: raw };
+  }
+  return { ok: true, value: reply };
 }
 
 type QuotaOp = { o: "admit"; r: AdmitRequest } | { o: "failover"; r: FailoverRequest } | { o: "settle"; r: SettleRequest };
@@ -214,11 +238,8 @@ export class RedisStore implements Store {
   private async runBatch(ops: QuotaOp[]): Promise<BatchOutcome[]> {
     const { quota } = this.keys;
     // KEYS[1] only routes the call to the quota slot: the prefix itself carries the {q} hash tag.
-    const raw = JSON.parse(await this.redis.quotaBatch(quota.prefix, quota.prefix, serializeBatch(ops))) as unknown;
-    return list<unknown>(raw).map((r): BatchOutcome => {
-      if (r && typeof r === "object" && "error" in r) return { ok: false, error: new Error(`store script failed: ${String((r as { error: unknown }).error)}`) };
-      return { ok: true, value: r };
-    });
+    const replies = await this.redis.quotaBatch(quota.prefix, quota.prefix, serializeBatch(ops));
+    return list<string>(replies).map(parseReply);
   }
 
   async hydrate(scope: ScopeSpec, data: HydrationData, now: number): Promise<void> {

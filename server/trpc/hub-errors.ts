@@ -5,12 +5,17 @@
  * This table is the source of truth: a unit test checks that every code has an English and a
  * Chinese string with the same {placeholders} (app/i18n/hub-error-strings.test.ts).
  *
- * Messages that only restate a validation problem (zod issues, a bad regular expression, a
- * filter's path) are not here: they reach forms as field errors (app/lib/trpc-errors.ts).
+ * Why a saved value cannot be used (a bad pattern, a filter's path, a channel's config) has its own
+ * table in the domain, spread in here: those reach forms as field errors whose zod issue carries
+ * the same code (app/lib/trpc-errors.ts). Plain zod issues (too long, not a number) are told
+ * apart by their issue code instead.
  */
 import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { fillTemplate, problemIssue, problemOfIssue, VALIDATION_MESSAGES, type ValidationProblem } from "../domain/validation-problems.ts";
 
 export const HUB_ERROR_MESSAGES = {
+  ...VALIDATION_MESSAGES,
   loginRequired: "Log in first (cookie or Authorization: Bearer).",
   adminOnly: "This needs an administrator.",
   myUsageOnly: "This key may only see /my-usage.",
@@ -61,9 +66,47 @@ export class HubError extends TRPCError {
 
 /** The English text of a code with its parameters filled in. */
 export function hubErrorText(code: HubErrorCode, vars: HubErrorVars = {}): string {
-  return HUB_ERROR_MESSAGES[code].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return fillTemplate(HUB_ERROR_MESSAGES[code], vars);
 }
 
 export function hubError(trpcCode: TRPCError["code"], code: HubErrorCode, vars?: HubErrorVars, cause?: unknown): HubError {
   return new HubError(trpcCode, code, vars, cause);
+}
+
+/**
+ * The field a refusal is about, as zod-shaped issues (forms read `cause.issues`). An Error, so
+ * tRPC keeps it as the cause; not a ZodError, because the REST mirror replaces the message of a
+ * ZodError-caused refusal with "Input validation failed", and API clients read the hub's text.
+ */
+export class FieldIssues extends Error {
+  constructor(readonly issues: z.core.$ZodIssue[]) {
+    super(issues[0]?.message ?? "invalid");
+    this.name = "FieldIssues";
+  }
+
+  /** Field → messages, as zod's flatten() has them (the error formatter's `data.fieldErrors`). */
+  get fieldErrors(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const issue of this.issues) (out[String(issue.path[0] ?? "_form")] ??= []).push(issue.message);
+    return out;
+  }
+}
+
+/**
+ * The refusal of a value that cannot be saved: a BAD_REQUEST whose message is the problem's
+ * English text, with its code for REST callers and a coded issue on the field for forms.
+ */
+export function invalidValue(problem: ValidationProblem, field: string, input?: unknown): HubError {
+  return new HubError("BAD_REQUEST", problem.code, problem.vars, new FieldIssues([problemIssue(problem, [field], input)]));
+}
+
+/**
+ * A schema's refusal as the admin API reports it: coded when its first issue is one of the
+ * domain's problems, else zod's own words; the zod error stays the cause (forms' field errors).
+ */
+export function refusalFromZod(error: z.ZodError, fallbackMessage: string): TRPCError {
+  const first = error.issues[0];
+  const problem = problemOfIssue(first);
+  if (problem) return new HubError("BAD_REQUEST", problem.code, problem.vars, error);
+  return new TRPCError({ code: "BAD_REQUEST", message: first?.message ?? fallbackMessage, cause: error });
 }

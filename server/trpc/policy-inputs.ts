@@ -6,14 +6,15 @@ import { z } from "zod";
 import { MAX_CLIENT_ENTRIES, MAX_CLIENT_ENTRY_LENGTH } from "../policy/client-identity.ts";
 import { MAX_MODEL_PATTERN_LENGTH, MAX_MODEL_RULES } from "../policy/model-access.ts";
 import { MODEL_MATCH } from "./schemas.ts";
+import { problemIssue, validationProblem, type ValidationProblem } from "../domain/validation-problems.ts";
 
 /** Why a model rule's regex cannot be used (the gateway runs it on model names), or undefined. */
-function regexProblem(pattern: string): string | undefined {
+function regexProblem(pattern: string): ValidationProblem | undefined {
   try {
     new RegExp(pattern);
     return undefined;
   } catch (error) {
-    return `Invalid regular expression "${pattern}": ${(error as Error).message}`;
+    return validationProblem("modelPatternInvalid", { pattern, detail: (error as Error).message });
   }
 }
 
@@ -21,7 +22,7 @@ const ruleObject = z
   .object({ match: MODEL_MATCH, pattern: z.string().trim().min(1, "A model pattern is empty.").max(MAX_MODEL_PATTERN_LENGTH) })
   .superRefine((rule, ctx) => {
     const problem = rule.match === "regex" ? regexProblem(rule.pattern) : undefined;
-    if (problem) ctx.addIssue({ code: "custom", message: problem, path: ["pattern"] });
+    if (problem) ctx.addIssue(problemIssue(problem, ["pattern"], rule.pattern));
   });
 
 /**

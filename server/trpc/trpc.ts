@@ -15,7 +15,7 @@ import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";
 import type { Notifications } from "../notifications/notifications.ts";
 import type { Store } from "../store/store.ts";
-import { HubError, hubError } from "./hub-errors.ts";
+import { FieldIssues, HubError, hubError } from "./hub-errors.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Context
@@ -71,7 +71,7 @@ const t = initTRPC
         data: {
           ...shape.data,
           // zod field errors, so forms can show them next to the field
-          fieldErrors: cause instanceof ZodError ? cause.flatten().fieldErrors : undefined,
+          fieldErrors: cause instanceof ZodError ? cause.flatten().fieldErrors : cause instanceof FieldIssues ? cause.fieldErrors : undefined,
           // the hub's stable code of its own messages (hub-errors.ts), for callers that translate them
           ...(error instanceof HubError ? { hubCode: error.hubCode, hubVars: error.hubVars } : {}),
         },

@@ -5,12 +5,19 @@
  * gateway, and every path is checked once when it is saved.
  */
 
+import { validationProblem, type ProblemVars, type ValidationCode, type ValidationProblem } from "../validation-problems.ts";
+
 export type PathSegment = { kind: "key"; name: string } | { kind: "index"; index: number } | { kind: "each" };
 
 export class FilterPathError extends Error {
-  constructor(path: string, why: string) {
-    super(`Invalid path "${path}": ${why}`);
+  /** The reason, coded so the dashboard can say it in the admin's language. */
+  readonly problem: ValidationProblem;
+
+  constructor(code: Extract<ValidationCode, `filterPath${string}`>, path: string, vars: ProblemVars = {}) {
+    const problem = validationProblem(code, { path, ...vars });
+    super(problem.message);
     this.name = "FilterPathError";
+    this.problem = problem;
   }
 }
 
@@ -19,36 +26,44 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*/;
 /** Parses a path; throws FilterPathError with the reason when it is not one. */
 export function parsePath(path: string): PathSegment[] {
   const source = path.trim();
-  if (!source) throw new FilterPathError(path, "it is empty");
+  if (!source) throw new FilterPathError("filterPathEmpty", path);
   let rest = source.startsWith("$") ? source.slice(1) : source;
   const segments: PathSegment[] = [];
   let first = !source.startsWith("$");
   while (rest.length) {
     if (rest.startsWith("[")) {
       const close = rest.indexOf("]");
-      if (close < 0) throw new FilterPathError(path, "a '[' is not closed");
+      if (close < 0) throw new FilterPathError("filterPathUnclosed", path);
       const inner = rest.slice(1, close).trim();
       if (inner === "*") segments.push({ kind: "each" });
       else if (/^\d+$/.test(inner)) segments.push({ kind: "index", index: Number(inner) });
       else if (/^"(?:[^"\\]|\\.)*"$/.test(inner) || /^'[^']*'$/.test(inner)) {
-        const name = inner.startsWith('"') ? (JSON.parse(inner) as string) : inner.slice(1, -1);
-        segments.push({ kind: "key", name });
-      } else throw new FilterPathError(path, `"[${inner}]" is neither an index, [*] nor a quoted name`);
+        segments.push({ kind: "key", name: inner.startsWith('"') ? quotedName(inner, path) : inner.slice(1, -1) });
+      } else throw new FilterPathError("filterPathBadBracket", path, { inner });
       rest = rest.slice(close + 1);
     } else {
       if (!first) {
-        if (!rest.startsWith(".")) throw new FilterPathError(path, `expected "." or "[" before "${rest}"`);
+        if (!rest.startsWith(".")) throw new FilterPathError("filterPathExpectedDot", path, { rest });
         rest = rest.slice(1);
       }
       const name = IDENT.exec(rest)?.[0];
-      if (!name) throw new FilterPathError(path, `"${rest}" does not start with a member name`);
+      if (!name) throw new FilterPathError("filterPathNoMemberName", path, { rest });
       segments.push({ kind: "key", name });
       rest = rest.slice(name.length);
     }
     first = false;
   }
-  if (!segments.length) throw new FilterPathError(path, "it names no field");
+  if (!segments.length) throw new FilterPathError("filterPathNoField", path);
   return segments;
+}
+
+/** A double-quoted member name; an escape JSON does not know (\x) makes the bracket invalid. */
+function quotedName(inner: string, path: string): string {
+  try {
+    return JSON.parse(inner) as string;
+  } catch {
+    throw new FilterPathError("filterPathBadBracket", path, { inner });
+  }
 }
 
 /** A place in a parsed document that a path reached: the container and the key in it. */

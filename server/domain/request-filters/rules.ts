@@ -5,7 +5,8 @@
  * tester and the catalog, so a rule that was accepted is a rule the gateway can run.
  */
 import { RE2JS } from "re2js";
-import { parsePath, type PathSegment } from "./path.ts";
+import { validationProblem, type ProblemVars, type ValidationCode, type ValidationProblem } from "../validation-problems.ts";
+import { FilterPathError, parsePath, type PathSegment } from "./path.ts";
 
 export const FILTER_PHASES = ["request", "response"] as const;
 export const FILTER_SCOPES = ["header", "body"] as const;
@@ -68,51 +69,56 @@ export const PROTECTED_RESPONSE_HEADERS = new Set(["x-request-id", "content-leng
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export class FilterRuleError extends Error {
+  /** The reason, coded so the dashboard can say it in the admin's language. */
+  readonly problem: ValidationProblem;
+
   constructor(
     /** The field the problem is in, for forms. */
     readonly field: "target" | "matchPattern" | "value" | "scope" | "bindingType",
-    message: string,
+    problem: ValidationProblem,
   ) {
-    super(message);
+    super(problem.message);
     this.name = "FilterRuleError";
+    this.problem = problem;
   }
 }
+
+const refuse = (field: FilterRuleError["field"], code: ValidationCode, vars?: ProblemVars) => new FilterRuleError(field, validationProblem(code, vars));
 
 /** Compiles a definition; throws FilterRuleError saying what is wrong and where. */
 export function compileFilter(def: FilterDefinition): CompiledFilter {
   const compiled: CompiledFilter = { ...def };
   if (def.scope === "header") {
     const header = def.target.trim().toLowerCase();
-    if (!HEADER_NAME.test(header)) throw new FilterRuleError("target", `"${def.target}" is not a valid header name.`);
+    if (!HEADER_NAME.test(header)) throw refuse("target", "filterHeaderInvalid", { header: def.target });
     const protectedSet = def.phase === "request" ? PROTECTED_REQUEST_HEADERS : PROTECTED_RESPONSE_HEADERS;
-    if (protectedSet.has(header) || header.startsWith("x-cch-")) {
-      throw new FilterRuleError("target", `The header "${header}" carries credentials or framing the hub sets itself; filters may not change it.`);
-    }
+    if (protectedSet.has(header) || header.startsWith("x-cch-")) throw refuse("target", "filterHeaderProtected", { header });
     compiled.header = header;
-    if (def.action === "set" && typeof def.value !== "string") throw new FilterRuleError("value", "A header filter that sets a value needs a text value.");
+    if (def.action === "set" && typeof def.value !== "string") throw refuse("value", "filterHeaderNeedsText");
   } else {
     try {
       compiled.path = parsePath(def.target);
     } catch (error) {
-      throw new FilterRuleError("target", (error as Error).message);
+      if (!(error instanceof FilterPathError)) throw error;
+      throw new FilterRuleError("target", error.problem);
     }
     const top = compiled.path[0];
     if (def.phase === "request" && def.action === "delete" && compiled.path.length === 1 && top.kind === "key" && top.name === "model") {
-      throw new FilterRuleError("target", "A filter may not delete the model: the upstream could not route the request, and it could not be billed.");
+      throw refuse("target", "filterModelDelete");
     }
-    if (def.action === "set" && def.value === undefined) throw new FilterRuleError("value", "A filter that sets a value needs one (null is allowed).");
+    if (def.action === "set" && def.value === undefined) throw refuse("value", "filterSetNeedsValue");
   }
   if (def.action === "replace") {
-    if (!def.matchPattern) throw new FilterRuleError("matchPattern", "A replace filter needs the pattern to find.");
+    if (!def.matchPattern) throw refuse("matchPattern", "filterReplaceNeedsPattern");
     try {
       compiled.regex = RE2JS.compile(def.matchPattern);
     } catch (error) {
-      throw new FilterRuleError("matchPattern", `Not a valid regular expression (RE2 syntax: no look-around or back-references): ${(error as Error).message}`);
+      throw refuse("matchPattern", "filterPatternInvalid", { detail: (error as Error).message });
     }
-    if (typeof (def.value ?? "") !== "string") throw new FilterRuleError("value", "The replacement of a replace filter must be text.");
+    if (typeof (def.value ?? "") !== "string") throw refuse("value", "filterReplacementNotText");
   }
-  if (def.bindingType === "providers" && !def.providerIds.length) throw new FilterRuleError("bindingType", "A provider-scoped filter needs at least one provider.");
-  if (def.bindingType === "groups" && !def.groupTags.length) throw new FilterRuleError("bindingType", "A group-scoped filter needs at least one provider group.");
+  if (def.bindingType === "providers" && !def.providerIds.length) throw refuse("bindingType", "filterNeedsProvider");
+  if (def.bindingType === "groups" && !def.groupTags.length) throw refuse("bindingType", "filterNeedsGroup");
   return compiled;
 }
 

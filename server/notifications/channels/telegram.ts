@@ -4,12 +4,22 @@
  * `apiUrl` is Telegram's API unless the admin runs a local Bot API server.
  */
 import { z } from "zod";
+import { refineProblem } from "../../domain/validation-problems.ts";
 import { plainText, webhookUrl, type Channel, type Verdict } from "./types.ts";
 
 const schema = z
   .object({
-    botToken: z.string().trim().max(200).regex(/^\d{1,20}:[A-Za-z0-9_-]{20,150}$/, "A bot token looks like 123456:ABC-DEF…"),
-    chatId: z.string().trim().max(100).regex(/^(-?\d{1,20}|@[A-Za-z0-9_]{4,64})$/, "A numeric chat id or @channelname"),
+    // refine rather than regex: only a custom issue carries the code the dashboard translates.
+    botToken: z
+      .string()
+      .trim()
+      .max(200)
+      .refine((token) => /^\d{1,20}:[A-Za-z0-9_-]{20,150}$/.test(token), refineProblem("notifyBotTokenFormat")),
+    chatId: z
+      .string()
+      .trim()
+      .max(100)
+      .refine((id) => /^(-?\d{1,20}|@[A-Za-z0-9_]{4,64})$/.test(id), refineProblem("notifyChatIdFormat")),
     apiUrl: webhookUrl.default("https://api.telegram.org"),
   })
   .strict();

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { NotificationEvent } from "../events.ts";
 import type { Rendered } from "../messages.ts";
+import { refineProblem } from "../../domain/validation-problems.ts";
 
 export const TARGET_TYPES = ["wecom", "feishu", "dingtalk", "telegram", "webhook"] as const;
 export type TargetType = (typeof TARGET_TYPES)[number];
@@ -50,10 +51,16 @@ export const webhookUrl = z
     } catch {
       return false;
     }
-  }, "Enter an http:// or https:// URL");
+  }, refineProblem("notifyUrlInvalid"));
 
 /** A signing secret or token: printable, bounded. */
-export const secretString = (min: number) => z.string().trim().min(min).max(500).regex(/^[\x21-\x7e]+$/, "Printable characters without spaces");
+export const secretString = (min: number) =>
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(500)
+    .refine((value) => /^[\x21-\x7e]+$/.test(value), refineProblem("notifySecretPrintable"));
 
 /** The verdict for the robots that answer {errcode|code: 0} on success. */
 export function robotVerdict(status: number, body: string, codeField: "errcode" | "code"): Verdict {

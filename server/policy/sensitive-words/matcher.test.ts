@@ -55,14 +55,25 @@ describe("sensitive word matcher", () => {
 
 describe("sensitive word validation", () => {
   it("refuses what cannot be saved, with the reason", () => {
-    expect(sensitiveWordProblem("", "contains")).toMatch(/empty/);
-    expect(sensitiveWordProblem("x".repeat(201), "contains")).toMatch(/at most 200/);
-    expect(sensitiveWordProblem("x".repeat(501), "regex")).toMatch(/at most 500/);
-    expect(sensitiveWordProblem("(unclosed", "regex")).toMatch(/not a valid RE2 regular expression: .*missing closing \)/);
-    expect(sensitiveWordProblem("(?=lookahead)", "regex")).toMatch(/Lookarounds and backreferences are not supported/);
-    expect(sensitiveWordProblem("a*", "regex")).toMatch(/matches empty text/);
+    expect(sensitiveWordProblem("", "contains")?.message).toMatch(/empty/);
+    expect(sensitiveWordProblem("x".repeat(201), "contains")?.message).toMatch(/at most 200/);
+    expect(sensitiveWordProblem("x".repeat(501), "regex")?.message).toMatch(/at most 500/);
+    expect(sensitiveWordProblem("(unclosed", "regex")?.message).toMatch(/not a valid RE2 regular expression: .*missing closing \)/);
+    expect(sensitiveWordProblem("(?=lookahead)", "regex")?.message).toMatch(/Lookarounds and backreferences are not supported/);
+    expect(sensitiveWordProblem("a*", "regex")?.message).toMatch(/matches empty text/);
     expect(sensitiveWordProblem("secret\\d+", "regex")).toBeUndefined();
     expect(sensitiveWordProblem("机密", "exact")).toBeUndefined();
+  });
+
+  it("names each reason by a code, with the engine's own words as a parameter", () => {
+    expect(sensitiveWordProblem(" ", "exact")).toMatchObject({ code: "sensitiveWordEmpty", vars: {} });
+    expect(sensitiveWordProblem("x".repeat(201), "contains")).toMatchObject({ code: "sensitiveWordTooLong", vars: { max: 200, length: 201 } });
+    expect(sensitiveWordProblem("x".repeat(501), "regex")).toMatchObject({ code: "sensitivePatternTooLong", vars: { max: 500, length: 501 } });
+    const invalid = sensitiveWordProblem("(unclosed", "regex");
+    expect(invalid?.code).toBe("sensitivePatternInvalid");
+    expect(invalid?.vars.detail).toMatch(/missing closing \)/);
+    expect(invalid?.message).toBe(`The pattern is not a valid RE2 regular expression: ${invalid?.vars.detail}. Lookarounds and backreferences are not supported.`);
+    expect(sensitiveWordProblem("a*", "regex")?.code).toBe("sensitivePatternMatchesEmpty");
   });
 });
 

@@ -14,6 +14,7 @@
 import { RE2JS } from "re2js";
 import { AhoCorasick, foldCase } from "./aho-corasick.ts";
 import { RawPrefilter, requiredLiteral } from "./raw-prefilter.ts";
+import { validationProblem, type ValidationProblem } from "../../domain/validation-problems.ts";
 
 export type SensitiveMatchType = "contains" | "exact" | "regex";
 export const SENSITIVE_MATCH_TYPES: readonly SensitiveMatchType[] = ["contains", "exact", "regex"];
@@ -39,22 +40,22 @@ export interface SensitiveWordHit {
   matchType: SensitiveMatchType;
 }
 
-/** Why a word cannot be saved, or undefined when it can. */
-export function sensitiveWordProblem(word: string, matchType: SensitiveMatchType): string | undefined {
-  if (!word.trim()) return "The word is empty.";
+/** Why a word cannot be saved (coded, so the dashboard can say it in Chinese), or undefined when it can. */
+export function sensitiveWordProblem(word: string, matchType: SensitiveMatchType): ValidationProblem | undefined {
+  if (!word.trim()) return validationProblem("sensitiveWordEmpty");
   if (matchType !== "regex") {
-    if (word.length > MAX_WORD_LENGTH) return `A word is at most ${MAX_WORD_LENGTH} characters long (this one has ${word.length}).`;
+    if (word.length > MAX_WORD_LENGTH) return validationProblem("sensitiveWordTooLong", { max: MAX_WORD_LENGTH, length: word.length });
     return undefined;
   }
-  if (word.length > MAX_PATTERN_LENGTH) return `A pattern is at most ${MAX_PATTERN_LENGTH} characters long (this one has ${word.length}).`;
+  if (word.length > MAX_PATTERN_LENGTH) return validationProblem("sensitivePatternTooLong", { max: MAX_PATTERN_LENGTH, length: word.length });
   let compiled: RE2JS;
   try {
     compiled = RE2JS.compile(word);
   } catch (error) {
     // re2js explains the fault and where ("missing closing )", "invalid or unsupported Perl syntax: `(?=`").
-    return `The pattern is not a valid RE2 regular expression: ${(error as Error).message}. Lookarounds and backreferences are not supported.`;
+    return validationProblem("sensitivePatternInvalid", { detail: (error as Error).message });
   }
-  if (compiled.test("")) return "The pattern matches empty text, so it would refuse every request.";
+  if (compiled.test("")) return validationProblem("sensitivePatternMatchesEmpty");
   return undefined;
 }
 

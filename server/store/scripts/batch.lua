@@ -8,8 +8,13 @@
 -- ARGV[2] {"specs": [ScopeSpec, ...], "ops": [{"o": "admit" | "failover" | "settle", "r": <request>}, ...]}
 -- where each scope spec of a request (scopes, candidates[].limits) is given as its index in
 -- `specs` (0-based): the requests of a batch share them, and decoding is what costs here.
--- Returns a JSON list with each operation's result (an AdmitResult, "settled" / "duplicate"),
--- or {"error": message} for an operation that failed (the others still count).
+-- Returns a list with one string per operation (redis-store.ts parseReply reads them):
+--   "settled" / "duplicate" for a settlement;
+--   "admitted|<provider id>|<via>|<session moved 0/1>|<reserved nano>|<breaker state>|<skipped>"
+--     for an admission or failover that found a provider, <skipped> the JSON list of the
+--     candidates passed over, empty when none (the common case costs no JSON at all);
+--   any other AdmitResult as JSON, and {"error": message} for an operation that failed (the
+--   others still count).
 
 local OPERATIONS = { admit = admitOp, failover = failoverOp, settle = settleOp }
 local SPECS = REQ.specs
@@ -36,6 +41,17 @@ end
 preload(ids, clocks)
 preloadStrings(strs)
 
+local function reply(result)
+  if type(result) ~= 'table' then return result end
+  if result.status == 'admitted' then
+    local skipped = ''
+    if #result.skipped > 0 then skipped = cjson.encode(result.skipped) end
+    return 'admitted|' .. int(result.providerId) .. '|' .. result.via .. '|' .. (result.sessionMoved and '1' or '0') .. '|'
+      .. result.reservedNano .. '|' .. result.breakerState .. '|' .. skipped
+  end
+  return cjson.encode(result)
+end
+
 local results = {}
 for i, op in ipairs(REQ.ops) do
   REQ = op.r
@@ -45,11 +61,12 @@ for i, op in ipairs(REQ.ops) do
   local fn = OPERATIONS[op.o]
   local ok, result = false, 'unknown operation'
   if fn then ok, result = pcall(fn) end
+  if ok then ok, result = pcall(reply, result) end
   if ok then
     results[i] = result
   else
     -- redis.call raises a table {err = ...}; a Lua error is a string.
-    results[i] = { error = type(result) == 'table' and tostring(result.err) or tostring(result) }
+    results[i] = cjson.encode({ error = type(result) == 'table' and tostring(result.err) or tostring(result) })
   end
 end
-return done(cjson.encode(results))
+return done(results)

@@ -20,7 +20,7 @@ redis.call('DEL', sk)
 local fields = { 'sig', REQ.data.signature, 'res', kept.res or 0, 'ttl', int(now + SCOPE_IDLE_MS + TTL_SLACK_MS) }
 for _, v in ipairs(kept) do table.insert(fields, v) end
 for kind, r in pairs(ROLLING) do
-  local pfx = r[1]
+  local pfx = r.pfx
   local sum, n, min = 0, 0, -1
   local buckets = REQ.data.buckets[kind]
   if buckets and buckets ~= cjson.null then
@@ -41,11 +41,11 @@ for kind, r in pairs(ROLLING) do
   table.insert(fields, pfx .. ':n'); table.insert(fields, int(n))
   table.insert(fields, pfx .. ':min'); table.insert(fields, int(min))
 end
-for kind, pfx in pairs(FIXED) do
+for kind, fx in pairs(FIXED) do
   local f = REQ.data.fixed[kind]
   if f and f ~= cjson.null then
-    table.insert(fields, pfx .. ':start'); table.insert(fields, int(f.start))
-    table.insert(fields, pfx .. ':spent'); table.insert(fields, int(f.spentNano))
+    table.insert(fields, fx.start); table.insert(fields, int(f.start))
+    table.insert(fields, fx.spent); table.insert(fields, int(f.spentNano))
   end
 end
 redis.call('HSET', sk, unpack(fields))

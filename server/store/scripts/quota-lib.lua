@@ -1,5 +1,7 @@
 -- Shared functions of the quota scripts; the store prepends this file to each of them. It
--- mirrors server/store/memory/ (the in-process store) function by function (same names);
+-- mirrors server/store/memory/ (the in-process store) function by function (same names; the
+-- helpers of how a call keeps its state — numeric, changes, bucketField, currentBucket,
+-- holdString, spentMemo — have no twin there);
 -- admission.contract.ts and the differential test (stores.differential.integration.test.ts,
 -- decision 0016) hold both to the same behaviour.
 --
@@ -46,16 +48,64 @@ local SCOPE_IDLE_MS = 35 * 86400000
 local TTL_SLACK_MS = 86400000
 local RECORD_GRACE_MS = 3600000
 local BREAKER_TTL_MS = 30 * 86400000
-local ROLLING = { ['5h'] = { 'r5', 5 * 3600000, 300000 }, daily = { 'rd', 86400000, 900000 } }
-local ROLLING_ORDER = { '5h', 'daily' }
-local FIXED = { daily = 'fd', weekly = 'fw', monthly = 'fm', total = 'ft' }
-local FIXED_ORDER = { 'daily', 'weekly', 'monthly', 'total' }
 
 local function int(x) return string.format('%.0f', x) end
 local function num(x) return tonumber(x) or 0 end
+-- A numeric field of a scope's cache as a number, nil when absent. The string read from Redis
+-- is parsed once per call and the number kept in its place: an operation reads the same
+-- counters many times, and parsing them (strtod) was a good part of the script's time. Only
+-- dirty fields are written back, so a clean field kept as a number changes nothing.
+local function numeric(c, f)
+  local v = c[f]
+  if type(v) == 'string' then
+    v = tonumber(v) or false
+    c[f] = v
+  end
+  return v or nil
+end
 local function key(kind, id) return P .. kind .. ':' .. id end
 local NULL = cjson.null
 local function has(v) return v ~= nil and v ~= NULL end
+
+-- The windows and their fields, named once per call: building a field name is a string
+-- allocation, and the functions below would otherwise build the same few names for every
+-- window of every scope of every operation (decision 0024, "Cheaper Lua").
+-- Rolling windows: buckets "<pfx>:<bucket index>" and their min (oldest bucket, -1 = none),
+-- sum and n (how many buckets). `at`, `idx` and `oldest`: the current bucket at the clock
+-- `at` and the oldest one still inside the window, computed once per operation clock.
+-- Literals, not built: span = lengthMs / bucketMs buckets (admission.ts ROLLING_WINDOWS).
+local ROLLING = {
+  ['5h'] = { pfx = 'r5', lengthMs = 5 * 3600000, bucketMs = 300000, span = 60, min = 'r5:min', sum = 'r5:sum', n = 'r5:n', names = {} },
+  daily = { pfx = 'rd', lengthMs = 86400000, bucketMs = 900000, span = 96, min = 'rd:min', sum = 'rd:sum', n = 'rd:n', names = {} },
+}
+local ROLLING_ORDER = { ROLLING['5h'], ROLLING.daily }
+local FIXED = {
+  daily = { pfx = 'fd', start = 'fd:start', spent = 'fd:spent' },
+  weekly = { pfx = 'fw', start = 'fw:start', spent = 'fw:spent' },
+  monthly = { pfx = 'fm', start = 'fm:start', spent = 'fm:spent' },
+  total = { pfx = 'ft', start = 'ft:start', spent = 'ft:spent' },
+}
+local FIXED_ORDER = { FIXED.daily, FIXED.weekly, FIXED.monthly, FIXED.total }
+
+-- The field of bucket `idx` of a rolling window ("r5:5901234").
+local function bucketField(r, idx)
+  local f = r.names[idx]
+  if not f then
+    f = r.pfx .. ':' .. int(idx)
+    r.names[idx] = f
+  end
+  return f
+end
+
+-- The current bucket of a rolling window at `now`, and the oldest one inside the window.
+local function currentBucket(r)
+  if r.at ~= now then
+    r.at = now
+    r.idx = math.floor(now / r.bucketMs)
+    r.oldest = r.idx - r.span + 1
+  end
+  return r.idx, r.oldest
+end
 
 -- The fields of a scope's hash are read once per script (one HMGET) and kept in this cache;
 -- writes go to the cache and are written back once, at the end of the script (done()): one
@@ -63,8 +113,14 @@ local function has(v) return v ~= nil and v ~= NULL end
 -- operations of a batch changed them. The HMGET also reads the fields the batch's operations
 -- will want (preload(): their holds, the current rolling buckets); any other field is read when
 -- first needed (getf) and then cached the same way.
+-- cache[scope][field] is the string read from Redis, or a number or a hold ({expires at,
+-- amount, session or false}) written by this script and turned into its string once, by
+-- done(); false when the hash has no such field (read absent, or deleted here); nil when not
+-- read yet.
+-- The first FIELDS are the ones S() names in its table constructor, in this order.
 local FIELDS = { 'sig', 'res', 'pr', 'hn', 'hx', 'ttl', 'r5:min', 'r5:sum', 'r5:n', 'rd:min', 'rd:sum', 'rd:n',
   'fd:start', 'fd:spent', 'fw:start', 'fw:spent', 'fm:start', 'fm:spent', 'ft:start', 'ft:spent' }
+local BASE_FIELDS = #FIELDS
 local cache = {}
 local dirty = {}
 -- Scopes whose every field is in the cache (read whole by a sweep).
@@ -76,28 +132,32 @@ local function expireLater(k, ms)
   if not ttls[k] or ttls[k] < ms then ttls[k] = ms end
 end
 
-local loaded = {}
-
--- The current rolling bucket of every window at `at` (the fields addSpend writes).
-local function bucketFields(at, into)
-  for _, kind in ipairs(ROLLING_ORDER) do
-    local r = ROLLING[kind]
-    table.insert(into, r[1] .. ':' .. int(math.floor(at / r[3])))
-  end
-end
-
 -- Adds fields to read with every scope: a batch's request ids (their holds) and its clocks
 -- (the rolling buckets they add to), so one HMGET per scope reads all that the batch needs.
 local function preload(ids, clocks)
   local seen = {}
-  for _, f in ipairs(FIELDS) do seen[f] = true end
-  local extra = {}
-  for _, id in ipairs(ids) do table.insert(extra, 'h:' .. id) end
-  for _, at in ipairs(clocks) do bucketFields(at, extra) end
-  for _, f in ipairs(extra) do
+  local n = #FIELDS
+  for _, id in ipairs(ids) do
+    local f = 'h:' .. id
     if not seen[f] then
       seen[f] = true
-      table.insert(FIELDS, f)
+      n = n + 1
+      FIELDS[n] = f
+    end
+  end
+  local lastAt = nil
+  for _, at in ipairs(clocks) do
+    -- The operations of a batch mostly share a millisecond, and always a bucket.
+    if at ~= lastAt then
+      lastAt = at
+      for _, r in ipairs(ROLLING_ORDER) do
+        local f = bucketField(r, math.floor(at / r.bucketMs))
+        if not seen[f] then
+          seen[f] = true
+          n = n + 1
+          FIELDS[n] = f
+        end
+      end
     end
   end
 end
@@ -105,66 +165,62 @@ end
 local function S(scope)
   local c = cache[scope]
   if c then return c end
-  local values = redis.call('HMGET', key('sc', scope), unpack(FIELDS))
-  c = {}
-  local l = {}
-  for i, f in ipairs(FIELDS) do
-    if values[i] then c[f] = values[i] end
-    l[f] = true
-  end
+  local v = redis.call('HMGET', key('sc', scope), unpack(FIELDS))
+  -- One constructor sizes the table once (FIELDS' first entries, in their order).
+  c = { sig = v[1] or false, res = v[2] or false, pr = v[3] or false, hn = v[4] or false, hx = v[5] or false, ttl = v[6] or false,
+    ['r5:min'] = v[7] or false, ['r5:sum'] = v[8] or false, ['r5:n'] = v[9] or false,
+    ['rd:min'] = v[10] or false, ['rd:sum'] = v[11] or false, ['rd:n'] = v[12] or false,
+    ['fd:start'] = v[13] or false, ['fd:spent'] = v[14] or false, ['fw:start'] = v[15] or false, ['fw:spent'] = v[16] or false,
+    ['fm:start'] = v[17] or false, ['fm:spent'] = v[18] or false, ['ft:start'] = v[19] or false, ['ft:spent'] = v[20] or false }
+  for i = BASE_FIELDS + 1, #FIELDS do c[FIELDS[i]] = v[i] or false end
   cache[scope] = c
-  loaded[scope] = l
   return c
 end
 
 -- A field outside FIELDS (an old rolling bucket, another request's hold), read once into the
--- cache and written back with the rest.
+-- cache and written back with the rest. false when absent.
 local function getf(scope, field)
   local c = S(scope)
-  local l = loaded[scope]
-  if not l[field] and not whole[scope] then
-    local v = redis.call('HGET', key('sc', scope), field)
-    if v then c[field] = v end
-    l[field] = true
+  local v = c[field]
+  if v == nil then
+    if whole[scope] then v = false else v = redis.call('HGET', key('sc', scope), field) or false end
+    c[field] = v
   end
-  return c[field]
+  return v
 end
 
 -- Reads the rest of a scope's hash into the cache (fields the cache already has keep its value).
 local function loadWhole(scope)
   if whole[scope] then return end
   local c = S(scope)
-  local l = loaded[scope]
   local all = redis.call('HGETALL', key('sc', scope))
   for i = 1, #all, 2 do
-    local f = all[i]
-    if not l[f] then
-      c[f] = all[i + 1]
-      l[f] = true
-    end
+    if c[all[i]] == nil then c[all[i]] = all[i + 1] end
   end
   whole[scope] = true
 end
 
--- Sets field/value pairs of a scope's counters (written back by done()).
-local function setf(scope, ...)
-  local args = { ... }
+-- Sets a field of a scope's counters (written back by done()); false deletes it.
+-- A scope's cache and the set of its fields done() will write back: the functions that change
+-- several fields at once write c[field] and d[field] directly (a function call per field was a
+-- good part of their time).
+local function changes(scope)
   local c = S(scope)
-  local d = dirty[scope] or {}
-  dirty[scope] = d
-  for i = 1, #args, 2 do
-    c[args[i]] = args[i + 1]
-    d[args[i]] = true
+  local d = dirty[scope]
+  if not d then
+    d = {}
+    dirty[scope] = d
   end
+  return c, d
 end
 
-local function delf(scope, field)
-  S(scope)[field] = nil
-  loaded[scope][field] = true
-  local d = dirty[scope] or {}
-  dirty[scope] = d
+local function setf(scope, field, value)
+  local c, d = changes(scope)
+  c[field] = value
   d[field] = true
 end
+
+local function delf(scope, field) setf(scope, field, false) end
 
 -- Request records and session bindings (strings), read once per script (preloaded with one
 -- MGET by batch.lua) and written once at the end: key -> value, false when absent.
@@ -177,7 +233,7 @@ local function preloadStrings(keys)
   for _, k in ipairs(keys) do
     if strings[k] == nil then
       strings[k] = false
-      table.insert(want, k)
+      want[#want + 1] = k
     end
   end
   if #want == 0 then return end
@@ -214,6 +270,12 @@ end
 
 local function deleteRecord(id) setString(key('rq', id), false, 0) end
 
+-- A hold as stored: "<expires at> <amount> -", or "... +<session>" when it counts as a session.
+local function holdString(h)
+  if h[3] then return string.format('%.0f %.0f +%s', h[1], h[2], h[3]) end
+  return string.format('%.0f %.0f -', h[1], h[2])
+end
+
 -- Writes the changed counter fields back (one HSET, and one HDEL if any field went away, per
 -- scope; a PEXPIRE only when the TTL's end comes within SCOPE_IDLE_MS), the strings, and
 -- returns the script's result. Every script returns through it.
@@ -221,24 +283,29 @@ local function done(result)
   for scope, fields in pairs(dirty) do
     local c = cache[scope]
     -- The TTL's end is kept in `now`'s terms: a clock that moved back renews it too.
-    local ttlEnd = tonumber(c.ttl)
+    local ttlEnd = numeric(c, 'ttl')
     if not ttlEnd or ttlEnd < now + SCOPE_IDLE_MS or ttlEnd > now + SCOPE_IDLE_MS + TTL_SLACK_MS then
       redis.call('PEXPIRE', key('sc', scope), SCOPE_IDLE_MS + TTL_SLACK_MS)
-      c.ttl = int(now + SCOPE_IDLE_MS + TTL_SLACK_MS)
+      c.ttl = now + SCOPE_IDLE_MS + TTL_SLACK_MS
       fields.ttl = true
     end
-    local set, gone = {}, {}
+    local set, nset, gone, ngone = {}, 0, {}, 0
     for f in pairs(fields) do
-      if c[f] ~= nil then
-        table.insert(set, f)
-        table.insert(set, c[f])
+      local v = c[f]
+      if v then
+        local t = type(v)
+        if t == 'number' then v = int(v) elseif t == 'table' then v = holdString(v) end
+        set[nset + 1] = f
+        set[nset + 2] = v
+        nset = nset + 2
       else
-        table.insert(gone, f)
+        ngone = ngone + 1
+        gone[ngone] = f
       end
     end
     local sk = key('sc', scope)
-    if #gone > 0 then redis.call('HDEL', sk, unpack(gone)) end
-    if #set > 0 then redis.call('HSET', sk, unpack(set)) end
+    if ngone > 0 then redis.call('HDEL', sk, unpack(gone)) end
+    if nset > 0 then redis.call('HSET', sk, unpack(set)) end
   end
   for k, ms in pairs(ttls) do redis.call('PEXPIRE', k, ms) end
   for k, w in pairs(stringWrites) do
@@ -259,26 +326,41 @@ end
 -- a session there: scopes with a concurrent-session limit), as memory/quota-lib.ts keeps them.
 -- A request's record lists the scopes it holds, each suffixed with "*" when counted as a session.
 
+-- A hold's expiry, amount and session (nil when it does not count as one), from the string
+-- read or the table hold() wrote.
 local function parseHold(v)
+  if type(v) == 'table' then return v[1], v[2], v[3] or nil end
   local exp, amt, flag, session = string.match(v, '^(%d+) (%d+) ([-+])(.*)$')
   return tonumber(exp), tonumber(amt), flag == '+' and session or nil
 end
 
 -- Releases one request's hold on a scope: its reservation and its session reference.
 local function release(entry, id)
-  local scope = string.sub(entry, -1) == '*' and string.sub(entry, 1, -2) or entry
+  local scope = entry
+  if string.byte(entry, -1) == 42 then scope = string.sub(entry, 1, -2) end -- "k:12*"
   local field = 'h:' .. id
   local v = getf(scope, field)
   if not v then return end
   local _, amount, session = parseHold(v)
-  local c = S(scope)
-  delf(scope, field)
-  local left = math.max(0, num(c.hn) - 1)
-  setf(scope, 'hn', int(left))
+  local c, d = changes(scope)
+  c[field] = false
+  d[field] = true
+  local left = math.max(0, (numeric(c, 'hn') or 0) - 1)
+  c.hn = left
+  d.hn = true
   -- With no hold left there is nothing to sweep until the next one.
-  if left == 0 then delf(scope, 'hx') end
-  if c.pr == id then delf(scope, 'pr') end
-  if amount > 0 then setf(scope, 'res', int(math.max(0, num(c.res) - amount))) end
+  if left == 0 then
+    c.hx = false
+    d.hx = true
+  end
+  if c.pr == id then
+    c.pr = false
+    d.pr = true
+  end
+  if amount > 0 then
+    c.res = math.max(0, (numeric(c, 'res') or 0) - amount)
+    d.res = true
+  end
   if session then
     local refs = redis.call('HINCRBY', key('ss', scope), session, -1)
     if refs <= 0 then redis.call('HDEL', key('ss', scope), session) end
@@ -289,13 +371,13 @@ end
 -- earliest expiry first. `hx` says when the first hold can expire: until then there is nothing
 -- to sweep and nothing is read.
 local function sweep(scope)
-  local hx = tonumber(S(scope).hx)
+  local hx = numeric(S(scope), 'hx')
   if not hx or hx > now then return end
   loadWhole(scope)
   local expired = {}
   local next = nil
   for f, v in pairs(cache[scope]) do
-    if string.sub(f, 1, 2) == 'h:' then
+    if v and string.sub(f, 1, 2) == 'h:' then
       local exp = parseHold(v)
       if exp <= now then table.insert(expired, { exp, string.sub(f, 3) })
       elseif not next or exp < next then next = exp end
@@ -310,7 +392,7 @@ local function sweep(scope)
     end
     release(scope, e[2])
   end
-  if next then setf(scope, 'hx', int(next)) else delf(scope, 'hx') end
+  if next then setf(scope, 'hx', next) else delf(scope, 'hx') end
 end
 
 -- Holds a request on a scope; returns the scope's entry for the request record.
@@ -320,11 +402,20 @@ local function hold(spec, id, amount, session, expiresAt)
   local entry = counted and (scope .. '*') or scope
   local field = 'h:' .. id
   if getf(scope, field) then return entry end
-  local c = S(scope)
-  setf(scope, field, int(expiresAt) .. ' ' .. int(amount) .. (counted and (' +' .. session) or ' -'), 'hn', int(num(c.hn) + 1))
-  local hx = tonumber(c.hx)
-  if not hx or expiresAt < hx then setf(scope, 'hx', int(expiresAt)) end
-  if amount > 0 then setf(scope, 'res', int(num(c.res) + amount)) end
+  local c, d = changes(scope)
+  c[field] = { expiresAt, amount, counted and session or false }
+  d[field] = true
+  c.hn = (numeric(c, 'hn') or 0) + 1
+  d.hn = true
+  local hx = numeric(c, 'hx')
+  if not hx or expiresAt < hx then
+    c.hx = expiresAt
+    d.hx = true
+  end
+  if amount > 0 then
+    c.res = (numeric(c, 'res') or 0) + amount
+    d.res = true
+  end
   if counted then redis.call('HINCRBY', key('ss', scope), session, 1) end
   if has(spec.rpm) then
     redis.call('ZADD', key('rpm', scope), now, id)
@@ -333,19 +424,27 @@ local function hold(spec, id, amount, session, expiresAt)
   return entry
 end
 
+-- What spent() found for a window of a scope at the clock `at`: spentMemo[scope] =
+-- { at = now, [window table] = nano }. An admission asks for each window's spend three times
+-- (check, the partial room, reservable) and the same scopes again for the next operation of
+-- the batch: every write to a window's fields (a rolled-over fixed window, dropped buckets, a
+-- settled cost) forgets the scope's memo, so a remembered figure is the one spent() would
+-- compute again.
+local spentMemo = {}
+
 -- Drops the buckets entirely older than the window (see memory/quota-lib.ts expireBuckets).
-local function expire(scope, pfx, lengthMs, bucketMs)
+local function expire(scope, r)
   local c = S(scope)
-  local min = tonumber(c[pfx .. ':min'])
+  local min = numeric(c, r.min)
   if not min or min == -1 then return end
-  local span = math.ceil(lengthMs / bucketMs)
-  local oldest = math.floor(now / bucketMs) - span + 1
-  local stop = math.min(oldest, min + span)
+  local _, oldest = currentBucket(r)
+  local stop = math.min(oldest, min + r.span)
   if stop <= min then return end
-  local sum = num(c[pfx .. ':sum'])
-  local n = num(c[pfx .. ':n'])
+  spentMemo[scope] = nil
+  local sum = numeric(c, r.sum) or 0
+  local n = numeric(c, r.n) or 0
   for idx = min, stop - 1 do
-    local f = pfx .. ':' .. int(idx)
+    local f = bucketField(r, idx)
     local v = tonumber(getf(scope, f))
     if v then
       sum = sum - v
@@ -354,29 +453,47 @@ local function expire(scope, pfx, lengthMs, bucketMs)
     end
   end
   if n <= 0 then
-    setf(scope, pfx .. ':min', -1, pfx .. ':sum', 0, pfx .. ':n', 0)
+    setf(scope, r.min, -1)
+    setf(scope, r.sum, 0)
+    setf(scope, r.n, 0)
   else
-    setf(scope, pfx .. ':min', int(stop), pfx .. ':sum', int(sum), pfx .. ':n', int(n))
+    setf(scope, r.min, stop)
+    setf(scope, r.sum, sum)
+    setf(scope, r.n, n)
   end
 end
 
 -- Spend in a window now (fixed windows roll over to zero when their start changes).
 local function spent(scope, w)
-  if w.lengthMs then
-    local r = ROLLING[w.kind]
-    expire(scope, r[1], r[2], r[3])
-    return num(S(scope)[r[1] .. ':sum'])
+  local memo = spentMemo[scope]
+  if memo and memo.at == now then
+    local v = memo[w]
+    if v then return v end
   end
-  local pfx = FIXED[w.kind]
-  local start = w.start or 0
-  if tonumber(S(scope)[pfx .. ':start']) ~= start then
-    setf(scope, pfx .. ':start', int(start), pfx .. ':spent', 0)
-    return 0
+  local v
+  local r = w.lengthMs and ROLLING[w.kind]
+  if r then
+    expire(scope, r)
+    v = numeric(cache[scope], r.sum) or 0
+  else
+    local fx = FIXED[w.kind]
+    local start = w.start or 0
+    local c = S(scope)
+    if numeric(c, fx.start) ~= start then
+      spentMemo[scope] = nil
+      setf(scope, fx.start, start)
+      setf(scope, fx.spent, 0)
+      v = 0
+    else
+      v = numeric(c, fx.spent) or 0
+    end
   end
-  return num(S(scope)[pfx .. ':spent'])
+  memo = spentMemo[scope]
+  if memo and memo.at == now then memo[w] = v else spentMemo[scope] = { at = now, [w] = v } end
+  return v
 end
 
-local function reserved(scope) return num(S(scope).res) end
+local function reserved(scope) return numeric(S(scope), 'res') or 0 end
 
 -- `held`: the part of `current` reserved by requests in flight (money windows only).
 local function hit(scope, limit, current, max, resetAt, held)
@@ -456,34 +573,41 @@ end
 -- Adds a settled cost to every window of a scope, rolling windows over first.
 local function addSpend(spec, nano)
   local scope = spec.scope
-  local fields = {}
-  for _, kind in ipairs(ROLLING_ORDER) do
-    local r = ROLLING[kind]
-    local pfx = r[1]
-    expire(scope, pfx, r[2], r[3])
-    local c = S(scope)
-    local idx = math.floor(now / r[3])
-    local f = pfx .. ':' .. int(idx)
-    local before = num(getf(scope, f))
-    table.insert(fields, f)
-    table.insert(fields, int(before + nano))
-    local n = num(c[pfx .. ':n'])
-    -- A bucket is new when it held nothing (hydrate.lua never stores an empty one).
-    if before == 0 then n = n + 1 end
-    local min = tonumber(c[pfx .. ':min'])
-    if not min or min == -1 or idx < min then min = idx end
-    for _, v in ipairs({ pfx .. ':sum', int(num(c[pfx .. ':sum']) + nano), pfx .. ':n', int(n), pfx .. ':min', int(min) }) do table.insert(fields, v) end
+  local c, d = changes(scope)
+  spentMemo[scope] = nil
+  for _, r in ipairs(ROLLING_ORDER) do
+    expire(scope, r)
+    local idx = currentBucket(r)
+    local f = bucketField(r, idx)
+    local before = c[f]
+    if before == nil then before = getf(scope, f) end
+    before = tonumber(before) or 0
+    c[f] = before + nano
+    d[f] = true
+    c[r.sum] = (numeric(c, r.sum) or 0) + nano
+    d[r.sum] = true
+    -- A bucket is new when it held nothing (hydrate.lua never stores an empty one). n and min
+    -- are written only when they change.
+    if before == 0 then
+      c[r.n] = (numeric(c, r.n) or 0) + 1
+      d[r.n] = true
+    end
+    local min = numeric(c, r.min)
+    if not min or min == -1 or idx < min then
+      c[r.min] = idx
+      d[r.min] = true
+    end
   end
   for _, w in ipairs(spec.windows) do
     if has(w.start) then spent(scope, w) end
   end
-  local c = S(scope)
-  for _, kind in ipairs(FIXED_ORDER) do
-    local f = FIXED[kind] .. ':spent'
-    table.insert(fields, f)
-    table.insert(fields, int(num(c[f]) + nano))
+  for _, fx in ipairs(FIXED_ORDER) do
+    local f = fx.spent
+    c[f] = (numeric(c, f) or 0) + nano
+    d[f] = true
   end
-  setf(scope, unpack(fields))
+  -- spent() of the fixed windows above remembered the figures before this cost.
+  spentMemo[scope] = nil
 end
 
 -- Breakers ------------------------------------------------------------------------------------

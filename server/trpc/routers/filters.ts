@@ -4,7 +4,6 @@
  * the gateway's own compileFilter() before it is stored, so what the admin saves is what the
  * gateway can run; filters.test runs a rule set on a sample exactly as an attempt would.
  */
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { Prisma, type RequestFilter as FilterRow } from "../../generated/prisma/client.ts";
 import { AttemptFilters } from "../../gateway/filters/attempt.ts";
@@ -24,7 +23,7 @@ import {
 import { newDecisionChain } from "../../gateway/decision-chain.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, router } from "../trpc.ts";
-import { hubError } from "../hub-errors.ts";
+import { hubError, invalidValue } from "../hub-errors.ts";
 
 const jsonValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())]);
 
@@ -76,8 +75,7 @@ function validated(input: FilterInput, id = 0): FilterInput {
     compileFilter({ id, ...input } as FilterDefinition);
   } catch (error) {
     if (!(error instanceof FilterRuleError)) throw error;
-    const cause = new z.ZodError([{ code: "custom", path: [error.field], message: error.message, input: undefined }]);
-    throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause });
+    throw invalidValue(error.problem, error.field);
   }
   return input;
 }

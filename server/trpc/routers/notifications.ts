@@ -16,6 +16,7 @@ import { maskConfig, mergeConfig, openConfig, sealConfig, type TargetConfig } fr
 import { audit } from "../audit.ts";
 import { adminProcedure, router, type TrpcContext } from "../trpc.ts";
 import { hubError } from "../hub-errors.ts";
+import { refineProblem } from "../../domain/validation-problems.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Shapes
@@ -24,7 +25,7 @@ import { hubError } from "../hub-errors.ts";
 /** Config values as submitted: short strings (URLs, tokens, a chat id); checked per type below. */
 const configInput = z
   .record(z.string().max(50), z.string().max(2000))
-  .refine((c) => Object.keys(c).length <= 10, "Too many config fields")
+  .refine((c) => Object.keys(c).length <= 10, refineProblem("notifyConfigTooManyFields"))
   .describe("wecom/feishu/dingtalk: url (+ secret for feishu/dingtalk signing); telegram: botToken, chatId, apiUrl; webhook: url, secret (≥ 16 characters)");
 
 const targetFields = {
@@ -55,7 +56,7 @@ type TargetView = z.infer<typeof targetView>;
 
 const settingsFields = {
   quotaAlertPercent: z.number().int().min(1).max(100).describe("Alert at this percentage of a money limit"),
-  leaderboardTime: z.string().refine(isTimeOfDay, "Use HH:MM (24-hour)").describe("Daily leaderboard time, HH:MM in the system time zone"),
+  leaderboardTime: z.string().refine(isTimeOfDay, refineProblem("notifyLeaderboardTime")).describe("Daily leaderboard time, HH:MM in the system time zone"),
   leaderboardTopN: z.number().int().min(1).max(50),
   cooldownMinutes: z.number().int().min(0).max(1440).describe("At most one message per event and subject per target in this many minutes"),
   maxPerHour: z.number().int().min(1).max(1000).describe("At most this many messages per target per hour"),

@@ -9,6 +9,7 @@ import { priceDataSchema, type PriceData } from "../../domain/prices.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, dashboardProcedure, router } from "../trpc.ts";
 import { hubError } from "../hub-errors.ts";
+import { refineProblem } from "../../domain/validation-problems.ts";
 
 export const PRICE_SOURCES = ["builtin", "litellm", "manual"] as const;
 
@@ -55,9 +56,10 @@ export function toPriceItem(row: ModelPrice): z.infer<typeof priceItem> {
 }
 
 /** A manual price must bill something: without an input or output price the gateway treats the model as unpriced. */
-const manualPriceData = priceDataSchema.refine((d) => d.input_cost_per_token !== undefined || d.output_cost_per_token !== undefined, {
-  message: "Give at least an input or an output price (input_cost_per_token / output_cost_per_token).",
-});
+const manualPriceData = priceDataSchema.refine(
+  (d) => d.input_cost_per_token !== undefined || d.output_cost_per_token !== undefined,
+  refineProblem("priceNeedsInputOrOutput"),
+);
 
 export const pricesRouter = router({
   list: dashboardProcedure

@@ -26,6 +26,7 @@ import { CODEX_INSTRUCTIONS_STRATEGIES, MAX_CUSTOM_INSTRUCTIONS_BYTES } from "..
 import { adminProcedure, router } from "../trpc.ts";
 import { providerHealthProcedures } from "./providers-health.ts";
 import { hubError } from "../hub-errors.ts";
+import { refineProblem } from "../../domain/validation-problems.ts";
 
 const httpUrl = z
   .url({ protocol: /^https?$/ })
@@ -73,7 +74,7 @@ const providerFields = {
   codexInstructions: z
     .string()
     .max(MAX_CUSTOM_INSTRUCTIONS_BYTES)
-    .refine((text) => Buffer.byteLength(text, "utf8") <= MAX_CUSTOM_INSTRUCTIONS_BYTES, "at most 64 KiB")
+    .refine((text) => Buffer.byteLength(text, "utf8") <= MAX_CUSTOM_INSTRUCTIONS_BYTES, refineProblem("codexInstructionsTooLong"))
     .nullable()
     .optional()
     .describe("The instructions a codex provider with the custom strategy sends upstream"),

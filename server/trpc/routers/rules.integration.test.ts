@@ -45,9 +45,16 @@ describe("error rules as an admin", () => {
   it("refuses a regex that does not compile, on create and on update", async () => {
     const res = await t.adminRaw("rules/create", { pattern: "([unclosed", matchType: "regex", category: "client_error" });
     expect(res.status).toBe(400);
-    expect(JSON.stringify(await res.json())).toMatch(/regular expression/);
+    // The issue's English as it always was, with the stable code and the engine's words beside it.
+    const body = (await res.json()) as { issues: Array<{ path: string[]; message: string; params?: { hubCode?: string; hubVars?: { detail?: string } } }> };
+    const [issue] = body.issues;
+    expect(issue).toMatchObject({ path: ["pattern"], params: { hubCode: "rulePatternInvalid" } });
+    expect(issue.message).toMatch(/^Not a valid regular expression: Invalid regular expression: \/\(\[unclosed\/i?: /);
+    expect(issue.message).toBe(`Not a valid regular expression: ${issue.params?.hubVars?.detail}`);
     const rule = await t.admin<Rule>("rules/create", { pattern: "([unclosed", matchType: "contains", category: "client_error" });
-    expect((await t.adminRaw("rules/update", { id: rule.id, matchType: "regex" })).status).toBe(400);
+    const update = await t.adminRaw("rules/update", { id: rule.id, matchType: "regex" });
+    expect(update.status).toBe(400);
+    expect(await update.json()).toMatchObject({ data: { hubCode: "rulePatternInvalid" }, issues: [{ path: ["pattern"], params: { hubCode: "rulePatternInvalid" } }] });
     await t.admin("rules/delete", { id: rule.id });
   });
 

@@ -4,13 +4,13 @@
  * breaker) and optionally what to tell the client instead. rules.test runs the live rule set
  * against a sample error, exactly as the gateway matches it.
  */
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { ErrorRule as ErrorRuleRow } from "../../generated/prisma/client.ts";
 import { extractMessage, matchErrorRule } from "../../domain/error-rules.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, router } from "../trpc.ts";
-import { hubError } from "../hub-errors.ts";
+import { hubError, refusalFromZod } from "../hub-errors.ts";
+import { problemIssue, validationProblem, type ValidationProblem } from "../../domain/validation-problems.ts";
 
 export const MATCH_TYPES = ["contains", "exact", "regex"] as const;
 
@@ -28,19 +28,19 @@ const ruleFields = {
 };
 
 /** The gateway compiles regex rules case-insensitively; one that does not compile would never match. */
-function regexProblem(pattern: string): string | undefined {
+function regexProblem(pattern: string): ValidationProblem | undefined {
   try {
     new RegExp(pattern, "i");
     return undefined;
   } catch (error) {
-    return `Not a valid regular expression: ${(error as Error).message}`;
+    return validationProblem("rulePatternInvalid", { detail: (error as Error).message });
   }
 }
 
 const completeRule = z.object(ruleFields).superRefine((rule, ctx) => {
   if (rule.matchType !== "regex") return;
   const problem = regexProblem(rule.pattern);
-  if (problem) ctx.addIssue({ code: "custom", path: ["pattern"], message: problem });
+  if (problem) ctx.addIssue(problemIssue(problem, ["pattern"], rule.pattern));
 });
 
 const ruleView = z.object({ id: z.number(), ...ruleFields, isDefault: z.boolean(), createdAt: z.string(), updatedAt: z.string() });
@@ -70,7 +70,7 @@ function validated(rule: z.input<typeof completeRule>) {
   const parsed = completeRule.safeParse(rule);
   if (!parsed.success) {
     // The zod error as the cause: the error formatter turns it into field errors for forms.
-    throw new TRPCError({ code: "BAD_REQUEST", message: parsed.error.issues[0]?.message ?? "Invalid rule.", cause: parsed.error });
+    throw refusalFromZod(parsed.error, "Invalid rule.");
   }
   return parsed.data;
 }

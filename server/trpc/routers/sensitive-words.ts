@@ -4,7 +4,6 @@
  * will run it (RE2 syntax, bounded lengths, no empty word, no pattern that matches empty text);
  * sensitiveWords.test runs a text through the enabled set exactly as the gateway matches it.
  */
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Db } from "../../db/database.ts";
 import type { SensitiveWord } from "../../generated/prisma/client.ts";
@@ -18,7 +17,7 @@ import {
 } from "../../policy/sensitive-words/matcher.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, router } from "../trpc.ts";
-import { hubError } from "../hub-errors.ts";
+import { hubError, invalidValue } from "../hub-errors.ts";
 
 const MATCH_TYPE = z.enum(SENSITIVE_MATCH_TYPES as [SensitiveMatchType, ...SensitiveMatchType[]]);
 
@@ -49,10 +48,7 @@ function toWordView(row: SensitiveWord): WordView {
 function validated<T extends { word: string; matchType: SensitiveMatchType }>(entry: T): T {
   const word = entry.matchType === "regex" ? entry.word : entry.word.trim();
   const problem = sensitiveWordProblem(word, entry.matchType);
-  if (problem) {
-    const issues = [{ code: "custom" as const, path: ["word"], message: problem, input: entry.word }];
-    throw new TRPCError({ code: "BAD_REQUEST", message: problem, cause: new z.ZodError(issues) });
-  }
+  if (problem) throw invalidValue(problem, "word", entry.word);
   return { ...entry, word };
 }
 

@@ -8,6 +8,7 @@ import { isValidTimeZone } from "../../domain/quota/windows.ts";
 import { isTimeOfDay } from "../../jobs/schedule.ts";
 import { jobSchedules } from "../../jobs/hub-jobs.ts";
 import { listJobRuns } from "../../jobs/scheduler.ts";
+import { refineProblem } from "../../domain/validation-problems.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, dashboardProcedure, isAdmin, publicProcedure, router } from "../trpc.ts";
 
@@ -19,7 +20,7 @@ const count = z.number().int().min(0).max(1_000_000_000).nullable();
 const VERSION = /^\d+(\.\d+){0,3}$/;
 
 /** A daily job's time: refused at save time unless it is HH:MM, so a job is never silently off. */
-const timeOfDay = z.string().trim().refine(isTimeOfDay, { message: "Use a 24-hour time of day such as 03:00." });
+const timeOfDay = z.string().trim().refine(isTimeOfDay, refineProblem("settingsTimeOfDay"));
 
 /** Every editable field, with the same names as the SystemSettings columns. */
 const settingsFields = {
@@ -31,7 +32,7 @@ const settingsFields = {
     .trim()
     .min(1)
     .max(64)
-    .refine(isValidTimeZone, { message: "Not a time zone this server knows (use an IANA name such as Asia/Shanghai or UTC)." })
+    .refine(isValidTimeZone, refineProblem("settingsTimeZone"))
     .describe("IANA time zone of the daily, weekly and monthly windows"),
   verboseProviderError: z.boolean(),
   passThroughUpstreamErrorMessage: z.boolean(),
