@@ -456,6 +456,10 @@ export const en = {
   "providerTest.status": "HTTP status",
   "providerTest.latency": "Latency",
   "providerTest.message": "Message",
+  "providerTest.reason.unsupported_type": "The connection test cannot probe {detail} providers yet.",
+  "providerTest.reason.key_undecryptable": "The stored upstream key cannot be decrypted (check ENCRYPTION_KEY).",
+  "providerTest.reason.request_failed": "The request failed: {detail}",
+  "providerTest.reason.timeout": "No answer within {detail} s.",
 
   // Settings
   "settings.nav": "Settings pages",

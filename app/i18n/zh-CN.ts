@@ -431,6 +431,10 @@ export const zhCN: Messages = {
   "providerTest.status": "HTTP 状态",
   "providerTest.latency": "延迟",
   "providerTest.message": "消息",
+  "providerTest.reason.unsupported_type": "连接测试暂不支持 {detail} 类型的供应商。",
+  "providerTest.reason.key_undecryptable": "无法解密已保存的上游密钥（请检查 ENCRYPTION_KEY）。",
+  "providerTest.reason.request_failed": "请求失败：{detail}",
+  "providerTest.reason.timeout": "{detail} 秒内没有响应。",
 
   "settings.nav": "设置页面",
   "settings.navGeneral": "系统",

@@ -27,7 +27,17 @@ export interface ProviderTestResult {
   model: string | null;
   /** What happened, for people; never contains the upstream secret. */
   message: string;
+  /**
+   * Set when the hub, not the upstream, says what went wrong: the dashboard words it in the
+   * reader's language from this code and `detail` (the network error's code, the seconds waited,
+   * the provider type); `message` stays the English text API clients read.
+   */
+  reason?: ProviderTestReason;
+  detail?: string;
 }
+
+export const PROVIDER_TEST_REASONS = ["unsupported_type", "key_undecryptable", "request_failed", "timeout"] as const;
+export type ProviderTestReason = (typeof PROVIDER_TEST_REASONS)[number];
 
 interface Probe {
   /** A cheap model most upstreams of the format serve, when the admin names none. */
@@ -123,7 +133,15 @@ export async function testProvider(provider: CachedProvider, requestedModel?: st
   const adapter = providerAdapter(provider.providerType);
   const probe = adapter ? PROBES[adapter.format] : undefined;
   if (!adapter || !probe) {
-    return { ok: false, status: null, latencyMs: 0, model: null, message: `unsupported type: the connection test cannot probe "${provider.providerType}" providers yet` };
+    return {
+      ok: false,
+      status: null,
+      latencyMs: 0,
+      model: null,
+      message: `unsupported type: the connection test cannot probe "${provider.providerType}" providers yet`,
+      reason: "unsupported_type",
+      detail: provider.providerType,
+    };
   }
   const model = pickModel(provider, probe, requestedModel);
   let dispatcher: Dispatcher | undefined;
@@ -157,8 +175,18 @@ export async function testProvider(provider: CachedProvider, requestedModel?: st
   } catch (error) {
     const e = error as Error & { cause?: Error & { code?: string } };
     const timedOut = e.name === "TimeoutError" || e.name === "AbortError";
-    const reason = timedOut ? `no answer within ${Math.round(timeoutMs / 1000)} s` : `${e.cause?.code ?? e.cause?.message ?? e.message}`;
-    return { ok: false, status: null, latencyMs: elapsed(), model, message: redact(`request failed: ${reason}`, provider.secret) };
+    const seconds = String(Math.round(timeoutMs / 1000));
+    const cause = redact(`${e.cause?.code ?? e.cause?.message ?? e.message}`, provider.secret);
+    const reason = timedOut ? `no answer within ${seconds} s` : cause;
+    return {
+      ok: false,
+      status: null,
+      latencyMs: elapsed(),
+      model,
+      message: redact(`request failed: ${reason}`, provider.secret),
+      reason: timedOut ? "timeout" : "request_failed",
+      detail: timedOut ? seconds : cause,
+    };
   } finally {
     await dispatcher?.close().catch(() => undefined);
   }
@@ -175,7 +203,7 @@ export async function testProviderById(deps: { db: Db; secrets: Services["secret
   try {
     provider = toCachedProvider(row, deps.secrets);
   } catch {
-    return { ok: false, status: null, latencyMs: 0, model: null, message: "The stored upstream key cannot be decrypted (check ENCRYPTION_KEY)." };
+    return { ok: false, status: null, latencyMs: 0, model: null, message: "The stored upstream key cannot be decrypted (check ENCRYPTION_KEY).", reason: "key_undecryptable" };
   }
   const result = await testProvider(provider, model);
   deps.logger.info({ providerId: row.id, ok: result.ok, status: result.status, latencyMs: result.latencyMs }, "provider connection test");

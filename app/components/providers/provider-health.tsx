@@ -108,7 +108,10 @@ function ProviderTestReport({ name, result, onClose }: { name: string; result: P
         </dl>
         <div>
           <div className="text-xs text-muted-foreground">{t("providerTest.message")}</div>
-          <p className="break-words rounded-md bg-muted px-3 py-2 font-mono text-xs">{result.message}</p>
+          {/* The hub's own finding in the reader's language; an upstream's answer as it came. */}
+          <p className="break-words rounded-md bg-muted px-3 py-2 font-mono text-xs">
+            {result.reason ? t(`providerTest.reason.${result.reason}`, { detail: result.detail ?? "" }) : result.message}
+          </p>
         </div>
       </div>
       <DialogFooter>

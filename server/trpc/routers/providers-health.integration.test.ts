@@ -121,7 +121,7 @@ describe("connection test", () => {
     await new Promise((resolve) => closed.close(resolve));
     const dead = await t.admin<{ id: number }>("providers/create", { name: "dead", url: `http://127.0.0.1:${port}`, key: "sk-dead-0001", providerType: "claude-auth" });
     const result = await t.admin<TestResult>("providers/test", { id: dead.id });
-    expect(result).toMatchObject({ ok: false, status: null, message: "request failed: ECONNREFUSED" });
+    expect(result).toMatchObject({ ok: false, status: null, message: "request failed: ECONNREFUSED", reason: "request_failed", detail: "ECONNREFUSED" });
   });
 
   it("probes other formats through their adapters, and says when a type cannot be probed", async () => {
@@ -131,7 +131,7 @@ describe("connection test", () => {
     expect(fake.requests.at(-1)).toMatchObject({ path: "/v1/chat/completions", headers: { authorization: "Bearer sk-openai-0002" } });
 
     const cli = await t.admin<{ id: number }>("providers/create", { name: "cli", url: fake.url, key: "AIza-cli-0003", providerType: "gemini-cli" });
-    expect(await t.admin<TestResult>("providers/test", { id: cli.id })).toMatchObject({ ok: false, status: null, message: expect.stringMatching(/^unsupported type/) });
+    expect(await t.admin<TestResult>("providers/test", { id: cli.id })).toMatchObject({ ok: false, status: null, message: expect.stringMatching(/^unsupported type/), reason: "unsupported_type" });
   });
 });
 

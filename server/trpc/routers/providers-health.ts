@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { providerHealth, resetBreaker } from "../../admin/provider-health.ts";
-import { testProviderById } from "../../admin/provider-test.ts";
+import { PROVIDER_TEST_REASONS, testProviderById } from "../../admin/provider-test.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure } from "../trpc.ts";
 
@@ -66,6 +66,16 @@ export const providerHealthProcedures = {
       },
     })
     .input(z.object({ id: z.number().int(), model: z.string().trim().max(200).optional().describe("Model to ask; default: the provider's first allowed model, else a small one of its format") }))
-    .output(z.object({ ok: z.boolean(), status: z.number().nullable(), latencyMs: z.number(), model: z.string().nullable(), message: z.string() }))
+    .output(
+      z.object({
+        ok: z.boolean(),
+        status: z.number().nullable(),
+        latencyMs: z.number(),
+        model: z.string().nullable(),
+        message: z.string(),
+        reason: z.enum(PROVIDER_TEST_REASONS).optional().describe("Set when the hub, not the upstream, says what went wrong"),
+        detail: z.string().optional().describe("The reason's detail: a network error's code, the seconds waited, or the provider type"),
+      }),
+    )
     .mutation(({ ctx, input }) => testProviderById(ctx, input.id, input.model)),
 };
