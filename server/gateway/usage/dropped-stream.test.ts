@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { emptySummary } from "../formats/summary.ts";
-import { generatedBytes } from "../streaming/generated-bytes.ts";
+import { generatedBytesOf } from "../streaming/generated-bytes.ts";
 import { countedRequestBytes, droppedStreamUsage } from "./dropped-stream.ts";
 
 describe("the estimate of a dropped stream", () => {
   it("counts generated text by what it stands for, not by its JSON escapes", () => {
-    const event = Buffer.from('data: {"choices":[{"delta":{"content":"a\\nb\\u4f60","reasoning_content":null}}]}\n\n').toString("latin1");
-    expect(generatedBytes(event, ["content", "reasoning_content"])).toBe(1 + 1 + 1 + 3);
+    const event = Buffer.from('data: {"choices":[{"delta":{"content":"a\\nb\\u4f60","reasoning_content":null}}]}\n\n');
+    expect(generatedBytesOf(event, ["content", "reasoning_content"])).toBe(1 + 1 + 1 + 3);
   });
 
   it("leaves inline base64 data out of the request's size", () => {

@@ -20,7 +20,7 @@
 import { SseSplitter, sseEventData } from "../../streaming/sse-splitter.ts";
 import type { ResponseOptions, ResponseSummary, StreamTap } from "../types.ts";
 import { openAiEmbeddedError } from "./errors.ts";
-import { generatedBytes } from "../../streaming/generated-bytes.ts";
+import { generatedBytesOf } from "../../streaming/generated-bytes.ts";
 import { findWatchedMembers, nullMemberSpan, type MemberHit, type WatchedMember } from "./event-bytes.ts";
 import { isUsageObject, openAiChatUsage } from "./usage.ts";
 import { bodyNotJson, emptySummary, unexpectedBody } from "../summary.ts";
@@ -149,9 +149,9 @@ class OpenAiChatStreamTap implements StreamTap {
       if (this.hideUsage) this.pending.push(event);
       return;
     }
+    this.generated += generatedBytesOf(event, GENERATED_MEMBERS);
     // One latin1 view per event: byte offsets stay valid, and the searches below stay in JavaScript.
     const text = event.toString("latin1");
-    this.generated += generatedBytes(text, GENERATED_MEMBERS);
     const members = findWatchedMembers(text);
     const payload = this.decodeIfNeeded(event, text, members);
     if (payload === "done") {
