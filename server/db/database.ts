@@ -20,6 +20,9 @@ const POOL_CLOSE_TIMEOUT_MS = 5_000;
  */
 const POOL_CONNECT_TIMEOUT_MS = 10_000;
 
+/** How long a query may wait for the embedded database's single connection. */
+const EMBEDDED_WAIT_TIMEOUT_MS = 120_000;
+
 export type Db = PrismaClient;
 
 /** One parameterised SQL query over the pool, for the few hot writes that bypass Prisma. */
@@ -41,7 +44,7 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   dataDir: string;
   logger: Logger;
-  /** Pool size for real PostgreSQL. */
+  /** Pool size for real PostgreSQL (the embedded database always gets one connection). */
   poolMax?: number;
 }
 
@@ -54,7 +57,16 @@ async function openPostgres(
   options: DatabaseOptions,
   embedded?: { stop(): Promise<void> },
 ): Promise<Database> {
-  const pool = new pg.Pool({ connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS, ...connection, max: options.poolMax ?? (embedded ? 4 : 10) });
+  // One connection to the embedded database: pglite-socket runs each protocol message of every
+  // connection against PGlite's single session as it arrives, keeping only a transaction's
+  // messages together, so two connections' Parse/Bind pairs interleave and a query binds the
+  // other's statement (decision 0003). PGlite runs one query at a time anyway; one connection
+  // costs no throughput.
+  const max = embedded ? 1 : (options.poolMax ?? 10);
+  // Waiting for the embedded database's one connection is waiting for PGlite, which cannot
+  // vanish like a host; a long cleanup or export must make others wait, not fail.
+  const connectionTimeoutMillis = embedded ? EMBEDDED_WAIT_TIMEOUT_MS : POOL_CONNECT_TIMEOUT_MS;
+  const pool = new pg.Pool({ connectionTimeoutMillis, ...connection, max });
   // An idle client that loses its connection must not crash the process.
   pool.on("error", (error) => options.logger.warn({ err: error.message }, "postgres pool client error"));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
