@@ -56,11 +56,18 @@ const SPECS_JSON = SPECS.map((s) => JSON.stringify(s)).join(",");
 
 type Op = { o: "admit" | "settle"; r: object };
 // Scope specs by index into the batch's list, as redis-store.ts serializeBatch sends them.
+/** When each request was admitted: its settlement names it (SettleRequest.admittedAt). */
+const admissionTimes = new Map<string, number>();
+function admittedNow(requestId: string): number {
+  const now = Date.now();
+  admissionTimes.set(requestId, now);
+  return now;
+}
 const admit = (requestId: string): Op => ({
   o: "admit",
   r: {
     requestId,
-    now: Date.now(),
+    now: admittedNow(requestId),
     scopes: [0, 1],
     estimateNano: 20_000_000,
     session: SESSION,
@@ -75,6 +82,7 @@ const settle = (requestId: string): Op => ({
   r: {
     requestId,
     now: Date.now(),
+    admittedAt: admissionTimes.get(requestId) ?? Date.now(),
     costNano: 15_000_000,
     providerId: 1,
     breaker: "success",

@@ -119,11 +119,12 @@ function admitRequest(requestId: string, now: number): AdmitRequest {
   };
 }
 
-function settleRequest(requestId: string, now: number): SettleRequest {
+function settleRequest(requestId: string, now: number, admittedAt: number): SettleRequest {
   const s = scopes(now);
   return {
     requestId,
     now,
+    admittedAt,
     costNano: COST_NANO,
     providerId: PROVIDER_ID,
     breaker: "success",
@@ -213,11 +214,12 @@ async function round(store: RedisStore, admin: Redis, index: number, concurrency
     for (let i = 0; !stop; i++) {
       const id = `r${index}-${worker}-${i}`;
       busy(WORK_US / 2);
-      const admitted = await store.admit(admitRequest(id, Date.now()));
+      const admittedAt = Date.now();
+      const admitted = await store.admit(admitRequest(id, admittedAt));
       if (admitted.status !== "admitted") refused++;
       if (UPSTREAM_MS > 0) await sleep(UPSTREAM_MS);
       busy(WORK_US / 2);
-      await store.settle(settleRequest(id, Date.now()));
+      await store.settle(settleRequest(id, Date.now(), admittedAt));
       requests++;
     }
   };

@@ -98,14 +98,22 @@ function sendError(res: ServerResponse, error: GatewayError, requestId: string) 
  * the error to answer with, or null when admitted. When the store cannot answer, rate limits
  * fail open and money limits follow the system setting, as for model requests.
  */
-async function admitCaller(deps: GatewayDeps, key: CachedKey, provider: CachedProvider, requestId: string, session: string): Promise<{ refusal: GatewayError | null; held: boolean; scopes: ReturnType<typeof keyScope>[] }> {
+async function admitCaller(
+  deps: GatewayDeps,
+  key: CachedKey,
+  provider: CachedProvider,
+  requestId: string,
+  session: string,
+): Promise<{ refusal: GatewayError | null; held: boolean; scopes: ReturnType<typeof keyScope>[]; admittedAt: number }> {
   const settings = deps.catalog.settings();
   const now = deps.now();
   const scopes = [keyScope(key, settings, now), userScope(key, settings, now)];
+  // The `now` of the call that admitted the request; its settlement names it.
+  let admittedAt = now;
   const admitRequest = () =>
     deps.store.admit({
       requestId,
-      now: deps.now(),
+      now: (admittedAt = deps.now()),
       scopes: scopes.map((s) => s.spec),
       estimateNano: 0,
       session: { id: session, bindingKey: session },
@@ -134,13 +142,13 @@ async function admitCaller(deps: GatewayDeps, key: CachedKey, provider: CachedPr
   } catch {
     const moneyLimited = scopes.some((s) => s.spec.windows.length > 0);
     if (moneyLimited && settings.moneyLimitFailMode === "closed" && deps.env.ENABLE_RATE_LIMIT) {
-      return { refusal: new GatewayError("no_provider", "Spending limits cannot be checked right now (the quota store is unavailable), so requests are refused. Try again shortly.", { blockedBy: "quota_store_unavailable" }), held: false, scopes };
+      return { refusal: new GatewayError("no_provider", "Spending limits cannot be checked right now (the quota store is unavailable), so requests are refused. Try again shortly.", { blockedBy: "quota_store_unavailable" }), held: false, scopes, admittedAt };
     }
-    return { refusal: null, held: false, scopes };
+    return { refusal: null, held: false, scopes, admittedAt };
   }
-  if (result.status === "limited") return { refusal: limitError(result.hit, deps.now()), held: false, scopes };
+  if (result.status === "limited") return { refusal: limitError(result.hit, deps.now()), held: false, scopes, admittedAt };
   // An open breaker does not stop a tool call (breakers guard model traffic), nor does anything else here.
-  return { refusal: null, held: result.status === "admitted", scopes };
+  return { refusal: null, held: result.status === "admitted", scopes, admittedAt };
 }
 
 /**
@@ -218,7 +226,7 @@ export async function relayMcp(req: IncomingMessage, res: ServerResponse, path: 
     }
     if (admission.held) {
       await deps.store
-        .settle({ requestId, now: deps.now(), costNano: 0, providerId: provider.id, breaker: "none", breakerConfig: null, bind: null, scopes: admission.scopes.map((s) => s.spec) })
+        .settle({ requestId, now: deps.now(), admittedAt: admission.admittedAt, costNano: 0, providerId: provider.id, breaker: "none", breakerConfig: null, bind: null, scopes: admission.scopes.map((s) => s.spec) })
         .catch((error: Error) => deps.logger.warn({ err: error.message, requestId }, "MCP settlement could not reach the store; its holds expire by themselves"));
     }
   }

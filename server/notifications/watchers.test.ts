@@ -47,7 +47,7 @@ function setup(store: Store, wanted = true) {
 }
 
 const settleBreaker = (store: Store, outcome: "success" | "failure", now: number, id = `r${Math.random()}`) =>
-  store.settle({ requestId: id, now, costNano: 0, providerId: 1, breaker: outcome, breakerConfig: BREAKER, bind: null, scopes: [] });
+  store.settle({ requestId: id, now, admittedAt: now, costNano: 0, providerId: 1, breaker: outcome, breakerConfig: BREAKER, bind: null, scopes: [] });
 
 describe("breaker watcher", () => {
   it("reports an opening, a re-opening after a failed probe, and the closing, once each", async () => {
@@ -111,7 +111,7 @@ describe("quota watcher", () => {
     const { spec } = buildScope("p:1", PROVIDER_LIMITS, "UTC", T0);
     await store.hydrate(spec, { signature: spec.signature, buckets: {}, fixed: {} }, T0);
     const spend = async (usd: number) => {
-      await store.settle({ requestId: `q${Math.random()}`, now: T0, costNano: usd * 1e9, providerId: 1, breaker: "none", breakerConfig: null, bind: null, scopes: [spec] });
+      await store.settle({ requestId: `q${Math.random()}`, now: T0, admittedAt: T0, costNano: usd * 1e9, providerId: 1, breaker: "none", breakerConfig: null, bind: null, scopes: [spec] });
       watchers.observe(record(1));
       await watchers.checkQuotas(T0);
     };
@@ -130,7 +130,7 @@ describe("quota watcher", () => {
     const { watchers, events } = setup(store);
     const { spec } = buildScope("p:1", PROVIDER_LIMITS, "UTC", T0);
     await store.hydrate(spec, { signature: spec.signature, buckets: {}, fixed: {} }, T0);
-    await store.settle({ requestId: "big", now: T0, costNano: 9e9, providerId: 1, breaker: "none", breakerConfig: null, bind: null, scopes: [spec] });
+    await store.settle({ requestId: "big", now: T0, admittedAt: T0, costNano: 9e9, providerId: 1, breaker: "none", breakerConfig: null, bind: null, scopes: [spec] });
     await watchers.checkQuotas(T0); // nothing observed: not looked at
     expect(events).toEqual([]);
     watchers.observe(record(1));

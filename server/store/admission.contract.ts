@@ -25,12 +25,18 @@ function candidate(providerId: number, opts: Partial<ProviderCandidate> = {}): P
   return { providerId, priority: 0, reclaimSessions: false, disableSessionReuse: false, breaker: BREAKER, limits: scope(`p:${providerId}`), ...opts };
 }
 
+/** Each request's admission time, as the gateway remembers it for its failover and settlement (SettleRequest.admittedAt). */
+const admissionTimes = new Map<string, number>();
+const admittedAt = (requestId: string) => admissionTimes.get(requestId) ?? T0;
+
 function admitReq(o: Partial<AdmitRequest> & { candidates: ProviderCandidate[] }): AdmitRequest {
-  return { requestId: rid(), now: T0, scopes: [], estimateNano: 0, session: null, enforce: true, holdMs: 10 * MIN, passthrough: false, ...o };
+  const req = { requestId: rid(), now: T0, scopes: [], estimateNano: 0, session: null, enforce: true, holdMs: 10 * MIN, passthrough: false, ...o };
+  admissionTimes.set(req.requestId, req.now);
+  return req;
 }
 
 function settleReq(requestId: string, o: Partial<SettleRequest> = {}): SettleRequest {
-  return { requestId, now: T0, costNano: 0, providerId: null, breaker: "none", breakerConfig: null, bind: null, scopes: [], ...o };
+  return { requestId, now: T0, admittedAt: admittedAt(requestId), costNano: 0, providerId: null, breaker: "none", breakerConfig: null, bind: null, scopes: [], ...o };
 }
 
 function admittedOn(r: AdmitResult): number {
@@ -247,6 +253,7 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       expect((await store.inFlight(provider.scope, T0)).requests).toBe(1);
       const next = await peer.failover({
         requestId: r.requestId,
+        admittedAt: admittedAt(r.requestId),
         now: T0,
         failedProviderId: p,
         countFailure: true,
@@ -271,6 +278,7 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       // Its process fails over late, then vanishes without settling.
       const moved = await peer.failover({
         requestId: r.requestId,
+        admittedAt: admittedAt(r.requestId),
         now: T0 + MIN,
         failedProviderId: p,
         countFailure: false,
@@ -296,6 +304,7 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       // holds nothing there, as for a request admitted while the store was unreachable.
       const late = await peer.failover({
         requestId: r.requestId,
+        admittedAt: admittedAt(r.requestId),
         now: T0 + 2000,
         failedProviderId: p,
         countFailure: false,
@@ -320,6 +329,7 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       // A late, duplicated failover (e.g. a retried call) must not take a slot nobody releases.
       const late = await peer.failover({
         requestId: r.requestId,
+        admittedAt: admittedAt(r.requestId),
         now: T0,
         failedProviderId: p,
         countFailure: false,
@@ -346,6 +356,7 @@ export function runAdmissionContract(name: string, makeStore: () => Promise<{ st
       // whether its record is still kept must not matter): the slot is not its to share.
       const late = await peer.failover({
         requestId: r.requestId,
+        admittedAt: admittedAt(r.requestId),
         now: T0,
         failedProviderId: p,
         countFailure: false,

@@ -148,6 +148,12 @@ export type AdmitResult =
 export interface FailoverRequest {
   requestId: string;
   now: number;
+  /**
+   * The `now` of the request's admission (the call that admitted it). The Redis store keeps a
+   * request's record in the hash of its minute of admission (decision 0024, "Records by the
+   * minute") and finds it by this; the memory store does not need it.
+   */
+  admittedAt: number;
   failedProviderId: number;
   /** Count one breaker failure for the failed provider (a provider fault, after its retries). */
   countFailure: boolean;
@@ -163,6 +169,12 @@ export interface FailoverRequest {
 export interface SettleRequest {
   requestId: string;
   now: number;
+  /**
+   * The `now` of the request's admission (the call that admitted it). The Redis store keeps a
+   * request's record in the hash of its minute of admission (decision 0024, "Records by the
+   * minute") and finds it by this; the memory store does not need it.
+   */
+  admittedAt: number;
   /** Actual cost (nano-USD) to add to the windows of every scope, 0 when not billed. */
   costNano: number;
   /** The provider that served (or last failed) the request, null when none was admitted. */

@@ -19,8 +19,11 @@ export interface KeyBuilder {
    */
   quota: {
     prefix: string;
-    /** A request's record (a string: what it holds, whether it settled). */
-    request(requestId: string): string;
+    /**
+     * The records of the requests admitted in one minute (`Math.floor(admittedAt / 60_000)`): a
+     * hash, request id -> what it holds or that it settled (decision 0024, "Records by the minute").
+     */
+    requestRecords(minute: number): string;
     /** A scope's hash: its counters and the holds of the requests in flight on it. */
     scope(scope: string): string;
     breaker(providerId: number): string;
@@ -40,7 +43,7 @@ export function createKeyBuilder(prefix = "cch:"): KeyBuilder {
     outputFigures: (bucket) => `${prefix}out:${bucket}`,
     quota: {
       prefix: `${prefix}{q}`,
-      request: (id) => `${prefix}{q}rq:${id}`,
+      requestRecords: (minute) => `${prefix}{q}rb:${minute}`,
       scope: (scope) => `${prefix}{q}sc:${scope}`,
       breaker: (id) => `${prefix}{q}b:${id}`,
       probes: (id) => `${prefix}{q}bp:${id}`,

@@ -29,7 +29,7 @@ describe("MemoryStore", () => {
     // A long-lived instance: 500 sessions, each bound once for a minute, none seen again.
     for (let i = 0; i < 500; i++) {
       await store.admit(request(`a${i}`, T0));
-      await store.settle({ requestId: `a${i}`, now: T0, costNano: 0, providerId: 1, breaker: "none", breakerConfig: null, bind: { bindingKey: `session-${i}`, providerId: 1, ttlMs: 60_000 }, scopes: [] });
+      await store.settle({ requestId: `a${i}`, now: T0, admittedAt: T0, costNano: 0, providerId: 1, breaker: "none", breakerConfig: null, bind: { bindingKey: `session-${i}`, providerId: 1, ttlMs: 60_000 }, scopes: [] });
     }
     // Later traffic (a few requests per expired binding is plenty) must reclaim their memory.
     for (let i = 0; i < 100; i++) await store.admit(request(`b${i}`, T0 + 120_000));

@@ -44,7 +44,7 @@ export function runSessionBindingContract(name: string, makeStore: () => Promise
         candidates: [candidate(providerId)], enforce: true, holdMs: MIN, passthrough: false,
       });
       expect(admitted.status).toBe("admitted");
-      await store.settle({ requestId, now, costNano: 0, providerId, breaker: "success", breakerConfig: candidate(providerId).breaker, bind: { bindingKey, providerId, ttlMs: MIN }, scopes: [] });
+      await store.settle({ requestId, now, admittedAt: now, costNano: 0, providerId, breaker: "success", breakerConfig: candidate(providerId).breaker, bind: { bindingKey, providerId, ttlMs: MIN }, scopes: [] });
     }
 
     it("reports the live bindings of the sessions asked about, and none that expired", async () => {

@@ -279,6 +279,8 @@ function randomOp(rng: Rng): Op {
 
 interface Live {
   id: string;
+  /** The `now` of its admission: its failover and settlement name it (SettleRequest.admittedAt). */
+  admittedAt: number;
   key: number;
   session: number | null;
   estimate: number;
@@ -361,7 +363,7 @@ async function play(world: World, ops: Op[]): Promise<Mismatch | null> {
   let reqSeq = 0;
   const live: Live[] = [];
   /** Settled request ids and when: a repeated settlement is a no-op within RECORD_GRACE_MS. */
-  const settled: Array<{ id: string; at: number }> = [];
+  const settled: Array<{ id: string; at: number; admittedAt: number }> = [];
   const provider = (id: number) => world.providers.find((p) => p.id === id)!;
   const spec = (scope: string) => specOf(scope, limits[scope], now);
   const candidate = (id: number): ProviderCandidate => {
@@ -386,7 +388,7 @@ async function play(world: World, ops: Op[]): Promise<Mismatch | null> {
     };
     const done = (result: AdmitResult) => {
       if (result.status === "admitted") {
-        live.push({ id, key: op.key, session: op.session, estimate: op.estimate, holdMs: op.holdMs, passthrough: op.passthrough, enforce: op.enforce, provider: result.providerId, tried: [result.providerId] });
+        live.push({ id, admittedAt: request.now, key: op.key, session: op.session, estimate: op.estimate, holdMs: op.holdMs, passthrough: op.passthrough, enforce: op.enforce, provider: result.providerId, tried: [result.providerId] });
       }
     };
     return { request, done };
@@ -401,6 +403,7 @@ async function play(world: World, ops: Op[]): Promise<Mismatch | null> {
     const request = {
       requestId: r.id,
       now,
+      admittedAt: r.admittedAt,
       failedProviderId: failed,
       countFailure: op.countFailure,
       failedBreaker: provider(failed).breaker,
@@ -423,11 +426,12 @@ async function play(world: World, ops: Op[]): Promise<Mismatch | null> {
     const pid = r.provider;
     const bind = op.bind && pid !== null && r.session !== null ? { bindingKey: bindingKey(r.key, r.session), providerId: pid, ttlMs: op.ttlMs } : null;
     const scopes = [spec(KEYS[r.key]), spec(USER), ...(pid === null ? [] : [spec(`p:${pid}`)])];
-    settled.push({ id: r.id, at: now });
+    settled.push({ id: r.id, at: now, admittedAt: r.admittedAt });
     return {
       request: {
         requestId: r.id,
         now,
+        admittedAt: r.admittedAt,
         costNano: r.passthrough ? 0 : Math.round((r.estimate * op.costPct) / 100),
         providerId: pid,
         breaker: pid === null ? ("none" as const) : op.breaker,
@@ -540,9 +544,9 @@ async function play(world: World, ops: Op[]): Promise<Mismatch | null> {
           // stores may have forgotten it, Redis by a wall-clock PEXPIRE the test cannot drive.
           const recent = settled.filter((s) => s.at > now - RECORD_GRACE_MS);
           if (!recent.length) break;
-          const { id } = recent[op.pick % recent.length];
+          const { id, admittedAt } = recent[op.pick % recent.length];
           await both("settle again", (store) =>
-            store.settle({ requestId: id, now, costNano: 123, providerId: null, breaker: "none", breakerConfig: null, bind: null, scopes: [spec(KEYS[0]), spec(USER)] }),
+            store.settle({ requestId: id, now, admittedAt, costNano: 123, providerId: null, breaker: "none", breakerConfig: null, bind: null, scopes: [spec(KEYS[0]), spec(USER)] }),
           );
           break;
         }
@@ -550,7 +554,7 @@ async function play(world: World, ops: Op[]): Promise<Mismatch | null> {
           // A duplicated failover call arriving after the request settled.
           const recent = settled.filter((s) => s.at > now - RECORD_GRACE_MS);
           if (!recent.length) break;
-          const { id } = recent[op.pick % recent.length];
+          const { id, admittedAt } = recent[op.pick % recent.length];
           await admitting(
             "failover",
             0,
@@ -558,6 +562,7 @@ async function play(world: World, ops: Op[]): Promise<Mismatch | null> {
               store.failover({
                 requestId: id,
                 now,
+                admittedAt,
                 failedProviderId: PROVIDER_IDS[op.seed % PROVIDER_IDS.length],
                 countFailure: false,
                 failedBreaker: provider(PROVIDER_IDS[op.seed % PROVIDER_IDS.length]).breaker,
@@ -575,9 +580,9 @@ async function play(world: World, ops: Op[]): Promise<Mismatch | null> {
           // Admitted while the store was unreachable: settled all the same.
           const id = `lost${++reqSeq}`;
           await both("settle unknown", (store) =>
-            store.settle({ requestId: id, now, costNano: op.cost, providerId: null, breaker: "none", breakerConfig: null, bind: null, scopes: [spec(KEYS[op.key]), spec(USER)] }),
+            store.settle({ requestId: id, now, admittedAt: now, costNano: op.cost, providerId: null, breaker: "none", breakerConfig: null, bind: null, scopes: [spec(KEYS[op.key]), spec(USER)] }),
           );
-          settled.push({ id, at: now });
+          settled.push({ id, at: now, admittedAt: now });
           break;
         }
         case "hydrate": {

@@ -38,6 +38,8 @@ export interface Admission {
   tried: Set<number>;
   /** Breaker state of the current provider, as the store saw it. */
   breakerState: string;
+  /** The `now` of the store call that admitted the request: its failover and settlement name it (SettleRequest.admittedAt). */
+  admittedAt: number;
 }
 
 export function breakerConfig(p: CachedProvider): BreakerConfig {
@@ -140,14 +142,16 @@ export async function admit(ctx: GatewayContext, deps: GatewayDeps): Promise<voi
     degraded: false,
     tried: new Set(),
     breakerState: "closed",
+    admittedAt: now,
   };
   ctx.admission = admission;
   const candidates = order.map((p) => candidateOf(ctx, deps, p, admission, groups));
 
-  const request = () =>
-    deps.store.admit({
+  const request = () => {
+    admission.admittedAt = deps.now();
+    return deps.store.admit({
       requestId: ctx.requestId,
-      now: deps.now(),
+      now: admission.admittedAt,
       scopes: scopes.map((s) => s.spec),
       estimateNano: admission.estimateNano,
       session: ctx.session ?? null,
@@ -157,6 +161,7 @@ export async function admit(ctx: GatewayContext, deps: GatewayDeps): Promise<voi
       // The store's "pick a provider only" mode is not used by the gateway any more (see isBilled).
       passthrough: false,
     });
+  };
 
   let result: AdmitResult;
   try {

@@ -90,6 +90,7 @@ async function nextProvider(ctx: GatewayContext, deps: GatewayDeps, failed: Cach
     const result = await deps.store.failover({
       requestId: ctx.requestId,
       now: deps.now(),
+      admittedAt: admission.admittedAt,
       failedProviderId: failed.id,
       countFailure,
       failedBreaker: breakerConfig(failed),

@@ -41,6 +41,7 @@ async function settleInStore(ctx: GatewayContext, deps: GatewayDeps, costNano: n
     await deps.store.settle({
       requestId: ctx.requestId,
       now: deps.now(),
+      admittedAt: admission.admittedAt,
       costNano,
       providerId: provider.id,
       breaker: generate ? ctx.outcome.breaker : "none",

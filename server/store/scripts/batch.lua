@@ -6,6 +6,8 @@
 -- once, at the end.
 -- KEYS[1] a key of the quota slot (routing); ARGV[1] prefix;
 -- ARGV[2] {"specs": [ScopeSpec, ...], "ops": [{"o": "admit" | "failover" | "settle", "r": <request>}, ...]}
+-- (a failover's and a settlement's request carry admittedAt, the `now` of their admission: the
+-- minute whose hash keeps their record)
 -- where each scope spec of a request (scopes, candidates[].limits) is given as its index in
 -- `specs` (0-based): the requests of a batch share them, and decoding is what costs here.
 -- Returns a list with one string per operation (redis-store.ts parseReply reads them):
@@ -28,17 +30,26 @@ local function candidates(list)
 end
 
 -- What the batch will read, read at once: each scope's hash with the batch's holds and current
--- buckets (one HMGET per scope), the records of the requests it settles or fails over and the
--- session bindings its admissions look up (one MGET).
-local ids, clocks, strs = {}, {}, {}
+-- buckets (one HMGET per scope), the records of the requests it settles or fails over (one
+-- HMGET per minute of admission, which also reads whether the minute's TTL covers the records
+-- the admissions write there) and the session bindings its admissions look up (one MGET).
+local ids, clocks, strs, minutes = {}, {}, {}, {}
 for _, op in ipairs(REQ.ops) do
   local r = op.r
   table.insert(ids, r.requestId)
   table.insert(clocks, r.now)
-  if op.o ~= 'admit' then table.insert(strs, P .. 'rq:' .. r.requestId)
-  elseif r.session ~= cjson.null and r.session ~= nil then table.insert(strs, P .. 'sb:' .. r.session.bindingKey) end
+  if op.o == 'admit' then
+    local bk = recordBucket(r.now)
+    minutes[bk] = minutes[bk] or {}
+    if r.session ~= cjson.null and r.session ~= nil then table.insert(strs, P .. 'sb:' .. r.session.bindingKey) end
+  else
+    local bk = recordBucket(r.admittedAt)
+    minutes[bk] = minutes[bk] or {}
+    table.insert(minutes[bk], r.requestId)
+  end
 end
 preload(ids, clocks)
+preloadRecords(minutes)
 preloadStrings(strs)
 
 local function reply(result)

@@ -26,10 +26,15 @@
 --                           TTL: SCOPE_IDLE_MS after its last change (+ up to TTL_SLACK_MS).
 --   P..'ss:'..scope   HASH  session -> requests in flight (scopes with a session limit only)
 --   P..'rpm:'..scope  ZSET  request id -> admission time (ms), last 60 s
--- per request: P..'rq:'..id STRING "<settled>|<exp>|<amt>|<pid>|<probe>|<scopes>|<session>"
---   (record(), exp = end of its holds); TTL: its hold + RECORD_GRACE_MS, then RECORD_GRACE_MS
---   once settled. (Before decision 0024's second part: a HASH at P..'r:'..id, and the holds in
---   a ZSET P..'f:'..scope.)
+-- per minute of admission: P..'rb:'..minute HASH the records of the requests admitted in that
+--   minute (of the callers' clock), field <request id> =
+--   "<settled>|<exp>|<amt>|<pid>|<probe>|<scopes>|<session>" (record(), exp = end of its holds),
+--   and RECORD_TTL_FIELD = until when (callers' clock) the hash's TTL is known to last. A record
+--   is kept for its hold + RECORD_GRACE_MS, then RECORD_GRACE_MS once settled; the hash lives
+--   until the last of them ends (+ up to RECORD_TTL_SLACK_MS). Settlements and failovers name
+--   the minute by their request's admittedAt. (Before decision 0024's "Records by the minute":
+--   a STRING per request at P..'rq:'..id; before its second part a HASH at P..'r:'..id, and the
+--   holds in a ZSET P..'f:'..scope.)
 -- per provider: P..'b:'..id HASH breaker (state, failures, openUntil, hos); P..'bp:'..id ZSET probes
 -- per session binding: P..'sb:'..bindingKey STRING "<provider id>:<expires at ms>" (PX: the TTL)
 -- All money is integer nano-USD; numbers go out as "%.0f" strings (cjson would round them).
@@ -47,6 +52,14 @@ local SCOPE_IDLE_MS = 35 * 86400000
 -- this: once a day per scope instead of once per call (an idle scope lives 35 to 36 days).
 local TTL_SLACK_MS = 86400000
 local RECORD_GRACE_MS = 3600000
+-- Records share one hash per minute of admission: the batch reads and writes each minute's
+-- records with one command instead of one per request (decision 0024, "Records by the minute").
+local RECORD_BUCKET_MS = 60000
+-- A minute's hash has its TTL pushed this far past what its records need, so it is renewed
+-- about once per this period rather than at every call.
+local RECORD_TTL_SLACK_MS = 600000
+-- Not a request id (those are the hub's "req_…" or a caller's own without a "~").
+local RECORD_TTL_FIELD = '~ttl'
 local BREAKER_TTL_MS = 30 * 86400000
 
 local function int(x) return string.format('%.0f', x) end
@@ -222,8 +235,8 @@ end
 
 local function delf(scope, field) setf(scope, field, false) end
 
--- Request records and session bindings (strings), read once per script (preloaded with one
--- MGET by batch.lua) and written once at the end: key -> value, false when absent.
+-- Session bindings (strings), read once per script (preloaded with one MGET by batch.lua) and
+-- written once at the end: key -> value, false when absent.
 local strings = {}
 -- Writes at the end, key -> { value, ttl ms } (value false: delete).
 local stringWrites = {}
@@ -246,17 +259,77 @@ local function getString(k)
   return strings[k]
 end
 
--- ttlMs nil: keep the key's TTL (or the one of a write earlier in this script).
 local function setString(k, value, ttlMs)
   strings[k] = value
-  if ttlMs == nil and stringWrites[k] then ttlMs = stringWrites[k][2] end
   stringWrites[k] = { value, ttlMs }
+end
+
+-- Request records, by the hash of their minute of admission: bucket key -> { field -> value,
+-- false when absent }, read once per call (preloadRecords: one HMGET per minute the batch
+-- touches) and written once at the end (done()).
+local recordBuckets = {}
+-- Writes at the end, bucket key -> { fields = { id -> value | false }, need = latest end (callers'
+-- clock) a record written now must be kept to, or nil }.
+local recordWrites = {}
+
+local function recordBucket(admittedAt) return P .. 'rb:' .. int(math.floor(admittedAt / RECORD_BUCKET_MS)) end
+-- The operation's own request is in the minute it was admitted: an admission's is `now`.
+local function ownBucket()
+  local at = REQ.admittedAt
+  if at == nil or at == NULL then at = now end
+  return recordBucket(at)
+end
+
+local function bucketCache(bk)
+  local b = recordBuckets[bk]
+  if not b then
+    b = {}
+    recordBuckets[bk] = b
+  end
+  return b
+end
+
+-- wanted: bucket key -> list of request ids (may be empty: the bucket's TTL field alone).
+local function preloadRecords(wanted)
+  for bk, ids in pairs(wanted) do
+    local b = bucketCache(bk)
+    local fields, n = { RECORD_TTL_FIELD }, 1
+    for _, id in ipairs(ids) do
+      if b[id] == nil then
+        b[id] = false
+        n = n + 1
+        fields[n] = id
+      end
+    end
+    local values = redis.call('HMGET', bk, unpack(fields))
+    b[RECORD_TTL_FIELD] = values[1] or false
+    for i = 2, n do b[fields[i]] = values[i] or false end
+  end
+end
+
+local function recordValue(bk, id)
+  local b = bucketCache(bk)
+  if b[id] == nil then b[id] = redis.call('HGET', bk, id) or false end
+  return b[id]
+end
+
+-- ttlMs nil: keep the record as long as it was to be kept. Writing needs no read first.
+local function writeRecord(id, value, ttlMs)
+  local bk = ownBucket()
+  bucketCache(bk)[id] = value
+  local w = recordWrites[bk]
+  if not w then
+    w = { fields = {} }
+    recordWrites[bk] = w
+  end
+  w.fields[id] = value
+  if ttlMs and (not w.need or now + ttlMs > w.need) then w.need = now + ttlMs end
 end
 
 -- A request's record: what it holds (scopes, amt, sess), its provider and probe, whether it
 -- settled, when its holds end. nil when there is none.
 local function record(id)
-  local v = getString(key('rq', id))
+  local v = recordValue(ownBucket(), id)
   if not v then return nil end
   local settled, exp, amt, pid, probe, scopes, sess = string.match(v, '^(%d)|(%d*)|(%d*)|(%d*)|(%d)|([^|]*)|(.*)$')
   return { settled = settled == '1', exp = tonumber(exp), amt = num(amt), pid = pid, probe = probe == '1', scopes = scopes, sess = sess }
@@ -265,10 +338,49 @@ end
 local function saveRecord(id, r, ttlMs)
   local v = (r.settled and '1' or '0') .. '|' .. (r.exp and int(r.exp) or '') .. '|' .. int(r.amt or 0) .. '|' .. (r.pid or '') .. '|'
     .. (r.probe and '1' or '0') .. '|' .. (r.scopes or '') .. '|' .. (r.sess or '')
-  setString(key('rq', id), v, ttlMs)
+  writeRecord(id, v, ttlMs)
 end
 
-local function deleteRecord(id) setString(key('rq', id), false, 0) end
+local function deleteRecord(id) writeRecord(id, false, nil) end
+
+-- Writes a minute's changed records (one HSET, one HDEL if any went away) and, when a record
+-- written now must outlive what the hash's TTL is known to cover, pushes the TTL out (so about
+-- once per RECORD_TTL_SLACK_MS). PEXPIRE GT never shortens it: another record of the minute may
+-- need longer. A hash without the TTL field was created by this call and has no TTL yet, which
+-- GT would leave so; it gets a plain PEXPIRE. A covered end far beyond what any record needs
+-- means the callers' clock moved back: renewed too (GT keeps it safe).
+local function writeRecords(bk, w)
+  local set, nset, gone, ngone = {}, 0, {}, 0
+  for id, v in pairs(w.fields) do
+    if v then
+      set[nset + 1] = id
+      set[nset + 2] = v
+      nset = nset + 2
+    else
+      ngone = ngone + 1
+      gone[ngone] = id
+    end
+  end
+  local renewMs, hadTtl = nil, false
+  if w.need then
+    local known = recordValue(bk, RECORD_TTL_FIELD)
+    local covered = tonumber(known)
+    if not covered or covered < w.need or covered > w.need + RECORD_TTL_SLACK_MS + 86400000 then
+      renewMs = w.need - now + RECORD_TTL_SLACK_MS
+      hadTtl = known and true or false
+      local until_ = int(w.need + RECORD_TTL_SLACK_MS)
+      recordBuckets[bk][RECORD_TTL_FIELD] = until_
+      set[nset + 1] = RECORD_TTL_FIELD
+      set[nset + 2] = until_
+      nset = nset + 2
+    end
+  end
+  if ngone > 0 then redis.call('HDEL', bk, unpack(gone)) end
+  if nset > 0 then redis.call('HSET', bk, unpack(set)) end
+  if renewMs then
+    if hadTtl then redis.call('PEXPIRE', bk, renewMs, 'GT') else redis.call('PEXPIRE', bk, renewMs) end
+  end
+end
 
 -- A hold as stored: "<expires at> <amount> -", or "... +<session>" when it counts as a session.
 local function holdString(h)
@@ -277,8 +389,8 @@ local function holdString(h)
 end
 
 -- Writes the changed counter fields back (one HSET, and one HDEL if any field went away, per
--- scope; a PEXPIRE only when the TTL's end comes within SCOPE_IDLE_MS), the strings, and
--- returns the script's result. Every script returns through it.
+-- scope; a PEXPIRE only when the TTL's end comes within SCOPE_IDLE_MS), the records, the
+-- session bindings, and returns the script's result. Every script returns through it.
 local function done(result)
   for scope, fields in pairs(dirty) do
     local c = cache[scope]
@@ -308,10 +420,10 @@ local function done(result)
     if nset > 0 then redis.call('HSET', sk, unpack(set)) end
   end
   for k, ms in pairs(ttls) do redis.call('PEXPIRE', k, ms) end
+  for bk, w in pairs(recordWrites) do writeRecords(bk, w) end
   for k, w in pairs(stringWrites) do
     if not w[1] then redis.call('DEL', k)
-    elseif w[2] then redis.call('SET', k, w[1], 'PX', w[2])
-    else redis.call('SET', k, w[1], 'KEEPTTL') end
+    else redis.call('SET', k, w[1], 'PX', w[2]) end
   end
   return result
 end

@@ -69,7 +69,7 @@ beforeAll(async () => {
     candidates: [{ providerId: p1.id, priority: 0, reclaimSessions: false, disableSessionReuse: false, breaker: { failureThreshold: 3, openDurationMs: MIN, halfOpenSuccessThreshold: 1, halfOpenMaxProbes: 1 }, limits: { scope: `p:${p1.id}`, rpm: null, concurrentSessions: null, windows: [], signature: "s" } }],
     enforce: true, holdMs: MIN, passthrough: false,
   });
-  await t.hub.store.settle({ requestId: "bind-a", now: NOW, costNano: 0, providerId: p1.id, breaker: "none", breakerConfig: null, bind: { bindingKey: `${alice.keyId}:s-alice`, providerId: p1.id, ttlMs: 10 * MIN }, scopes: [] });
+  await t.hub.store.settle({ requestId: "bind-a", now: NOW, admittedAt: NOW, costNano: 0, providerId: p1.id, breaker: "none", breakerConfig: null, bind: { bindingKey: `${alice.keyId}:s-alice`, providerId: p1.id, ttlMs: 10 * MIN }, scopes: [] });
 }, 60_000);
 
 afterAll(async () => {
@@ -249,7 +249,7 @@ describe("availability", () => {
     const breaker = { failureThreshold: 1, openDurationMs: 10 * MIN, halfOpenSuccessThreshold: 1, halfOpenMaxProbes: 1 };
     const candidate = { providerId: p2.id, priority: 0, reclaimSessions: false, disableSessionReuse: false, breaker, limits: { scope: `p:${p2.id}`, rpm: null, concurrentSessions: null, windows: [], signature: "s" } };
     await t.hub.store.admit({ requestId: "fail-1", now: NOW, scopes: [], estimateNano: 0, session: null, candidates: [candidate], enforce: true, holdMs: MIN, passthrough: false });
-    await t.hub.store.settle({ requestId: "fail-1", now: NOW, costNano: 0, providerId: p2.id, breaker: "failure", breakerConfig: breaker, bind: null, scopes: [] });
+    await t.hub.store.settle({ requestId: "fail-1", now: NOW, admittedAt: NOW, costNano: 0, providerId: p2.id, breaker: "failure", breakerConfig: breaker, bind: null, scopes: [] });
     let clock = NOW;
     const watch = new BreakerWatch({ db: t.hub.db.prisma, store: t.hub.store, logger: createLogger("silent"), now: () => clock, providerIds: () => [p1.id, p2.id], intervalMs: 1000 });
     expect(await watch.tick()).toBe(1);
