@@ -41,7 +41,7 @@ export const VALIDATION_MESSAGES = {
   filterPathNoMemberName: 'Invalid path "{path}": "{rest}" does not start with a member name',
   filterPathNoField: 'Invalid path "{path}": it names no field',
 
-  // Error rules (server/trpc/routers/rules.ts) and model rules (server/trpc/policy-inputs.ts)
+  // Error rules (server/admin/error-rules.ts) and model rules (server/trpc/policy-inputs.ts)
   rulePatternInvalid: "Not a valid regular expression: {detail}",
   modelPatternInvalid: 'Invalid regular expression "{pattern}": {detail}',
 

@@ -2,28 +2,14 @@
  * filters.*: request filters (manual §9.1), rules that rewrite a request's headers or JSON body
  * before it is forwarded, or a response's before it is returned. Every rule is compiled with
  * the gateway's own compileFilter() before it is stored, so what the admin saves is what the
- * gateway can run; filters.test runs a rule set on a sample exactly as an attempt would.
+ * gateway can run; filters.test runs a rule set on a sample exactly as an attempt would. The
+ * validation, the queries and the dry runs live in server/admin/request-filters.ts.
  */
 import { z } from "zod";
-import { Prisma, type RequestFilter as FilterRow } from "../../generated/prisma/client.ts";
-import { AttemptFilters } from "../../gateway/filters/attempt.ts";
-import { toFilterDefinition } from "../../domain/request-filters/rows.ts";
-import {
-  appliesTo,
-  byRunOrder,
-  compileFilter,
-  FILTER_ACTIONS,
-  FILTER_BINDINGS,
-  FILTER_PHASES,
-  FILTER_SCOPES,
-  FilterRuleError,
-  type CompiledFilter,
-  type FilterDefinition,
-} from "../../domain/request-filters/rules.ts";
-import { newDecisionChain } from "../../gateway/decision-chain.ts";
+import { createFilter, deleteFilter, listFilters, reorderFilters, testFilters, updateFilter } from "../../admin/request-filters.ts";
+import { FILTER_ACTIONS, FILTER_BINDINGS, FILTER_PHASES, FILTER_SCOPES } from "../../domain/request-filters/rules.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, router } from "../trpc.ts";
-import { hubError, invalidValue } from "../hub-errors.ts";
 
 const jsonValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())]);
 
@@ -44,47 +30,6 @@ const filterFields = {
 };
 
 const filterView = z.object({ id: z.number(), ...filterFields, createdAt: z.string(), updatedAt: z.string() });
-type FilterView = z.infer<typeof filterView>;
-type FilterInput = Omit<FilterView, "id" | "createdAt" | "updatedAt">;
-
-function toView(row: FilterRow): FilterView {
-  const def = toFilterDefinition(row);
-  return {
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    phase: def.phase,
-    scope: def.scope,
-    action: def.action,
-    target: row.target,
-    matchPattern: row.matchPattern,
-    value: (row.value ?? null) as FilterView["value"],
-    priority: row.priority,
-    isEnabled: row.isEnabled,
-    bindingType: def.bindingType,
-    providerIds: row.providerIds,
-    groupTags: row.groupTags,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
-
-/** Compiles the rule as it will be stored; a problem becomes a field error the form can show. */
-function validated(input: FilterInput, id = 0): FilterInput {
-  try {
-    compileFilter({ id, ...input } as FilterDefinition);
-  } catch (error) {
-    if (!(error instanceof FilterRuleError)) throw error;
-    throw invalidValue(error.problem, error.field);
-  }
-  return input;
-}
-
-function toData(input: FilterInput) {
-  return { ...input, value: input.value === null ? Prisma.JsonNull : (input.value as Prisma.InputJsonValue) };
-}
-
-const notFound = (id: number) => hubError("NOT_FOUND", "filterNotFound", { id });
 
 const sample = z.object({
   headers: z.record(z.string(), z.string()).default({}),
@@ -98,60 +43,12 @@ const responseSample = z.object({
 
 const ranFilter = z.object({ id: z.number(), name: z.string(), applied: z.number(), skipped: z.number(), skipReason: z.string().optional() });
 
-type ResponseSampleKind = "json" | "json-array" | "sse";
-
-/**
- * How the gateway would read a pasted response body. No vendor answers a non-streamed request
- * with a top-level array, so "[" means Gemini's streamed array; anything not JSON is taken as
- * server-sent events.
- */
-function responseSampleKind(body: string): ResponseSampleKind {
-  const head = body.trimStart();
-  if (head.startsWith("{")) return "json";
-  if (head.startsWith("[")) return "json-array";
-  return "sse";
-}
-
-/**
- * Runs the response filters on a sample the way dispatch.ts runs them on an answer: the whole
- * body for JSON, event by event or element by element for a stream.
- */
-function runResponseFilters(compiled: readonly CompiledFilter[], provider: { id: number; groups: readonly string[] }, input: z.infer<typeof responseSample>) {
-  const responseOnly = compiled.filter((f) => f.phase === "response");
-  const chain = newDecisionChain();
-  const filters = AttemptFilters.forAttempt(responseOnly, provider, chain);
-  const headers = Object.fromEntries(Object.entries(input.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const kind = responseSampleKind(input.body);
-  let body = input.body;
-  let afterHeaders: Record<string, string> = { ...headers };
-  if (filters) {
-    if (kind === "json") body = filters.rewriteResponseJson(Buffer.from(body)).toString("utf8");
-    else {
-      // A pasted stream often loses the blank line that ends its last event (text areas trim);
-      // without it that event would be held as unfinished and left unfiltered.
-      const text = kind === "sse" && !/\r?\n\r?\n$/.test(body) ? `${body.replace(/\r?\n$/, "")}\n\n` : body;
-      const stream = filters.responseStream(kind === "sse");
-      if (stream) body = Buffer.concat([stream.push(Buffer.from(text)), stream.end()]).toString("utf8");
-    }
-    afterHeaders = filters.rewriteResponseHeaders(afterHeaders) as Record<string, string>;
-  }
-  const ran = (chain.filters ?? []).map(({ id, name, applied, skipped, skipReason }) => ({ id, name, applied, skipped, skipReason }));
-  // A stream notes only the events a filter changed: name the filters that reached none.
-  for (const f of responseOnly) {
-    if (appliesTo(f, provider) && !ran.some((r) => r.id === f.id)) ran.push({ id: f.id, name: f.name, applied: 0, skipped: 0, skipReason: `${f.target}: reached nothing in the sample` });
-  }
-  return { kind, before: { headers, body: input.body }, after: { headers: afterHeaders, body }, ran };
-}
-
 export const filtersRouter = router({
   list: adminProcedure
     .meta({ openapi: { method: "POST", path: "/filters/list", tags: ["filters"], summary: "Request filters, in run order", protect: true } })
     .input(z.object({}).default({}))
     .output(z.object({ items: z.array(filterView) }))
-    .query(async ({ ctx }) => {
-      const rows = await ctx.db.requestFilter.findMany();
-      return { items: rows.sort(byRunOrder).map(toView) };
-    }),
+    .query(async ({ ctx }) => ({ items: await listFilters(ctx.db) })),
 
   create: adminProcedure
     .meta({ openapi: { method: "POST", path: "/filters/create", tags: ["filters"], summary: "Create a request filter", protect: true } })
@@ -171,10 +68,9 @@ export const filtersRouter = router({
     )
     .output(filterView)
     .mutation(async ({ ctx, input }) => {
-      const row = await ctx.db.requestFilter.create({ data: toData(validated(input)) });
-      await ctx.catalog.invalidate({ kind: "filters" });
-      audit(ctx, "filters.create", { type: "request_filter", id: row.id }, { after: toView(row) });
-      return toView(row);
+      const filter = await createFilter(ctx, input);
+      audit(ctx, "filters.create", { type: "request_filter", id: filter.id }, { after: filter });
+      return filter;
     }),
 
   update: adminProcedure
@@ -182,16 +78,10 @@ export const filtersRouter = router({
     .input(z.object({ id: z.number().int(), ...z.object(filterFields).partial().shape }))
     .output(filterView)
     .mutation(async ({ ctx, input }) => {
-      const existing = await ctx.db.requestFilter.findUnique({ where: { id: input.id } });
-      if (!existing) throw notFound(input.id);
-      const before = toView(existing);
       const { id, ...changes } = input;
-      const { id: _id, createdAt: _c, updatedAt: _u, ...current } = before;
-      const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
-      const row = await ctx.db.requestFilter.update({ where: { id }, data: toData(validated({ ...current, ...defined }, id)) });
-      await ctx.catalog.invalidate({ kind: "filters" });
-      audit(ctx, "filters.update", { type: "request_filter", id }, { before, after: toView(row) });
-      return toView(row);
+      const { before, after } = await updateFilter(ctx, id, changes);
+      audit(ctx, "filters.update", { type: "request_filter", id }, { before, after });
+      return after;
     }),
 
   delete: adminProcedure
@@ -199,11 +89,8 @@ export const filtersRouter = router({
     .input(z.object({ id: z.number().int() }))
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
-      const existing = await ctx.db.requestFilter.findUnique({ where: { id: input.id } });
-      if (!existing) throw notFound(input.id);
-      await ctx.db.requestFilter.delete({ where: { id: input.id } });
-      await ctx.catalog.invalidate({ kind: "filters" });
-      audit(ctx, "filters.delete", { type: "request_filter", id: input.id }, { before: toView(existing) });
+      const before = await deleteFilter(ctx, input.id);
+      audit(ctx, "filters.delete", { type: "request_filter", id: input.id }, { before });
       return { ok: true as const };
     }),
 
@@ -212,19 +99,9 @@ export const filtersRouter = router({
     .input(z.object({ ids: z.array(z.number().int()).min(1).max(10_000) }))
     .output(z.object({ items: z.array(filterView) }))
     .mutation(async ({ ctx, input }) => {
-      const rows = await ctx.db.requestFilter.findMany();
-      const known = new Set(rows.map((r) => r.id));
-      const missing = input.ids.find((id) => !known.has(id));
-      if (missing !== undefined) throw notFound(missing);
-      if (new Set(input.ids).size !== input.ids.length) throw hubError("BAD_REQUEST", "filterIdTwice");
-      // Filters left out keep their place after the listed ones, in their current order.
-      const rest = rows.filter((r) => !input.ids.includes(r.id)).sort(byRunOrder).map((r) => r.id);
-      const order = [...input.ids, ...rest];
-      await ctx.db.$transaction(order.map((id, index) => ctx.db.requestFilter.update({ where: { id }, data: { priority: order.length - index } })));
-      await ctx.catalog.invalidate({ kind: "filters" });
+      const { order, items } = await reorderFilters(ctx, input.ids);
       audit(ctx, "filters.reorder", { type: "request_filter", id: order.join(",") }, { after: order });
-      const updated = await ctx.db.requestFilter.findMany();
-      return { items: updated.sort(byRunOrder).map(toView) };
+      return { items };
     }),
 
   test: adminProcedure
@@ -252,29 +129,5 @@ export const filtersRouter = router({
           .optional(),
       }),
     )
-    .query(({ ctx, input }) => {
-      let compiled: readonly CompiledFilter[];
-      if (input.filters) {
-        compiled = input.filters.map((f, i) => compileFilter({ id: -(i + 1), ...(validated(f as FilterInput) as FilterInput) } as FilterDefinition)).filter((f) => f.isEnabled).sort(byRunOrder);
-      } else compiled = ctx.catalog.requestFilters();
-      const provider = input.providerId === null ? { id: 0, groups: [] } : ctx.catalog.provider(input.providerId);
-      if (!provider) throw hubError("NOT_FOUND", "providerNotFound", { id: String(input.providerId) });
-      const requestOnly = compiled.filter((f) => f.phase === "request");
-      const chain = newDecisionChain();
-      const filters = AttemptFilters.forAttempt(requestOnly, provider, chain);
-      const headers = Object.fromEntries(Object.entries(input.sample.headers).map(([k, v]) => [k.toLowerCase(), v]));
-      let body = input.sample.body;
-      const afterHeaders = { ...headers };
-      if (filters) {
-        const out = filters.rewriteRequestBody({ path: "/", search: "", body: Buffer.from(body), usageInjected: false });
-        body = out.body.toString("utf8");
-        filters.rewriteRequestHeaders(afterHeaders, {});
-      }
-      return {
-        before: { headers, body: input.sample.body },
-        after: { headers: afterHeaders, body },
-        ran: (chain.filters ?? []).map(({ id, name, applied, skipped, skipReason }) => ({ id, name, applied, skipped, skipReason })),
-        ...(input.response ? { response: runResponseFilters(compiled, provider, input.response) } : {}),
-      };
-    }),
+    .query(({ ctx, input }) => testFilters(ctx.catalog, input)),
 });

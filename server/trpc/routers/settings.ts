@@ -1,18 +1,15 @@
 /**
  * settings.*: the one row of system settings. Dashboard users may read the site title and the
- * currency (the shell shows them); everything else is for admins.
+ * currency (the shell shows them); everything else is for admins. The reads, the view and the
+ * update live in server/admin/settings.ts.
  */
 import { z } from "zod";
-import type { Prisma, SystemSettings } from "../../generated/prisma/client.ts";
+import { CURRENCIES, jobRuns, moneyDisplay, readSettings, updateSettings } from "../../admin/settings.ts";
 import { isValidTimeZone } from "../../domain/quota/windows.ts";
-import { isTimeOfDay } from "../../jobs/schedule.ts";
-import { jobSchedules } from "../../jobs/hub-jobs.ts";
-import { listJobRuns } from "../../jobs/scheduler.ts";
 import { refineProblem } from "../../domain/validation-problems.ts";
+import { isTimeOfDay } from "../../jobs/schedule.ts";
 import { audit } from "../audit.ts";
-import { adminProcedure, dashboardProcedure, isAdmin, publicProcedure, router } from "../trpc.ts";
-
-export const CURRENCIES = ["USD", "CNY", "EUR"] as const;
+import { adminProcedure, dashboardProcedure, publicProcedure, router } from "../trpc.ts";
 
 const usd = z.number().min(0).max(1_000_000_000).nullable();
 const count = z.number().int().min(0).max(1_000_000_000).nullable();
@@ -67,100 +64,27 @@ const settingsFields = {
 };
 
 const settingsView = z.object({ ...settingsFields, exchangeRateSetAt: z.string().nullable().describe("When exchangeRate was last set"), updatedAt: z.string() });
-type SettingsView = z.infer<typeof settingsView>;
-
-const DECIMAL_FIELDS = [
-  "defaultLimit5hUsd",
-  "defaultLimitDailyUsd",
-  "defaultLimitWeeklyUsd",
-  "defaultLimitMonthlyUsd",
-  "defaultLimitTotalUsd",
-  "reservationCapUsd",
-  "exchangeRate",
-] as const;
-
-const decimal = (d: { toString(): string } | null) => (d === null ? null : Number(d.toString()));
-
-function toSettingsView(row: SystemSettings): SettingsView {
-  const versions = row.minClientVersions && typeof row.minClientVersions === "object" && !Array.isArray(row.minClientVersions) ? row.minClientVersions : {};
-  return {
-    siteTitle: row.siteTitle,
-    currencyDisplay: (CURRENCIES as readonly string[]).includes(row.currencyDisplay) ? (row.currencyDisplay as SettingsView["currencyDisplay"]) : "USD",
-    billingModelSource: row.billingModelSource === "redirected" ? "redirected" : "original",
-    timezone: row.timezone,
-    verboseProviderError: row.verboseProviderError,
-    passThroughUpstreamErrorMessage: row.passThroughUpstreamErrorMessage,
-    enableHttp2: row.enableHttp2,
-    enableClientVersionCheck: row.enableClientVersionCheck,
-    minClientVersions: Object.fromEntries(Object.entries(versions).filter(([, v]) => typeof v === "string")) as Record<string, string>,
-    enableCircuitBreakerOnNetworkErrors: row.enableCircuitBreakerOnNetworkErrors,
-    interceptWarmupRequests: row.interceptWarmupRequests,
-    maxProviderSwitches: row.maxProviderSwitches,
-    retryAfterCapMs: row.retryAfterCapMs,
-    defaultRpmLimit: row.defaultRpmLimit,
-    defaultLimit5hUsd: decimal(row.defaultLimit5hUsd),
-    defaultLimitDailyUsd: decimal(row.defaultLimitDailyUsd),
-    defaultLimitWeeklyUsd: decimal(row.defaultLimitWeeklyUsd),
-    defaultLimitMonthlyUsd: decimal(row.defaultLimitMonthlyUsd),
-    defaultLimitTotalUsd: decimal(row.defaultLimitTotalUsd),
-    defaultLimitConcurrentSessions: row.defaultLimitConcurrentSessions,
-    moneyLimitFailMode: row.moneyLimitFailMode === "open" ? "open" : "closed",
-    reservationCapUsd: Number(row.reservationCapUsd.toString()),
-    reservationMode: row.reservationMode === "strict" ? "strict" : "expected",
-    priceSyncUrl: row.priceSyncUrl,
-    logCleanupEnabled: row.logCleanupEnabled,
-    logRetentionDays: row.logRetentionDays,
-    exchangeRate: Number(row.exchangeRate.toString()),
-    exchangeRateSetAt: row.exchangeRateSetAt?.toISOString() ?? null,
-    priceSyncScheduled: row.priceSyncScheduled,
-    priceSyncTime: row.priceSyncTime,
-    logCleanupTime: row.logCleanupTime,
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
-
-/** The row always exists once the catalog has started; upsert covers a database emptied by hand. */
-const loadRow = (db: Prisma.TransactionClient) => db.systemSettings.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
 
 export const settingsRouter = router({
   get: dashboardProcedure
     .meta({ openapi: { method: "POST", path: "/settings/get", tags: ["settings"], summary: "System settings (non-admins: site title and currency only)", protect: true } })
     .input(z.object({}).default({}))
     .output(settingsView.partial().required({ siteTitle: true, currencyDisplay: true }))
-    .query(async ({ ctx }) => {
-      const view = toSettingsView(await loadRow(ctx.db));
-      if (isAdmin(ctx.viewer)) return view;
-      return { siteTitle: view.siteTitle, currencyDisplay: view.currencyDisplay };
-    }),
+    .query(({ ctx }) => readSettings(ctx.db, ctx.viewer)),
 
   display: publicProcedure
     .meta({ openapi: { method: "POST", path: "/settings/display", tags: ["settings"], summary: "How the dashboard shows money: the display currency and its rate per US dollar" } })
     .input(z.object({}).default({}))
     .output(z.object({ currency: z.enum(CURRENCIES), rate: z.number(), rateSetAt: z.string().nullable() }))
-    .query(({ ctx }) => {
-      // From the catalog: every page asks, and none should cost a query.
-      const s = ctx.catalog.settings();
-      const currency = (CURRENCIES as readonly string[]).includes(s.currencyDisplay) ? (s.currencyDisplay as (typeof CURRENCIES)[number]) : "USD";
-      // USD is shown as stored, whatever rate was set for another currency.
-      return { currency, rate: currency === "USD" ? 1 : s.exchangeRate, rateSetAt: s.exchangeRateSetAt };
-    }),
+    // From the catalog: every page asks, and none should cost a query.
+    .query(({ ctx }) => moneyDisplay(ctx.catalog.settings())),
 
   update: adminProcedure
     .meta({ openapi: { method: "POST", path: "/settings/update", tags: ["settings"], summary: "Change system settings (omitted fields stay as they are)", protect: true } })
     .input(z.object(settingsFields).partial())
     .output(settingsView)
     .mutation(async ({ ctx, input }) => {
-      const before = toSettingsView(await loadRow(ctx.db));
-      const data: Record<string, unknown> = { ...input };
-      for (const field of DECIMAL_FIELDS) {
-        const value = input[field];
-        if (value !== undefined) data[field] = value === null ? null : String(value);
-      }
-      // The rate's date tells the admin (and every viewer) how old the conversion is.
-      if (input.exchangeRate !== undefined && input.exchangeRate !== before.exchangeRate) data.exchangeRateSetAt = new Date();
-      const row = await ctx.db.systemSettings.update({ where: { id: 1 }, data: data as Prisma.SystemSettingsUpdateInput });
-      await ctx.catalog.invalidate({ kind: "settings" });
-      const after = toSettingsView(row);
+      const { before, after } = await updateSettings(ctx, input);
       audit(ctx, "settings.update", { type: "settings", id: 1 }, { before, after });
       return after;
     }),
@@ -180,5 +104,5 @@ export const settingsRouter = router({
         }),
       ),
     )
-    .query(({ ctx }) => listJobRuns(ctx.db, jobSchedules(ctx.catalog.settings()), ctx.now())),
+    .query(({ ctx }) => jobRuns(ctx)),
 });
