@@ -7,8 +7,8 @@ import { Prisma, type RequestLog } from "../generated/prisma/client.ts";
 import type { Db } from "../db/database.ts";
 import { loadNames, type Names } from "../db/names.ts";
 import { hubError } from "../trpc/hub-errors.ts";
-import { MEMBER_PROVIDER_NAME, memberDecisionChain, memberErrorMessage } from "../trpc/routers/log-member-view.ts";
-import { boundedJson, boundedTexts, DETAIL_TEXT_LIMIT, LIST_TEXT_LIMIT, UNBOUNDED_COLUMNS, type BoundedTexts } from "../trpc/routers/log-rows.ts";
+import { MEMBER_PROVIDER_NAME, memberDecisionChain, memberErrorMessage } from "./log-member-view.ts";
+import { boundedJson, boundedTexts, DETAIL_TEXT_LIMIT, LIST_TEXT_LIMIT, UNBOUNDED_COLUMNS, type BoundedTexts } from "./log-rows.ts";
 import { isAdmin, type Viewer } from "../trpc/trpc.ts";
 
 /** The log list counts matching rows up to this many. */

@@ -15,7 +15,7 @@ import { z } from "zod";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Db } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
-import { MEMBER_PROVIDER_NAME, memberErrorMessage } from "../trpc/routers/log-member-view.ts";
+import { MEMBER_PROVIDER_NAME, memberErrorMessage } from "../admin/log-member-view.ts";
 import { isAdmin, type Viewer } from "../trpc/trpc.ts";
 import { csvLine, numberCell, textCell } from "./csv.ts";
 

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { Prisma } from "../../generated/prisma/client.ts";
-import { boundJson } from "./log-rows.ts";
+import { boundJson } from "../../admin/log-rows.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
 const TEXT_LIMIT = 2000;
