@@ -81,6 +81,9 @@ export function limitData(input: Partial<Record<keyof typeof limitInputFields, u
   return data;
 }
 
+/** One day of a user's or key's usage (users.usage, me.usage). */
+export const usageDay = z.object({ day: z.string().describe("YYYY-MM-DD in the hub's time zone"), requests: z.number(), errors: z.number(), costUsd: z.number() });
+
 export const MODEL_MATCH = z.enum(["exact", "prefix", "suffix", "contains", "regex"]);
 export const modelRule = z.object({ match: MODEL_MATCH, pattern: z.string().min(1) });
 

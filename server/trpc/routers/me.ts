@@ -1,8 +1,9 @@
 /** me.*: what the caller may know about themself (the /my-usage page and the dashboard shell). */
 import { z } from "zod";
 import { dailyWindowStart } from "../../domain/quota/windows.ts";
+import { usageDay } from "../schemas.ts";
 import { isAdmin, publicProcedure, router, userProcedure } from "../trpc.ts";
-import { usageDay, usageSeries } from "./usage-series.ts";
+import { usageSeries } from "../../admin/usage-series.ts";
 
 const usageTotals = z.object({ requests: z.number(), costUsd: z.number(), inputTokens: z.number(), outputTokens: z.number() });
 

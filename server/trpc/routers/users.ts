@@ -3,9 +3,9 @@ import { z } from "zod";
 import { Prisma } from "../../generated/prisma/client.ts";
 import { audit } from "../audit.ts";
 import { clientListInput, userModelRulesInput } from "../policy-inputs.ts";
-import { limitData, limitInputFields, toUserView, userView } from "../schemas.ts";
+import { limitData, limitInputFields, toUserView, usageDay, userView } from "../schemas.ts";
 import { dailyWindowStart, monthStart } from "../../domain/quota/windows.ts";
-import { usageDay, usageSeries } from "./usage-series.ts";
+import { usageSeries } from "../../admin/usage-series.ts";
 import { adminProcedure, dashboardProcedure, isAdmin, router, type TrpcContext } from "../trpc.ts";
 import { hubError } from "../hub-errors.ts";
 
