@@ -70,8 +70,11 @@ export function limitView(row: LimitRow) {
   };
 }
 
+/** The limit fields of a create or update input, as validated by `limitInputFields`. */
+export type LimitInput = Partial<Record<keyof typeof limitInputFields, unknown>>;
+
 /** Input limit fields → Prisma data (undefined fields are left unchanged). */
-export function limitData(input: Partial<Record<keyof typeof limitInputFields, unknown>>) {
+export function limitData(input: LimitInput) {
   const data: Record<string, unknown> = {};
   for (const key of Object.keys(limitInputFields) as Array<keyof typeof limitInputFields>) {
     const value = input[key];
