@@ -73,7 +73,7 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
-    // log-member-view.ts: "The upstream answered with an error. (HTTP 429)"
+    // server/admin/log-member-view.ts: "The upstream answered with an error. (HTTP 429)"
     re: /^(.+\.) \(HTTP (\d{3})\)$/s,
     render: (m, t) => {
       const inner = exact(m[1], t);

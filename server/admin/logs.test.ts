@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Viewer } from "../trpc/trpc.ts";
-import { logScopeWhere, logWhere, toLogItem, type LogRow } from "./logs.ts";
+import { logFilterWhere, logScopeWhere, logWhere, toLogItem, type LogRow } from "./logs.ts";
 
 const ADMIN_TOKEN: Viewer = { kind: "admin", via: "admin_token" };
 const ADMIN_USER: Viewer = { kind: "user", userId: 1, keyId: 10, role: "admin", canLoginWebUi: true };
@@ -50,6 +50,13 @@ describe("logWhere", () => {
   it("ignores a member's provider filter and keeps them to their own rows whatever user they ask for", () => {
     expect(logWhere({ ...page, providerId: 5, userId: 99 }, MEMBER)).toEqual({ userId: 2 });
     expect(logWhere({ ...page, keyId: 99 }, MY_USAGE_KEY)).toEqual({ keyId: 21 });
+  });
+});
+
+describe("logFilterWhere", () => {
+  it("keeps a member's own user filter for the caller to AND with the scope, and still drops their provider filter", () => {
+    expect(logFilterWhere({ providerId: 5, userId: 99 }, MEMBER)).toEqual({ userId: 99 });
+    expect(logFilterWhere({ errorsOnly: false }, ADMIN_TOKEN)).toEqual({});
   });
 });
 

@@ -7,8 +7,8 @@ import { Prisma, type RequestLog } from "../generated/prisma/client.ts";
 import type { Db } from "../db/database.ts";
 import { loadNames, type Names } from "../db/names.ts";
 import { hubError } from "../trpc/hub-errors.ts";
-import { MEMBER_PROVIDER_NAME, memberDecisionChain, memberErrorMessage } from "../trpc/routers/log-member-view.ts";
-import { boundedJson, boundedTexts, DETAIL_TEXT_LIMIT, LIST_TEXT_LIMIT, UNBOUNDED_COLUMNS, type BoundedTexts } from "../trpc/routers/log-rows.ts";
+import { MEMBER_PROVIDER_NAME, memberDecisionChain, memberErrorMessage } from "./log-member-view.ts";
+import { boundedJson, boundedTexts, DETAIL_TEXT_LIMIT, LIST_TEXT_LIMIT, UNBOUNDED_COLUMNS, type BoundedTexts } from "./log-rows.ts";
 import { isAdmin, type Viewer } from "../trpc/trpc.ts";
 
 /** The log list counts matching rows up to this many. */
@@ -51,8 +51,11 @@ function ledgerScope(viewer: Viewer): Prisma.Sql {
   return viewer.canLoginWebUi ? Prisma.sql`AND user_id = ${viewer.userId}` : Prisma.sql`AND key_id = ${viewer.keyId}`;
 }
 
-/** The rows a filter matches that the viewer may see. */
-export function logWhere(filter: LogFilter, viewer: Viewer): Prisma.RequestLogWhereInput {
+/** A log filter without its paging (the CSV export has none). */
+export type LogFilterFields = Omit<LogFilter, "page" | "pageSize">;
+
+/** The filter's own conditions, before the viewer's scope. */
+export function logFilterWhere(filter: LogFilterFields, viewer: Viewer): Prisma.RequestLogWhereInput {
   return {
     ...(filter.from || filter.to
       ? { createdAt: { ...(filter.from ? { gte: new Date(filter.from) } : {}), ...(filter.to ? { lt: new Date(filter.to) } : {}) } }
@@ -66,8 +69,16 @@ export function logWhere(filter: LogFilter, viewer: Viewer): Prisma.RequestLogWh
     ...(filter.sessionId ? { sessionId: filter.sessionId } : {}),
     ...(filter.requestId ? { requestId: filter.requestId } : {}),
     ...(filter.errorsOnly && filter.statusCode === undefined ? { statusCode: { gte: 400 } } : {}),
-    ...logScopeWhere(viewer),
   };
+}
+
+/**
+ * The rows a filter matches that the viewer may see. The scope's condition takes the place of
+ * the filter's on the same column: a member asking for another user's rows gets their own (the
+ * CSV export ANDs the two instead, and gets none).
+ */
+export function logWhere(filter: LogFilter, viewer: Viewer): Prisma.RequestLogWhereInput {
+  return { ...logFilterWhere(filter, viewer), ...logScopeWhere(viewer) };
 }
 
 /** A request-log row without its unbounded text columns (those come from `boundedTexts`). */

@@ -14,7 +14,7 @@ import type { Logger } from "../logger.ts";
 import { clientIdentity } from "../policy/client-identity.ts";
 import type { Store } from "../store/store.ts";
 import { hubError } from "../trpc/hub-errors.ts";
-import { MEMBER_PROVIDER_NAME } from "../trpc/routers/log-member-view.ts";
+import { MEMBER_PROVIDER_NAME } from "./log-member-view.ts";
 import { isAdmin, type Viewer } from "../trpc/trpc.ts";
 
 /** "recent": sessions active in the last day. */

@@ -2,7 +2,7 @@
 import type { Db } from "./database.ts";
 
 /** Names keep the "#deleted-<n>" suffix a soft delete adds out of sight. */
-const clean = (name: string) => name.replace(/#deleted-\d+$/, "");
+export const displayName = (name: string) => name.replace(/#deleted-\d+$/, "");
 
 export interface Names {
   users: Map<number, string>;
@@ -17,6 +17,6 @@ export async function loadNames(db: Db, ids: { users?: Iterable<number>; keys?: 
     list(ids.keys).length ? db.apiKey.findMany({ where: { id: { in: list(ids.keys) } }, select: { id: true, name: true } }) : [],
     list(ids.providers).length ? db.provider.findMany({ where: { id: { in: list(ids.providers) } }, select: { id: true, name: true } }) : [],
   ]);
-  const map = (rows: Array<{ id: number; name: string }>) => new Map(rows.map((r) => [r.id, clean(r.name)]));
+  const map = (rows: Array<{ id: number; name: string }>) => new Map(rows.map((r) => [r.id, displayName(r.name)]));
   return { users: map(users), keys: map(keys), providers: map(providers) };
 }

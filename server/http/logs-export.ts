@@ -15,7 +15,8 @@ import { z } from "zod";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Db } from "../db/database.ts";
 import type { Logger } from "../logger.ts";
-import { MEMBER_PROVIDER_NAME, memberErrorMessage } from "../trpc/routers/log-member-view.ts";
+import { MEMBER_PROVIDER_NAME, memberErrorMessage } from "../admin/log-member-view.ts";
+import { logFilterWhere, logScopeWhere } from "../admin/logs.ts";
 import { isAdmin, type Viewer } from "../trpc/trpc.ts";
 import { csvLine, numberCell, textCell } from "./csv.ts";
 
@@ -30,7 +31,7 @@ const filters = z.object({
   providerId: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
   model: z.string().max(1000).optional(),
   statusCode: z.coerce.number().int().min(100).max(599).optional(),
-  errorsOnly: z.literal("1").optional(),
+  errorsOnly: z.literal("1").optional().transform((v) => v === "1"),
   sessionId: z.string().max(1000).optional(),
   requestId: z.string().max(200).optional(),
 });
@@ -72,28 +73,35 @@ interface Row {
   retry_count: number;
 }
 
-/** The WHERE clause: the filters, narrowed to what this viewer may see. */
-export function exportWhere(viewer: Viewer, f: ExportFilters): Prisma.Sql {
-  const admin = isAdmin(viewer);
-  const parts: Prisma.Sql[] = [];
-  if (f.from) parts.push(Prisma.sql`l.created_at >= ${new Date(f.from)}`);
-  if (f.to) parts.push(Prisma.sql`l.created_at < ${new Date(f.to)}`);
-  if (f.userId !== undefined) parts.push(Prisma.sql`l.user_id = ${f.userId}`);
-  if (f.keyId !== undefined) parts.push(Prisma.sql`l.key_id = ${f.keyId}`);
-  // Members do not see providers, so they cannot filter by one either (as on the logs page).
-  if (f.providerId !== undefined && admin) parts.push(Prisma.sql`l.provider_id = ${f.providerId}`);
-  if (f.model) parts.push(Prisma.sql`l.model = ${f.model}`);
-  if (f.statusCode !== undefined) parts.push(Prisma.sql`l.status_code = ${f.statusCode}`);
-  // As on the logs page: "errors only" is ignored when one status code is asked for.
-  if (f.errorsOnly && f.statusCode === undefined) parts.push(Prisma.sql`l.status_code >= 400`);
-  if (f.sessionId) parts.push(Prisma.sql`l.session_id = ${f.sessionId}`);
-  if (f.requestId) parts.push(Prisma.sql`l.request_id = ${f.requestId}`);
-  if (!admin && viewer.kind === "user") parts.push(viewer.canLoginWebUi ? Prisma.sql`l.user_id = ${viewer.userId}` : Prisma.sql`l.key_id = ${viewer.keyId}`);
-  return parts.length ? Prisma.sql`WHERE ${Prisma.join(parts, " AND ")}` : Prisma.empty;
+/**
+ * The rows to export: the logs page's filters (logFilterWhere) AND the viewer's scope. Unlike
+ * the page, a member's filter on another user or key is not replaced by their own: it matches
+ * nothing, as the export always did.
+ */
+export function exportWhere(viewer: Viewer, f: ExportFilters): Prisma.RequestLogWhereInput {
+  return { AND: [logFilterWhere(f, viewer), logScopeWhere(viewer)] };
 }
 
-async function batch(db: Db, where: Prisma.Sql, after: { createdAt: Date; id: bigint } | null): Promise<Row[]> {
-  const cursor = after ? Prisma.sql`${where === Prisma.empty ? Prisma.sql`WHERE` : Prisma.sql`AND`} (l.created_at, l.id) < (${after.createdAt}, ${after.id})` : Prisma.empty;
+type Keyset = { createdAt: Date; id: bigint };
+
+/** Rows strictly after the cursor in (created_at DESC, id DESC) order; the `lte` bound lets the created_at index do the work. */
+const afterKeyset = (after: Keyset): Prisma.RequestLogWhereInput => ({
+  createdAt: { lte: after.createdAt },
+  OR: [{ createdAt: { lt: after.createdAt } }, { id: { lt: after.id } }],
+});
+
+/**
+ * The next batch: the keyset page is chosen by Prisma with the shared where-clause, then its
+ * rows are read in SQL, where the text columns are cut and the names joined.
+ */
+async function batch(db: Db, where: Prisma.RequestLogWhereInput, after: Keyset | null): Promise<Row[]> {
+  const page = await db.requestLog.findMany({
+    where: after ? { AND: [where, afterKeyset(after)] } : where,
+    select: { id: true },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: BATCH,
+  });
+  if (page.length === 0) return [];
   const n = TEXT_LIMIT;
   return db.$queryRaw<Row[]>`
     SELECT l.id, l.created_at, left(l.request_id, 200) AS request_id,
@@ -107,9 +115,8 @@ async function batch(db: Db, where: Prisma.Sql, after: { createdAt: Date; id: bi
     LEFT JOIN users u ON u.id = l.user_id
     LEFT JOIN api_keys k ON k.id = l.key_id
     LEFT JOIN providers p ON p.id = l.provider_id
-    ${where} ${cursor}
-    ORDER BY l.created_at DESC, l.id DESC
-    LIMIT ${BATCH}`;
+    WHERE l.id IN (${Prisma.join(page.map((r) => r.id))})
+    ORDER BY l.created_at DESC, l.id DESC`;
 }
 
 const deletedSuffix = (name: string | null) => (name === null ? null : name.replace(/#deleted-\d+$/, ""));
@@ -185,7 +192,7 @@ export function logsExportHandler(deps: { db: Db; logger: Logger; now: () => num
     res.setHeader("x-content-type-options", "nosniff");
     // The BOM makes spreadsheet programs read the file as UTF-8 (Chinese names, model names).
     if (!(await write(res, "\uFEFF" + csvLine([...COLUMNS])))) return;
-    let after: { createdAt: Date; id: bigint } | null = null;
+    let after: Keyset | null = null;
     try {
       for (;;) {
         const rows = await batch(deps.db, where, after);

@@ -70,8 +70,11 @@ export function limitView(row: LimitRow) {
   };
 }
 
+/** The limit fields of a create or update input, as validated by `limitInputFields`. */
+export type LimitInput = Partial<Record<keyof typeof limitInputFields, unknown>>;
+
 /** Input limit fields → Prisma data (undefined fields are left unchanged). */
-export function limitData(input: Partial<Record<keyof typeof limitInputFields, unknown>>) {
+export function limitData(input: LimitInput) {
   const data: Record<string, unknown> = {};
   for (const key of Object.keys(limitInputFields) as Array<keyof typeof limitInputFields>) {
     const value = input[key];
@@ -80,6 +83,9 @@ export function limitData(input: Partial<Record<keyof typeof limitInputFields, u
   }
   return data;
 }
+
+/** One day of a user's or key's usage (users.usage, me.usage). */
+export const usageDay = z.object({ day: z.string().describe("YYYY-MM-DD in the hub's time zone"), requests: z.number(), errors: z.number(), costUsd: z.number() });
 
 export const MODEL_MATCH = z.enum(["exact", "prefix", "suffix", "contains", "regex"]);
 export const modelRule = z.object({ match: MODEL_MATCH, pattern: z.string().min(1) });

@@ -1,13 +1,12 @@
 /**
  * groups.*: provider groups. A group is a name that providers carry in their group tag and
  * users or keys are limited to; a group row adds a cost multiplier (and a description) to it.
+ * The queries and counts live in server/admin/groups.ts.
  */
 import { z } from "zod";
-import { Prisma, type ProviderGroup } from "../../generated/prisma/client.ts";
-import { parseGroups } from "../../catalog/mappers.ts";
+import { createGroup, deleteGroup, listGroups, updateGroup } from "../../admin/groups.ts";
 import { audit } from "../audit.ts";
 import { adminProcedure, router } from "../trpc.ts";
-import { hubError } from "../hub-errors.ts";
 
 const groupFields = {
   // Group lists are split on commas and newlines, so a name cannot contain them.
@@ -32,60 +31,20 @@ const groupView = z.object({
   updatedAt: z.string(),
 });
 
-function toGroupView(row: ProviderGroup, providerCount: number): z.infer<typeof groupView> {
-  return {
-    id: row.id,
-    name: row.name,
-    costMultiplier: Number(row.costMultiplier.toString()),
-    description: row.description,
-    providerCount,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
-
-/** How many providers serve each group (untagged providers serve "default"). */
-async function providerCounts(db: Prisma.TransactionClient): Promise<Map<string, number>> {
-  const rows = await db.provider.findMany({ where: { deletedAt: null }, select: { groupTag: true } });
-  const counts = new Map<string, number>();
-  for (const row of rows) for (const group of parseGroups(row.groupTag)) counts.set(group, (counts.get(group) ?? 0) + 1);
-  return counts;
-}
-
-function uniqueName(error: unknown): never {
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-    throw hubError("CONFLICT", "groupExists");
-  }
-  throw error;
-}
-
-const notFound = (id: number) => hubError("NOT_FOUND", "groupNotFound", { id });
-
 export const groupsRouter = router({
   list: adminProcedure
     .meta({ openapi: { method: "POST", path: "/groups/list", tags: ["groups"], summary: "Provider groups with their cost multipliers", protect: true } })
     .input(z.object({}).default({}))
     .output(z.object({ items: z.array(groupView), untracked: z.array(z.string()).describe("Groups providers carry that have no row (multiplier 1)") }))
-    .query(async ({ ctx }) => {
-      const [rows, counts] = await Promise.all([ctx.db.providerGroup.findMany({ orderBy: { name: "asc" } }), providerCounts(ctx.db)]);
-      const named = new Set(rows.map((r) => r.name));
-      return {
-        items: rows.map((row) => toGroupView(row, counts.get(row.name) ?? 0)),
-        untracked: [...counts.keys()].filter((g) => !named.has(g)).sort(),
-      };
-    }),
+    .query(({ ctx }) => listGroups(ctx.db)),
 
   create: adminProcedure
     .meta({ openapi: { method: "POST", path: "/groups/create", tags: ["groups"], summary: "Create a provider group", protect: true } })
     .input(z.object({ ...groupFields, costMultiplier: groupFields.costMultiplier.default(1), description: groupFields.description.default("") }))
     .output(groupView)
     .mutation(async ({ ctx, input }) => {
-      const row = await ctx.db.providerGroup
-        .create({ data: { name: input.name, costMultiplier: String(input.costMultiplier), description: input.description } })
-        .catch(uniqueName);
-      await ctx.catalog.invalidate({ kind: "groups" });
-      const view = toGroupView(row, (await providerCounts(ctx.db)).get(row.name) ?? 0);
-      audit(ctx, "groups.create", { type: "provider_group", id: row.id }, { after: view });
+      const view = await createGroup(ctx, input);
+      audit(ctx, "groups.create", { type: "provider_group", id: view.id }, { after: view });
       return view;
     }),
 
@@ -102,17 +61,9 @@ export const groupsRouter = router({
     .input(z.object({ id: z.number().int(), ...z.object(groupFields).partial().shape }))
     .output(groupView)
     .mutation(async ({ ctx, input }) => {
-      const before = await ctx.db.providerGroup.findUnique({ where: { id: input.id } });
-      if (!before) throw notFound(input.id);
-      const { id, costMultiplier, ...rest } = input;
-      const row = await ctx.db.providerGroup
-        .update({ where: { id }, data: { ...rest, ...(costMultiplier !== undefined ? { costMultiplier: String(costMultiplier) } : {}) } })
-        .catch(uniqueName);
-      await ctx.catalog.invalidate({ kind: "groups" });
-      const counts = await providerCounts(ctx.db);
-      const view = toGroupView(row, counts.get(row.name) ?? 0);
-      audit(ctx, "groups.update", { type: "provider_group", id }, { before: toGroupView(before, counts.get(before.name) ?? 0), after: view });
-      return view;
+      const { before, after } = await updateGroup(ctx, input);
+      audit(ctx, "groups.update", { type: "provider_group", id: input.id }, { before, after });
+      return after;
     }),
 
   delete: adminProcedure
@@ -120,11 +71,8 @@ export const groupsRouter = router({
     .input(z.object({ id: z.number().int() }))
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
-      const before = await ctx.db.providerGroup.findUnique({ where: { id: input.id } });
-      if (!before) throw notFound(input.id);
-      await ctx.db.providerGroup.delete({ where: { id: input.id } });
-      await ctx.catalog.invalidate({ kind: "groups" });
-      audit(ctx, "groups.delete", { type: "provider_group", id: input.id }, { before: toGroupView(before, 0) });
+      const before = await deleteGroup(ctx, input.id);
+      audit(ctx, "groups.delete", { type: "provider_group", id: input.id }, { before });
       return { ok: true as const };
     }),
 });

@@ -1,8 +1,11 @@
-/** me.*: what the caller may know about themself (the /my-usage page and the dashboard shell). */
+/**
+ * me.*: what the caller may know about themself (the /my-usage page and the dashboard shell).
+ * The reads live in server/admin/me.ts.
+ */
 import { z } from "zod";
-import { dailyWindowStart } from "../../domain/quota/windows.ts";
-import { isAdmin, publicProcedure, router, userProcedure } from "../trpc.ts";
-import { usageDay, usageSeries } from "./usage-series.ts";
+import { myUsage, whoIsLoggedIn } from "../../admin/me.ts";
+import { usageDay } from "../schemas.ts";
+import { publicProcedure, router, userProcedure } from "../trpc.ts";
 
 const usageTotals = z.object({ requests: z.number(), costUsd: z.number(), inputTokens: z.number(), outputTokens: z.number() });
 
@@ -21,22 +24,7 @@ export const meRouter = router({
         siteTitle: z.string(),
       }),
     )
-    .query(async ({ ctx }) => {
-      const v = ctx.viewer;
-      const siteTitle = ctx.catalog.settings().siteTitle;
-      if (!v) return { loggedIn: false, role: null, dashboard: false, userId: null, userName: null, keyId: null, siteTitle };
-      if (v.kind === "admin") return { loggedIn: true, role: "admin" as const, dashboard: true, userId: null, userName: "admin", keyId: null, siteTitle };
-      const user = await ctx.db.user.findUnique({ where: { id: v.userId }, select: { name: true } });
-      return {
-        loggedIn: true,
-        role: isAdmin(v) ? ("admin" as const) : ("user" as const),
-        dashboard: v.canLoginWebUi,
-        userId: v.userId,
-        userName: user?.name ?? null,
-        keyId: v.keyId,
-        siteTitle,
-      };
-    }),
+    .query(({ ctx }) => whoIsLoggedIn(ctx, ctx.viewer)),
 
   usage: userProcedure
     .meta({ openapi: { method: "POST", path: "/me/usage", tags: ["me"], summary: "The caller's own usage today and in total", protect: true } })
@@ -51,30 +39,5 @@ export const meRouter = router({
         days: z.array(usageDay).describe("The last 7 days of this key, today last"),
       }),
     )
-    .query(async ({ ctx }) => {
-      const v = ctx.viewer;
-      const timezone = ctx.catalog.settings().timezone;
-      const since = new Date(dailyWindowStart(ctx.now(), timezone));
-      const scope = v.kind === "user" ? { keyId: v.keyId } : {};
-      const sum = async (where: { createdAt?: { gte: Date } }) => {
-        // Requests are counted in the request log (failures included); money and tokens in the ledger.
-        const [agg, requests] = await Promise.all([
-          ctx.db.usageLedger.aggregate({ where: { ...scope, ...where }, _sum: { costUsd: true, inputTokens: true, outputTokens: true } }),
-          ctx.db.requestLog.count({ where: { ...scope, ...where } }),
-        ]);
-        return {
-          requests,
-          costUsd: Number(agg._sum.costUsd?.toString() ?? 0),
-          inputTokens: agg._sum.inputTokens ?? 0,
-          outputTokens: agg._sum.outputTokens ?? 0,
-        };
-      };
-      const [today, total, key, days] = await Promise.all([
-        sum({ createdAt: { gte: since } }),
-        sum({}),
-        v.kind === "user" ? ctx.db.apiKey.findUnique({ where: { id: v.keyId }, include: { user: { select: { name: true } } } }) : null,
-        v.kind === "user" ? usageSeries(ctx, { keyId: v.keyId }, 7) : [],
-      ]);
-      return { userName: key?.user.name ?? (v.kind === "admin" ? "admin" : null), keyName: key?.name ?? null, timezone, today, total, days };
-    }),
+    .query(({ ctx }) => myUsage(ctx, ctx.viewer)),
 });

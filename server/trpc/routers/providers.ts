@@ -1,31 +1,15 @@
-/** providers.*: upstreams. The upstream key is encrypted at rest and only ever shown masked. */
+/**
+ * providers.*: upstreams. The upstream key is encrypted at rest and only ever shown masked. The
+ * queries, the sealing of secrets and the rules live in server/admin/providers.ts.
+ */
 import { z } from "zod";
-import { Prisma, type Provider } from "../../generated/prisma/client.ts";
-import type { SecretBox } from "../../auth/secrets.ts";
-import {
-  mergeCustomHeaders,
-  mergeProxyUrl,
-  openCustomHeaders,
-  openProxyUrl,
-  sealCustomHeaders,
-  sealProxyUrl,
-} from "../../catalog/provider-secrets.ts";
+import { createProvider, deleteProvider, listProviders, updateProvider } from "../../admin/providers.ts";
 import { audit } from "../audit.ts";
 import { clientListInput } from "../policy-inputs.ts";
-import {
-  HH_MM,
-  limitData,
-  limitInputFields,
-  modelRedirectRule,
-  modelRule,
-  PROVIDER_TYPE,
-  providerView,
-  toProviderView,
-} from "../schemas.ts";
+import { HH_MM, limitInputFields, modelRedirectRule, modelRule, PROVIDER_TYPE, providerView } from "../schemas.ts";
 import { CODEX_INSTRUCTIONS_STRATEGIES, MAX_CUSTOM_INSTRUCTIONS_BYTES } from "../../gateway/providers/codex/instructions.ts";
 import { adminProcedure, router } from "../trpc.ts";
 import { providerHealthProcedures } from "./providers-health.ts";
-import { hubError } from "../hub-errors.ts";
 import { refineProblem } from "../../domain/validation-problems.ts";
 
 const httpUrl = z
@@ -101,42 +85,6 @@ const updateInput = z.object({
   ...providerFields,
 });
 
-type ProviderInput = Partial<z.infer<typeof updateInput>>;
-
-/**
- * Input → Prisma data. Secrets are sealed; on an update (`before` given) a proxy URL or header
- * sent back masked, as the view showed it, keeps the stored secret.
- */
-function providerData(input: ProviderInput, secrets: SecretBox, before?: Provider) {
-  const { id: _id, key, costMultiplier, proxyUrl, customHeaders, ...rest } = input;
-  const data: Record<string, unknown> = { ...rest, ...limitData(rest) };
-  if (key !== undefined) data.keyEncrypted = secrets.encrypt(key.trim());
-  if (costMultiplier !== undefined) data.costMultiplier = String(costMultiplier);
-  if (proxyUrl !== undefined) {
-    const current = before ? openProxyUrl(before.proxyUrl, secrets) : null;
-    data.proxyUrl = sealProxyUrl(mergeProxyUrl(proxyUrl, current), secrets);
-  }
-  if (customHeaders !== undefined) {
-    const current = before ? openCustomHeaders(before.customHeaders, secrets) : {};
-    data.customHeaders = sealCustomHeaders(mergeCustomHeaders(customHeaders, current), secrets);
-  }
-  return data;
-}
-
-/** The `custom` Codex instructions strategy needs its text (what the row will hold after the write). */
-function requireCustomInstructions(strategy: string | undefined, text: string | null | undefined) {
-  if (strategy === "custom" && !text?.trim()) {
-    throw hubError("BAD_REQUEST", "codexInstructionsMissing");
-  }
-}
-
-function uniqueName(error: unknown): never {
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-    throw hubError("CONFLICT", "providerExists");
-  }
-  throw error;
-}
-
 export const providersRouter = router({
   // health, resetBreaker, test
   ...providerHealthProcedures,
@@ -146,19 +94,8 @@ export const providersRouter = router({
     .input(createInput)
     .output(providerView)
     .mutation(async ({ ctx, input }) => {
-      requireCustomInstructions(input.codexInstructionsStrategy, input.codexInstructions);
-      const row = await ctx.db.provider
-        .create({
-          data: {
-            // The manual promises conversion for openai-compatible providers; the admin decides for the others.
-            allowFormatConversion: input.providerType === "openai-compatible",
-            ...providerData(input, ctx.secrets),
-          } as Prisma.ProviderCreateInput,
-        })
-        .catch(uniqueName);
-      await ctx.catalog.invalidate({ kind: "providers" });
-      const view = toProviderView(row, ctx.secrets);
-      audit(ctx, "providers.create", { type: "provider", id: row.id }, { after: view });
+      const view = await createProvider(ctx, input);
+      audit(ctx, "providers.create", { type: "provider", id: view.id }, { after: view });
       return view;
     }),
 
@@ -166,29 +103,16 @@ export const providersRouter = router({
     .meta({ openapi: { method: "POST", path: "/providers/list", tags: ["providers"], summary: "List providers (upstream keys masked)", protect: true } })
     .input(z.object({ providerType: PROVIDER_TYPE.optional() }).default({}))
     .output(z.object({ items: z.array(providerView) }))
-    .query(async ({ ctx, input }) => {
-      const rows = await ctx.db.provider.findMany({
-        where: { deletedAt: null, ...(input.providerType ? { providerType: input.providerType } : {}) },
-        orderBy: [{ priority: "asc" }, { id: "asc" }],
-      });
-      return { items: rows.map((row) => toProviderView(row, ctx.secrets)) };
-    }),
+    .query(({ ctx, input }) => listProviders(ctx, input)),
 
   update: adminProcedure
     .meta({ openapi: { method: "POST", path: "/providers/update", tags: ["providers"], summary: "Update a provider", protect: true } })
     .input(updateInput)
     .output(providerView)
     .mutation(async ({ ctx, input }) => {
-      const before = await ctx.db.provider.findFirst({ where: { id: input.id, deletedAt: null } });
-      if (!before) throw hubError("NOT_FOUND", "providerNotFound", { id: input.id });
-      requireCustomInstructions(input.codexInstructionsStrategy ?? before.codexInstructionsStrategy, input.codexInstructions !== undefined ? input.codexInstructions : before.codexInstructions);
-      const row = await ctx.db.provider
-        .update({ where: { id: input.id }, data: providerData(input, ctx.secrets, before) })
-        .catch(uniqueName);
-      await ctx.catalog.invalidate({ kind: "providers" });
-      const view = toProviderView(row, ctx.secrets);
-      audit(ctx, "providers.update", { type: "provider", id: row.id }, { before: toProviderView(before, ctx.secrets), after: view });
-      return view;
+      const { before, after } = await updateProvider(ctx, input);
+      audit(ctx, "providers.update", { type: "provider", id: after.id }, { before, after });
+      return after;
     }),
 
   delete: adminProcedure
@@ -196,15 +120,8 @@ export const providersRouter = router({
     .input(z.object({ id: z.number().int() }))
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
-      const before = await ctx.db.provider.findFirst({ where: { id: input.id, deletedAt: null } });
-      if (!before) throw hubError("NOT_FOUND", "providerNotFound", { id: input.id });
-      // Soft delete (the name is freed for reuse): the request log keeps pointing at it.
-      await ctx.db.provider.update({
-        where: { id: input.id },
-        data: { deletedAt: new Date(ctx.now()), isEnabled: false, name: `${before.name}#deleted-${before.id}` },
-      });
-      await ctx.catalog.invalidate({ kind: "providers" });
-      audit(ctx, "providers.delete", { type: "provider", id: input.id }, { before: toProviderView(before, ctx.secrets) });
+      const before = await deleteProvider(ctx, input.id);
+      audit(ctx, "providers.delete", { type: "provider", id: input.id }, { before });
       return { ok: true as const };
     }),
 });

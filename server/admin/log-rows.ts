@@ -5,8 +5,8 @@
  * exhausted the heap, so list rows are cut in SQL (the full text never reaches the process)
  * and the one-row detail view is cut after reading.
  */
-import { Prisma } from "../../generated/prisma/client.ts";
-import type { Db } from "../../db/database.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import type { Db } from "../db/database.ts";
 
 /** Longest client-derived string in a list row. */
 export const LIST_TEXT_LIMIT = 200;
