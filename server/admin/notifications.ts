@@ -10,9 +10,9 @@ import type { NotificationDelivery, NotificationSettings, NotificationTarget } f
 import type { Db } from "../db/database.ts";
 import { CHANNELS } from "../notifications/channels/registry.ts";
 import type { TargetType } from "../notifications/channels/types.ts";
+import type { NotificationSettingsView } from "../notifications/directory.ts";
 import type { DeliveryResult } from "../notifications/dispatcher.ts";
 import { EVENT_NAMES, type EventName } from "../notifications/events.ts";
-import type { NotificationLanguage } from "../notifications/messages.ts";
 import { maskConfig, mergeConfig, openConfig, sealConfig, type TargetConfig } from "../notifications/target-config.ts";
 import { hubError } from "../trpc/hub-errors.ts";
 import type { Services } from "../trpc/trpc.ts";
@@ -47,14 +47,8 @@ export interface TargetInput {
   config: Record<string, string>;
 }
 
-export interface NotificationSettingsView {
-  quotaAlertPercent: number;
-  leaderboardTime: string;
-  leaderboardTopN: number;
-  cooldownMinutes: number;
-  maxPerHour: number;
-  language: NotificationLanguage;
-}
+/** The settings as the directory keeps them (one definition of their shape). */
+export type { NotificationSettingsView };
 
 export interface DeliveryView {
   id: string;

@@ -343,24 +343,32 @@ end
 
 local function deleteRecord(id) writeRecord(id, false, nil) end
 
--- Writes a minute's changed records (one HSET, one HDEL if any went away) and, when a record
--- written now must outlive what the hash's TTL is known to cover, pushes the TTL out (so about
--- once per RECORD_TTL_SLACK_MS). PEXPIRE GT never shortens it: another record of the minute may
--- need longer. A hash without the TTL field was created by this call and has no TTL yet, which
--- GT would leave so; it gets a plain PEXPIRE. A covered end far beyond what any record needs
--- means the callers' clock moved back: renewed too (GT keeps it safe).
-local function writeRecords(bk, w)
+-- Writes a hash's changed fields: `fields` holds the names, `valueOf(name)` the string to store
+-- or false to remove it; one HDEL and one HSET at most.
+local function writeHash(k, fields, valueOf)
   local set, nset, gone, ngone = {}, 0, {}, 0
-  for id, v in pairs(w.fields) do
+  for f in pairs(fields) do
+    local v = valueOf(f)
     if v then
-      set[nset + 1] = id
+      set[nset + 1] = f
       set[nset + 2] = v
       nset = nset + 2
     else
       ngone = ngone + 1
-      gone[ngone] = id
+      gone[ngone] = f
     end
   end
+  if ngone > 0 then redis.call('HDEL', k, unpack(gone)) end
+  if nset > 0 then redis.call('HSET', k, unpack(set)) end
+end
+
+-- Writes a minute's changed records and, when a record written now must outlive what the
+-- hash's TTL is known to cover, pushes the TTL out (so about once per RECORD_TTL_SLACK_MS).
+-- PEXPIRE GT never shortens it: another record of the minute may need longer. A hash without
+-- the TTL field was created by this call and has no TTL yet, which GT would leave so; it gets a
+-- plain PEXPIRE. A covered end far beyond what any record needs means the callers' clock moved
+-- back: renewed too (GT keeps it safe).
+local function writeRecords(bk, w)
   local renewMs, hadTtl = nil, false
   if w.need then
     local known = recordValue(bk, RECORD_TTL_FIELD)
@@ -370,13 +378,11 @@ local function writeRecords(bk, w)
       hadTtl = known and true or false
       local until_ = int(w.need + RECORD_TTL_SLACK_MS)
       recordBuckets[bk][RECORD_TTL_FIELD] = until_
-      set[nset + 1] = RECORD_TTL_FIELD
-      set[nset + 2] = until_
-      nset = nset + 2
+      w.fields[RECORD_TTL_FIELD] = until_
     end
   end
-  if ngone > 0 then redis.call('HDEL', bk, unpack(gone)) end
-  if nset > 0 then redis.call('HSET', bk, unpack(set)) end
+  local fields = w.fields
+  writeHash(bk, fields, function(id) return fields[id] end)
   if renewMs then
     if hadTtl then redis.call('PEXPIRE', bk, renewMs, 'GT') else redis.call('PEXPIRE', bk, renewMs) end
   end
@@ -401,23 +407,12 @@ local function done(result)
       c.ttl = now + SCOPE_IDLE_MS + TTL_SLACK_MS
       fields.ttl = true
     end
-    local set, nset, gone, ngone = {}, 0, {}, 0
-    for f in pairs(fields) do
+    writeHash(key('sc', scope), fields, function(f)
       local v = c[f]
-      if v then
-        local t = type(v)
-        if t == 'number' then v = int(v) elseif t == 'table' then v = holdString(v) end
-        set[nset + 1] = f
-        set[nset + 2] = v
-        nset = nset + 2
-      else
-        ngone = ngone + 1
-        gone[ngone] = f
-      end
-    end
-    local sk = key('sc', scope)
-    if ngone > 0 then redis.call('HDEL', sk, unpack(gone)) end
-    if nset > 0 then redis.call('HSET', sk, unpack(set)) end
+      local t = type(v)
+      if t == 'number' then return int(v) elseif t == 'table' then return holdString(v) end
+      return v
+    end)
   end
   for k, ms in pairs(ttls) do redis.call('PEXPIRE', k, ms) end
   for bk, w in pairs(recordWrites) do writeRecords(bk, w) end
