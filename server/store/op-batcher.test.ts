@@ -99,4 +99,54 @@ describe("OpBatcher", () => {
     await expect(batcher.push("a")).rejects.toThrow("could not even send");
     await expect(batcher.push("b")).resolves.toBe("did b");
   });
+
+  describe("an operation that may wait for company (a settlement)", () => {
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+    it("goes with the next operation that cannot wait, before it, in one call", async () => {
+      const { batcher, calls } = recording(echo);
+      const settled = batcher.push("settle-1", true);
+      await turn();
+      await turn();
+      expect(calls).toEqual([]); // not sent on its own turn
+      const admitted = batcher.push("admit-2");
+      expect(await Promise.all([settled, admitted])).toEqual(["did settle-1", "did admit-2"]);
+      expect(calls).toEqual([["settle-1", "admit-2"]]);
+    });
+
+    it("is sent by itself once its wait is over", async () => {
+      const calls: string[][] = [];
+      const batcher = new OpBatcher<string>((ops) => (calls.push(ops), echo(ops)), 128, 2, 20);
+      const started = performance.now();
+      await expect(batcher.push("settle-1", true)).resolves.toBe("did settle-1");
+      expect(performance.now() - started).toBeGreaterThanOrEqual(15);
+      expect(calls).toEqual([["settle-1"]]);
+    });
+
+    it("joins a call already planned for this turn without delaying it", async () => {
+      const { batcher, calls } = recording(echo);
+      const both = Promise.all([batcher.push("admit-1"), batcher.push("settle-2", true)]);
+      await turn();
+      expect(calls).toEqual([["admit-1", "settle-2"]]);
+      await both;
+    });
+
+    it("keeps one wait for several waiting operations, and sends them together in order", async () => {
+      const { batcher, calls } = recording(echo);
+      const waiting = [batcher.push("settle-1", true), batcher.push("settle-2", true)];
+      await turn();
+      const settled = batcher.push("settle-3", true);
+      expect(await Promise.all([...waiting, settled])).toEqual(["did settle-1", "did settle-2", "did settle-3"]);
+      expect(calls).toEqual([["settle-1", "settle-2", "settle-3"]]);
+    });
+
+    it("is sent at once by flushNow", async () => {
+      const calls: string[][] = [];
+      const batcher = new OpBatcher<string>((ops) => (calls.push(ops), echo(ops)), 128, 2, 60_000);
+      const settled = batcher.push("settle-1", true);
+      batcher.flushNow();
+      await expect(settled).resolves.toBe("did settle-1");
+      expect(calls).toEqual([["settle-1"]]);
+    });
+  });
 });

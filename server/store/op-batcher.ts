@@ -13,6 +13,13 @@
  * script reads each scope's counters once for all of them). Two, not one: at one request at a
  * time, the previous request's settlement may still be out when the next admission comes, and
  * that admission must not wait for it.
+ *
+ * An operation pushed as `canWait` (a settlement: its request has answered its client, and its
+ * holds only make later admissions more careful, never less) does not start a call of its own
+ * at once: it waits up to `waitMs` for company, and goes with the next operation that cannot
+ * wait (the next admission) or when the wait ends. At one request at a time this is one script
+ * call per request instead of two — the previous request's settlement runs, in order, just before
+ * the next admission in the same call, so the admission still sees it.
  */
 
 /** One operation's outcome in a batch: its result, or why it alone failed. */
@@ -27,6 +34,7 @@ interface Pending<T> {
 export class OpBatcher<T> {
   private queue: Array<Pending<T>> = [];
   private scheduled = false;
+  private waiting: ReturnType<typeof setTimeout> | undefined;
   private inFlight = 0;
 
   /**
@@ -34,25 +42,39 @@ export class OpBatcher<T> {
    *   operation, in order; a rejection fails every operation of the batch.
    * @param maxOps the most operations in one call (a bigger turn is split into several calls).
    * @param maxInFlight the most calls outstanding at once; later operations wait for one to return.
+   * @param waitMs how long an operation pushed as `canWait` may wait for company.
    */
   constructor(
     private readonly send: (ops: T[]) => Promise<BatchOutcome[]>,
     private readonly maxOps = 128,
     private readonly maxInFlight = 2,
+    private readonly waitMs = 2,
   ) {}
 
-  push(op: T): Promise<unknown> {
+  push(op: T, canWait = false): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.queue.push({ op, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(this.flush);
+      if (this.scheduled) return;
+      if (canWait) {
+        this.waiting ??= setTimeout(this.flush, this.waitMs);
+        return;
       }
+      this.scheduled = true;
+      setImmediate(this.flush);
     });
+  }
+
+  /** Sends what is queued now, waiting operations included (at shutdown). */
+  flushNow(): void {
+    if (this.queue.length) this.flush();
   }
 
   private readonly flush = () => {
     this.scheduled = false;
+    if (this.waiting) {
+      clearTimeout(this.waiting);
+      this.waiting = undefined;
+    }
     while (this.queue.length && this.inFlight < this.maxInFlight) {
       const batch = this.queue.length <= this.maxOps ? this.queue : this.queue.slice(0, this.maxOps);
       this.queue = batch === this.queue ? [] : this.queue.slice(this.maxOps);

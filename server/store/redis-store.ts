@@ -231,7 +231,8 @@ export class RedisStore implements Store {
   }
 
   async settle(request: SettleRequest): Promise<void> {
-    await this.batcher.push({ o: "settle", r: request });
+    // A settlement may wait a moment for the next admission to share its call (op-batcher.ts).
+    await this.batcher.push({ o: "settle", r: request }, true);
   }
 
   /** One call of batch.lua for the operations of one event-loop turn. */
@@ -412,6 +413,7 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.batcher.flushNow(); // a settlement still waiting for company goes now
     this.subscriber?.disconnect();
     this.redis.disconnect();
   }
