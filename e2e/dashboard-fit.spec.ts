@@ -30,8 +30,8 @@ const VIEWPORTS = [
 const LANGS = ["en", "zh-CN"] as const;
 
 const TEXT = {
-  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode", pickDate: "Pick from a calendar", calendar: "Calendar", today: "Today", apply: "Apply", timeZone: "Time zone" },
-  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式", pickDate: "从日历中选择", calendar: "日历", today: "今天", apply: "应用", timeZone: "时区" },
+  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode", pickDate: "Pick from a calendar", calendar: "Calendar", today: "Today", apply: "Apply", timeZone: "Time zone", from: "From", to: "To", showRange: "Show range", candidates: "Candidates", upstreamError: "upstream answered an error", upstream: "upstream" },
+  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式", pickDate: "从日历中选择", calendar: "日历", today: "今天", apply: "应用", timeZone: "时区", from: "从", to: "到", showRange: "显示该范围", candidates: "候选供应商", upstreamError: "上游返回了错误", upstream: "上游" },
 } as const;
 
 let hub: ChildProcess | undefined;
@@ -201,6 +201,13 @@ for (const lang of LANGS) {
         await expect(calendar).toBeHidden();
         await page.getByRole("button", { name: TEXT[lang].apply }).click();
         await expect(page).toHaveURL(/from=/);
+
+        // A request's error type and its attempts' failures are named, not shown as the hub's codes.
+        await visit(page, `/dashboard/logs/${encodeURIComponent(memberRequestId)}`, `${tag}-admin-log-detail`, info);
+        const detail = page.getByRole("dialog");
+        await expect(detail).toContainText(TEXT[lang].upstreamError);
+        await expect(detail).not.toContainText("upstream_http_error");
+        if (lang === "zh-CN") await expect(detail).not.toContainText("upstream answered");
 
         browserConsole.expectError(/status of 404/);
         await visit(page, "/dashboard/no-such-page", `${tag}-admin-404`, info);

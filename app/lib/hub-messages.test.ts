@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ERROR_RULES } from "../../server/domain/error-rules.ts";
-import { translateMessage } from "../i18n/index.ts";
-import { CODE_KEYS } from "./hub-messages.ts";
+import { translate, translateMessage } from "../i18n/index.ts";
+import { BLOCKED_BY_KEYS, CODE_KEYS, codeLabel, ERROR_TYPE_KEYS } from "./hub-messages.ts";
 
 const zh = (text: string) => translateMessage("zh-CN", text);
 
@@ -41,5 +41,42 @@ describe("the hub's own messages in Chinese", () => {
   it("names every error-rule category", async () => {
     const { RULE_CATEGORIES } = await import("../forms/rule-form.ts");
     for (const category of RULE_CATEGORIES) expect(CODE_KEYS[category], category).toBeDefined();
+  });
+
+  it("translates a no-provider refusal, keeping the model and group names", () => {
+    expect(zh("No provider is available for model claude-sonnet-4-6 in group(s) vip, default: the eligible providers are unavailable (2 with an open circuit breaker, 1 at their own limits).")).toBe(
+      "分组 vip, default 中没有可处理模型 claude-sonnet-4-6 的供应商：符合条件的供应商暂不可用（2 个熔断中，1 个已达自身限额）。",
+    );
+    expect(zh("No provider is available for model gpt-5 in group(s) default: every provider is disabled, filtered out or of another type.")).toBe("分组 default 中没有可处理模型 gpt-5 的供应商：所有供应商都已禁用、被过滤或类型不符。");
+    // A reason the dashboard does not know leaves the whole text as the hub wrote it.
+    const odd = "No provider is available for model m in group(s) g: something new.";
+    expect(zh(odd)).toBe(odd);
+  });
+
+  it("translates the hub's words around an attempt's upstream answer, not the answer", () => {
+    expect(zh('upstream answered 400: {"error":{"message":"bad request"}}')).toBe('上游返回 400：{"error":{"message":"bad request"}}');
+    expect(zh("The upstream answered 502.")).toBe("上游返回了 502。");
+  });
+});
+
+const zhT = (key: Parameters<typeof translate>[1]) => translate("zh-CN", key);
+
+describe("the codes a request's detail shows", () => {
+  // server/gateway/errors.ts GatewayErrorKind, plus what the router and the MCP passthrough record.
+  const errorTypes = ["invalid_request", "authentication", "quota_exceeded", "permission", "not_found", "request_too_large", "rate_limited", "client_closed", "internal", "bad_gateway", "no_provider", "upstream_timeout", "upstream_http_error", "network_error"];
+  // Every blocked_by the gateway's steps write (grep blockedBy in server/gateway).
+  const blockedBy = ["auth", "body_budget", "client_version", "client_blocked", "client_not_allowed", "model_not_allowed", "no_provider", "quota", "quota_store_unavailable", "rate_limit", "rpm", "sensitive_word", "warmup"];
+  // An attempt's class when no error rule matched (server/gateway/resilience/classify.ts).
+  const attemptClasses = ["client_abort", "network_error", "timeout", "fake_200", "empty_stream", "not_found", "request_rejected", "rate_limited", "provider_auth", "provider_error"];
+
+  it("names every error type, refusal source and attempt failure in Chinese, not as a raw code", () => {
+    for (const code of errorTypes) expect(codeLabel(code, zhT, ERROR_TYPE_KEYS), code).toMatch(/[\u4e00-\u9fff]/);
+    for (const code of blockedBy) expect(codeLabel(code, zhT, BLOCKED_BY_KEYS), code).toMatch(/[\u4e00-\u9fff]/);
+    for (const code of attemptClasses) expect(codeLabel(code, zhT), code).toMatch(/[\u4e00-\u9fff]/);
+    expect(codeLabel("quota_exceeded", zhT, ERROR_TYPE_KEYS)).toBe("已达消费限额");
+  });
+
+  it("shows a code it does not know as it is", () => {
+    expect(codeLabel("brand_new_kind", zhT, ERROR_TYPE_KEYS)).toBe("brand_new_kind");
   });
 });

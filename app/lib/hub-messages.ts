@@ -31,6 +31,49 @@ export const CODE_KEYS: Record<string, Key> = {
   content_filter: "code.content_filter",
   network_error: "code.network_error",
   timeout: "code.timeout",
+  // How an attempt failed when no error rule matched (server/gateway/resilience/classify.ts).
+  client_abort: "code.client_abort",
+  fake_200: "code.fake_200",
+  empty_stream: "code.empty_stream",
+  not_found: "code.not_found",
+  request_rejected: "code.request_rejected",
+  rate_limited: "code.rate_limited",
+  provider_auth: "code.provider_auth",
+};
+
+/** A request's error type (the gateway's error kinds, and the upstream's own error answer) → dictionary keys. */
+export const ERROR_TYPE_KEYS: Record<string, Key> = {
+  invalid_request: "errorType.invalid_request",
+  authentication: "errorType.authentication",
+  quota_exceeded: "errorType.quota_exceeded",
+  permission: "errorType.permission",
+  not_found: "errorType.not_found",
+  request_too_large: "errorType.request_too_large",
+  rate_limited: "errorType.rate_limited",
+  client_closed: "errorType.client_closed",
+  internal: "errorType.internal",
+  bad_gateway: "errorType.bad_gateway",
+  no_provider: "errorType.no_provider",
+  upstream_timeout: "errorType.upstream_timeout",
+  upstream_http_error: "errorType.upstream_http_error",
+  network_error: "errorType.network_error",
+};
+
+/** What refused a request before any provider was tried (the log's blocked_by) → dictionary keys. */
+export const BLOCKED_BY_KEYS: Record<string, Key> = {
+  auth: "blockedBy.auth",
+  body_budget: "blockedBy.body_budget",
+  client_version: "blockedBy.client_version",
+  client_blocked: "blockedBy.client_blocked",
+  client_not_allowed: "blockedBy.client_not_allowed",
+  model_not_allowed: "blockedBy.model_not_allowed",
+  no_provider: "blockedBy.no_provider",
+  quota: "blockedBy.quota",
+  quota_store_unavailable: "blockedBy.quota_store_unavailable",
+  rate_limit: "blockedBy.rate_limit",
+  rpm: "blockedBy.rpm",
+  sensitive_word: "blockedBy.sensitive_word",
+  warmup: "blockedBy.warmup",
 };
 
 const WHO: Record<string, Key> = { "API key": "hub.whoKey", user: "hub.whoUser", provider: "hub.whoProvider" };
@@ -81,6 +124,24 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
+    // steps/admit.ts: "No provider is available for model M in group(s) G: the eligible providers are unavailable (2 with an open circuit breaker)."
+    re: /^No provider is available for model (.+?) in group\(s\) (.*?): (.+)\.$/s,
+    render: (m, t) => {
+      const why = noProviderReason(m[3], t);
+      return why === null ? null : t("hubText.noProvider", { model: m[1], groups: m[2], why });
+    },
+  },
+  {
+    // steps/stream-response.ts, an attempt's error: "upstream answered 400: {…the upstream's body…}"
+    re: /^upstream answered (\d{3}): (.*)$/s,
+    render: (m, t) => t("hubText.upstreamAnswered", { status: m[1], body: m[2] }),
+  },
+  {
+    // steps/forward.ts, a converted answer without a message of its own.
+    re: /^The upstream answered (\d{3})\.$/,
+    render: (m, t) => t("hubText.upstreamAnsweredStatus", { status: m[1] }),
+  },
+  {
     re: /^This (API key|user of this API key) expired at (.+)\.$/,
     render: (m, t) => t(m[1] === "API key" ? "hub.keyExpiredAt" : "hub.userExpiredAt", { time: m[2] }),
   },
@@ -118,6 +179,22 @@ function templateOf(key: Key, english: string) {
     })
     .join("");
   return { key, re: new RegExp(`^${source}$`, "s"), names };
+}
+
+/** The why of a no-provider refusal (describeSkips and the all-filtered case in steps/admit.ts). */
+function noProviderReason(why: string, t: Translate): string | null {
+  if (why === "every provider is disabled, filtered out or of another type") return t("hubText.allFiltered");
+  if (why === "no eligible provider is available") return t("hubText.noneEligible");
+  const m = why.match(/^the eligible providers are unavailable \((.+)\)$/);
+  if (!m) return null;
+  const parts = m[1].split(", ").map((part) => {
+    const breakers = part.match(/^(\d+) with an open circuit breaker$/);
+    if (breakers) return t("hubText.breakersOpen", { n: breakers[1] });
+    const limits = part.match(/^(\d+) at their own limits$/);
+    return limits ? t("hubText.atLimits", { n: limits[1] }) : null;
+  });
+  if (parts.includes(null)) return null;
+  return t("hubText.unavailable", { parts: parts.join(t("hubText.listSeparator")) });
 }
 
 function resetTail(tail: string, t: Translate): string {
@@ -162,7 +239,16 @@ export function translateHubText(text: string, t: Translate): string {
 }
 
 /** A code the hub writes (a reason, a category), named in the viewer's language; unknown codes as they are. */
-export function codeLabel(code: string, t: Translate): string {
-  const key = CODE_KEYS[code];
+export function codeLabel(code: string, t: Translate, table: Record<string, Key> = CODE_KEYS): string {
+  const key = table[code];
   return key ? t(key) : code;
+}
+
+/**
+ * A request's error type in the viewer's language. The rollups name a failure without a type
+ * by its status ("http_503"), which reads as "HTTP 503" in any language.
+ */
+export function errorTypeLabel(code: string, t: Translate): string {
+  const status = code.match(/^http_(\d{3})$/);
+  return status ? `HTTP ${status[1]}` : codeLabel(code, t, ERROR_TYPE_KEYS);
 }

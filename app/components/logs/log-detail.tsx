@@ -1,7 +1,7 @@
 /** Everything about one request: the fields, tokens and cost breakdown, and the routing decision chain. */
 import type { MessageKey } from "~/i18n/index.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
-import { codeLabel } from "~/lib/hub-messages.ts";
+import { BLOCKED_BY_KEYS, codeLabel, errorTypeLabel } from "~/lib/hub-messages.ts";
 import type { LogDetail as LogDetailData } from "~/lib/api-types.ts";
 import { nanoToUsd, type CostBreakdownView, type DecisionChainView } from "~/lib/request-detail.ts";
 import { Badge } from "../ui/badge.tsx";
@@ -56,8 +56,9 @@ function RequestFields({ log }: { log: LogDetailProps["log"] }) {
     ["logs.clientIp", log.clientIp ?? "—"],
     ["logs.userAgent", log.userAgent ?? "—"],
   ];
-  if (log.errorType) rows.push(["logs.errorType", log.errorType]);
-  if (log.blockedBy) rows.push(["logs.blockedBy", log.blockedBy]);
+  // The code stays on hover: it is what the API, the CSV export and the filters carry.
+  if (log.errorType) rows.push(["logs.errorType", <span key="errorType" title={log.errorType}>{errorTypeLabel(log.errorType, t)}</span>]);
+  if (log.blockedBy) rows.push(["logs.blockedBy", <span key="blockedBy" title={log.blockedBy}>{codeLabel(log.blockedBy, t, BLOCKED_BY_KEYS)}</span>]);
 
   return (
     <Section title={t("logs.request")}>
@@ -143,6 +144,8 @@ const ATTEMPT_REASONS: Record<string, MessageKey> = {
   failover: "chain.reasonFailover",
 };
 
+const BREAKER_STATES: Record<string, MessageKey> = { closed: "breaker.closed", open: "breaker.open", half_open: "breaker.halfOpen" };
+
 function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
   const { t, tm, fmt } = useI18n();
   if (!chain) {
@@ -162,7 +165,7 @@ function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
         {chain.session ? (
           <p>
             <span className="text-muted-foreground">{t("chain.session")}: </span>
-            {chain.session.reused ? t("chain.sessionReused") : t("chain.sessionNew")} ({chain.session.source})
+            {chain.session.reused ? t("chain.sessionReused") : t("chain.sessionNew")} ({chain.session.source === "derived" ? t("chain.sessionDerived") : chain.session.source})
           </p>
         ) : null}
         {chain.filters?.length ? (
@@ -263,7 +266,7 @@ function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
                 <StatusCode code={a.statusCode} />
               </TableCell>
               <TableCell className="text-right tabular-nums">{fmt.duration(a.durationMs)}</TableCell>
-              <TableCell className="text-muted-foreground">{a.breakerState ?? "—"}</TableCell>
+              <TableCell className="text-muted-foreground">{a.breakerState ? (BREAKER_STATES[a.breakerState] ? t(BREAKER_STATES[a.breakerState]) : a.breakerState) : "—"}</TableCell>
               <TableCell className="max-w-[16rem] text-xs">
                 {a.errorClass ? <span title={a.errorClass}>{codeLabel(a.errorClass, t)}</span> : "—"}
                 {a.errorMessage ? <span className="block truncate text-muted-foreground" title={a.errorMessage}>{tm(a.errorMessage)}</span> : null}
