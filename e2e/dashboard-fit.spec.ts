@@ -262,6 +262,15 @@ for (const lang of LANGS) {
           // Nor the provider group, nor the upstream's own error text (which names an account).
           expect(html, url).not.toContain("fit-vip");
         }
+        // Their request's detail: no routing tables, the provider is "upstream" in their language, the error type named.
+        await visit(page, `/dashboard/logs/${encodeURIComponent(memberRequestId)}`, `${tag}-member-log-detail-dialog`, info);
+        const detail = page.getByRole("dialog");
+        await expect(detail.getByRole("table", { name: TEXT[lang].candidates })).toHaveCount(0);
+        await expect(detail).toContainText(TEXT[lang].upstreamError);
+        await expect(detail).not.toContainText("upstream_http_error");
+        if (lang === "zh-CN") await expect(detail).not.toContainText("upstream");
+        else await expect(detail.getByText(TEXT[lang].upstream, { exact: true }).first()).toBeVisible();
+
         // The setup card carries this hub's base URL for the member's clients.
         await page.goto("/my-usage");
         await expect(page.getByText("ANTHROPIC_BASE_URL").first()).toBeVisible();

@@ -164,6 +164,7 @@ export const dashboardEn = {
   "blockedBy.rpm": "requests per minute",
   "blockedBy.sensitive_word": "sensitive word",
   "blockedBy.warmup": "warm-up request answered by the hub",
+  "logs.upstream": "upstream",
   "chain.sessionDerived": "derived from the conversation",
   "usage.last7": "Last 7 days",
   "usage.last7Hint": "Spend per day, with requests and failures (✕) under each day (time zone {timezone}).",

@@ -12,14 +12,20 @@ export interface LogDetailProps {
   log: Omit<LogDetailData, "decisionChain" | "costBreakdown">;
   chain: DecisionChainView | null;
   cost: CostBreakdownView | null;
+  /**
+   * An admin sees the whole decision chain. A member's chain comes stripped from the hub (no
+   * candidates, groups or breakers); for them the section is just their attempts, without the
+   * routing tables' empty frames (priority, weight, caller group) that would still describe it.
+   */
+  admin: boolean;
 }
 
-export function LogDetail({ log, chain, cost }: LogDetailProps) {
+export function LogDetail({ log, chain, cost, admin }: LogDetailProps) {
   return (
     <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
-      <RequestFields log={log} />
+      <RequestFields log={log} admin={admin} />
       <CostSection log={log} cost={cost} />
-      <DecisionChainSection chain={chain} />
+      <DecisionChainSection chain={chain} admin={admin} />
     </div>
   );
 }
@@ -33,14 +39,15 @@ function Section({ title, children }: { title: string; children: React.ReactNode
   );
 }
 
-function RequestFields({ log }: { log: LogDetailProps["log"] }) {
+function RequestFields({ log, admin }: { log: LogDetailProps["log"]; admin: boolean }) {
   const { t, tm, fmt } = useI18n();
   const rows: Array<[MessageKey, React.ReactNode]> = [
     ["logs.requestId", <code key="id" className="break-all text-xs">{log.requestId}</code>],
     ["logs.time", fmt.dateTime(log.createdAt)],
     ["common.user", log.userName ?? "—"],
     ["logs.key", log.keyName ?? "—"],
-    ["logs.provider", log.providerName ?? "—"],
+    // A member's rows name no provider, only that an upstream answered (in their language).
+    ["logs.provider", log.providerName === null ? "—" : admin ? log.providerName : t("logs.upstream")],
     ["logs.endpoint", <code key="endpoint" className="text-xs">{log.endpoint}</code>],
     ["logs.apiFormat", log.apiFormat],
     ["logs.conversion", log.conversion ?? "—"],
@@ -146,7 +153,7 @@ const ATTEMPT_REASONS: Record<string, MessageKey> = {
 
 const BREAKER_STATES: Record<string, MessageKey> = { closed: "breaker.closed", open: "breaker.open", half_open: "breaker.halfOpen" };
 
-function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
+function DecisionChainSection({ chain, admin }: { chain: DecisionChainView | null; admin: boolean }) {
   const { t, tm, fmt } = useI18n();
   if (!chain) {
     return (
@@ -158,10 +165,12 @@ function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
   return (
     <Section title={t("chain.title")}>
       <div className="flex flex-wrap gap-x-6 gap-y-1 text-sm">
-        <p>
-          <span className="text-muted-foreground">{t("chain.groups")}: </span>
-          {chain.groups?.length ? chain.groups.join(", ") : t("common.defaultGroup")}
-        </p>
+        {admin ? (
+          <p>
+            <span className="text-muted-foreground">{t("chain.groups")}: </span>
+            {chain.groups?.length ? chain.groups.join(", ") : t("common.defaultGroup")}
+          </p>
+        ) : null}
         {chain.session ? (
           <p>
             <span className="text-muted-foreground">{t("chain.session")}: </span>
@@ -189,53 +198,58 @@ function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
         ) : null}
       </div>
 
-      <h4 className="mt-2 text-xs font-semibold uppercase tracking-wide text-muted-foreground">{t("chain.candidates")}</h4>
-      <Table aria-label={t("chain.candidates")}>
-        <TableHeader>
-          <TableRow>
-            <TableHead>{t("logs.provider")}</TableHead>
-            <TableHead className="text-right">{t("providers.priority")}</TableHead>
-            <TableHead className="text-right">{t("providers.weight")}</TableHead>
-            <TableHead className="text-right">{t("chain.probability")}</TableHead>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {chain.candidates.length === 0 ? <TableEmpty colSpan={4}>{t("chain.noCandidates")}</TableEmpty> : null}
-          {chain.candidates.map((c) => (
-            <TableRow key={c.id}>
-              <TableCell className="font-medium">{c.name}</TableCell>
-              <TableCell className="text-right tabular-nums">{fmt.integer(c.priority)}</TableCell>
-              <TableCell className="text-right tabular-nums">{fmt.integer(c.weight)}</TableCell>
-              <TableCell className="text-right tabular-nums">{fmt.percent(c.probability)}</TableCell>
+      {admin ? (
+        <>
+        <h4 className="mt-2 text-xs font-semibold uppercase tracking-wide text-muted-foreground">{t("chain.candidates")}</h4>
+        <Table aria-label={t("chain.candidates")}>
+          <TableHeader>
+            <TableRow>
+              <TableHead>{t("logs.provider")}</TableHead>
+              <TableHead className="text-right">{t("providers.priority")}</TableHead>
+              <TableHead className="text-right">{t("providers.weight")}</TableHead>
+              <TableHead className="text-right">{t("chain.probability")}</TableHead>
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+          </TableHeader>
+          <TableBody>
+            {chain.candidates.length === 0 ? <TableEmpty colSpan={4}>{t("chain.noCandidates")}</TableEmpty> : null}
+            {chain.candidates.map((c) => (
+              <TableRow key={c.id}>
+                <TableCell className="font-medium">{c.name}</TableCell>
+                <TableCell className="text-right tabular-nums">{fmt.integer(c.priority)}</TableCell>
+                <TableCell className="text-right tabular-nums">{fmt.integer(c.weight)}</TableCell>
+                <TableCell className="text-right tabular-nums">{fmt.percent(c.probability)}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
 
-      <h4 className="mt-2 text-xs font-semibold uppercase tracking-wide text-muted-foreground">{t("chain.filtered")}</h4>
-      <Table aria-label={t("chain.filtered")}>
-        <TableHeader>
-          <TableRow>
-            <TableHead>{t("logs.provider")}</TableHead>
-            <TableHead>{t("chain.reason")}</TableHead>
-            <TableHead>{t("chain.detail")}</TableHead>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {chain.filtered.length === 0 ? <TableEmpty colSpan={3}>{t("chain.noneFiltered")}</TableEmpty> : null}
-          {chain.filtered.map((f) => (
-            <TableRow key={f.id}>
-              <TableCell className="font-medium">{f.name}</TableCell>
-              <TableCell>
-                <Badge variant="outline" title={f.reason}>
-                  {codeLabel(f.reason, t)}
-                </Badge>
-              </TableCell>
-              <TableCell className="text-muted-foreground">{f.detail ?? "—"}</TableCell>
+        <h4 className="mt-2 text-xs font-semibold uppercase tracking-wide text-muted-foreground">{t("chain.filtered")}</h4>
+        <Table aria-label={t("chain.filtered")}>
+          <TableHeader>
+            <TableRow>
+              <TableHead>{t("logs.provider")}</TableHead>
+              <TableHead>{t("chain.reason")}</TableHead>
+              <TableHead>{t("chain.detail")}</TableHead>
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+          </TableHeader>
+          <TableBody>
+            {chain.filtered.length === 0 ? <TableEmpty colSpan={3}>{t("chain.noneFiltered")}</TableEmpty> : null}
+            {chain.filtered.map((f) => (
+              <TableRow key={f.id}>
+                <TableCell className="font-medium">{f.name}</TableCell>
+                <TableCell>
+                  <Badge variant="outline" title={f.reason}>
+                    {codeLabel(f.reason, t)}
+                  </Badge>
+                </TableCell>
+                <TableCell className="text-muted-foreground">{f.detail ?? "—"}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+
+        </>
+      ) : null}
 
       <h4 className="mt-2 text-xs font-semibold uppercase tracking-wide text-muted-foreground">{t("chain.attempts")}</h4>
       <Table aria-label={t("chain.attempts")}>
@@ -247,17 +261,17 @@ function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
             <TableHead>{t("logs.model")}</TableHead>
             <TableHead>{t("logs.status")}</TableHead>
             <TableHead className="text-right">{t("logs.duration")}</TableHead>
-            <TableHead>{t("chain.breaker")}</TableHead>
+            {admin ? <TableHead>{t("chain.breaker")}</TableHead> : null}
             <TableHead>{t("chain.error")}</TableHead>
           </TableRow>
         </TableHeader>
         <TableBody>
-          {chain.attempts.length === 0 ? <TableEmpty colSpan={8}>{t("chain.noAttempts")}</TableEmpty> : null}
+          {chain.attempts.length === 0 ? <TableEmpty colSpan={admin ? 8 : 7}>{t("chain.noAttempts")}</TableEmpty> : null}
           {chain.attempts.map((a, index) => (
             <TableRow key={index}>
               <TableCell className="tabular-nums">{index + 1}</TableCell>
               <TableCell className="font-medium">
-                {a.providerName}
+                {admin ? a.providerName : t("logs.upstream")}
                 {a.attempt > 1 ? <span className="ml-1 text-xs text-muted-foreground">({t("chain.attemptN", { n: a.attempt })})</span> : null}
               </TableCell>
               <TableCell>{ATTEMPT_REASONS[a.reason] ? t(ATTEMPT_REASONS[a.reason]) : a.reason}</TableCell>
@@ -266,7 +280,7 @@ function DecisionChainSection({ chain }: { chain: DecisionChainView | null }) {
                 <StatusCode code={a.statusCode} />
               </TableCell>
               <TableCell className="text-right tabular-nums">{fmt.duration(a.durationMs)}</TableCell>
-              <TableCell className="text-muted-foreground">{a.breakerState ? (BREAKER_STATES[a.breakerState] ? t(BREAKER_STATES[a.breakerState]) : a.breakerState) : "—"}</TableCell>
+              {admin ? <TableCell className="text-muted-foreground">{a.breakerState ? (BREAKER_STATES[a.breakerState] ? t(BREAKER_STATES[a.breakerState]) : a.breakerState) : "—"}</TableCell> : null}
               <TableCell className="max-w-[16rem] text-xs">
                 {a.errorClass ? <span title={a.errorClass}>{codeLabel(a.errorClass, t)}</span> : "—"}
                 {a.errorMessage ? <span className="block truncate text-muted-foreground" title={a.errorMessage}>{tm(a.errorMessage)}</span> : null}
