@@ -209,6 +209,21 @@ for (const lang of LANGS) {
         await expect(detail).not.toContainText("upstream_http_error");
         if (lang === "zh-CN") await expect(detail).not.toContainText("upstream answered");
 
+        // The leaderboard's range of days is picked from the same calendar, not a native date input.
+        await visit(page, "/dashboard/leaderboard", `${tag}-admin-leaderboard-range`, info);
+        await expect(page.locator("input[type=date]")).toHaveCount(0);
+        await page.getByRole("button", { name: TEXT[lang].pickDate }).first().click();
+        const dayCalendar = page.getByRole("dialog", { name: TEXT[lang].calendar });
+        if (lang === "zh-CN") await expect(dayCalendar).toContainText("年");
+        else await expect(dayCalendar).not.toContainText("年");
+        await dayCalendar.getByRole("button", { name: TEXT[lang].today }).click();
+        const from = page.getByRole("textbox", { name: TEXT[lang].from, exact: true });
+        await expect(from).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
+        const day = await from.inputValue();
+        await page.getByRole("textbox", { name: TEXT[lang].to, exact: true }).fill(day);
+        await page.getByRole("button", { name: TEXT[lang].showRange }).click();
+        await expect(page).toHaveURL(new RegExp(`period=custom&from=${day}&to=${day}`));
+
         browserConsole.expectError(/status of 404/);
         await visit(page, "/dashboard/no-such-page", `${tag}-admin-404`, info);
         await expect(page.getByRole("heading", { name: TEXT[lang].notFound })).toBeVisible();

@@ -170,6 +170,32 @@ export function DateTimeField({ name, label, hint, defaultValue, className }: { 
   );
 }
 
+/**
+ * A day, "YYYY-MM-DD", typed or picked from a calendar in the dashboard's language, submitted as
+ * it reads (a day in the hub's time zone, not an instant). The text field itself carries the
+ * name, so a day typed before the page is hydrated is still sent.
+ */
+export function DateField({ name, label, hint, defaultValue, className }: { name: string; label: React.ReactNode; hint?: React.ReactNode; defaultValue?: string; className?: string }) {
+  const id = React.useId();
+  const error = useFieldError(name);
+  const { t } = useI18n();
+  const [invalid, setInvalid] = React.useState(false);
+  const shownError = error ?? (invalid ? t("picker.invalidDay") : undefined);
+  return (
+    <FieldShell id={id} label={label} hint={hint} error={shownError} className={className}>
+      <DateTimePicker
+        id={id}
+        name={name}
+        dateOnly
+        defaultWall={defaultValue ?? ""}
+        onWallChange={(value) => setInvalid(value === null)}
+        aria-invalid={shownError ? true : undefined}
+        aria-describedby={describedBy(id, hint, shownError)}
+      />
+    </FieldShell>
+  );
+}
+
 /** A message for the whole form (not tied to one field). */
 export function FormError({ message }: { message: string | undefined }) {
   const { tServer } = useI18n();

@@ -183,5 +183,6 @@ export const dashboardEn = {
   "picker.today": "Today",
   "picker.clear": "Clear",
   "picker.invalid": "Write it as YYYY-MM-DD HH:mm.",
+  "picker.invalidDay": "Write it as YYYY-MM-DD.",
   "tz.noMatch": "No time zone matches.",
 } satisfies Record<string, string>;

@@ -184,5 +184,6 @@ export const dashboardZhCN: Record<keyof typeof dashboardEn, string> = {
   "picker.today": "今天",
   "picker.clear": "清除",
   "picker.invalid": "请按 YYYY-MM-DD HH:mm 格式填写。",
+  "picker.invalidDay": "请按 YYYY-MM-DD 格式填写。",
   "tz.noMatch": "没有匹配的时区。",
 };
