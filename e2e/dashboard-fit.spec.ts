@@ -30,8 +30,8 @@ const VIEWPORTS = [
 const LANGS = ["en", "zh-CN"] as const;
 
 const TEXT = {
-  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode", pickDate: "Pick from a calendar", calendar: "Calendar", today: "Today", apply: "Apply", timeZone: "Time zone", from: "From", to: "To", showRange: "Show range", candidates: "Candidates", upstreamError: "upstream answered an error", upstream: "upstream" },
-  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式", pickDate: "从日历中选择", calendar: "日历", today: "今天", apply: "应用", timeZone: "时区", from: "从", to: "到", showRange: "显示该范围", candidates: "候选供应商", upstreamError: "上游返回了错误", upstream: "上游" },
+  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode", pickDate: "Pick from a calendar", calendar: "Calendar", today: "Today", apply: "Apply", timeZone: "Time zone", from: "From", to: "To", showRange: "Show range", candidates: "Candidates", priceSync: "Price sync at", upstreamError: "upstream answered an error", upstream: "upstream" },
+  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式", pickDate: "从日历中选择", calendar: "日历", today: "今天", apply: "应用", timeZone: "时区", from: "从", to: "到", showRange: "显示该范围", candidates: "候选供应商", priceSync: "价格同步时间", upstreamError: "上游返回了错误", upstream: "上游" },
 } as const;
 
 let hub: ChildProcess | undefined;
@@ -180,6 +180,12 @@ for (const lang of LANGS) {
         await expect(page.getByRole("option", { name: /Asia\/Shanghai/ })).toBeVisible();
         await page.screenshot({ path: info.outputPath(`${tag}-time-zone-picker.png`) });
         await page.getByRole("combobox", { name: TEXT[lang].timeZone }).press("Escape");
+        // Times of day are typed as HH:mm, not native time inputs (whose AM/PM follows the browser).
+        await expect(page.locator("input[type=time], input[type=date], input[type=datetime-local]")).toHaveCount(0);
+        const priceSync = page.getByRole("textbox", { name: TEXT[lang].priceSync });
+        await priceSync.fill("9:30");
+        await priceSync.blur();
+        await expect(priceSync).toHaveValue("09:30");
 
         await visit(page, "/dashboard/logs", `${tag}-admin-logs`, info);
         const status = page.getByRole("columnheader", { name: TEXT[lang].status, exact: true });

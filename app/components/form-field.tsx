@@ -74,6 +74,27 @@ export function TextField({ name, label, hint, className, ...props }: TextFieldP
   );
 }
 
+/**
+ * A time of day typed as "HH:mm". Not the native time input: its AM/PM or 上午/下午 follow the
+ * browser's locale, not the dashboard's language. "9:30" is written out as "09:30" on leaving
+ * the field; the form schema checks the rest (form.timeOfDay).
+ */
+export function TimeField(props: Omit<TextFieldProps, "type">) {
+  return (
+    <TextField
+      placeholder="HH:mm"
+      inputMode="numeric"
+      autoComplete="off"
+      maxLength={5}
+      onBlur={(event) => {
+        const m = event.currentTarget.value.trim().match(/^(\d):(\d{2})$/);
+        if (m) event.currentTarget.value = `0${m[1]}:${m[2]}`;
+      }}
+      {...props}
+    />
+  );
+}
+
 type TextareaFieldProps = Omit<React.TextareaHTMLAttributes<HTMLTextAreaElement>, "name"> & {
   name: string;
   label: React.ReactNode;
