@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ERROR_RULES } from "../../server/domain/error-rules.ts";
 import { translate, translateMessage } from "../i18n/index.ts";
+import { createFormatters } from "./format.ts";
 import { BLOCKED_BY_KEYS, CODE_KEYS, codeLabel, ERROR_TYPE_KEYS } from "./hub-messages.ts";
 
 const zh = (text: string) => translateMessage("zh-CN", text);
@@ -78,5 +79,25 @@ describe("the codes a request's detail shows", () => {
 
   it("shows a code it does not know as it is", () => {
     expect(codeLabel("brand_new_kind", zhT, ERROR_TYPE_KEYS)).toBe("brand_new_kind");
+  });
+});
+
+describe("the instants inside the hub's texts", () => {
+  const refusal = "The API key's daily spending limit is reached: $0.0920 spent, limit $0.0500. It resets at 2026-12-08T00:00:00.000Z.";
+  const zhTime = createFormatters("zh-CN", "Asia/Shanghai").dateTime;
+  const enTime = createFormatters("en-US", "Asia/Shanghai").dateTime;
+
+  it("shows a limit's reset and a key's expiry as the dashboard shows dates, in the viewer's zone", () => {
+    expect(translateMessage("zh-CN", refusal, zhTime)).toBe("API Key的每日限额已用尽：已花费 $0.0920，限额 $0.0500。将于 2026/12/08 08:00:00 重置。");
+    expect(translateMessage("en", refusal, enTime)).toBe(`The API key's daily spending limit is reached: $0.0920 spent, limit $0.0500. It resets at ${enTime("2026-12-08T00:00:00.000Z")}.`);
+    expect(translateMessage("en", "This API key expired at 2026-12-01T10:00:00.000Z.", enTime)).toBe(`This API key expired at ${enTime("2026-12-01T10:00:00.000Z")}.`);
+    // The user's expiry was not recognised before (the hub writes "The user of this API key …").
+    expect(translateMessage("zh-CN", "The user of this API key expired at 2026-12-01T10:00:00.000Z.", zhTime)).toBe("该 API Key 所属用户已于 2026/12/01 18:00:00 过期。");
+  });
+
+  it("leaves an upstream's own words alone, dates included", () => {
+    const upstream = "quota exceeded. It resets at 2026-12-08T00:00:00.000Z.";
+    expect(translateMessage("en", upstream, enTime)).toBe(upstream);
+    expect(translateMessage("zh-CN", upstream, zhTime)).toBe(upstream);
   });
 });

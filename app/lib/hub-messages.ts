@@ -12,6 +12,8 @@ import type { MessageKey } from "../i18n/index.ts";
 
 type Key = keyof typeof dashboardEn;
 type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+/** An instant the hub wrote (ISO 8601) as the dashboard shows dates: the viewer's language and zone. */
+type FormatTime = (iso: string) => string;
 
 /** Codes the hub writes (decision-chain reasons, error-rule categories) → dictionary keys. */
 export const CODE_KEYS: Record<string, Key> = {
@@ -89,30 +91,30 @@ const LIMIT_NAMES: Record<string, MessageKey> = {
 
 interface Pattern {
   re: RegExp;
-  render: (m: RegExpMatchArray, t: Translate) => string | null;
+  render: (m: RegExpMatchArray, t: Translate, time: FormatTime) => string | null;
 }
 
 const PATTERNS: Pattern[] = [
   {
     // limit-error.ts: "The user's daily spending limit is reached: $0.09 spent + $0.21 held by requests in flight, limit $0.30. It resets at 2026-…Z."
     re: /^The (API key|user|provider)'s (.+?) is reached: (\$[\d.]+) spent(?: \+ (\$[\d.]+) held by requests in flight)?, limit (\$[\d.]+)\.(.*)$/s,
-    render: (m, t) => {
+    render: (m, t, time) => {
       const who = WHO[m[1]];
       const name = LIMIT_NAMES[m[2]];
       if (!who || !name) return null;
       const main = m[4]
         ? t("hub.moneyLimitHeld", { who: t(who), limit: t(name), spent: m[3], held: m[4], max: m[5] })
         : t("hub.moneyLimit", { who: t(who), limit: t(name), spent: m[3], max: m[5] });
-      return `${main}${resetTail(m[6], t)}`;
+      return `${main}${resetTail(m[6], t, time)}`;
     },
   },
   {
     re: /^The (API key|user|provider)'s (requests per minute|concurrent sessions) is reached: (\d+) of (\d+)\.(.*)$/s,
-    render: (m, t) => {
+    render: (m, t, time) => {
       const who = WHO[m[1]];
       const name = LIMIT_NAMES[m[2]];
       if (!who || !name) return null;
-      return `${t("hub.countLimit", { who: t(who), limit: t(name), current: m[3], max: m[4] })}${resetTail(m[5], t)}`;
+      return `${t("hub.countLimit", { who: t(who), limit: t(name), current: m[3], max: m[4] })}${resetTail(m[5], t, time)}`;
     },
   },
   {
@@ -142,8 +144,9 @@ const PATTERNS: Pattern[] = [
     render: (m, t) => t("hubText.upstreamAnsweredStatus", { status: m[1] }),
   },
   {
-    re: /^This (API key|user of this API key) expired at (.+)\.$/,
-    render: (m, t) => t(m[1] === "API key" ? "hub.keyExpiredAt" : "hub.userExpiredAt", { time: m[2] }),
+    // steps/authenticate.ts: "This API key expired at …" / "The user of this API key expired at …"
+    re: /^(This API key|The user of this API key) expired at (.+)\.$/,
+    render: (m, t, time) => t(m[1] === "This API key" ? "hub.keyExpiredAt" : "hub.userExpiredAt", { time: time(m[2]) }),
   },
   {
     re: /^This user may not use the model "(.*)"\.$/s,
@@ -197,11 +200,11 @@ function noProviderReason(why: string, t: Translate): string | null {
   return t("hubText.unavailable", { parts: parts.join(t("hubText.listSeparator")) });
 }
 
-function resetTail(tail: string, t: Translate): string {
+function resetTail(tail: string, t: Translate, time: FormatTime): string {
   const text = tail.trim();
   if (!text) return "";
   const at = text.match(/^It resets at (\S+)\.$/);
-  if (at) return t("hub.resetsAt", { time: at[1] });
+  if (at) return t("hub.resetsAt", { time: time(at[1]) });
   return exact(text, t) ?? ` ${text}`;
 }
 
@@ -225,13 +228,13 @@ export function indexHubTexts(english: Record<string, string>) {
 }
 
 /** The hub's text in the viewer's language, or the text itself when it is not one the dashboard knows. */
-export function translateHubText(text: string, t: Translate): string {
+export function translateHubText(text: string, t: Translate, time: FormatTime = (iso) => iso): string {
   const whole = exact(text, t);
   if (whole !== null) return whole;
   for (const pattern of PATTERNS) {
     const m = text.match(pattern.re);
     if (m) {
-      const out = pattern.render(m, t);
+      const out = pattern.render(m, t, (iso) => (Number.isNaN(Date.parse(iso)) ? iso : time(iso)));
       if (out !== null) return out;
     }
   }
@@ -251,4 +254,19 @@ export function codeLabel(code: string, t: Translate, table: Record<string, Key>
 export function errorTypeLabel(code: string, t: Translate): string {
   const status = code.match(/^http_(\d{3})$/);
   return status ? `HTTP ${status[1]}` : codeLabel(code, t, ERROR_TYPE_KEYS);
+}
+
+const RESETS_AT = /^(.* It resets at )(\S+)(\.)$/s;
+const EXPIRED_AT = /^((?:This API key|The user of this API key) expired at )(\S+)(\.)$/;
+
+/**
+ * The hub's English text with the instants of its limit refusals ("It resets at …") and expiries
+ * shown as the dashboard shows dates; the rest as the hub wrote it. Other text (an upstream's
+ * own words) is left alone even when it holds a date.
+ */
+export function localizeHubTimes(text: string, time: FormatTime): string {
+  const reset = text.match(RESETS_AT);
+  const m = reset && text.startsWith("The ") && reset[1].includes(" is reached: ") ? reset : text.match(EXPIRED_AT);
+  if (!m || Number.isNaN(Date.parse(m[2]))) return text;
+  return `${m[1]}${time(m[2])}${m[3]}`;
 }
