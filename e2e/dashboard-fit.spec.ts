@@ -143,6 +143,47 @@ async function expectFits(page: Page) {
   expect(scrollWidth, `page width at ${page.url()}`).toBeLessThanOrEqual(innerWidth);
 }
 
+/**
+ * Text on the page whose colour is too close to its background (WCAG contrast under 3:1, the
+ * bar for large text and chart labels), as "ratio text".
+ */
+async function lowContrastTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const rgba = (css: string) => {
+      const m = css.match(/rgba?\(([^)]+)\)/);
+      if (!m) return null;
+      const [r, g, b, a = 1] = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+      return { r, g, b, a };
+    };
+    const luminance = ({ r, g, b }: { r: number; g: number; b: number }) => {
+      const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (el: Element | null) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgba(getComputedStyle(e).backgroundColor);
+        if (c && c.a > 0.5) return c;
+      }
+      return { r: 255, g: 255, b: 255, a: 1 };
+    };
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const el = walker.currentNode.parentElement;
+      const text = walker.currentNode.textContent?.trim();
+      if (!el || !text || el.closest("[aria-hidden=true], .sr-only")) continue;
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      const color = rgba(getComputedStyle(el).color);
+      if (!color) continue;
+      const [hi, lo] = [luminance(color), luminance(background(el))].sort((x, y) => y - x);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      if (ratio < 3) found.push(`${ratio.toFixed(2)} ${text.slice(0, 40)}`);
+    }
+    return found;
+  });
+}
+
 async function visit(page: Page, url: string, shot: string, info: TestInfo) {
   await page.goto(url);
   await page.waitForLoadState("networkidle");
@@ -245,6 +286,20 @@ for (const lang of LANGS) {
           await page.goto("/dashboard/logs");
           await expect(page.locator("html")).toHaveClass(/dark/);
           await page.screenshot({ path: info.outputPath(`${tag}-dark-logs.png`), fullPage: true });
+          // Readable in the dark: chart legends (the first series was navy) and failure counts (red-700) included.
+          for (const [url, name] of [
+            ["/dashboard", "overview"],
+            ["/dashboard/logs", "logs"],
+            [`/dashboard/logs/${encodeURIComponent(memberRequestId)}`, "log-detail"],
+            ["/dashboard/users", "users"],
+            ["/dashboard/quotas", "quotas"],
+            ["/dashboard/sessions", "sessions"],
+            ["/dashboard/availability", "availability"],
+            ["/dashboard/providers", "providers"],
+          ]) {
+            await visit(page, url, `${tag}-dark-${name}`, info);
+            expect(await lowContrastTexts(page), url).toEqual([]);
+          }
           await page.getByRole("button", { name: TEXT[lang].light }).click();
           await expect(page.locator("html")).not.toHaveClass(/dark/);
         }

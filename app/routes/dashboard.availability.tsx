@@ -99,7 +99,7 @@ export default function AvailabilityPage() {
                   </TableCell>
                   <TableCell className="text-right tabular-nums">
                     {fmt.integer(item.served)}
-                    {item.failures > 0 ? <span className="ml-1 text-xs text-red-700">({t("sessions.failed", { count: item.failures })})</span> : null}
+                    {item.failures > 0 ? <span className="ml-1 text-xs text-red-700 dark:text-red-400">({t("sessions.failed", { count: item.failures })})</span> : null}
                   </TableCell>
                   <TableCell className="whitespace-nowrap text-right tabular-nums" title="p50 / p95 / p99">
                     {fmt.ms(item.ttfbMs.p50)} / {fmt.ms(item.ttfbMs.p95)} / {fmt.ms(item.ttfbMs.p99)}

@@ -92,7 +92,7 @@ export default function LeaderboardPage() {
       </div>
 
       {rangeError ? (
-        <p role="alert" className="mb-4 text-sm text-red-700">
+        <p role="alert" className="mb-4 text-sm text-red-700 dark:text-red-400">
           {t("leaderboard.rangeError")}
         </p>
       ) : null}

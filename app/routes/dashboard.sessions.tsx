@@ -186,7 +186,7 @@ export default function SessionsPage() {
                     ) : null}
                     <TableCell className="text-right tabular-nums">
                       <div>{fmt.integer(s.requests)}</div>
-                      {s.failures > 0 ? <div className="whitespace-nowrap text-xs text-red-700">{t("sessions.failed", { count: s.failures })}</div> : null}
+                      {s.failures > 0 ? <div className="whitespace-nowrap text-xs text-red-700 dark:text-red-400">{t("sessions.failed", { count: s.failures })}</div> : null}
                     </TableCell>
                     <TableCell className="text-right tabular-nums">{fmt.compact(s.tokens)}</TableCell>
                     <TableCell className="text-right tabular-nums">{fmt.money(s.costUsd)}</TableCell>

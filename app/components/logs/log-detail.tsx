@@ -97,7 +97,7 @@ function CostSection({ log, cost }: { log: LogDetailProps["log"]; cost: CostBrea
   ];
   return (
     <Section title={t("cost.title")}>
-      {log.priceMissing ? <p className="text-sm text-amber-700">{t("cost.priceMissing")}</p> : null}
+      {log.priceMissing ? <p className="text-sm text-amber-700 dark:text-amber-400">{t("cost.priceMissing")}</p> : null}
       <Table>
         <TableHeader>
           <TableRow>

@@ -16,7 +16,8 @@ export interface ChartSeries {
   stack?: string;
 }
 
-export const PALETTE = ["hsl(222 47% 31%)", "hsl(160 60% 40%)", "hsl(35 90% 50%)", "hsl(280 50% 50%)", "hsl(0 70% 55%)", "hsl(195 70% 45%)", "hsl(90 40% 45%)", "hsl(220 10% 60%)"];
+// The first colour follows the theme (--chart-1 in tailwind.css): the others read on both backgrounds.
+export const PALETTE = ["hsl(var(--chart-1))", "hsl(160 60% 40%)", "hsl(35 90% 50%)", "hsl(280 50% 50%)", "hsl(0 70% 55%)", "hsl(195 70% 45%)", "hsl(90 40% 45%)", "hsl(220 10% 60%)"];
 
 export function TimeChart({
   data,
