@@ -75,7 +75,7 @@ export function TimeChart({
               }}
               cursor={{ fill: "hsl(var(--muted))" }}
             />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
             {series.map((s) =>
               s.kind === "bar" ? (
                 <Bar key={s.key} isAnimationActive={false} yAxisId={s.axis ?? "left"} dataKey={s.key} name={s.name} fill={s.color} stackId={s.stack} />
@@ -88,4 +88,9 @@ export function TimeChart({
       ) : null}
     </figure>
   );
+}
+
+/** A legend entry's name in the text colour: the swatch carries the series colour, which is too light on white for amber. */
+export function legendText(name: string) {
+  return <span className="text-foreground">{name}</span>;
 }
