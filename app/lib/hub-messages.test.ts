@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_ERROR_RULES } from "../../server/domain/error-rules.ts";
 import { translate, translateMessage } from "../i18n/index.ts";
 import { createFormatters } from "./format.ts";
-import { BLOCKED_BY_KEYS, CODE_KEYS, codeLabel, ERROR_TYPE_KEYS } from "./hub-messages.ts";
+import { FILTER_ACTIONS, FILTER_BINDINGS, FILTER_PHASES, FILTER_SCOPES } from "../forms/filter-form.ts";
+import { BLOCKED_BY_KEYS, CODE_KEYS, codeLabel, ERROR_TYPE_KEYS, FILTER_WORD_KEYS } from "./hub-messages.ts";
 
 const zh = (text: string) => translateMessage("zh-CN", text);
 
@@ -99,5 +100,18 @@ describe("the instants inside the hub's texts", () => {
     const upstream = "quota exceeded. It resets at 2026-12-08T00:00:00.000Z.";
     expect(translateMessage("en", upstream, enTime)).toBe(upstream);
     expect(translateMessage("zh-CN", upstream, zhTime)).toBe(upstream);
+  });
+});
+
+describe("request filters in Chinese", () => {
+  it("names every phase, target, action and binding a filter can have", () => {
+    for (const word of [...FILTER_PHASES, ...FILTER_SCOPES, ...FILTER_ACTIONS, ...FILTER_BINDINGS]) expect(codeLabel(word, zhT, FILTER_WORD_KEYS), word).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it("translates why a filter was skipped, keeping the path or header it names", () => {
+    expect(zh("the request body is not JSON")).toBe("请求体不是 JSON");
+    expect(zh("metadata.user_id: absent")).toBe("metadata.user_id：不存在");
+    expect(zh("messages[0].content: its parent is absent")).toBe("messages[0].content：其上级不存在");
+    expect(zh("x-api-key: set by the hub for the provider's credentials")).toBe("x-api-key：由 Hub 为供应商凭据设置");
   });
 });

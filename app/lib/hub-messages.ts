@@ -61,6 +61,20 @@ export const ERROR_TYPE_KEYS: Record<string, Key> = {
   network_error: "errorType.network_error",
 };
 
+/** A request filter's phase, target, action and binding (app/forms/filter-form.ts) → dictionary keys. */
+export const FILTER_WORD_KEYS: Record<string, Key> = {
+  request: "filters.phaseRequest",
+  response: "filters.phaseResponse",
+  header: "filters.scopeHeader",
+  body: "filters.scopeBody",
+  set: "filters.actionSet",
+  delete: "filters.actionDelete",
+  replace: "filters.actionReplace",
+  global: "filters.bindingGlobal",
+  providers: "filters.bindingProviders",
+  groups: "filters.bindingGroups",
+};
+
 /** What refused a request before any provider was tried (the log's blocked_by) → dictionary keys. */
 export const BLOCKED_BY_KEYS: Record<string, Key> = {
   auth: "blockedBy.auth",
@@ -158,7 +172,19 @@ const PATTERNS: Pattern[] = [
  * Refusals whose English has parameters but no parts to translate: the dictionary's English
  * template is the pattern ({name} matches any text), the parameters are carried over as they are.
  */
-const TEMPLATE_KEYS: Key[] = ["hub.sensitiveWord", "hub.clientBlocked", "hub.clientNotAllowed", "hub.clientTooOld", "hub.bodyTooLarge", "hub.bodyBudget"];
+const TEMPLATE_KEYS: Key[] = [
+  "hub.sensitiveWord",
+  "hub.clientBlocked",
+  "hub.clientNotAllowed",
+  "hub.clientTooOld",
+  "hub.bodyTooLarge",
+  "hub.bodyBudget",
+  // Why a request filter was skipped (server/gateway/filters/apply.ts), in the log detail's chain.
+  "hub.filterParentAbsent",
+  "hub.filterAbsent",
+  "hub.filterNotText",
+  "hub.filterCredentials",
+];
 
 let templates: Array<{ key: Key; re: RegExp; names: string[] }> | null = null;
 

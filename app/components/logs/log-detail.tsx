@@ -1,7 +1,7 @@
 /** Everything about one request: the fields, tokens and cost breakdown, and the routing decision chain. */
 import type { MessageKey } from "~/i18n/index.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
-import { BLOCKED_BY_KEYS, codeLabel, errorTypeLabel } from "~/lib/hub-messages.ts";
+import { BLOCKED_BY_KEYS, codeLabel, errorTypeLabel, FILTER_WORD_KEYS } from "~/lib/hub-messages.ts";
 import type { LogDetail as LogDetailData } from "~/lib/api-types.ts";
 import { nanoToUsd, type CostBreakdownView, type DecisionChainView } from "~/lib/request-detail.ts";
 import { Badge } from "../ui/badge.tsx";
@@ -180,7 +180,7 @@ function DecisionChainSection({ chain, admin }: { chain: DecisionChainView | nul
         {chain.filters?.length ? (
           <p>
             <span className="text-muted-foreground">{t("chain.requestFilters")}: </span>
-            {chain.filters.map((f) => `${f.name} (${f.phase}: ${t("chain.filterCounts", { applied: f.applied, skipped: f.skipped })}${f.skipReason ? ` — ${f.skipReason}` : ""})`).join("; ")}
+            {chain.filters.map((f) => `${f.name} (${codeLabel(f.phase, t, FILTER_WORD_KEYS)}: ${t("chain.filterCounts", { applied: f.applied, skipped: f.skipped })}${f.skipReason ? ` — ${tm(f.skipReason)}` : ""})`).join("; ")}
           </p>
         ) : null}
         {chain.conversion ? (
