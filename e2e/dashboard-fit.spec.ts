@@ -30,14 +30,15 @@ const VIEWPORTS = [
 const LANGS = ["en", "zh-CN"] as const;
 
 const TEXT = {
-  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode", pickDate: "Pick from a calendar", calendar: "Calendar", today: "Today", apply: "Apply", timeZone: "Time zone", from: "From", to: "To", showRange: "Show range", candidates: "Candidates", priceSync: "Price sync at", upstreamError: "upstream answered an error", upstream: "upstream" },
-  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式", pickDate: "从日历中选择", calendar: "日历", today: "今天", apply: "应用", timeZone: "时区", from: "从", to: "到", showRange: "显示该范围", candidates: "候选供应商", priceSync: "价格同步时间", upstreamError: "上游返回了错误", upstream: "上游" },
+  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode", pickDate: "Pick from a calendar", calendar: "Calendar", today: "Today", apply: "Apply", timeZone: "Time zone", from: "From", to: "To", showRange: "Show range", candidates: "Candidates", priceSync: "Price sync at", groupMultiplier: "group multiplier", priceMultiplier: "Price multiplier", upstreamError: "upstream answered an error", upstream: "upstream" },
+  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式", pickDate: "从日历中选择", calendar: "日历", today: "今天", apply: "应用", timeZone: "时区", from: "从", to: "到", showRange: "显示该范围", candidates: "候选供应商", priceSync: "价格同步时间", groupMultiplier: "分组系数", priceMultiplier: "价格倍率", upstreamError: "上游返回了错误", upstream: "上游" },
 } as const;
 
 let hub: ChildProcess | undefined;
 let dataDir = "";
 let memberKey = "";
 let memberRequestId = "";
+let memberSuccessId = "";
 let aliceId = 0;
 let bobId = 0;
 
@@ -111,9 +112,10 @@ test.beforeAll(async () => {
 
   // The log writer flushes in the background.
   await expect(async () => {
-    const list = await admin<{ total: number; items: Array<{ requestId: string; keyName: string | null }> }>("logs/list", {});
+    const list = await admin<{ total: number; items: Array<{ requestId: string; keyName: string | null; statusCode: number }> }>("logs/list", {});
     expect(list.total).toBe(4);
     memberRequestId = list.items.find((i) => i.keyName === "alice-web")!.requestId;
+    memberSuccessId = list.items.find((i) => i.keyName === "alice-web" && i.statusCode === 200)!.requestId;
   }).toPass({ timeout: 15_000 });
 });
 
@@ -348,6 +350,11 @@ for (const lang of LANGS) {
         await expect(detail).not.toContainText("upstream_http_error");
         if (lang === "zh-CN") await expect(detail).not.toContainText("upstream");
         else await expect(detail.getByText(TEXT[lang].upstream, { exact: true }).first()).toBeVisible();
+
+        // A priced request: the member sees the price multiplier, not the provider's and group's parts of it.
+        await visit(page, `/dashboard/logs/${encodeURIComponent(memberSuccessId)}`, `${tag}-member-log-detail-priced`, info);
+        await expect(page.getByRole("dialog")).toContainText(TEXT[lang].priceMultiplier);
+        await expect(page.getByRole("dialog")).not.toContainText(TEXT[lang].groupMultiplier);
 
         // The setup card carries this hub's base URL for the member's clients.
         await page.goto("/my-usage");

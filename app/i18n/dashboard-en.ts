@@ -182,6 +182,7 @@ export const dashboardEn = {
   "blockedBy.sensitive_word": "sensitive word",
   "blockedBy.warmup": "warm-up request answered by the hub",
   "logs.upstream": "upstream",
+  "cost.memberMultiplier": "Price multiplier",
   "chain.sessionDerived": "derived from the conversation",
   "usage.last7": "Last 7 days",
   "usage.last7Hint": "Spend per day, with requests and failures (✕) under each day (time zone {timezone}).",

@@ -183,6 +183,7 @@ export const dashboardZhCN: Record<keyof typeof dashboardEn, string> = {
   "blockedBy.sensitive_word": "敏感词",
   "blockedBy.warmup": "预热请求（由 Hub 直接应答）",
   "logs.upstream": "上游",
+  "cost.memberMultiplier": "价格倍率",
   "chain.sessionDerived": "由对话内容推导",
   "usage.last7": "最近 7 天",
   "usage.last7Hint": "每日花费，下方为请求数和失败数（✕）（时区 {timezone}）。",

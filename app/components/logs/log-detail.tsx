@@ -24,7 +24,7 @@ export function LogDetail({ log, chain, cost, admin }: LogDetailProps) {
   return (
     <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
       <RequestFields log={log} admin={admin} />
-      <CostSection log={log} cost={cost} />
+      <CostSection log={log} cost={cost} admin={admin} />
       <DecisionChainSection chain={chain} admin={admin} />
     </div>
   );
@@ -86,7 +86,7 @@ function RequestFields({ log, admin }: { log: LogDetailProps["log"]; admin: bool
   );
 }
 
-function CostSection({ log, cost }: { log: LogDetailProps["log"]; cost: CostBreakdownView | null }) {
+function CostSection({ log, cost, admin }: { log: LogDetailProps["log"]; cost: CostBreakdownView | null; admin: boolean }) {
   const { t, fmt } = useI18n();
   const lines: Array<{ label: MessageKey; tokens: number; nano: number | undefined }> = [
     { label: "cost.input", tokens: log.inputTokens, nano: cost?.inputNano },
@@ -122,7 +122,8 @@ function CostSection({ log, cost }: { log: LogDetailProps["log"]; cost: CostBrea
                 <TableCell className="text-right tabular-nums">{fmt.moneyExact(nanoToUsd(cost.baseNano))}</TableCell>
               </TableRow>
               <TableRow>
-                <TableCell colSpan={2}>{t("cost.multipliers", { provider: cost.providerMultiplier, group: cost.groupMultiplier })}</TableCell>
+                {/* A member sees the factor, not which provider's and group's settings make it up. */}
+                <TableCell colSpan={2}>{admin ? t("cost.multipliers", { provider: cost.providerMultiplier, group: cost.groupMultiplier }) : t("cost.memberMultiplier")}</TableCell>
                 <TableCell className="text-right tabular-nums">× {cost.providerMultiplier * cost.groupMultiplier}</TableCell>
               </TableRow>
             </>
