@@ -30,14 +30,15 @@ const VIEWPORTS = [
 const LANGS = ["en", "zh-CN"] as const;
 
 const TEXT = {
-  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode", pickDate: "Pick from a calendar", calendar: "Calendar", today: "Today", apply: "Apply", timeZone: "Time zone" },
-  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式", pickDate: "从日历中选择", calendar: "日历", today: "今天", apply: "应用", timeZone: "时区" },
+  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode", pickDate: "Pick from a calendar", calendar: "Calendar", today: "Today", apply: "Apply", timeZone: "Time zone", from: "From", to: "To", showRange: "Show range", candidates: "Candidates", priceSync: "Price sync at", groupMultiplier: "group multiplier", priceMultiplier: "Price multiplier", upstreamError: "upstream answered an error", upstream: "upstream" },
+  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式", pickDate: "从日历中选择", calendar: "日历", today: "今天", apply: "应用", timeZone: "时区", from: "从", to: "到", showRange: "显示该范围", candidates: "候选供应商", priceSync: "价格同步时间", groupMultiplier: "分组系数", priceMultiplier: "价格倍率", upstreamError: "上游返回了错误", upstream: "上游" },
 } as const;
 
 let hub: ChildProcess | undefined;
 let dataDir = "";
 let memberKey = "";
 let memberRequestId = "";
+let memberSuccessId = "";
 let aliceId = 0;
 let bobId = 0;
 
@@ -111,9 +112,10 @@ test.beforeAll(async () => {
 
   // The log writer flushes in the background.
   await expect(async () => {
-    const list = await admin<{ total: number; items: Array<{ requestId: string; keyName: string | null }> }>("logs/list", {});
+    const list = await admin<{ total: number; items: Array<{ requestId: string; keyName: string | null; statusCode: number }> }>("logs/list", {});
     expect(list.total).toBe(4);
     memberRequestId = list.items.find((i) => i.keyName === "alice-web")!.requestId;
+    memberSuccessId = list.items.find((i) => i.keyName === "alice-web" && i.statusCode === 200)!.requestId;
   }).toPass({ timeout: 15_000 });
 });
 
@@ -141,6 +143,47 @@ async function openAs(browser: Browser, token: string, lang: string, viewport: {
 async function expectFits(page: Page) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
   expect(scrollWidth, `page width at ${page.url()}`).toBeLessThanOrEqual(innerWidth);
+}
+
+/**
+ * Text on the page whose colour is too close to its background (WCAG contrast under 3:1, the
+ * bar for large text and chart labels), as "ratio text".
+ */
+async function lowContrastTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const rgba = (css: string) => {
+      const m = css.match(/rgba?\(([^)]+)\)/);
+      if (!m) return null;
+      const [r, g, b, a = 1] = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+      return { r, g, b, a };
+    };
+    const luminance = ({ r, g, b }: { r: number; g: number; b: number }) => {
+      const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (el: Element | null) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgba(getComputedStyle(e).backgroundColor);
+        if (c && c.a > 0.5) return c;
+      }
+      return { r: 255, g: 255, b: 255, a: 1 };
+    };
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const el = walker.currentNode.parentElement;
+      const text = walker.currentNode.textContent?.trim();
+      if (!el || !text || el.closest("[aria-hidden=true], .sr-only")) continue;
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      const color = rgba(getComputedStyle(el).color);
+      if (!color) continue;
+      const [hi, lo] = [luminance(color), luminance(background(el))].sort((x, y) => y - x);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      if (ratio < 3) found.push(`${ratio.toFixed(2)} ${text.slice(0, 40)}`);
+    }
+    return found;
+  });
 }
 
 async function visit(page: Page, url: string, shot: string, info: TestInfo) {
@@ -172,6 +215,8 @@ for (const lang of LANGS) {
           ["/dashboard/audit", "audit"],
         ]) {
           await visit(page, url, `${tag}-admin-${name}`, info);
+          // Readable in the light theme too (a chart legend in the series' amber was 2.3:1 on white).
+          if (viewport.name === "desktop") expect(await lowContrastTexts(page), url).toEqual([]);
         }
 
         // The time-zone setting is searched, not scrolled through.
@@ -180,6 +225,12 @@ for (const lang of LANGS) {
         await expect(page.getByRole("option", { name: /Asia\/Shanghai/ })).toBeVisible();
         await page.screenshot({ path: info.outputPath(`${tag}-time-zone-picker.png`) });
         await page.getByRole("combobox", { name: TEXT[lang].timeZone }).press("Escape");
+        // Times of day are typed as HH:mm, not native time inputs (whose AM/PM follows the browser).
+        await expect(page.locator("input[type=time], input[type=date], input[type=datetime-local]")).toHaveCount(0);
+        const priceSync = page.getByRole("textbox", { name: TEXT[lang].priceSync });
+        await priceSync.fill("9:30");
+        await priceSync.blur();
+        await expect(priceSync).toHaveValue("09:30");
 
         await visit(page, "/dashboard/logs", `${tag}-admin-logs`, info);
         const status = page.getByRole("columnheader", { name: TEXT[lang].status, exact: true });
@@ -202,6 +253,28 @@ for (const lang of LANGS) {
         await page.getByRole("button", { name: TEXT[lang].apply }).click();
         await expect(page).toHaveURL(/from=/);
 
+        // A request's error type and its attempts' failures are named, not shown as the hub's codes.
+        await visit(page, `/dashboard/logs/${encodeURIComponent(memberRequestId)}`, `${tag}-admin-log-detail`, info);
+        const detail = page.getByRole("dialog");
+        await expect(detail).toContainText(TEXT[lang].upstreamError);
+        await expect(detail).not.toContainText("upstream_http_error");
+        if (lang === "zh-CN") await expect(detail).not.toContainText("upstream answered");
+
+        // The leaderboard's range of days is picked from the same calendar, not a native date input.
+        await visit(page, "/dashboard/leaderboard", `${tag}-admin-leaderboard-range`, info);
+        await expect(page.locator("input[type=date]")).toHaveCount(0);
+        await page.getByRole("button", { name: TEXT[lang].pickDate }).first().click();
+        const dayCalendar = page.getByRole("dialog", { name: TEXT[lang].calendar });
+        if (lang === "zh-CN") await expect(dayCalendar).toContainText("年");
+        else await expect(dayCalendar).not.toContainText("年");
+        await dayCalendar.getByRole("button", { name: TEXT[lang].today }).click();
+        const from = page.getByRole("textbox", { name: TEXT[lang].from, exact: true });
+        await expect(from).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
+        const day = await from.inputValue();
+        await page.getByRole("textbox", { name: TEXT[lang].to, exact: true }).fill(day);
+        await page.getByRole("button", { name: TEXT[lang].showRange }).click();
+        await expect(page).toHaveURL(new RegExp(`period=custom&from=${day}&to=${day}`));
+
         browserConsole.expectError(/status of 404/);
         await visit(page, "/dashboard/no-such-page", `${tag}-admin-404`, info);
         await expect(page.getByRole("heading", { name: TEXT[lang].notFound })).toBeVisible();
@@ -217,6 +290,20 @@ for (const lang of LANGS) {
           await page.goto("/dashboard/logs");
           await expect(page.locator("html")).toHaveClass(/dark/);
           await page.screenshot({ path: info.outputPath(`${tag}-dark-logs.png`), fullPage: true });
+          // Readable in the dark: chart legends (the first series was navy) and failure counts (red-700) included.
+          for (const [url, name] of [
+            ["/dashboard", "overview"],
+            ["/dashboard/logs", "logs"],
+            [`/dashboard/logs/${encodeURIComponent(memberRequestId)}`, "log-detail"],
+            ["/dashboard/users", "users"],
+            ["/dashboard/quotas", "quotas"],
+            ["/dashboard/sessions", "sessions"],
+            ["/dashboard/availability", "availability"],
+            ["/dashboard/providers", "providers"],
+          ]) {
+            await visit(page, url, `${tag}-dark-${name}`, info);
+            expect(await lowContrastTexts(page), url).toEqual([]);
+          }
           await page.getByRole("button", { name: TEXT[lang].light }).click();
           await expect(page.locator("html")).not.toHaveClass(/dark/);
         }
@@ -255,6 +342,20 @@ for (const lang of LANGS) {
           // Nor the provider group, nor the upstream's own error text (which names an account).
           expect(html, url).not.toContain("fit-vip");
         }
+        // Their request's detail: no routing tables, the provider is "upstream" in their language, the error type named.
+        await visit(page, `/dashboard/logs/${encodeURIComponent(memberRequestId)}`, `${tag}-member-log-detail-dialog`, info);
+        const detail = page.getByRole("dialog");
+        await expect(detail.getByRole("table", { name: TEXT[lang].candidates })).toHaveCount(0);
+        await expect(detail).toContainText(TEXT[lang].upstreamError);
+        await expect(detail).not.toContainText("upstream_http_error");
+        if (lang === "zh-CN") await expect(detail).not.toContainText("upstream");
+        else await expect(detail.getByText(TEXT[lang].upstream, { exact: true }).first()).toBeVisible();
+
+        // A priced request: the member sees the price multiplier, not the provider's and group's parts of it.
+        await visit(page, `/dashboard/logs/${encodeURIComponent(memberSuccessId)}`, `${tag}-member-log-detail-priced`, info);
+        await expect(page.getByRole("dialog")).toContainText(TEXT[lang].priceMultiplier);
+        await expect(page.getByRole("dialog")).not.toContainText(TEXT[lang].groupMultiplier);
+
         // The setup card carries this hub's base URL for the member's clients.
         await page.goto("/my-usage");
         await expect(page.getByText("ANTHROPIC_BASE_URL").first()).toBeVisible();

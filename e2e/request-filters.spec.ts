@@ -63,7 +63,7 @@ test("an admin rewrites requests with a filter and reads amounts in CNY", async 
     await dialog.getByLabel("Name", { exact: true }).fill(FILTER);
     await dialog.getByLabel("Header name or JSON path").fill("metadata[");
     await dialog.getByLabel("Value / replacement").fill('{"team":"e2e"}');
-    await chooseOption(page, dialog, "Scope", "providers", { exact: true });
+    await chooseOption(page, dialog, "Scope", "chosen providers", { exact: true });
     await dialog.getByLabel("Provider ids").fill(String(providerId));
     await dialog.getByRole("button", { name: "Create" }).click();
     await expect(dialog.getByText(/Invalid path "metadata\[": a '\[' is not closed/)).toBeVisible();

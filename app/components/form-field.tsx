@@ -74,6 +74,27 @@ export function TextField({ name, label, hint, className, ...props }: TextFieldP
   );
 }
 
+/**
+ * A time of day typed as "HH:mm". Not the native time input: its AM/PM or 上午/下午 follow the
+ * browser's locale, not the dashboard's language. "9:30" is written out as "09:30" on leaving
+ * the field; the form schema checks the rest (form.timeOfDay).
+ */
+export function TimeField(props: Omit<TextFieldProps, "type">) {
+  return (
+    <TextField
+      placeholder="HH:mm"
+      inputMode="numeric"
+      autoComplete="off"
+      maxLength={5}
+      onBlur={(event) => {
+        const m = event.currentTarget.value.trim().match(/^(\d):(\d{2})$/);
+        if (m) event.currentTarget.value = `0${m[1]}:${m[2]}`;
+      }}
+      {...props}
+    />
+  );
+}
+
 type TextareaFieldProps = Omit<React.TextareaHTMLAttributes<HTMLTextAreaElement>, "name"> & {
   name: string;
   label: React.ReactNode;
@@ -166,6 +187,32 @@ export function DateTimeField({ name, label, hint, defaultValue, className }: { 
         aria-describedby={describedBy(id, hint, shownError)}
       />
       <input type="hidden" name={name} value={iso} />
+    </FieldShell>
+  );
+}
+
+/**
+ * A day, "YYYY-MM-DD", typed or picked from a calendar in the dashboard's language, submitted as
+ * it reads (a day in the hub's time zone, not an instant). The text field itself carries the
+ * name, so a day typed before the page is hydrated is still sent.
+ */
+export function DateField({ name, label, hint, defaultValue, className }: { name: string; label: React.ReactNode; hint?: React.ReactNode; defaultValue?: string; className?: string }) {
+  const id = React.useId();
+  const error = useFieldError(name);
+  const { t } = useI18n();
+  const [invalid, setInvalid] = React.useState(false);
+  const shownError = error ?? (invalid ? t("picker.invalidDay") : undefined);
+  return (
+    <FieldShell id={id} label={label} hint={hint} error={shownError} className={className}>
+      <DateTimePicker
+        id={id}
+        name={name}
+        dateOnly
+        defaultWall={defaultValue ?? ""}
+        onWallChange={(value) => setInvalid(value === null)}
+        aria-invalid={shownError ? true : undefined}
+        aria-describedby={describedBy(id, hint, shownError)}
+      />
     </FieldShell>
   );
 }

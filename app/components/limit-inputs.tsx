@@ -1,7 +1,7 @@
 /** The quota inputs users, keys and providers share: every limit field of the hub. */
 import { LIMIT_FIELDS, type LimitFieldName } from "~/forms/limit-fields.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
-import { SelectField, TextField } from "./form-field.tsx";
+import { SelectField, TextField, TimeField } from "./form-field.tsx";
 
 export type LimitValues = Partial<Record<LimitFieldName, number | null>> & { dailyResetMode?: "fixed" | "rolling"; dailyResetTime?: string };
 
@@ -34,10 +34,9 @@ export function LimitInputs({ values, hint }: { values?: LimitValues; hint?: str
             { value: "rolling", label: t("limits.resetRolling") },
           ]}
         />
-        <TextField
+        <TimeField
           name="dailyResetTime"
           label={t("limits.dailyResetTime")}
-          type="time"
           defaultValue={values?.dailyResetTime ?? "00:00"}
           hint={t("limits.dailyResetTimeHint")}
         />

@@ -24,7 +24,7 @@ export const limitFormFields = {
   limit5hUsd: nullableNumber(USD),
   limitDailyUsd: nullableNumber(USD),
   dailyResetMode: z.enum(["fixed", "rolling"]).default("fixed"),
-  // <input type="time"> submits "HH:mm"; empty means midnight, the hub's default.
+  // The time field (TimeField) submits "HH:mm" as typed; empty means midnight, the hub's default.
   dailyResetTime: z.preprocess(
     (v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : "00:00"),
     z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, msg("form.timeOfDay")),

@@ -40,7 +40,7 @@ const nullableHttpUrl = z.preprocess(
   z.url({ protocol: /^https?$/, error: msg("form.httpUrl") }).max(2000, msg("form.tooLong", { max: 2000 })).nullable(),
 );
 
-/** "HH:mm" from an <input type="time">; empty means no active window. */
+/** "HH:mm" from a time field (TimeField); empty means no active window. */
 const nullableTimeOfDay = z.preprocess(
   (v) => (typeof v === "string" && v.trim() !== "" ? v.trim().slice(0, 5) : null),
   z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, msg("form.timeOfDay")).nullable(),

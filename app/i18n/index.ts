@@ -2,7 +2,7 @@
  * Languages of the dashboard. Every visible string comes from a dictionary; zh-CN is typed
  * against the English keys, so a missing or extra key is a type error.
  */
-import { indexHubTexts, translateHubText } from "../lib/hub-messages.ts";
+import { indexHubTexts, localizeHubTimes, translateHubText } from "../lib/hub-messages.ts";
 import { en } from "./en.ts";
 import { zhCN } from "./zh-CN.ts";
 
@@ -42,9 +42,12 @@ indexHubTexts(en);
  * A message that may be a dictionary key with parameters ("form.between|min=0|max=10", from
  * app/forms) or plain text from the hub (translated when the dashboard knows it, else as is).
  */
-export function translateMessage(lang: Lang, message: string): string {
+export function translateMessage(lang: Lang, message: string, time?: (iso: string) => string): string {
   const [key, ...params] = message.split("|");
-  if (!isMessageKey(key)) return lang === DEFAULT_LANG ? message : translateHubText(message, (k, vars) => translate(lang, k, vars));
+  if (!isMessageKey(key)) {
+    if (lang === DEFAULT_LANG) return time ? localizeHubTimes(message, time) : message;
+    return translateHubText(message, (k, vars) => translate(lang, k, vars), time);
+  }
   const vars: Vars = {};
   for (const param of params) {
     const eq = param.indexOf("=");

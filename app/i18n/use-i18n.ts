@@ -38,14 +38,16 @@ export function useI18n(): I18n {
   const theme = data?.theme ?? "light";
   return useMemo(() => {
     const locale = LOCALES[lang];
+    const fmt = createFormatters(locale, timeZone, { code, rate });
     return {
       lang,
       locale,
       timeZone,
       t: (key, vars) => translate(lang, key, vars),
-      tm: (message) => translateMessage(lang, message),
+      // The instants inside the hub's texts (a limit's reset, a key's expiry) read like every other date.
+      tm: (message) => translateMessage(lang, message, fmt.dateTime),
       tServer: (message) => translateServerMessage(lang, message),
-      fmt: createFormatters(locale, timeZone, { code, rate }),
+      fmt,
       theme,
     };
   }, [lang, timeZone, code, rate, theme]);

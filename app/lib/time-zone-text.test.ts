@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchZones, textToWall, wallToText } from "./time-zone.ts";
+import { matchZones, textToDay, textToWall, wallToText } from "./time-zone.ts";
 
 describe("a date and time typed into the picker", () => {
   it("reads YYYY-MM-DD HH:mm, a date alone as midnight, and one-digit parts", () => {
@@ -18,6 +18,17 @@ describe("a date and time typed into the picker", () => {
   it("shows a wall time the way it is typed", () => {
     expect(wallToText("2026-12-07T09:30")).toBe("2026-12-07 09:30");
     expect(wallToText("")).toBe("");
+  });
+});
+
+describe("a day typed into the picker (the leaderboard's range)", () => {
+  it("reads YYYY-MM-DD, one-digit parts too, and nothing else", () => {
+    expect(textToDay("2026-12-07")).toBe("2026-12-07");
+    expect(textToDay(" 2026-1-5 ")).toBe("2026-01-05");
+    expect(textToDay("")).toBe("");
+    expect(textToDay("2026-12-07 09:30")).toBeNull();
+    expect(textToDay("2026-02-30")).toBeNull();
+    expect(textToDay("12/07/2026")).toBeNull();
   });
 });
 

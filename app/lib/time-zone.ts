@@ -67,6 +67,15 @@ export function textToWall(text: string): string | null {
   return `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}`;
 }
 
+const DAY_TEXT = /^\s*\d{4}-\d{1,2}-\d{1,2}\s*$/;
+
+/** What was typed → "YYYY-MM-DD"; "" when empty; null when it is not a real day. */
+export function textToDay(text: string): string | null {
+  const wall = textToWall(text);
+  if (!wall) return wall;
+  return DAY_TEXT.test(text) ? wall.slice(0, 10) : null;
+}
+
 /** At most this many matches are listed (there are ~400 zones). */
 const MAX_SHOWN = 50;
 

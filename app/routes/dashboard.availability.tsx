@@ -14,6 +14,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/com
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "~/components/ui/table.tsx";
 import type { MessageKey } from "~/i18n/index.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
+import { errorTypeLabel } from "~/lib/hub-messages.ts";
 import { query, requireAdmin } from "~/lib/guards.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 
@@ -98,7 +99,7 @@ export default function AvailabilityPage() {
                   </TableCell>
                   <TableCell className="text-right tabular-nums">
                     {fmt.integer(item.served)}
-                    {item.failures > 0 ? <span className="ml-1 text-xs text-red-700">({t("sessions.failed", { count: item.failures })})</span> : null}
+                    {item.failures > 0 ? <span className="ml-1 text-xs text-red-700 dark:text-red-400">({t("sessions.failed", { count: item.failures })})</span> : null}
                   </TableCell>
                   <TableCell className="whitespace-nowrap text-right tabular-nums" title="p50 / p95 / p99">
                     {fmt.ms(item.ttfbMs.p50)} / {fmt.ms(item.ttfbMs.p95)} / {fmt.ms(item.ttfbMs.p99)}
@@ -110,8 +111,8 @@ export default function AvailabilityPage() {
                     <div className="flex flex-wrap gap-1">
                       {item.errors.length === 0 ? <span className="text-muted-foreground">—</span> : null}
                       {item.errors.slice(0, 4).map((e) => (
-                        <Badge key={e.errorClass} variant="outline">
-                          {e.errorClass} × {fmt.integer(e.count)}
+                        <Badge key={e.errorClass} variant="outline" title={e.errorClass}>
+                          {errorTypeLabel(e.errorClass, t)} × {fmt.integer(e.count)}
                         </Badge>
                       ))}
                     </div>

@@ -7,13 +7,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { DateField } from "~/components/form-field.tsx";
 import { SegmentedLinks } from "~/components/ops/segmented-links.tsx";
 import { PageHeader } from "~/components/shell/app-shell.tsx";
 import { Badge } from "~/components/ui/badge.tsx";
 import { Button } from "~/components/ui/button.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card.tsx";
-import { Input } from "~/components/ui/input.tsx";
-import { Label } from "~/components/ui/label.tsx";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "~/components/ui/table.tsx";
 import type { MessageKey } from "~/i18n/index.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
@@ -81,14 +80,8 @@ export default function LeaderboardPage() {
           <input type="hidden" name="dimension" value={dimension} />
           <input type="hidden" name="sort" value={sortBy} />
           <input type="hidden" name="period" value="custom" />
-          <div className="grid gap-1">
-            <Label htmlFor="lb-from">{t("leaderboard.from")}</Label>
-            <Input id="lb-from" type="date" name="from" defaultValue={fromDay} required className="h-9 w-40" />
-          </div>
-          <div className="grid gap-1">
-            <Label htmlFor="lb-to">{t("leaderboard.to")}</Label>
-            <Input id="lb-to" type="date" name="to" defaultValue={toDay} required className="h-9 w-40" />
-          </div>
+          <DateField name="from" label={t("leaderboard.from")} defaultValue={fromDay} className="w-44" />
+          <DateField name="to" label={t("leaderboard.to")} defaultValue={toDay} className="w-44" />
           <Button type="submit" variant={period === "custom" ? "default" : "outline"} size="sm">
             {t("leaderboard.applyRange")}
           </Button>
@@ -99,7 +92,7 @@ export default function LeaderboardPage() {
       </div>
 
       {rangeError ? (
-        <p role="alert" className="mb-4 text-sm text-red-700">
+        <p role="alert" className="mb-4 text-sm text-red-700 dark:text-red-400">
           {t("leaderboard.rangeError")}
         </p>
       ) : null}

@@ -4,17 +4,17 @@ import { useLoaderData, useLocation, useNavigate } from "@remix-run/react";
 import { LogDetail } from "~/components/logs/log-detail.tsx";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "~/components/ui/dialog.tsx";
 import { useI18n } from "~/i18n/use-i18n.ts";
-import { query, requireDashboard } from "~/lib/guards.server.ts";
+import { isAdminViewer, query, requireDashboard } from "~/lib/guards.server.ts";
 import { readCostBreakdown, readDecisionChain } from "~/lib/request-detail.ts";
 
 export async function loader({ context, params }: LoaderFunctionArgs) {
-  requireDashboard(context);
+  const viewer = requireDashboard(context);
   const { decisionChain, costBreakdown, ...log } = await query(context.trpc.logs.get({ requestId: params.requestId ?? "" }));
-  return { log, chain: readDecisionChain(decisionChain), cost: readCostBreakdown(costBreakdown) };
+  return { log, chain: readDecisionChain(decisionChain), cost: readCostBreakdown(costBreakdown), admin: isAdminViewer(viewer) };
 }
 
 export default function LogDetailDialog() {
-  const { log, chain, cost } = useLoaderData<typeof loader>();
+  const { log, chain, cost, admin } = useLoaderData<typeof loader>();
   const { t } = useI18n();
   const navigate = useNavigate();
   const location = useLocation();
@@ -27,7 +27,7 @@ export default function LogDetailDialog() {
           <DialogTitle>{t("logs.detailTitle")}</DialogTitle>
           <DialogDescription>{t("logs.detailDescription", { model: log.model ?? "—", user: log.userName ?? "—" })}</DialogDescription>
         </DialogHeader>
-        <LogDetail log={log} chain={chain} cost={cost} />
+        <LogDetail log={log} chain={chain} cost={cost} admin={admin} />
       </DialogContent>
     </Dialog>
   );

@@ -8,7 +8,7 @@ import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remi
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { z } from "zod";
 import { SegmentedLinks } from "~/components/ops/segmented-links.tsx";
-import { PALETTE } from "~/components/ops/time-chart.tsx";
+import { legendText, PALETTE } from "~/components/ops/time-chart.tsx";
 import { PageHeader } from "~/components/shell/app-shell.tsx";
 import { Badge } from "~/components/ui/badge.tsx";
 import { Button } from "~/components/ui/button.tsx";
@@ -72,7 +72,7 @@ function DistributionCard({ distribution }: { distribution: Distribution }) {
                 <XAxis dataKey="name" tickLine={false} axisLine={false} fontSize={12} />
                 <YAxis allowDecimals={false} tickLine={false} axisLine={false} fontSize={12} width={32} />
                 <Tooltip cursor={{ fill: "hsl(var(--muted))" }} />
-                <Legend wrapperStyle={{ fontSize: 12 }} />
+                <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
                 <Bar isAnimationActive={false} dataKey="activeSessions" name={t("sessions.activeSessions")} fill={PALETTE[0]} />
                 <Bar isAnimationActive={false} dataKey="inFlightRequests" name={t("sessions.inFlight")} fill={PALETTE[2]} />
               </BarChart>
@@ -186,7 +186,7 @@ export default function SessionsPage() {
                     ) : null}
                     <TableCell className="text-right tabular-nums">
                       <div>{fmt.integer(s.requests)}</div>
-                      {s.failures > 0 ? <div className="whitespace-nowrap text-xs text-red-700">{t("sessions.failed", { count: s.failures })}</div> : null}
+                      {s.failures > 0 ? <div className="whitespace-nowrap text-xs text-red-700 dark:text-red-400">{t("sessions.failed", { count: s.failures })}</div> : null}
                     </TableCell>
                     <TableCell className="text-right tabular-nums">{fmt.compact(s.tokens)}</TableCell>
                     <TableCell className="text-right tabular-nums">{fmt.money(s.costUsd)}</TableCell>

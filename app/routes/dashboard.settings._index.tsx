@@ -4,7 +4,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { SelectField, SwitchField, TextareaField, TextField } from "~/components/form-field.tsx";
+import { SelectField, SwitchField, TextareaField, TextField, TimeField } from "~/components/form-field.tsx";
 import { SettingsSection } from "~/components/settings/settings-section.tsx";
 import { TimeZoneField } from "~/components/time-zone-field.tsx";
 import { PageHeader } from "~/components/shell/app-shell.tsx";
@@ -135,8 +135,8 @@ export default function SettingsPage() {
         <SettingsSection intent="settings-jobs" title={t("settings.jobs")} description={t("settings.jobsHint")}>
           <SwitchField name="priceSyncScheduled" label={t("settings.priceSyncScheduled")} hint={t("settings.priceSyncScheduledHint")} defaultChecked={s.priceSyncScheduled} />
           <div className="grid gap-3 sm:grid-cols-2">
-            <TextField name="priceSyncTime" label={t("settings.priceSyncTime")} type="time" defaultValue={s.priceSyncTime} hint={t("settings.jobTimeHint", { zone: s.timezone ?? "UTC" })} />
-            <TextField name="logCleanupTime" label={t("settings.logCleanupTime")} type="time" defaultValue={s.logCleanupTime} hint={t("settings.jobTimeHint", { zone: s.timezone ?? "UTC" })} />
+            <TimeField name="priceSyncTime" label={t("settings.priceSyncTime")} defaultValue={s.priceSyncTime} hint={t("settings.jobTimeHint", { zone: s.timezone ?? "UTC" })} />
+            <TimeField name="logCleanupTime" label={t("settings.logCleanupTime")} defaultValue={s.logCleanupTime} hint={t("settings.jobTimeHint", { zone: s.timezone ?? "UTC" })} />
           </div>
           <table className="w-full text-sm" aria-label={t("settings.jobRuns")}>
             <thead>

@@ -18,6 +18,7 @@ import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableR
 import { FILTER_ACTIONS, FILTER_BINDINGS, FILTER_PHASES, FILTER_SCOPES, filterFormSchema, filterTestSchema, formatFilterValue } from "~/forms/filter-form.ts";
 import { idField, parseForm } from "~/forms/form-data.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
+import { codeLabel, FILTER_WORD_KEYS } from "~/lib/hub-messages.ts";
 import type { ActionResult } from "~/lib/action-result.ts";
 import type { FilterRow, FilterTestResult } from "~/lib/api-types.ts";
 import { invalidRequest, mutate, query, requireAdmin, submit } from "~/lib/guards.server.ts";
@@ -75,7 +76,7 @@ export async function action({ context, request }: ActionFunctionArgs): Promise<
 
 function FilterFields({ filter, providers }: { filter?: FilterRow; providers: Array<{ id: number; name: string }> }) {
   const { t } = useI18n();
-  const options = (values: readonly string[]) => values.map((value) => ({ value, label: value }));
+  const options = (values: readonly string[]) => values.map((value) => ({ value, label: codeLabel(value, t, FILTER_WORD_KEYS) }));
   return (
     <>
       <div className="grid grid-cols-2 gap-3">
@@ -106,7 +107,7 @@ function FilterFields({ filter, providers }: { filter?: FilterRow; providers: Ar
 }
 
 function FilterTester({ providers }: { providers: Array<{ id: number; name: string }> }) {
-  const { t } = useI18n();
+  const { t, tm } = useI18n();
   const fetcher = useFetcher<ActionResult<FilterTestResult>>();
   const titleId = useId();
   const result = fetcher.state === "idle" && fetcher.data?.intent === "filter-test" ? fetcher.data : undefined;
@@ -146,7 +147,7 @@ function FilterTester({ providers }: { providers: Array<{ id: number; name: stri
             </figure>
             <p className="text-xs text-muted-foreground md:col-span-2">
               {result.result.ran.length
-                ? result.result.ran.map((r) => (r.applied ? `✓ ${r.name}` : `– ${r.name}: ${r.skipReason ?? ""}`)).join(" · ")
+                ? result.result.ran.map((r) => (r.applied ? `✓ ${r.name}` : `– ${r.name}: ${tm(r.skipReason ?? "")}`)).join(" · ")
                 : t("filters.testerNoneRan")}
             </p>
             {result.result.response ? <ResponseResult response={result.result.response} /> : null}
@@ -159,7 +160,7 @@ function FilterTester({ providers }: { providers: Array<{ id: number; name: stri
 
 /** The sample response before and after the response filters (the tester's second half). */
 function ResponseResult({ response }: { response: NonNullable<FilterTestResult["response"]> }) {
-  const { t } = useI18n();
+  const { t, tm } = useI18n();
   const shown = (side: { headers: Record<string, string>; body: string }) => `${Object.entries(side.headers).map(([k, v]) => `${k}: ${v}\n`).join("")}\n${side.body}`;
   return (
     <>
@@ -173,7 +174,7 @@ function ResponseResult({ response }: { response: NonNullable<FilterTestResult["
       </figure>
       <p className="text-xs text-muted-foreground md:col-span-2">
         {t("filters.responseKind", { kind: response.kind })} ·{" "}
-        {response.ran.length ? response.ran.map((r) => (r.applied ? `✓ ${r.name} (${r.applied})` : `– ${r.name}: ${r.skipReason ?? ""}`)).join(" · ") : t("filters.testerNoneRanResponse")}
+        {response.ran.length ? response.ran.map((r) => (r.applied ? `✓ ${r.name} (${r.applied})` : `– ${r.name}: ${tm(r.skipReason ?? "")}`)).join(" · ") : t("filters.testerNoneRanResponse")}
       </p>
     </>
   );
@@ -264,7 +265,7 @@ export default function FiltersPage() {
                       {filter.description ? <div className="truncate text-xs text-muted-foreground">{filter.description}</div> : null}
                     </TableCell>
                     <TableCell className="font-mono text-xs">
-                      <Badge variant="outline">{filter.phase}</Badge> {filter.scope} {filter.action} {filter.target}
+                      <Badge variant="outline">{codeLabel(filter.phase, t, FILTER_WORD_KEYS)}</Badge> {codeLabel(filter.scope, t, FILTER_WORD_KEYS)} {codeLabel(filter.action, t, FILTER_WORD_KEYS)} {filter.target}
                       {filter.action === "replace" ? ` /${filter.matchPattern ?? ""}/ → ${formatFilterValue(filter.value)}` : filter.action === "set" ? ` = ${formatFilterValue(filter.value)}` : ""}
                     </TableCell>
                     <TableCell className="text-xs">

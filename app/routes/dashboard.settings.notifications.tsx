@@ -85,7 +85,7 @@ function TestButton({ target }: { target: NotificationTargetRow }) {
           <Badge variant={STATUS_BADGE[result.result.status].variant}>{t(STATUS_BADGE[result.result.status].label)}</Badge>
         </span>
       ) : result ? (
-        <span role="status" className="text-xs text-red-700">
+        <span role="status" className="text-xs text-red-700 dark:text-red-400">
           {result.formError ? tServer(result.formError) : null}
         </span>
       ) : null}
@@ -118,7 +118,7 @@ function Health({ target }: { target: NotificationTargetRow }) {
     return (
       <div>
         <Badge variant="danger">{t("notifications.failing", { count: target.consecutiveFailures })}</Badge>
-        {target.lastError ? <div className="mt-1 max-w-xs truncate text-xs text-red-700" title={target.lastError}>{target.lastError}</div> : null}
+        {target.lastError ? <div className="mt-1 max-w-xs truncate text-xs text-red-700 dark:text-red-400" title={target.lastError}>{target.lastError}</div> : null}
       </div>
     );
   }
@@ -165,7 +165,7 @@ function DeliveryLog({ target, deliveries }: { target: NotificationTargetRow; de
                   {d.attempts}
                   {d.httpStatus ? <span className="ml-1 text-xs text-muted-foreground">HTTP {d.httpStatus}</span> : null}
                 </TableCell>
-                <TableCell className="max-w-xs truncate text-xs text-red-700" title={d.error ?? undefined}>
+                <TableCell className="max-w-xs truncate text-xs text-red-700 dark:text-red-400" title={d.error ?? undefined}>
                   {d.error ?? ""}
                 </TableCell>
               </TableRow>

@@ -16,7 +16,8 @@ export interface ChartSeries {
   stack?: string;
 }
 
-export const PALETTE = ["hsl(222 47% 31%)", "hsl(160 60% 40%)", "hsl(35 90% 50%)", "hsl(280 50% 50%)", "hsl(0 70% 55%)", "hsl(195 70% 45%)", "hsl(90 40% 45%)", "hsl(220 10% 60%)"];
+// The first colour follows the theme (--chart-1 in tailwind.css): the others read on both backgrounds.
+export const PALETTE = ["hsl(var(--chart-1))", "hsl(160 60% 40%)", "hsl(35 90% 50%)", "hsl(280 50% 50%)", "hsl(0 70% 55%)", "hsl(195 70% 45%)", "hsl(90 40% 45%)", "hsl(220 10% 60%)"];
 
 export function TimeChart({
   data,
@@ -74,7 +75,7 @@ export function TimeChart({
               }}
               cursor={{ fill: "hsl(var(--muted))" }}
             />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
             {series.map((s) =>
               s.kind === "bar" ? (
                 <Bar key={s.key} isAnimationActive={false} yAxisId={s.axis ?? "left"} dataKey={s.key} name={s.name} fill={s.color} stackId={s.stack} />
@@ -87,4 +88,9 @@ export function TimeChart({
       ) : null}
     </figure>
   );
+}
+
+/** A legend entry's name in the text colour: the swatch carries the series colour, which is too light on white for amber. */
+export function legendText(name: string) {
+  return <span className="text-foreground">{name}</span>;
 }

@@ -7,7 +7,7 @@ import { CLIENT_ABORT_POLICIES, CODEX_INSTRUCTIONS_STRATEGIES, MCP_PASSTHROUGH_T
 import { msToUnitText } from "~/lib/duration-units.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
 import type { ProviderRow } from "~/lib/api-types.ts";
-import { SelectField, SwitchField, TextareaField, TextField } from "../form-field.tsx";
+import { SelectField, SwitchField, TextareaField, TextField, TimeField } from "../form-field.tsx";
 import { LimitInputs } from "../limit-inputs.tsx";
 import { ClientListFields } from "../access-list-fields.tsx";
 
@@ -100,8 +100,8 @@ export function ProviderFields({ provider }: { provider?: ProviderRow }) {
               hint={t("providers.groupPrioritiesHint")}
             />
             <div className="grid gap-3 sm:grid-cols-2">
-              <TextField name="activeTimeStart" label={t("providers.activeFrom")} type="time" defaultValue={p?.activeTimeStart ?? ""} />
-              <TextField name="activeTimeEnd" label={t("providers.activeUntil")} type="time" defaultValue={p?.activeTimeEnd ?? ""} />
+              <TimeField name="activeTimeStart" label={t("providers.activeFrom")} defaultValue={p?.activeTimeStart ?? ""} />
+              <TimeField name="activeTimeEnd" label={t("providers.activeUntil")} defaultValue={p?.activeTimeEnd ?? ""} />
             </div>
             <p className="text-xs text-muted-foreground">{t("providers.activeHint")}</p>
           </fieldset>

@@ -30,7 +30,7 @@ export function SettingsSection({ intent, title, description, children }: { inte
             <Button type="submit" disabled={fetcher.state !== "idle"}>
               {fetcher.state !== "idle" ? t("common.saving") : t("common.save")}
             </Button>
-            <span role="status" className="text-sm text-emerald-700">
+            <span role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
               {result?.ok ? t("settings.saved") : ""}
             </span>
           </div>

@@ -2,12 +2,13 @@
  * A date and time typed as "YYYY-MM-DD HH:mm" or picked from a calendar drawn in the dashboard's
  * language. Replaces the native datetime-local, whose format and month names follow the
  * browser's locale rather than the language chosen in the dashboard. The calendar is drawn only
- * when opened (in the browser), so server and browser render the same field.
+ * when opened (in the browser), so server and browser render the same field. With `dateOnly`
+ * it is a day, "YYYY-MM-DD", replacing the native date input for the same reason.
  */
 import { CalendarDays, ChevronLeft, ChevronRight } from "lucide-react";
 import * as React from "react";
 import { useI18n } from "~/i18n/use-i18n.ts";
-import { textToWall, wallToText } from "~/lib/time-zone.ts";
+import { textToDay, textToWall, wallToText } from "~/lib/time-zone.ts";
 import { cn } from "~/lib/utils.ts";
 import { Button } from "./button.tsx";
 import { Input } from "./input.tsx";
@@ -15,15 +16,20 @@ import { Input } from "./input.tsx";
 interface PickerProps extends Omit<React.InputHTMLAttributes<HTMLInputElement>, "defaultValue" | "onChange" | "value"> {
   /** "YYYY-MM-DDTHH:mm" or "". */
   defaultWall: string;
+  /** "YYYY-MM-DDTHH:mm" (with `dateOnly`: "YYYY-MM-DD"), "" when empty, null when what is typed is not one. */
   onWallChange: (wall: string | null) => void;
+  /** A day without a time of day. */
+  dateOnly?: boolean;
 }
 
-export function DateTimePicker({ defaultWall, onWallChange, className, id, ...props }: PickerProps) {
+
+export function DateTimePicker({ defaultWall, onWallChange, dateOnly = false, className, id, ...props }: PickerProps) {
   const { t } = useI18n();
-  const [text, setText] = React.useState(wallToText(defaultWall));
+  const parse = dateOnly ? textToDay : textToWall;
+  const [text, setText] = React.useState(dateOnly ? defaultWall.slice(0, 10) : wallToText(defaultWall));
   const [open, setOpen] = React.useState(false);
   const box = React.useRef<HTMLDivElement>(null);
-  const wall = textToWall(text);
+  const wall = parse(text);
 
   React.useEffect(() => {
     if (!open) return;
@@ -36,7 +42,7 @@ export function DateTimePicker({ defaultWall, onWallChange, className, id, ...pr
 
   const set = (next: string) => {
     setText(next);
-    onWallChange(textToWall(next));
+    onWallChange(parse(next));
   };
 
   return (
@@ -46,10 +52,12 @@ export function DateTimePicker({ defaultWall, onWallChange, className, id, ...pr
           id={id}
           value={text}
           onChange={(e) => set(e.currentTarget.value)}
-          placeholder="YYYY-MM-DD HH:mm"
+          // A day is submitted as typed (the field's own name): written out in full once it is valid.
+          onBlur={dateOnly ? () => wall && wall !== text && setText(wall) : undefined}
+          placeholder={dateOnly ? "YYYY-MM-DD" : "YYYY-MM-DD HH:mm"}
           inputMode="numeric"
           autoComplete="off"
-          maxLength={16}
+          maxLength={dateOnly ? 10 : 16}
           aria-invalid={wall === null ? true : props["aria-invalid"]}
           {...props}
         />
@@ -62,7 +70,7 @@ export function DateTimePicker({ defaultWall, onWallChange, className, id, ...pr
           wall={wall || ""}
           onPick={(day) => {
             const time = wall ? wall.slice(11, 16) : "00:00";
-            set(`${day} ${time}`);
+            set(dateOnly ? day : `${day} ${time}`);
             setOpen(false);
           }}
           onClear={() => {
