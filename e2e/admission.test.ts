@@ -89,6 +89,10 @@ describe("parallel work far below the limit", () => {
       expect(admitted).toBeGreaterThan(0);
       expect(admitted).toBeLessThan(8);
       expect(results.filter((r) => r.status !== 200).every((r) => r.status === 402)).toBe(true);
+      // The limit is the user's (the key has none of its own and carries the user's): the
+      // refusal names the user, as the dashboard shows the limit, not the key.
+      const refusal = JSON.parse(results.find((r) => r.status === 402)!.text) as { error: { message: string } };
+      expect(refusal.error.message).toMatch(/^The user's daily spending limit is reached: \$\d+\.\d{2,4} spent \+ \$\d+\.\d{2,4} held by requests in flight, limit \$10\.00\./);
     } finally {
       fake.setDefault(undefined);
       await t.admin("settings/update", { reservationMode: "expected" });

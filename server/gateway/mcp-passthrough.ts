@@ -22,7 +22,7 @@ import type { GatewayDeps } from "./deps.ts";
 import { GatewayError } from "./errors.ts";
 import { claudeFormat } from "./formats/claude/index.ts";
 import { limitError } from "./limits/limit-error.ts";
-import { keyScope, userScope } from "../domain/quota/scopes.ts";
+import { callerScopes, type keyScope } from "../domain/quota/scopes.ts";
 import { groupsIntersect } from "./routing/candidates.ts";
 import { holdMs } from "./steps/admit.ts";
 import { extractApiKey } from "./steps/authenticate.ts";
@@ -107,7 +107,7 @@ async function admitCaller(
 ): Promise<{ refusal: GatewayError | null; held: boolean; scopes: ReturnType<typeof keyScope>[]; admittedAt: number }> {
   const settings = deps.catalog.settings();
   const now = deps.now();
-  const scopes = [keyScope(key, settings, now), userScope(key, settings, now)];
+  const scopes = callerScopes(key, settings, now);
   // The `now` of the call that admitted the request; its settlement names it.
   let admittedAt = now;
   const admitRequest = () =>

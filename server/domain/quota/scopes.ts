@@ -128,6 +128,18 @@ export function userScope(key: CachedKey, settings: CachedSettings, now: number)
   return buildScope(`u:${key.userId}`, key.user.limits, settings.timezone, now);
 }
 
+/**
+ * The caller's scopes in the order admission checks them, which decides whose limit a refusal
+ * names: the user's first. A key without a limit of its own carries its user's (above), and its
+ * own spend can never exceed the user's, which adds up every key; so when such a key's window is
+ * full the user's is too, and the refusal must say "the user's limit" — that is where an admin
+ * set it and where the member's usage page shows it — with the user's figures. A key whose own
+ * limit is lower than its user's is still refused in its own name.
+ */
+export function callerScopes(key: CachedKey, settings: CachedSettings, now: number) {
+  return [userScope(key, settings, now), keyScope(key, settings, now)];
+}
+
 export function providerScope(provider: CachedProvider, settings: CachedSettings, now: number) {
   return buildScope(`p:${provider.id}`, provider.limits, settings.timezone, now);
 }

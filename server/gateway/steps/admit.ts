@@ -17,7 +17,7 @@ import type { GatewayDeps } from "../deps.ts";
 import { GatewayError } from "../errors.ts";
 import { estimateCostNano } from "../limits/estimate.ts";
 import { limitError } from "../limits/limit-error.ts";
-import { keyScope, providerScope, userScope, type ScopeLayout } from "../../domain/quota/scopes.ts";
+import { callerScopes, providerScope, type ScopeLayout } from "../../domain/quota/scopes.ts";
 import { effectivePriority, findCandidates, needsConversion, topTier } from "../routing/candidates.ts";
 import { convertibleRoute, unconvertibleRefusal } from "./convert.ts";
 import { orderCandidates } from "../routing/order.ts";
@@ -26,7 +26,7 @@ type Scoped = { spec: ScopeSpec; layout: ScopeLayout };
 
 /** What admission decided and holds for a request; failover and settlement continue from it. */
 export interface Admission {
-  /** The key's and the user's scopes. */
+  /** The caller's scopes: the user's, then the key's (callerScopes says why). */
   scopes: Scoped[];
   /** Every eligible provider, in the order they are tried. */
   order: CachedProvider[];
@@ -132,7 +132,7 @@ export async function admit(ctx: GatewayContext, deps: GatewayDeps): Promise<voi
   // reached): a key over its limit must not keep using count_tokens or Code Assist housekeeping
   // as a free side door. Only billed routes reserve an estimate of their cost.
   const billed = isBilled(ctx);
-  const scopes = [keyScope(ctx.key!, settings, now), userScope(ctx.key!, settings, now)];
+  const scopes = callerScopes(ctx.key!, settings, now);
   const order = orderCandidates(eligible, groups, Math.random, (p) => needsConversion(p, ctx.route.format));
   const admission: Admission = {
     scopes,
