@@ -30,8 +30,8 @@ const VIEWPORTS = [
 const LANGS = ["en", "zh-CN"] as const;
 
 const TEXT = {
-  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode", pickDate: "Pick from a calendar", calendar: "Calendar", today: "Today", apply: "Apply", timeZone: "Time zone", from: "From", to: "To", showRange: "Show range", candidates: "Candidates", priceSync: "Price sync at", groupMultiplier: "group multiplier", priceMultiplier: "Price multiplier", upstreamError: "upstream answered an error", upstream: "upstream" },
-  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式", pickDate: "从日历中选择", calendar: "日历", today: "今天", apply: "应用", timeZone: "时区", from: "从", to: "到", showRange: "显示该范围", candidates: "候选供应商", priceSync: "价格同步时间", groupMultiplier: "分组系数", priceMultiplier: "价格倍率", upstreamError: "上游返回了错误", upstream: "上游" },
+  en: { menu: "Open the menu", logs: "Logs", status: "Status", notFound: "Page not found", noAccess: "No access", dark: "Switch to dark mode", light: "Switch to light mode", pickDate: "Pick from a calendar", calendar: "Calendar", today: "Today", apply: "Apply", timeZone: "Time zone", providerCreated: "Created a provider", from: "From", to: "To", showRange: "Show range", candidates: "Candidates", priceSync: "Price sync at", groupMultiplier: "group multiplier", priceMultiplier: "Price multiplier", upstreamError: "upstream answered an error", upstream: "upstream" },
+  "zh-CN": { menu: "打开菜单", logs: "日志", status: "状态", notFound: "页面不存在", noAccess: "无权访问", dark: "切换到深色模式", light: "切换到浅色模式", pickDate: "从日历中选择", calendar: "日历", today: "今天", apply: "应用", timeZone: "时区", providerCreated: "创建供应商", from: "从", to: "到", showRange: "显示该范围", candidates: "候选供应商", priceSync: "价格同步时间", groupMultiplier: "分组系数", priceMultiplier: "价格倍率", upstreamError: "上游返回了错误", upstream: "上游" },
 } as const;
 
 let hub: ChildProcess | undefined;
@@ -218,6 +218,10 @@ for (const lang of LANGS) {
           // Readable in the light theme too (a chart legend in the series' amber was 2.3:1 on white).
           if (viewport.name === "desktop") expect(await lowContrastTexts(page), url).toEqual([]);
         }
+
+        // The audit log names what was done in the reader's language (the code on hover).
+        await page.goto("/dashboard/audit");
+        await expect(page.getByTitle("providers.create").first()).toHaveText(TEXT[lang].providerCreated);
 
         // The time-zone setting is searched, not scrolled through.
         await page.goto("/dashboard/settings");

@@ -14,6 +14,7 @@ import { Card, CardContent } from "~/components/ui/card.tsx";
 import { Table, TableBody, TableCell, TableEmpty, TableHead, TableHeader, TableRow } from "~/components/ui/table.tsx";
 import { auditFiltersToSearch, auditListInput, parseAuditFilters, type AuditFilters } from "~/forms/audit-filters.ts";
 import { useI18n } from "~/i18n/use-i18n.ts";
+import { auditActionLabel, auditTargetLabel } from "~/lib/audit-labels.ts";
 import { query, requireAdmin } from "~/lib/guards.server.ts";
 import { pageTitle } from "~/lib/meta.ts";
 
@@ -49,8 +50,8 @@ function Filters({ filters, options }: { filters: AuditFilters; options: LoaderD
         defaultValue={filters.actor ?? ""}
         options={[all, { value: "admin", label: t("audit.actorAdmin") }, { value: "system", label: t("audit.actorSystem") }, ...options.actors.map((a) => ({ value: `user:${a.id}`, label: a.name }))]}
       />
-      <SelectField name="targetType" label={t("audit.entity")} defaultValue={filters.targetType ?? ""} options={[all, ...options.targetTypes.map((v) => ({ value: v, label: v }))]} />
-      <SelectField name="action" label={t("audit.action")} defaultValue={filters.action ?? ""} options={[all, ...options.actions.map((v) => ({ value: v, label: v }))]} />
+      <SelectField name="targetType" label={t("audit.entity")} defaultValue={filters.targetType ?? ""} options={[all, ...options.targetTypes.map((v) => ({ value: v, label: auditTargetLabel(v, t) }))]} />
+      <SelectField name="action" label={t("audit.action")} defaultValue={filters.action ?? ""} options={[all, ...options.actions.map((v) => ({ value: v, label: auditActionLabel(v, t) }))]} />
       <DateTimeField name="from" label={t("logs.from")} defaultValue={filters.from} className="xl:col-span-2" />
       <DateTimeField name="to" label={t("logs.to")} defaultValue={filters.to} className="xl:col-span-2" />
       <div className="flex items-end gap-2 md:col-span-3 xl:col-span-7">
@@ -131,15 +132,16 @@ export default function AuditPage() {
                     {item.actorIp ? <div className="font-mono text-xs text-muted-foreground">{item.actorIp}</div> : null}
                   </TableCell>
                   <TableCell>
-                    <Badge variant="outline" className="font-mono">
-                      {item.action}
+                    {/* The code stays on hover: it is what the API and the filter carry. */}
+                    <Badge variant="outline" title={item.action}>
+                      {auditActionLabel(item.action, t)}
                     </Badge>
                     {item.success ? null : <Badge variant="danger">{t("audit.failed")}</Badge>}
                   </TableCell>
                   <TableCell className="max-w-2xl">
-                    <div className="mb-1 font-mono text-xs">
-                      {item.targetType ?? "—"}
-                      {item.targetId ? ` #${item.targetId}` : ""}
+                    <div className="mb-1 text-xs" title={item.targetType ?? undefined}>
+                      {item.targetType ? auditTargetLabel(item.targetType, t) : "—"}
+                      {item.targetId ? <span className="font-mono">{` #${item.targetId}`}</span> : null}
                     </div>
                     <Change before={item.before} after={item.after} />
                   </TableCell>
