@@ -11,8 +11,8 @@
  * that pass while both are out wait and go together in the next call, so a call carries many
  * requests' operations (fewer script runs, socket writes and replies per request, and the
  * script reads each scope's counters once for all of them). Two, not one: at one request at a
- * time, the previous request's settlement may still be out when the next admission comes, and
- * that admission must not wait for it.
+ * time, the previous request's settlement may still be out (sent when its wait below ended) when
+ * the next admission comes, and that admission must not wait for it.
  *
  * An operation pushed as `canWait` (a settlement: its request has answered its client, and its
  * holds only make later admissions more careful, never less) does not start a call of its own
