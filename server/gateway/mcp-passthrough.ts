@@ -22,7 +22,7 @@ import type { GatewayDeps } from "./deps.ts";
 import { GatewayError } from "./errors.ts";
 import { claudeFormat } from "./formats/claude/index.ts";
 import { limitError } from "./limits/limit-error.ts";
-import { callerScopes, type keyScope } from "../domain/quota/scopes.ts";
+import { callerScopes } from "../domain/quota/scopes.ts";
 import { groupsIntersect } from "./routing/candidates.ts";
 import { holdMs } from "./steps/admit.ts";
 import { extractApiKey } from "./steps/authenticate.ts";
@@ -104,7 +104,7 @@ async function admitCaller(
   provider: CachedProvider,
   requestId: string,
   session: string,
-): Promise<{ refusal: GatewayError | null; held: boolean; scopes: ReturnType<typeof keyScope>[]; admittedAt: number }> {
+): Promise<{ refusal: GatewayError | null; held: boolean; scopes: ReturnType<typeof callerScopes>; admittedAt: number }> {
   const settings = deps.catalog.settings();
   const now = deps.now();
   const scopes = callerScopes(key, settings, now);
